@@ -1,0 +1,1 @@
+//! Verbatim passages: seed-and-extend over shared shingles, and repeats inside a document.

@@ -1,0 +1,1 @@
+//! Locality-sensitive hashing: bands and rows from the threshold, candidate pairs.

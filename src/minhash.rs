@@ -1,0 +1,1 @@
+//! MinHash signatures that carry their parameters.

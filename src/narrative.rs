@@ -1,0 +1,1 @@
+//! Narrative links: passages that tell the same story in different words.

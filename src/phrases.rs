@@ -1,0 +1,1 @@
+//! Reused phrases (maximal shared n-grams) and boilerplate.

@@ -1,0 +1,1 @@
+//! Runs the stages in order and builds the finished Report.

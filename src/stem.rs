@@ -1,0 +1,1 @@
+//! Arabic light stemming (light10) and stop words.

@@ -1,0 +1,1 @@
+//! A generator of realistic Arabic corpora with known truth, for tests and benchmarks.

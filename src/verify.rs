@@ -1,0 +1,1 @@
+//! Exact Jaccard and containment of candidate pairs.
