@@ -96,9 +96,9 @@ fn read_path(path: &Path, opts: &ReadOptions, corpus: &mut Corpus) -> Result<()>
             path: path.to_path_buf(),
         });
     }
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+    let bytes = std::fs::read(path).map_err(|err| Error::Io {
         path: path.to_path_buf(),
-        source,
+        err,
     })?;
     let id = path
         .file_stem()

@@ -17,13 +17,12 @@ pub enum Error {
         path: PathBuf,
     },
     /// An I/O error on a path.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {err}", path.display())]
     Io {
         /// The path being read or written.
         path: PathBuf,
-        /// The underlying error.
-        #[source]
-        source: std::io::Error,
+        /// The underlying error (shown in the message, not chained).
+        err: std::io::Error,
     },
     /// No document could be analysed.
     #[error("nothing to analyse: {read} document(s) read, all skipped")]

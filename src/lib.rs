@@ -25,6 +25,7 @@
 #![warn(missing_docs)]
 
 pub mod align;
+pub mod app;
 pub mod cli;
 pub mod cluster;
 pub mod corpus;

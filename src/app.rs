@@ -1,0 +1,157 @@
+//! The edge of the program: runs a command-line subcommand, reading inputs
+//! through [`crate::corpus`], the pure [`crate::pipeline`], and writing through
+//! [`crate::report`]. Terminals, files and progress bars live here.
+
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::cli::{GenArgs, InputArgs, ReportArgs, TokensArgs, TuneArgs};
+use crate::corpus::{self, Corpus};
+use crate::pipeline::{self, Progress};
+use crate::report::{self, RenderOptions};
+use crate::tokenize::{Tokenizer, Tokens};
+
+/// Progress bars on standard error, hidden when it is not a terminal or with `--quiet`.
+struct Bars {
+    bar: Option<ProgressBar>,
+    current: std::sync::Mutex<Option<ProgressBar>>,
+}
+
+impl Bars {
+    fn new(quiet: bool) -> Bars {
+        let on = !quiet && std::io::stderr().is_terminal();
+        Bars {
+            bar: on.then(ProgressBar::hidden),
+            current: std::sync::Mutex::new(None),
+        }
+    }
+}
+
+impl Progress for Bars {
+    fn start(&self, stage: &'static str, total: u64) {
+        if self.bar.is_none() {
+            return;
+        }
+        let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+        pb.set_style(
+            ProgressStyle::with_template("{msg:>12} [{bar:30}] {pos}/{len} {per_sec} eta {eta}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        pb.set_message(stage);
+        *self.current.lock().expect("progress lock") = Some(pb);
+    }
+
+    fn advance(&self, n: u64) {
+        if let Some(pb) = self.current.lock().expect("progress lock").as_ref() {
+            pb.inc(n);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(pb) = self.current.lock().expect("progress lock").take() {
+            pb.finish_and_clear();
+        }
+    }
+}
+
+fn load(input: &InputArgs) -> anyhow::Result<Corpus> {
+    Ok(corpus::load(&input.paths, &input.read_options())?)
+}
+
+fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        b = b.num_threads(n);
+    }
+    b.build().context("starting worker threads")
+}
+
+fn open_output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
+    Ok(match path {
+        Some(p) => Box::new(BufWriter::new(
+            File::create(p).with_context(|| format!("{}: cannot create", p.display()))?,
+        )),
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    })
+}
+
+/// `athar report` (and the default command).
+pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    let config = args.to_config()?;
+    let out_args = &args.output;
+    let corpus = load(&args.input)?;
+    let bars = Bars::new(out_args.quiet);
+    let pool = thread_pool(args.matching.threads)?;
+    let report = pool.install(|| pipeline::analyse(&corpus, &config, &bars))?;
+    let texts: std::collections::HashMap<String, String> = corpus
+        .documents
+        .into_iter()
+        .map(|d| (d.id, d.text))
+        .collect();
+    let mut out = open_output(out_args.output.as_deref())?;
+    let opts = RenderOptions {
+        color: out_args.color(),
+        top: out_args.top,
+        ..RenderOptions::default()
+    };
+    report::render(&report, &texts, out_args.format(), &opts, &mut out)?;
+    out.flush()?;
+    if let Some(p) = &out_args.output {
+        if !out_args.quiet {
+            eprintln!("athar: wrote {}", p.display());
+        }
+    }
+    let reuse = !report.pairs.is_empty() || !report.passages.is_empty();
+    Ok(if out_args.fail_on_reuse && reuse {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `athar tokens`.
+pub fn tokens(args: &TokensArgs) -> anyhow::Result<ExitCode> {
+    let corpus = load(&args.input)?;
+    for s in &corpus.skipped {
+        eprintln!("athar: skipped {}: {}", s.source, s.reason);
+    }
+    let mut tokenizer = Tokenizer::new(args.normalize.options());
+    let mut toks = Tokens::default();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    for doc in &corpus.documents {
+        tokenizer.tokenize_into(&doc.text, &mut toks);
+        for (text, span) in toks.iter() {
+            let text = if args.stem {
+                crate::stem::light10(text)
+            } else {
+                text
+            };
+            if args.offsets {
+                let original = span.slice(&doc.text);
+                writeln!(out, "{}\t{}\t{}\t{}", span.start(), span.end(), text, original)?;
+            } else {
+                writeln!(out, "{text}")?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `athar tune`.
+pub fn tune(args: &TuneArgs) -> anyhow::Result<ExitCode> {
+    let _ = args;
+    anyhow::bail!("athar tune is not built yet")
+}
+
+/// `athar gen`.
+pub fn gen_corpus(args: &GenArgs) -> anyhow::Result<ExitCode> {
+    let _ = args;
+    anyhow::bail!("athar gen is not built yet")
+}

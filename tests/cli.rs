@@ -1,0 +1,207 @@
+//! Integration tests that run the `athar` binary as a user would.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use athar::report::{Report, Status};
+use predicates::prelude::*;
+
+fn athar() -> Command {
+    let mut cmd = Command::cargo_bin("athar").unwrap();
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+fn json_report(args: &[&str]) -> Report {
+    let out = athar()
+        .args(args)
+        .args(["--format", "json", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "athar {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON report parses into Report")
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) {
+    std::fs::write(dir.join(name), bytes).unwrap();
+}
+
+#[test]
+fn default_run_reports_on_corpus() {
+    let report = json_report(&[]);
+    assert_eq!(report.schema_version, 1);
+    assert_eq!(report.summary.analysed, 5);
+    assert_eq!(report.summary.skipped, 0);
+    assert!(report.summary.tokens > 3000);
+    assert!(
+        report
+            .documents
+            .iter()
+            .all(|d| d.status == Status::Analysed && d.tokens > 0 && d.sentences > 0)
+    );
+    // The text report runs too and names the corpus size.
+    athar()
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("5"));
+}
+
+#[test]
+fn tokens_normalizes_tashkeel_tatweel_and_presentation_forms() {
+    let dir = tempfile::tempdir().unwrap();
+    // tashkeel + tatweel + alef with hamza + teh marbuta, and a PDF-style
+    // presentation-form word (ﺍﻟﺴﻼﻡ = السلام).
+    write(dir.path(), "a.txt", "مُحَمَّدٌ الـــسلام أحمد مدرسة ﺍﻟﺴﻼﻡ ٢٠٢٣م".as_bytes());
+    athar()
+        .arg("tokens")
+        .arg(dir.path().join("a.txt"))
+        .assert()
+        .success()
+        .stdout("محمد\nالسلام\nاحمد\nمدرسه\nالسلام\n2023\nم\n");
+}
+
+#[test]
+fn tokens_offsets_slice_the_original() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "قالَ: الـرئيس";
+    write(dir.path(), "a.txt", text.as_bytes());
+    let out = athar()
+        .args(["tokens", "--offsets"])
+        .arg(dir.path().join("a.txt"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2);
+    for line in lines {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (s, e): (usize, usize) = (f[0].parse().unwrap(), f[1].parse().unwrap());
+        assert_eq!(&text[s..e], f[3]);
+    }
+    assert!(stdout.starts_with("0\t"));
+}
+
+#[test]
+fn bad_documents_are_skipped_with_reasons_and_the_rest_analysed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good.txt", "هذا نص عربي سليم تماما".as_bytes());
+    write(dir.path(), "bad.txt", b"abc \xd8\xa7\xd9 \xff\xfe end");
+    write(dir.path(), "empty.txt", b"");
+    write(dir.path(), "blank.txt", b"  \n\t ");
+    let report = json_report(&[dir.path().to_str().unwrap()]);
+    assert_eq!(report.summary.analysed, 1);
+    assert_eq!(report.summary.skipped, 3);
+    let reason = |id: &str| {
+        report
+            .skipped
+            .iter()
+            .find(|s| s.id == id)
+            .unwrap_or_else(|| panic!("{id} not skipped"))
+            .reason
+            .clone()
+    };
+    assert!(reason("bad").contains("UTF-8"), "{}", reason("bad"));
+    assert!(reason("bad").contains('7'), "byte offset: {}", reason("bad"));
+    assert!(reason("empty").contains("empty"));
+    assert!(reason("blank").contains("empty") || reason("blank").contains("whitespace"));
+    let good = report.documents.iter().find(|d| d.id == "good").unwrap();
+    assert_eq!(good.status, Status::Analysed);
+}
+
+#[test]
+fn malformed_json_line_is_reported_with_its_line_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = "{\"id\":\"a\",\"text\":\"نص أول عن الاقتصاد\"}\n{\"id\":\"b\",\"text\":\n{\"id\":\"c\",\"text\":\"نص ثالث عن الرياضة\"}\n";
+    write(dir.path(), "day.jsonl", jsonl.as_bytes());
+    let report = json_report(&[dir.path().join("day.jsonl").to_str().unwrap()]);
+    assert_eq!(report.summary.analysed, 2);
+    let bad = &report.skipped[0];
+    assert!(bad.source.ends_with(":2"), "source: {}", bad.source);
+}
+
+#[test]
+fn missing_path_is_an_error_naming_it() {
+    athar()
+        .arg("no/such/dir")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no/such/dir"));
+}
+
+#[test]
+fn nothing_to_analyse_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "empty.txt", b"");
+    athar()
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nothing to analyse"));
+}
+
+#[test]
+fn invalid_flags_are_errors() {
+    athar()
+        .args(["--threshold", "2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--threshold"));
+}
+
+#[test]
+fn output_file_format_follows_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.json");
+    athar()
+        .args(["-q", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let report: Report = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(report.summary.analysed, 5);
+}
+
+#[test]
+fn report_is_identical_for_any_thread_count() {
+    let one = athar()
+        .args(["--format", "json", "-q", "--threads", "1"])
+        .output()
+        .unwrap();
+    let two = athar()
+        .args(["--format", "json", "-q", "--threads", "2"])
+        .output()
+        .unwrap();
+    assert!(one.status.success() && two.status.success());
+    assert_eq!(one.stdout, two.stdout);
+}
+
+#[test]
+fn help_shows_examples() {
+    athar()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Examples:"));
+    for sub in ["report", "tokens", "tune", "gen"] {
+        athar()
+            .args([sub, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Example:"));
+    }
+}
+
+#[test]
+fn standard_input_is_read() {
+    athar()
+        .args(["tokens", "-"])
+        .write_stdin("الـسلامُ عليكم")
+        .assert()
+        .success()
+        .stdout("السلام\nعليكم\n");
+}
