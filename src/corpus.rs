@@ -641,13 +641,13 @@ impl<'o> CorpusReader<'o> {
             }
             line_no += 1;
             let line = trim_line(&buf, line_no == 1);
-            if !content {
-                if is_blank_bytes(line) {
-                    if detect {
-                        prefix.extend_from_slice(&buf);
-                    }
-                    continue;
+            if is_blank_bytes(line) {
+                if detect && !content {
+                    prefix.extend_from_slice(&buf);
                 }
+                continue;
+            }
+            if !content {
                 content = true;
                 if detect && !looks_like_json_object(line) {
                     prefix.extend_from_slice(&buf);
@@ -726,7 +726,7 @@ impl<'o> CorpusReader<'o> {
         let source = format!("{name}:{line_no}");
         let (line, note) = match std::str::from_utf8(raw) {
             Ok(s) => (Cow::Borrowed(s), None),
-            Err(_) => match decode_invalid(raw, self.opts) {
+            Err(_) => match decode_invalid(raw, self.opts, true) {
                 Ok((s, note)) => (Cow::Owned(s), Some(note)),
                 Err(reason) => {
                     self.skip(source.clone(), source, bytes, reason, sink);
@@ -1092,7 +1092,7 @@ fn decode_text(
         Ok(text) => Ok((text, None)),
         Err(e) => {
             let bytes = e.into_bytes();
-            decode_invalid(&bytes, opts).map(|(text, note)| (text, Some(note)))
+            decode_invalid(&bytes, opts, false).map(|(text, note)| (text, Some(note)))
         }
     }
 }
@@ -1133,6 +1133,7 @@ fn decode_utf16(
 fn decode_invalid(
     bytes: &[u8],
     opts: &ReadOptions,
+    json_line: bool,
 ) -> std::result::Result<(String, String), String> {
     let stats = Utf8Stats::of(bytes);
     if looks_like_cp1256(bytes, &stats) {
@@ -1150,20 +1151,25 @@ fn decode_invalid(
                 .to_string(),
         );
     }
+    let at = stats.first_error;
+    let place = if json_line {
+        format!("byte {at} of the line")
+    } else {
+        let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+        format!("byte {at} (line {line})")
+    };
     if opts.lossy {
         let text = String::from_utf8_lossy(bytes).into_owned();
         return Ok((
             text,
             format!(
-                "replaced {} invalid UTF-8 sequence(s) with U+FFFD (--lossy); first at byte {}",
-                stats.invalid_runs, stats.first_error
+                "replaced {} invalid UTF-8 sequence(s) with U+FFFD (--lossy); the first at {place}",
+                stats.invalid_runs
             ),
         ));
     }
-    let at = stats.first_error;
-    let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
     Err(format!(
-        "invalid UTF-8 at byte {at} (line {line}); pass --lossy to replace bad bytes with U+FFFD"
+        "invalid UTF-8 at {place}; pass --lossy to replace bad bytes with U+FFFD"
     ))
 }
 
