@@ -488,16 +488,28 @@ fn unreadable_file_is_skipped_unless_running_as_root() {
     let dir = TempDir::new().unwrap();
     write(dir.path(), "a.txt", ARABIC);
     let locked = write(dir.path(), "locked.txt", ARABIC2);
+    let closed = dir.path().join("closed");
+    write(&closed, "inside.txt", ARABIC2);
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    fs::set_permissions(&closed, fs::Permissions::from_mode(0o000)).unwrap();
     if fs::read(&locked).is_ok() {
         eprintln!("skipped: running as root, which can read a chmod 000 file");
         return;
     }
     let corpus = load_default(&[dir.path().to_path_buf()]);
+    // Let TempDir clean up.
+    fs::set_permissions(&closed, fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(ids(&corpus.documents), ["a"]);
     assert_eq!(
         corpus.skipped[0].reason,
         "cannot read: permission denied; check the file's permissions"
+    );
+    assert_eq!(
+        corpus.warnings,
+        [format!(
+            "{}: permission denied; nothing under it was read",
+            closed.display()
+        )]
     );
     // Named directly: skipped too, not an error.
     let s = only_skipped(&[locked], &ReadOptions::default());
