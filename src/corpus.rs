@@ -4,8 +4,85 @@
 //! Every document read ends up either as a [`Document`] (to analyse) or as a
 //! [`Skipped`] entry with a human-readable reason. One bad document never
 //! stops the others.
+//!
+//! # Inputs
+//!
+//! * **A folder** is walked recursively (symbolic links followed, loops
+//!   detected and reported), in sorted path order. Every `*.txt` file
+//!   (extension case-insensitive) is one document whose id is its path
+//!   relative to the folder without the extension, with `/` separators
+//!   (`a.txt` → `a`, `sub/b.txt` → `sub/b`). Other files and hidden entries
+//!   (names starting with `.`) are not read; one warning per folder counts
+//!   them.
+//! * **A file** is one plain-text document whose id is its file stem, whatever
+//!   its extension, except `*.jsonl` and `*.ndjson` which are JSON Lines.
+//!   [`ReadOptions::jsonl`] reads every named file as JSON Lines.
+//! * **`-`** is standard input: JSON Lines with [`ReadOptions::jsonl`], or when
+//!   its first non-blank line is a JSON object (`{...}`); otherwise one text
+//!   document with id `stdin`.
+//! * **JSON Lines**: one JSON object a line; the id and text are read from
+//!   [`ReadOptions::id_field`] and [`ReadOptions::text_field`]. An id may be a
+//!   string or a number; without one the document is named `path:line`. Blank
+//!   lines are ignored. Files are read line by line with a reused buffer,
+//!   never whole.
+//!
+//! [`Document::source`] is the path as given (relative paths stay relative),
+//! or `path:line` for JSON Lines.
+//!
+//! # Ids
+//!
+//! Ids are unique. A repeated id gets a deterministic suffix in input order
+//! (`x`, `x~2`, `x~3`, ...) and a warning naming both sources; documents are
+//! never merged.
+//!
+//! # Encodings and byte offsets
+//!
+//! Byte offsets reported by athar index [`Document::text`]. For UTF-8 input
+//! (the normal case) that is the file itself: a UTF-8 byte-order mark is kept
+//! in the text (the tokenizer ignores U+FEFF) so that offsets equal file
+//! offsets. Text that had to be converted — UTF-16 (recognised by its
+//! byte-order mark, or by its pattern of NUL bytes), Windows-1256 with
+//! [`ReadOptions::decode_cp1256`], bad bytes replaced with
+//! [`ReadOptions::lossy`] — gets a warning, and its offsets index the
+//! converted UTF-8 text.
+//!
+//! # Skip reasons
+//!
+//! A document is skipped, with a reason that says what to do, when it is
+//! empty or only whitespace; binary (a NUL byte, mostly control bytes, or a
+//! known compressed/document format); invalid UTF-8 (with the byte offset and
+//! line); Windows-1256 Arabic (recognised, with the `iconv` command to
+//! convert it); unreadable (permission denied, a broken symbolic link, not a
+//! regular file); or, in JSON Lines, a malformed line (with the column and the
+//! parser's message), a line that is not an object, or a text field that is
+//! missing, null, not a string or empty. A JSON array file is skipped whole
+//! with the `jq` command that converts it.
+//!
+//! # Errors
+//!
+//! Only a path named by the user that does not exist at all is an error
+//! ([`Error::MissingPath`]). When nothing at all can be analysed, [`load`]
+//! and [`read_each`] still succeed; it is the pipeline that reports
+//! [`Error::NothingToAnalyse`].
+//!
+//! # Streaming
+//!
+//! [`read_each`] hands items to a callback one at a time, so a large JSON
+//! Lines file or a folder of 100,000 files is read with memory bounded by
+//! the largest single document (plus one small entry per id, to keep ids
+//! unique). [`load`] collects everything into a [`Corpus`].
 
+use std::borrow::Cow;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+
+use ahash::AHashMap;
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1256};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
+use walkdir::WalkDir;
 
 use crate::error::{Error, Result};
 
@@ -55,7 +132,13 @@ pub struct ReadOptions {
     /// JSON field holding the document text.
     pub text_field: String,
     /// Replace invalid UTF-8 with U+FFFD instead of skipping the document.
+    /// Text recognised as Windows-1256 is still skipped (replacing every
+    /// Arabic letter would leave nothing to analyse) unless
+    /// [`ReadOptions::decode_cp1256`] is set.
     pub lossy: bool,
+    /// Decode text that is not UTF-8 but looks like Windows-1256 (CP1256)
+    /// Arabic, instead of skipping it.
+    pub decode_cp1256: bool,
 }
 
 impl Default for ReadOptions {
@@ -65,6 +148,7 @@ impl Default for ReadOptions {
             id_field: "id".to_string(),
             text_field: "text".to_string(),
             lossy: false,
+            decode_cp1256: false,
         }
     }
 }
@@ -76,50 +160,1242 @@ pub struct Corpus {
     pub documents: Vec<Document>,
     /// Documents read but not analysed, in input order.
     pub skipped: Vec<Skipped>,
-    /// Run-level notes (renamed duplicate ids, ...).
+    /// Run-level notes (renamed duplicate ids, decoded or repaired text,
+    /// ignored files, ...), in input order.
     pub warnings: Vec<String>,
 }
 
+/// How to interpret a stream given to [`CorpusReader::read_reader`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputFormat {
+    /// The whole stream is one text document.
+    Text,
+    /// One JSON object a line.
+    JsonLines,
+    /// JSON Lines if the first non-blank line is a JSON object (`{...}`),
+    /// otherwise one text document. Used for standard input.
+    Detect,
+}
+
+/// Totals of one read, returned by [`read_each`] and
+/// [`CorpusReader::finish`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReadSummary {
+    /// Documents handed out as [`Item::Document`].
+    pub documents: usize,
+    /// Documents handed out as [`Item::Skipped`].
+    pub skipped: usize,
+    /// Documents whose text was converted: decoded from UTF-16 or
+    /// Windows-1256, or with invalid bytes replaced.
+    pub converted: usize,
+    /// Documents whose id was renamed because it was already taken.
+    pub renamed: usize,
+    /// Entries in folders that were not read (not `.txt`, or hidden).
+    pub ignored: usize,
+    /// Total bytes of document text handed out.
+    pub text_bytes: u64,
+    /// Run-level notes, in input order. Each kind is capped at
+    /// [`WARNINGS_PER_KIND`] messages, followed by a count of the rest.
+    pub warnings: Vec<String>,
+}
+
+/// At most this many warnings of one kind (e.g. renamed ids) are listed;
+/// the rest are counted in one closing line.
+pub const WARNINGS_PER_KIND: usize = 50;
+
 /// Read all inputs into memory. A missing path is an error; bad documents
-/// are skipped with a reason.
+/// are skipped with a reason. This is [`read_each`] collected.
+///
+/// When every document is skipped (or there are none) this still returns
+/// `Ok`; the pipeline reports [`Error::NothingToAnalyse`].
 pub fn load(paths: &[PathBuf], opts: &ReadOptions) -> Result<Corpus> {
     let mut corpus = Corpus::default();
-    for path in paths {
-        read_path(path, opts, &mut corpus)?;
-    }
+    let summary = read_each(paths, opts, &mut |item| match item {
+        Item::Document(d) => corpus.documents.push(d),
+        Item::Skipped(s) => corpus.skipped.push(s),
+    })?;
+    corpus.warnings = summary.warnings;
     Ok(corpus)
 }
 
-fn read_path(path: &Path, opts: &ReadOptions, corpus: &mut Corpus) -> Result<()> {
-    if !path.exists() {
-        return Err(Error::MissingPath {
-            path: path.to_path_buf(),
+/// Read all inputs in order and hand each item to `sink` as soon as it is
+/// read: memory stays bounded by the largest single document.
+///
+/// `-` reads standard input. A path that does not exist is
+/// [`Error::MissingPath`], returned before anything is read from it (items
+/// of earlier paths have already been handed out).
+pub fn read_each(
+    paths: &[PathBuf],
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Item),
+) -> Result<ReadSummary> {
+    let mut reader = CorpusReader::new(opts);
+    for path in paths {
+        reader.read_path(path, sink)?;
+    }
+    Ok(reader.finish())
+}
+
+/// Read one stream (standard input, a socket, an in-memory buffer) named
+/// `name`, as [`CorpusReader::read_reader`] does, and return its summary.
+pub fn read_reader(
+    name: &str,
+    reader: &mut dyn Read,
+    format: InputFormat,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Item),
+) -> ReadSummary {
+    let mut r = CorpusReader::new(opts);
+    r.read_reader(name, reader, format, sink);
+    r.finish()
+}
+
+/// A reader of several inputs that keeps ids unique across all of them.
+///
+/// [`read_each`] is the usual entry point; use this type to mix paths and
+/// streams.
+pub struct CorpusReader<'o> {
+    opts: &'o ReadOptions,
+    /// Every id handed out, with the source that first used it and the next
+    /// suffix to try.
+    ids: AHashMap<Box<str>, SeenId>,
+    warnings: Warnings,
+    summary: ReadSummary,
+}
+
+struct SeenId {
+    first: Box<str>,
+    next: u64,
+}
+
+impl fmt::Debug for CorpusReader<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CorpusReader")
+            .field("opts", &self.opts)
+            .field("ids", &self.ids.len())
+            .field("summary", &self.summary)
+            .finish()
+    }
+}
+
+impl<'o> CorpusReader<'o> {
+    /// A reader with no ids taken yet.
+    pub fn new(opts: &'o ReadOptions) -> Self {
+        CorpusReader {
+            opts,
+            ids: AHashMap::new(),
+            warnings: Warnings::default(),
+            summary: ReadSummary::default(),
+        }
+    }
+
+    /// Read one path named by the user: `-` (standard input), a folder, a
+    /// JSON Lines file or a text file.
+    ///
+    /// Only a path that does not exist at all is an error
+    /// ([`Error::MissingPath`]); anything else wrong becomes an
+    /// [`Item::Skipped`] or a warning.
+    pub fn read_path(&mut self, path: &Path, sink: &mut dyn FnMut(Item)) -> Result<()> {
+        if path.as_os_str() == "-" {
+            let format = if self.opts.jsonl {
+                InputFormat::JsonLines
+            } else {
+                InputFormat::Detect
+            };
+            let stdin = io::stdin();
+            let mut lock = stdin.lock();
+            self.read_reader("-", &mut lock, format, sink);
+            return Ok(());
+        }
+        let name = path.display().to_string();
+        let id = stem(path);
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if std::fs::symlink_metadata(path).is_ok() {
+                    self.skip(id, name, 0, broken_link_reason(path), sink);
+                    return Ok(());
+                }
+                return Err(Error::MissingPath {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(e) => {
+                self.skip(id, name, 0, open_reason(&e), sink);
+                return Ok(());
+            }
+        };
+        if meta.is_dir() {
+            self.read_dir(path, sink);
+        } else if self.opts.jsonl || is_jsonl_name(path) {
+            match File::open(path) {
+                Ok(mut file) => {
+                    self.read_stream(&name, &id, &mut file, InputFormat::JsonLines, sink)
+                }
+                Err(e) => self.skip(id, name, 0, open_reason(&e), sink),
+            }
+        } else {
+            // Not only regular files: `<(zcat x.gz)` names a pipe.
+            self.read_text_file(path, id, name, sink);
+        }
+        Ok(())
+    }
+
+    /// Read a stream named `name` (used as the source, and as `name:line`
+    /// for JSON Lines). A text document read this way has id `stdin` when
+    /// the name is `-`, else the stem of `name`.
+    ///
+    /// Read errors are not fatal: what was read so far is kept and the rest
+    /// is reported as skipped.
+    pub fn read_reader(
+        &mut self,
+        name: &str,
+        reader: &mut dyn Read,
+        format: InputFormat,
+        sink: &mut dyn FnMut(Item),
+    ) {
+        let id = if name == "-" {
+            "stdin".to_string()
+        } else {
+            stem(Path::new(name))
+        };
+        self.read_stream(name, &id, reader, format, sink);
+    }
+
+    /// The totals and the warnings, in input order.
+    pub fn finish(mut self) -> ReadSummary {
+        self.summary.warnings = self.warnings.finish();
+        self.summary
+    }
+
+    // ----- folders -------------------------------------------------------
+
+    fn read_dir(&mut self, root: &Path, sink: &mut dyn FnMut(Item)) {
+        let mut ignored_files = 0usize;
+        let mut hidden = 0usize;
+        let mut examples: Vec<String> = Vec::new();
+        let mut walker = WalkDir::new(root)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter();
+        while let Some(entry) = walker.next() {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    self.walk_error(root, &err, sink);
+                    continue;
+                }
+            };
+            if entry.depth() == 0 {
+                continue;
+            }
+            let path = entry.path();
+            let hidden_name = entry.file_name().as_encoded_bytes().first() == Some(&b'.');
+            if entry.file_type().is_dir() {
+                if hidden_name {
+                    hidden += 1;
+                    walker.skip_current_dir();
+                }
+                continue;
+            }
+            if hidden_name {
+                hidden += 1;
+                continue;
+            }
+            if !has_txt_extension(path) {
+                ignored_files += 1;
+                if examples.len() < 3 {
+                    examples.push(
+                        path.strip_prefix(root)
+                            .unwrap_or(path)
+                            .display()
+                            .to_string(),
+                    );
+                }
+                continue;
+            }
+            let id = relative_id(root, path);
+            let source = path.display().to_string();
+            if !entry.file_type().is_file() {
+                self.skip(
+                    id,
+                    source,
+                    0,
+                    format!(
+                        "not a regular file ({}); name it on the command line to read it",
+                        file_kind(&entry.file_type())
+                    ),
+                    sink,
+                );
+                continue;
+            }
+            self.read_text_file(path, id, source, sink);
+        }
+        self.summary.ignored += ignored_files + hidden;
+        if ignored_files + hidden > 0 {
+            let mut parts = Vec::new();
+            if ignored_files > 0 {
+                parts.push(format!(
+                    "{ignored_files} file(s) that are not .txt (e.g. {})",
+                    examples.join(", ")
+                ));
+            }
+            if hidden > 0 {
+                parts.push(format!(
+                    "{hidden} hidden entr{}",
+                    if hidden == 1 { "y" } else { "ies" }
+                ));
+            }
+            let root = root.display();
+            self.warnings.push(Kind::Folder, || {
+                format!(
+                    "{root}: did not read {}; name a file on the command line to read it",
+                    parts.join(" and ")
+                )
+            });
+        }
+    }
+
+    fn walk_error(&mut self, root: &Path, err: &walkdir::Error, sink: &mut dyn FnMut(Item)) {
+        let path = err.path().unwrap_or(root);
+        if let Some(ancestor) = err.loop_ancestor() {
+            let (path, ancestor) = (path.display(), ancestor.display());
+            self.warnings.push(Kind::Folder, || {
+                format!("{path}: symbolic link loop (leads back to {ancestor}); not followed")
+            });
+            return;
+        }
+        let io = err.io_error();
+        let broken = io.is_some_and(|e| e.kind() == io::ErrorKind::NotFound)
+            && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if broken && has_txt_extension(path) {
+            let id = relative_id(root, path);
+            self.skip(
+                id,
+                path.display().to_string(),
+                0,
+                broken_link_reason(path),
+                sink,
+            );
+            return;
+        }
+        let what = if broken {
+            "broken symbolic link (its target does not exist); not read".to_string()
+        } else if io.is_some_and(|e| e.kind() == io::ErrorKind::PermissionDenied) {
+            "permission denied; nothing under it was read".to_string()
+        } else {
+            match io {
+                Some(e) => format!("{e}; not read"),
+                None => format!("{err}; not read"),
+            }
+        };
+        let path = path.display();
+        self.warnings
+            .push(Kind::Folder, || format!("{path}: {what}"));
+    }
+
+    // ----- text documents ------------------------------------------------
+
+    fn read_text_file(
+        &mut self,
+        path: &Path,
+        id: String,
+        source: String,
+        sink: &mut dyn FnMut(Item),
+    ) {
+        let mut file = match File::open(path) {
+            Ok(file) => file,
+            Err(e) => return self.skip(id, source, 0, open_reason(&e), sink),
+        };
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
+        if let Err(e) = file.read_to_end(&mut bytes) {
+            let n = bytes.len() as u64;
+            return self.skip(id, source, n, format!("cannot read: {e}"), sink);
+        }
+        self.text_document(id, source, bytes, true, sink);
+    }
+
+    /// Decide what a whole text (file or stream) is, and hand it out.
+    fn text_document(
+        &mut self,
+        id: String,
+        source: String,
+        bytes: Vec<u8>,
+        hint_jsonl: bool,
+        sink: &mut dyn FnMut(Item),
+    ) {
+        let n = bytes.len() as u64;
+        match decode_text(bytes, self.opts) {
+            Err(reason) => self.skip(id, source, n, reason, sink),
+            Ok((text, note)) => {
+                if is_blank_str(&text) {
+                    let reason = if n == 0 {
+                        "empty file"
+                    } else {
+                        "only whitespace"
+                    };
+                    return self.skip(id, source, n, reason.to_string(), sink);
+                }
+                if hint_jsonl && looks_like_json_object(first_content_line(text.as_bytes())) {
+                    let s = source.clone();
+                    self.warnings.push(Kind::Hint, || {
+                        format!(
+                            "{s}: looks like JSON Lines but was read as one text document; \
+                             name it *.jsonl or pass --jsonl"
+                        )
+                    });
+                }
+                self.document(id, source, text, note, sink);
+            }
+        }
+    }
+
+    // ----- streams and JSON Lines ----------------------------------------
+
+    fn read_stream(
+        &mut self,
+        name: &str,
+        id: &str,
+        reader: &mut dyn Read,
+        format: InputFormat,
+        sink: &mut dyn FnMut(Item),
+    ) {
+        let mut buffered = BufReader::with_capacity(1 << 16, reader);
+        if format == InputFormat::Text {
+            let mut bytes = Vec::new();
+            if let Err(e) = buffered.read_to_end(&mut bytes) {
+                let n = bytes.len() as u64;
+                return self.skip(
+                    id.to_string(),
+                    name.to_string(),
+                    n,
+                    format!("cannot read: {e}"),
+                    sink,
+                );
+            }
+            return self.text_document(id.to_string(), name.to_string(), bytes, false, sink);
+        }
+        // Look at the head of the stream: a byte-order mark, or binary data.
+        let head = buffered.fill_buf().map(<[u8]>::to_vec).unwrap_or_default();
+        let utf16 = match head.as_slice() {
+            [0xFF, 0xFE, ..] => Some(UTF_16LE),
+            [0xFE, 0xFF, ..] => Some(UTF_16BE),
+            _ => None,
+        };
+        if utf16.is_none() {
+            if let Some(reason) = binary_reason(&head) {
+                return self.skip(
+                    id.to_string(),
+                    name.to_string(),
+                    head.len() as u64,
+                    reason,
+                    sink,
+                );
+            }
+        }
+        let mut lines: Box<dyn BufRead + '_> = match utf16 {
+            Some(_) => Box::new(BufReader::with_capacity(
+                1 << 16,
+                encoding_rs_io::DecodeReaderBytesBuilder::new()
+                    .strip_bom(true)
+                    .build(buffered),
+            )),
+            None => Box::new(buffered),
+        };
+        self.read_lines(
+            name,
+            id,
+            &mut *lines,
+            format == InputFormat::Detect,
+            utf16,
+            sink,
+        );
+    }
+
+    fn read_lines(
+        &mut self,
+        name: &str,
+        id: &str,
+        reader: &mut dyn BufRead,
+        detect: bool,
+        utf16: Option<&'static Encoding>,
+        sink: &mut dyn FnMut(Item),
+    ) {
+        let mut buf = Vec::new();
+        let mut prefix = Vec::new();
+        let mut line_no = 0u64;
+        let mut total = 0u64;
+        let mut content = false;
+        let mut missing_ids = 0u64;
+        loop {
+            buf.clear();
+            match reader.read_until(b'\n', &mut buf) {
+                Ok(0) => break,
+                Ok(n) => total += n as u64,
+                Err(e) => {
+                    let at = format!("{name}:{}", line_no + 1);
+                    let reason = format!("cannot read: {e}; the rest of {name} was not read");
+                    return self.skip(at.clone(), at, buf.len() as u64, reason, sink);
+                }
+            }
+            line_no += 1;
+            let line = trim_line(&buf, line_no == 1);
+            if is_blank_bytes(line) {
+                if detect && !content {
+                    prefix.extend_from_slice(&buf);
+                }
+                continue;
+            }
+            if !content {
+                content = true;
+                if detect && !looks_like_json_object(line) {
+                    prefix.extend_from_slice(&buf);
+                    if let Err(e) = reader.read_to_end(&mut prefix) {
+                        let n = prefix.len() as u64;
+                        let reason = format!("cannot read: {e}");
+                        return self.skip(id.to_string(), name.to_string(), n, reason, sink);
+                    }
+                    return self.text_document(
+                        id.to_string(),
+                        name.to_string(),
+                        prefix,
+                        false,
+                        sink,
+                    );
+                }
+                if line.first() == Some(&b'[') {
+                    let reason =
+                        "a JSON array, not JSON Lines (one object a line); convert it with: \
+                                  jq -c '.[]' FILE > FILE.jsonl"
+                            .to_string();
+                    return self.skip(id.to_string(), name.to_string(), total, reason, sink);
+                }
+                if let Some(enc) = utf16 {
+                    let name = name.to_string();
+                    self.warnings.push(Kind::Converted, || {
+                        format!(
+                            "{name}: decoded from {}; byte offsets index the UTF-8 text",
+                            enc.name()
+                        )
+                    });
+                }
+            }
+            if self.json_line(name, line_no, line, buf.len() as u64, sink) {
+                missing_ids += 1;
+            }
+        }
+        if !content {
+            if detect {
+                return self.text_document(id.to_string(), name.to_string(), prefix, false, sink);
+            }
+            let reason = if total == 0 {
+                "empty file (no JSON lines)"
+            } else {
+                "only blank lines (no JSON lines)"
+            };
+            return self.skip(
+                id.to_string(),
+                name.to_string(),
+                total,
+                reason.to_string(),
+                sink,
+            );
+        }
+        if missing_ids > 0 {
+            let field = &self.opts.id_field;
+            let name = name.to_string();
+            self.warnings.push(Kind::JsonId, || {
+                format!(
+                    "{name}: {missing_ids} line(s) have no usable \"{field}\" field and are named \
+                     {name}:LINE (choose the id field with --id-field)"
+                )
+            });
+        }
+    }
+
+    /// One non-blank JSON line. Returns whether it had no usable id.
+    fn json_line(
+        &mut self,
+        name: &str,
+        line_no: u64,
+        raw: &[u8],
+        bytes: u64,
+        sink: &mut dyn FnMut(Item),
+    ) -> bool {
+        let source = format!("{name}:{line_no}");
+        let (line, note) = match std::str::from_utf8(raw) {
+            Ok(s) => (Cow::Borrowed(s), None),
+            Err(_) => match decode_invalid(raw, self.opts, true) {
+                Ok((s, note)) => (Cow::Owned(s), Some(note)),
+                Err(reason) => {
+                    self.skip(source.clone(), source, bytes, reason, sink);
+                    return false;
+                }
+            },
+        };
+        if !line.trim_start().starts_with('{') {
+            let reason = "not a JSON object (each line must be one object, like \
+                          {\"id\": ..., \"text\": ...})"
+                .to_string();
+            self.skip(source.clone(), source, bytes, reason, sink);
+            return false;
+        }
+        let seed = LineSeed {
+            id_field: &self.opts.id_field,
+            text_field: &self.opts.text_field,
+        };
+        let mut de = serde_json::Deserializer::from_str(&line);
+        let fields = match seed.deserialize(&mut de).and_then(|f| de.end().map(|()| f)) {
+            Ok(fields) => fields,
+            Err(e) => {
+                self.skip(source.clone(), source, bytes, json_reason(&e), sink);
+                return false;
+            }
+        };
+        drop(line);
+        let (id, missing) = match fields.id {
+            Some(Value::String(s)) if !s.is_empty() => (s, false),
+            Some(Value::Number(n)) => (n.to_string(), false),
+            _ => (source.clone(), true),
+        };
+        let field = &self.opts.text_field;
+        let text = match fields.text {
+            Some(Value::String(text)) => text,
+            None => {
+                let reason = format!(
+                    "no \"{field}\" field (fields: {}); choose the text field with --text-field",
+                    fields.keys.describe()
+                );
+                self.skip(id, source, bytes, reason, sink);
+                return missing;
+            }
+            Some(other) => {
+                let reason = format!("field \"{field}\" is {}, not a string", value_kind(&other));
+                self.skip(id, source, bytes, reason, sink);
+                return missing;
+            }
+        };
+        if is_blank_str(&text) {
+            let what = if text.is_empty() {
+                "empty"
+            } else {
+                "only whitespace"
+            };
+            let reason = format!("field \"{field}\" is {what}");
+            self.skip(id, source, bytes, reason, sink);
+            return missing;
+        }
+        self.document(id, source, text, note, sink);
+        missing
+    }
+
+    // ----- output --------------------------------------------------------
+
+    fn skip(
+        &mut self,
+        id: String,
+        source: String,
+        bytes: u64,
+        reason: String,
+        sink: &mut dyn FnMut(Item),
+    ) {
+        self.summary.skipped += 1;
+        sink(Item::Skipped(Skipped {
+            id,
+            source,
+            bytes,
+            reason,
+        }));
+    }
+
+    fn document(
+        &mut self,
+        id: String,
+        source: String,
+        text: String,
+        note: Option<String>,
+        sink: &mut dyn FnMut(Item),
+    ) {
+        if let Some(note) = note {
+            self.summary.converted += 1;
+            let s = source.clone();
+            self.warnings
+                .push(Kind::Converted, || format!("{s}: {note}"));
+        }
+        let id = self.unique_id(id, &source);
+        self.summary.documents += 1;
+        self.summary.text_bytes += text.len() as u64;
+        sink(Item::Document(Document { id, source, text }));
+    }
+
+    fn unique_id(&mut self, id: String, source: &str) -> String {
+        let Some(seen) = self.ids.get_mut(id.as_str()) else {
+            self.ids.insert(
+                id.clone().into_boxed_str(),
+                SeenId {
+                    first: source.into(),
+                    next: 2,
+                },
+            );
+            return id;
+        };
+        let first = seen.first.clone();
+        let mut n = seen.next;
+        let renamed = loop {
+            let candidate = format!("{id}~{n}");
+            n += 1;
+            if !self.ids.contains_key(candidate.as_str()) {
+                break candidate;
+            }
+        };
+        if let Some(seen) = self.ids.get_mut(id.as_str()) {
+            seen.next = n;
+        }
+        self.ids.insert(
+            renamed.clone().into_boxed_str(),
+            SeenId {
+                first: source.into(),
+                next: 2,
+            },
+        );
+        self.summary.renamed += 1;
+        let r = renamed.clone();
+        self.warnings.push(Kind::Duplicate, || {
+            format!("duplicate id \"{id}\": {source} renamed to \"{r}\" (\"{id}\" is {first})")
         });
+        renamed
     }
-    let bytes = std::fs::read(path).map_err(|err| Error::Io {
-        path: path.to_path_buf(),
-        err,
-    })?;
-    let id = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let source = path.display().to_string();
+}
+
+// ----- warnings ----------------------------------------------------------
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Duplicate,
+    Converted,
+    Folder,
+    JsonId,
+    Hint,
+}
+
+impl Kind {
+    const ALL: [Kind; 5] = [
+        Kind::Duplicate,
+        Kind::Converted,
+        Kind::Folder,
+        Kind::JsonId,
+        Kind::Hint,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Kind::Duplicate => "renamed duplicate id(s)",
+            Kind::Converted => "decoded or repaired document(s)",
+            Kind::Folder => "folder warning(s)",
+            Kind::JsonId => "JSON Lines id warning(s)",
+            Kind::Hint => "JSON Lines hint(s)",
+        }
+    }
+}
+
+#[derive(Default)]
+struct Warnings {
+    list: Vec<String>,
+    counts: [usize; 5],
+}
+
+impl Warnings {
+    fn push(&mut self, kind: Kind, message: impl FnOnce() -> String) {
+        let count = &mut self.counts[kind as usize];
+        *count += 1;
+        if *count <= WARNINGS_PER_KIND {
+            self.list.push(message());
+        }
+    }
+
+    fn finish(mut self) -> Vec<String> {
+        for kind in Kind::ALL {
+            let count = self.counts[kind as usize];
+            if count > WARNINGS_PER_KIND {
+                self.list.push(format!(
+                    "... and {} more {}",
+                    count - WARNINGS_PER_KIND,
+                    kind.label()
+                ));
+            }
+        }
+        self.list
+    }
+}
+
+// ----- JSON --------------------------------------------------------------
+
+/// Pulls the id and text fields out of one JSON object, skipping the others
+/// without allocating them.
+struct LineSeed<'a> {
+    id_field: &'a str,
+    text_field: &'a str,
+}
+
+#[derive(Default)]
+struct LineFields {
+    id: Option<Value>,
+    text: Option<Value>,
+    keys: KeyList,
+}
+
+/// The first few keys of an object, to say which fields a line has.
+#[derive(Default)]
+struct KeyList {
+    first: Vec<String>,
+    count: usize,
+}
+
+impl KeyList {
+    const SHOWN: usize = 8;
+
+    fn add(&mut self, key: &str) {
+        if self.first.len() < Self::SHOWN {
+            self.first.push(key.to_string());
+        }
+        self.count += 1;
+    }
+
+    fn describe(&self) -> String {
+        if self.count == 0 {
+            return "none".to_string();
+        }
+        let mut s = self.first.join(", ");
+        if self.count > self.first.len() {
+            s.push_str(&format!(", ... ({} in all)", self.count));
+        }
+        s
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for LineSeed<'_> {
+    type Value = LineFields;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<LineFields, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for LineSeed<'_> {
+    type Value = LineFields;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<LineFields, A::Error> {
+        let mut fields = LineFields::default();
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            fields.keys.add(&key);
+            if key == self.text_field {
+                fields.text = Some(map.next_value()?);
+            } else if key == self.id_field {
+                fields.id = Some(map.next_value()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(fields)
+    }
+}
+
+/// "malformed JSON at column 12: expected `:`", without serde_json's
+/// "at line 1" (the line is ours to give).
+fn json_reason(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = full.strip_suffix(&suffix).unwrap_or(&full);
+    if e.column() > 0 {
+        format!("malformed JSON at column {}: {message}", e.column())
+    } else {
+        format!("malformed JSON: {message}")
+    }
+}
+
+fn value_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A line (without its newline) that looks like one JSON object.
+fn looks_like_json_object(line: &[u8]) -> bool {
+    let line = line.trim_ascii();
+    line.first() == Some(&b'{') && line.last() == Some(&b'}')
+}
+
+fn first_content_line(text: &[u8]) -> &[u8] {
+    let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+    text.split(|&b| b == b'\n')
+        .find(|l| !l.trim_ascii().is_empty())
+        .unwrap_or(&[])
+}
+
+/// Strip the line ending (LF or CRLF) and, on the first line, a UTF-8
+/// byte-order mark.
+fn trim_line(buf: &[u8], first: bool) -> &[u8] {
+    let mut line = buf.strip_suffix(b"\n").unwrap_or(buf);
+    line = line.strip_suffix(b"\r").unwrap_or(line);
+    if first {
+        line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+    }
+    line
+}
+
+// ----- decoding ----------------------------------------------------------
+
+/// Turn the bytes of a whole text document into UTF-8, with a note when it
+/// was converted, or say why it cannot be read.
+fn decode_text(
+    bytes: Vec<u8>,
+    opts: &ReadOptions,
+) -> std::result::Result<(String, Option<String>), String> {
+    if let Some(reason) = magic_reason(&bytes) {
+        return Err(reason);
+    }
+    let bom = match bytes.as_slice() {
+        [0xFF, 0xFE, ..] => Some(UTF_16LE),
+        [0xFE, 0xFF, ..] => Some(UTF_16BE),
+        _ => None,
+    };
+    if let Some(enc) = bom {
+        return decode_utf16(enc, &bytes[2..], opts, "");
+    }
+    if let Some(enc) = utf16_without_bom(&bytes) {
+        if let Ok(done) = decode_utf16(
+            enc,
+            &bytes,
+            opts,
+            " (no byte-order mark; recognised by its NUL bytes)",
+        ) {
+            return Ok(done);
+        }
+    }
+    if let Some(reason) = binary_reason(&bytes) {
+        return Err(reason);
+    }
     match String::from_utf8(bytes) {
-        Ok(text) if text.trim().is_empty() => corpus.skipped.push(Skipped {
-            id,
-            source,
-            bytes: text.len() as u64,
-            reason: "empty".to_string(),
-        }),
-        Ok(text) => corpus.documents.push(Document { id, source, text }),
-        Err(e) => corpus.skipped.push(Skipped {
-            id,
-            source,
-            bytes: e.as_bytes().len() as u64,
-            reason: format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to()),
-        }),
+        Ok(text) => Ok((text, None)),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            decode_invalid(&bytes, opts, false).map(|(text, note)| (text, Some(note)))
+        }
     }
-    let _ = opts;
-    Ok(())
+}
+
+fn decode_utf16(
+    enc: &'static Encoding,
+    body: &[u8],
+    opts: &ReadOptions,
+    how: &str,
+) -> std::result::Result<(String, Option<String>), String> {
+    let name = enc.name();
+    if let Some(text) = enc.decode_without_bom_handling_and_without_replacement(body) {
+        return Ok((
+            text.into_owned(),
+            Some(format!(
+                "decoded from {name}{how}; byte offsets index the UTF-8 text"
+            )),
+        ));
+    }
+    if opts.lossy {
+        let (text, _) = enc.decode_without_bom_handling(body);
+        return Ok((
+            text.into_owned(),
+            Some(format!(
+                "decoded from {name}{how}, invalid sequences replaced with U+FFFD (--lossy); \
+                 byte offsets index the UTF-8 text"
+            )),
+        ));
+    }
+    Err(format!(
+        "invalid {name}{how} (an unpaired surrogate or an odd number of bytes); \
+         pass --lossy to replace bad sequences with U+FFFD"
+    ))
+}
+
+/// Bytes that are not valid UTF-8: recognise Windows-1256, repair with
+/// `--lossy`, or say where the first bad byte is.
+fn decode_invalid(
+    bytes: &[u8],
+    opts: &ReadOptions,
+    json_line: bool,
+) -> std::result::Result<(String, String), String> {
+    let stats = Utf8Stats::of(bytes);
+    if looks_like_cp1256(bytes, &stats) {
+        if opts.decode_cp1256 {
+            let (text, _) = WINDOWS_1256.decode_without_bom_handling(bytes);
+            return Ok((
+                text.into_owned(),
+                "decoded from Windows-1256 (--decode-cp1256); byte offsets index the UTF-8 text"
+                    .to_string(),
+            ));
+        }
+        return Err(
+            "not UTF-8: looks like Windows-1256 (Arabic); convert it with \
+                    iconv -f CP1256 -t UTF-8, or pass --decode-cp1256"
+                .to_string(),
+        );
+    }
+    let at = stats.first_error;
+    let place = if json_line {
+        format!("byte {at} of the line")
+    } else {
+        let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+        format!("byte {at} (line {line})")
+    };
+    if opts.lossy {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        return Ok((
+            text,
+            format!(
+                "replaced {} invalid UTF-8 sequence(s) with U+FFFD (--lossy); the first at {place}",
+                stats.invalid_runs
+            ),
+        ));
+    }
+    Err(format!(
+        "invalid UTF-8 at {place}; pass --lossy to replace bad bytes with U+FFFD"
+    ))
+}
+
+/// How much of a byte string is valid UTF-8 beyond ASCII, and how much is not.
+#[derive(Debug, Default)]
+struct Utf8Stats {
+    /// Non-ASCII bytes inside valid UTF-8 sequences.
+    valid_non_ascii: usize,
+    /// Bytes in invalid sequences.
+    invalid_bytes: usize,
+    /// Invalid sequences (each one becomes one U+FFFD with `--lossy`).
+    invalid_runs: usize,
+    /// Offset of the first invalid byte.
+    first_error: usize,
+}
+
+impl Utf8Stats {
+    fn of(bytes: &[u8]) -> Utf8Stats {
+        let mut stats = Utf8Stats::default();
+        let mut rest = bytes;
+        let mut offset = 0;
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(s) => {
+                    stats.valid_non_ascii += s.len() - count_ascii(s.as_bytes());
+                    break;
+                }
+                Err(e) => {
+                    let valid = e.valid_up_to();
+                    stats.valid_non_ascii += valid - count_ascii(&rest[..valid]);
+                    let bad = e.error_len().unwrap_or(rest.len() - valid);
+                    if stats.invalid_runs == 0 {
+                        stats.first_error = offset + valid;
+                    }
+                    stats.invalid_runs += 1;
+                    stats.invalid_bytes += bad;
+                    offset += valid + bad;
+                    rest = &rest[valid + bad..];
+                }
+            }
+        }
+        stats
+    }
+}
+
+fn count_ascii(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| b.is_ascii()).count()
+}
+
+/// Text that is not UTF-8 but reads as Arabic in Windows-1256: most of its
+/// non-ASCII bytes are invalid UTF-8 (UTF-8 with a few bad bytes is not
+/// CP1256), and decoded as CP1256 at least 80% of its non-ASCII letters are
+/// Arabic.
+fn looks_like_cp1256(bytes: &[u8], stats: &Utf8Stats) -> bool {
+    if stats.invalid_bytes <= stats.valid_non_ascii {
+        return false;
+    }
+    let sample = &bytes[..bytes.len().min(1 << 20)];
+    let (text, _) = WINDOWS_1256.decode_without_bom_handling(sample);
+    let (mut arabic, mut other) = (0usize, 0usize);
+    for c in text.chars() {
+        if c.is_ascii() || !c.is_alphabetic() {
+            continue;
+        }
+        if ('\u{0600}'..='\u{06FF}').contains(&c) {
+            arabic += 1;
+        } else {
+            other += 1;
+        }
+    }
+    arabic >= 3 && arabic * 5 >= (arabic + other) * 4
+}
+
+/// UTF-16 without a byte-order mark: NUL bytes (the high byte of spaces,
+/// digits and punctuation) in one byte position of each pair only.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    let sample = &bytes[..bytes.len().min(1 << 16) & !1];
+    if sample.len() < 8 {
+        return None;
+    }
+    let pairs = sample.len() / 2;
+    let (mut even, mut odd) = (0usize, 0usize);
+    for pair in sample.chunks_exact(2) {
+        even += usize::from(pair[0] == 0);
+        odd += usize::from(pair[1] == 0);
+    }
+    // At least 5% of one position NUL, at most 1% of the other.
+    let many = |n: usize| n * 20 >= pairs;
+    let few = |n: usize| n * 100 <= pairs;
+    if many(odd) && few(even) {
+        Some(UTF_16LE)
+    } else if many(even) && few(odd) {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Known binary formats people mistake for text, by their first bytes.
+fn magic_reason(bytes: &[u8]) -> Option<String> {
+    let what = if bytes.starts_with(&[0x1F, 0x8B]) {
+        "binary file (gzip-compressed); decompress it first, e.g. with gunzip"
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        "binary file (a ZIP archive, or a .docx/.odt document); extract its text first"
+    } else if bytes.starts_with(b"%PDF-") {
+        "binary file (PDF); extract its text first, e.g. with pdftotext"
+    } else if bytes.starts_with(&[0xFD, b'7', b'z', b'X', b'Z', 0x00]) {
+        "binary file (xz-compressed); decompress it first, e.g. with unxz"
+    } else if bytes.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) {
+        "binary file (zstd-compressed); decompress it first, e.g. with unzstd"
+    } else if bytes.starts_with(b"BZh") && bytes.get(3).is_some_and(|b| (b'1'..=b'9').contains(b)) {
+        "binary file (bzip2-compressed); decompress it first, e.g. with bunzip2"
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        "binary file (an old Microsoft Office document); save it as plain text (UTF-8) first"
+    } else if bytes.starts_with(b"{\\rtf") {
+        "an RTF document, not plain text; save it as plain text (UTF-8) first"
+    } else {
+        return None;
+    };
+    Some(what.to_string())
+}
+
+/// A known binary format, a NUL byte, or mostly control bytes.
+fn binary_reason(bytes: &[u8]) -> Option<String> {
+    if let Some(reason) = magic_reason(bytes) {
+        return Some(reason);
+    }
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Some(format!("binary file (NUL byte at offset {at})"));
+    }
+    let sample = &bytes[..bytes.len().min(1 << 16)];
+    let control = sample
+        .iter()
+        .filter(|&&b| {
+            (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C | 0x1B)) || b == 0x7F
+        })
+        .count();
+    if !sample.is_empty() && control * 10 > sample.len() {
+        return Some(format!(
+            "binary file ({}% of the first {} bytes are control bytes)",
+            control * 100 / sample.len(),
+            sample.len()
+        ));
+    }
+    None
+}
+
+// ----- small helpers ---------------------------------------------------------
+
+/// Whitespace, byte-order marks and invisible format characters only.
+fn is_blank_str(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace() || matches!(c, '\u{FEFF}' | '\u{200B}'..='\u{200F}' | '\u{2060}')
+    })
+}
+
+fn is_blank_bytes(line: &[u8]) -> bool {
+    line.iter().all(u8::is_ascii_whitespace)
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .or_else(|| path.file_name())
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// `root/sub/b.txt` → `sub/b`.
+fn relative_id(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let rel = if has_txt_extension(rel) {
+        rel.with_extension("")
+    } else {
+        rel.to_path_buf()
+    };
+    let parts: Vec<_> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
+    parts.join("/")
+}
+
+fn has_txt_extension(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
+}
+
+fn is_jsonl_name(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
+}
+
+fn file_kind(ft: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "a named pipe";
+        }
+        if ft.is_socket() {
+            return "a socket";
+        }
+        if ft.is_block_device() || ft.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = ft;
+    "not a regular file"
+}
+
+fn open_reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::PermissionDenied => {
+            "cannot read: permission denied; check the file's permissions".to_string()
+        }
+        io::ErrorKind::NotFound => "cannot read: the file disappeared while reading".to_string(),
+        _ => format!("cannot read: {e}"),
+    }
+}
+
+fn broken_link_reason(path: &Path) -> String {
+    match std::fs::read_link(path) {
+        Ok(target) => format!(
+            "broken symbolic link (its target {} does not exist)",
+            target.display()
+        ),
+        Err(_) => "broken symbolic link (its target does not exist)".to_string(),
+    }
 }
