@@ -305,3 +305,175 @@ pub enum Format {
 pub mod html;
 pub mod json;
 pub mod text;
+
+/// How a report is rendered. The defaults suit an interactive terminal
+/// without colour.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Emit ANSI colours (text format only). The CLI decides: standard
+    /// output is a terminal and `NO_COLOR` is unset.
+    pub color: bool,
+    /// Most items listed per section (text and HTML); `0` means no limit.
+    /// Cut sections end with "… and N more".
+    pub top: usize,
+    /// Pretty-print JSON (indented); compact, one line, otherwise.
+    pub pretty: bool,
+    /// HTML: most side-by-side pair views rendered; `0` means no limit.
+    pub max_pair_views: usize,
+    /// HTML: most documents in the similarity heat map; `0` means no limit.
+    pub max_heatmap_docs: usize,
+}
+
+impl Default for RenderOptions {
+    fn default() -> RenderOptions {
+        RenderOptions {
+            color: false,
+            top: 20,
+            pretty: true,
+            max_pair_views: 50,
+            max_heatmap_docs: 40,
+        }
+    }
+}
+
+/// Writes `report` to `out` in `format`.
+///
+/// `texts` supplies the original documents for quoting snippets (text) and
+/// for the side-by-side views (HTML); documents it lacks are rendered
+/// without quotes. The JSON format ignores `texts`. Renderers compute
+/// nothing: they lay out the finished, sorted report as it is, so the same
+/// report always gives the same bytes.
+///
+/// ```
+/// use athar::report::{render, Format, RenderOptions, Report};
+/// use std::collections::BTreeMap;
+/// let texts: BTreeMap<String, String> = BTreeMap::new();
+/// let mut out = Vec::new();
+/// render(&Report::default(), &texts, Format::Json, &RenderOptions::default(), &mut out).unwrap();
+/// let back: Report = serde_json::from_slice(&out).unwrap();
+/// assert_eq!(back, Report::default());
+/// ```
+pub fn render(
+    report: &Report,
+    texts: &dyn TextSource,
+    format: Format,
+    opts: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Text => text::render(report, texts, opts, out),
+        Format::Json => json::render(report, opts, out),
+        Format::Html => html::render(report, texts, opts, out),
+    }
+}
+
+/// The text `loc` covers, when its document is available and the span falls
+/// on character boundaries inside it.
+pub(crate) fn loc_text<'t>(texts: &'t dyn TextSource, loc: &Loc) -> Option<&'t str> {
+    texts.text(&loc.doc)?.get(loc.start..loc.end)
+}
+
+/// A one-line excerpt of `s`: runs of whitespace collapse to one space and
+/// the result is cut to at most `max` characters (plus the `…` that marks a
+/// cut), at a word boundary when there is one in the second half. Characters
+/// stay in logical order; display shaping is left to the terminal or browser.
+pub(crate) fn snippet(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut chars = 0usize;
+    let mut cut = false;
+    for word in s.split_whitespace() {
+        let len = word.chars().count();
+        let sep = usize::from(!out.is_empty());
+        if chars + sep + len <= max {
+            if sep == 1 {
+                out.push(' ');
+            }
+            out.push_str(word);
+            chars += sep + len;
+            continue;
+        }
+        cut = true;
+        if chars < max / 2 {
+            // No word boundary late enough: cut inside this word.
+            if sep == 1 {
+                out.push(' ');
+                chars += 1;
+            }
+            let room = max.saturating_sub(chars + 1);
+            out.extend(word.chars().take(room));
+        }
+        break;
+    }
+    if cut {
+        out.push('…');
+    }
+    out
+}
+
+/// The parameters as `name=value` pairs, in the JSON field names; stages
+/// not run are left out.
+pub(crate) fn params_list(p: &Params) -> Vec<(&'static str, String)> {
+    let mut v: Vec<(&'static str, String)> = vec![
+        ("normalize", p.normalize.clone()),
+        ("shingle_size", p.shingle_size.to_string()),
+        ("hash", p.hash.clone()),
+    ];
+    let mut opt = |name: &'static str, value: Option<String>| {
+        if let Some(value) = value {
+            v.push((name, value));
+        }
+    };
+    opt("minhash", p.minhash.clone());
+    opt("num_perm", p.num_perm.map(|x| x.to_string()));
+    opt("seed", p.seed.map(|x| x.to_string()));
+    opt("bands", p.bands.map(|x| x.to_string()));
+    opt("rows", p.rows.map(|x| x.to_string()));
+    opt("threshold", p.threshold.map(|x| x.to_string()));
+    opt("containment", p.containment.map(|x| x.to_string()));
+    opt("max_bucket", p.max_bucket.map(|x| x.to_string()));
+    opt("max_df", p.max_df.map(|x| x.to_string()));
+    opt("max_gap", p.max_gap.map(|x| x.to_string()));
+    opt("min_passage", p.min_passage.map(|x| x.to_string()));
+    opt(
+        "narrative_threshold",
+        p.narrative_threshold.map(|x| x.to_string()),
+    );
+    v
+}
+
+/// How many items of `len` a section shows under a `top` limit (`0` = all).
+pub(crate) fn shown(len: usize, top: usize) -> usize {
+    if top == 0 { len } else { len.min(top) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_collapses_whitespace_and_cuts_at_words() {
+        assert_eq!(
+            snippet("  قال\n\n  الوزير \t اليوم ", 80),
+            "قال الوزير اليوم"
+        );
+        let long = "كلمة ".repeat(40);
+        let s = snippet(&long, 22);
+        assert!(s.ends_with('…'));
+        assert_eq!(s, "كلمة كلمة كلمة كلمة…");
+        assert!(s.chars().count() <= 23);
+    }
+
+    #[test]
+    fn snippet_cuts_inside_a_long_word() {
+        let s = snippet(&"ب".repeat(100), 10);
+        assert_eq!(s, format!("{}…", "ب".repeat(9)));
+        assert_eq!(snippet("", 10), "");
+    }
+
+    #[test]
+    fn shown_respects_zero_as_unlimited() {
+        assert_eq!(shown(5, 0), 5);
+        assert_eq!(shown(5, 3), 3);
+        assert_eq!(shown(2, 3), 2);
+    }
+}
