@@ -899,7 +899,7 @@ fn write_article(rng: &mut SynthRng, params: &SynthParams) -> Article {
 pub enum Position {
     /// Before the first line.
     Start,
-    /// After line `n / 2` of `n` lines (between two lines).
+    /// After the first `⌈n / 2⌉` of `n` lines (after the only line if `n == 1`).
     Middle,
     /// After the last line.
     End,
@@ -911,7 +911,7 @@ pub enum Position {
 /// ```
 /// use athar::synth::{insert_paragraph, Position};
 /// let (text, (s, e)) = insert_paragraph("أ\nب\nج", "فقرة", Position::Middle);
-/// assert_eq!(text, "أ\nفقرة\nب\nج");
+/// assert_eq!(text, "أ\nب\nفقرة\nج");
 /// assert_eq!(&text[s..e], "فقرة");
 /// ```
 pub fn insert_paragraph(host: &str, paragraph: &str, at: Position) -> (String, (usize, usize)) {
