@@ -323,7 +323,7 @@ impl<'s> Aligner<'s> {
                 usize::MAX
             };
             let (mut s, mut t, mut len) = (i as usize, j as usize, k as usize);
-            while s > 0 && len < cap && a[s - 1] == b[t - 1] {
+            while s > 0 && t > 0 && len < cap && a[s - 1] == b[t - 1] {
                 s -= 1;
                 t -= 1;
                 len += 1;
