@@ -33,8 +33,10 @@
 //!    small edits (up to 3 skipped tokens followed by at least 2 matching
 //!    ones, or by matching tokens up to the start or end of both sequences),
 //!    so an edit next to the boundary does not cut off the tail.
-//! 6. **Merge and filter.** Passages adjacent in both sequences (gap at most
-//!    `max_gap`) are merged; passages with fewer than
+//! 6. **Merge and filter.** Passages adjacent in both sequences are merged
+//!    when the gap is at most `max_gap`, or at most
+//!    [`AlignParams::merge_gap`] and no more than half of either passage (a
+//!    rewritten sentence inside a copied article); passages with fewer than
 //!    [`AlignParams::min_passage`] identical tokens are dropped.
 //!
 //! The score of a passage is its token identity: identical tokens (exact
@@ -59,16 +61,24 @@ pub struct AlignParams {
     /// A shingle occurring more often than this in one sequence does not
     /// seed (its tokens are still reached by extension).
     pub max_occurrences: usize,
+    /// Two passages that follow each other in both sequences are merged
+    /// across a gap of up to this many tokens (on either side) when the gap
+    /// is at most half as long as the identical tokens of each passage: a
+    /// rewritten sentence inside a copied article does not split it in two,
+    /// while a rewritten paragraph does. Never below `max_gap`.
+    pub merge_gap: usize,
 }
 
 impl Default for AlignParams {
-    /// `k = 5`, `max_gap = 8`, `min_passage = 8`, `max_occurrences = 16`.
+    /// `k = 5`, `max_gap = 8`, `min_passage = 8`, `max_occurrences = 16`,
+    /// `merge_gap = 16`.
     fn default() -> AlignParams {
         AlignParams {
             k: 5,
             max_gap: 8,
             min_passage: 8,
             max_occurrences: 16,
+            merge_gap: 16,
         }
     }
 }
@@ -628,9 +638,12 @@ impl<'s> Aligner<'s> {
         let mut out: Vec<Passage> = Vec::with_capacity(ps.len());
         for p in ps {
             if let Some(l) = out.last_mut() {
+                let gap = (p.a0.max(l.a1) - l.a1).max(p.b0.max(l.b1) - l.b1) as usize;
+                let small = gap <= self.p.max_gap
+                    || (gap <= self.p.merge_gap && 2 * gap <= l.matched.max(p.matched) as usize);
                 if p.a0 >= l.a1
                     && p.b0 >= l.b1
-                    && (p.a0 - l.a1).max(p.b0 - l.b1) as usize <= self.p.max_gap
+                    && small
                     && self.occ_b[l.b1 as usize..p.b0 as usize].iter().all(|&o| !o)
                 {
                     let ga = &self.a[l.a1 as usize..p.a0 as usize];
