@@ -1,1 +1,590 @@
 //! Reused phrases (maximal shared n-grams) and boilerplate.
+//!
+//! # Boilerplate
+//!
+//! [`DocFreq`] counts, for every shingle hash, the number of documents it
+//! occurs in (its document frequency, df). A shingle whose df exceeds
+//! `max_df` ([`MaxDf::resolve`]) is boilerplate ([`BoilerplateSet`]): it does
+//! not seed pairs or passages (pass `&|h| set.contains(h)` to
+//! [`crate::align::align`]). Consecutive boilerplate shingles of a document
+//! are merged into phrase ranges ([`boilerplate_ranges`]), and identical
+//! phrases are grouped across documents ([`boilerplate_phrases`]).
+//!
+//! The default, [`MaxDf::default`], is "more than half of the documents, and
+//! never fewer than [`MIN_BOILERPLATE_DOCS`] documents": in a corpus of five
+//! articles, a phrase found in three of them is shared text the user wants
+//! to see, not a page template.
+//!
+//! # Reused phrases
+//!
+//! [`reused_phrases`] finds maximal n-grams (at least
+//! [`PhraseParams::min_tokens`] tokens) shared by two or more documents:
+//!
+//! 1. Every `n`-gram (`n = min_tokens`) of every document is hashed; a map
+//!    counts the documents each one occurs in. Grams in one document only,
+//!    and grams in more than `max_df` documents (boilerplate), are dropped.
+//! 2. The remaining grams are collected with their document lists (a sort of
+//!    `(gram, doc)` pairs); each distinct document set gets an id.
+//! 3. In each document, a phrase starts wherever the document set of the
+//!    gram changes, and extends left and right over neighbouring grams whose
+//!    set contains its own. The result is the longest run of shared grams
+//!    that every document of the set has in common: a phrase shared by
+//!    documents {1, 2} runs through a gram that documents {1, 2, 3} share,
+//!    while that gram alone is reported for {1, 2, 3}. A memo keeps each run
+//!    from being extended twice, so the cost is linear in practice.
+//! 4. Phrases are grouped by the hash of their tokens; the documents a group
+//!    occurs in are counted exactly (a phrase is counted in a document only
+//!    when that document yields the identical token run). A phrase contained
+//!    in a longer phrase with the same document set is dropped (maximality).
+//! 5. Phrases are ranked by document count, then length, then first
+//!    occurrence, and the top [`PhraseParams::top`] are returned.
+//!
+//! Memory is one map entry per distinct n-gram of the corpus (about 16 bytes)
+//! plus one `(gram, doc)` pair per occurrence of a shared gram.
+
+use std::collections::HashMap as StdHashMap;
+use std::ops::Range;
+use std::str::FromStr;
+
+use ahash::{AHashMap, AHashSet};
+
+use crate::error::{Error, Result};
+use crate::shingle::{Shingle, shingles};
+
+/// A [`MaxDf::Fraction`] never resolves below this many documents, so small
+/// corpora have no boilerplate unless the user asks for a count.
+pub const MIN_BOILERPLATE_DOCS: usize = 10;
+
+/// The document frequency above which a shingle is boilerplate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum MaxDf {
+    /// An absolute number of documents.
+    Count(usize),
+    /// A share of the analysed documents (`0 < f <= 1`); resolves to at least
+    /// [`MIN_BOILERPLATE_DOCS`].
+    Fraction(f64),
+}
+
+impl Default for MaxDf {
+    /// `Fraction(0.5)`: boilerplate is in more than half of the documents
+    /// (and in more than [`MIN_BOILERPLATE_DOCS`]).
+    fn default() -> MaxDf {
+        MaxDf::Fraction(0.5)
+    }
+}
+
+impl MaxDf {
+    /// The absolute document count for a corpus of `n_docs` documents: a
+    /// shingle in MORE than this many documents is boilerplate.
+    ///
+    /// ```
+    /// use athar::phrases::MaxDf;
+    /// assert_eq!(MaxDf::Count(3).resolve(1000), 3);
+    /// assert_eq!(MaxDf::Fraction(0.5).resolve(1000), 500);
+    /// assert_eq!(MaxDf::Fraction(0.5).resolve(5), 10); // tiny corpus: nothing is boilerplate
+    /// ```
+    pub fn resolve(&self, n_docs: usize) -> usize {
+        match *self {
+            MaxDf::Count(c) => c,
+            MaxDf::Fraction(f) => {
+                let f = if f.is_nan() { 1.0 } else { f.clamp(0.0, 1.0) };
+                ((f * n_docs as f64).floor() as usize).max(MIN_BOILERPLATE_DOCS)
+            }
+        }
+    }
+}
+
+impl FromStr for MaxDf {
+    type Err = Error;
+
+    /// `"100"` is a count; `"0.5"` or `"50%"` is a fraction.
+    fn from_str(s: &str) -> Result<MaxDf> {
+        let s = s.trim();
+        let bad = || {
+            Error::InvalidParameter(format!(
+                "max-df: expected a count (100), a fraction (0.5) or a percentage (50%), got {s:?}"
+            ))
+        };
+        if let Some(p) = s.strip_suffix('%') {
+            let v: f64 = p.trim().parse().map_err(|_| bad())?;
+            return if v > 0.0 && v <= 100.0 {
+                Ok(MaxDf::Fraction(v / 100.0))
+            } else {
+                Err(bad())
+            };
+        }
+        if let Ok(c) = s.parse::<usize>() {
+            return Ok(MaxDf::Count(c));
+        }
+        let v: f64 = s.parse().map_err(|_| bad())?;
+        if v > 0.0 && v <= 1.0 {
+            Ok(MaxDf::Fraction(v))
+        } else {
+            Err(bad())
+        }
+    }
+}
+
+/// Document frequencies of shingle hashes over a corpus.
+///
+/// Add each document once ([`DocFreq::add_document`]); partial tables built
+/// in parallel combine with [`DocFreq::merge`] (the result does not depend on
+/// the order).
+#[derive(Clone, Debug, Default)]
+pub struct DocFreq {
+    counts: AHashMap<u64, u32>,
+    docs: usize,
+    scratch: Vec<u64>,
+}
+
+impl DocFreq {
+    /// An empty table.
+    pub fn new() -> DocFreq {
+        DocFreq::default()
+    }
+
+    /// Count one document's shingles (each distinct hash once).
+    pub fn add_document(&mut self, shingles: &[Shingle]) {
+        self.add_hashes(shingles.iter().map(|s| s.hash));
+    }
+
+    /// Count one document given its shingle hashes (duplicates counted once).
+    pub fn add_hashes(&mut self, hashes: impl IntoIterator<Item = u64>) {
+        self.scratch.clear();
+        self.scratch.extend(hashes);
+        self.scratch.sort_unstable();
+        self.scratch.dedup();
+        for &h in &self.scratch {
+            *self.counts.entry(h).or_insert(0) += 1;
+        }
+        self.docs += 1;
+    }
+
+    /// Add the counts of another table (built over other documents).
+    pub fn merge(&mut self, other: DocFreq) {
+        for (h, c) in other.counts {
+            *self.counts.entry(h).or_insert(0) += c;
+        }
+        self.docs += other.docs;
+    }
+
+    /// Documents counted.
+    pub fn n_docs(&self) -> usize {
+        self.docs
+    }
+
+    /// Documents shingle `hash` occurs in.
+    pub fn df(&self, hash: u64) -> usize {
+        self.counts.get(&hash).map_or(0, |&c| c as usize)
+    }
+
+    /// The shingles in more than `max_df` documents.
+    pub fn boilerplate(&self, max_df: usize) -> BoilerplateSet {
+        BoilerplateSet {
+            hashes: self
+                .counts
+                .iter()
+                .filter(|&(_, &c)| c as usize > max_df)
+                .map(|(&h, _)| h)
+                .collect(),
+        }
+    }
+}
+
+/// Shingle hashes recognised as boilerplate.
+#[derive(Clone, Debug, Default)]
+pub struct BoilerplateSet {
+    hashes: AHashSet<u64>,
+}
+
+impl BoilerplateSet {
+    /// A set from explicit hashes.
+    pub fn from_hashes(hashes: impl IntoIterator<Item = u64>) -> BoilerplateSet {
+        BoilerplateSet {
+            hashes: hashes.into_iter().collect(),
+        }
+    }
+
+    /// True when shingle `hash` is boilerplate.
+    #[inline]
+    pub fn contains(&self, hash: u64) -> bool {
+        self.hashes.contains(&hash)
+    }
+
+    /// Number of boilerplate shingles.
+    pub fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    /// True when nothing is boilerplate.
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
+    }
+}
+
+/// Token ranges of one document covered by boilerplate `k`-shingles,
+/// overlapping and adjacent shingles merged, in text order.
+pub fn boilerplate_ranges(token_hashes: &[u64], k: usize, set: &BoilerplateSet) -> Vec<Range<u32>> {
+    let mut out: Vec<Range<u32>> = Vec::new();
+    if set.is_empty() || token_hashes.is_empty() {
+        return out;
+    }
+    let mut sh = Vec::new();
+    shingles(token_hashes, k, &mut sh);
+    let n = token_hashes.len() as u32;
+    for s in sh.iter().filter(|s| set.contains(s.hash)) {
+        let end = (s.pos + k.max(1) as u32).min(n);
+        match out.last_mut() {
+            Some(r) if s.pos <= r.end => r.end = r.end.max(end),
+            _ => out.push(s.pos..end),
+        }
+    }
+    out
+}
+
+/// A boilerplate phrase, grouped across documents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BoilerplatePhrase {
+    /// Index of the document whose text spells the phrase (its first occurrence).
+    pub doc: usize,
+    /// Token range of that occurrence.
+    pub tokens: Range<u32>,
+    /// Number of documents containing this exact phrase.
+    pub docs: usize,
+}
+
+/// Boilerplate phrases of a corpus: [`boilerplate_ranges`] of every
+/// document, identical phrases grouped. Sorted by document count (most
+/// first), then first occurrence.
+pub fn boilerplate_phrases<D: AsRef<[u64]>>(
+    docs: &[D],
+    k: usize,
+    set: &BoilerplateSet,
+) -> Vec<BoilerplatePhrase> {
+    let mut groups: AHashMap<u64, BoilerplatePhrase> = AHashMap::new();
+    for (d, doc) in docs.iter().enumerate() {
+        let doc = doc.as_ref();
+        let mut seen = AHashSet::new();
+        for r in boilerplate_ranges(doc, k, set) {
+            let key = hash_tokens(&doc[r.start as usize..r.end as usize]);
+            if !seen.insert(key) {
+                continue;
+            }
+            groups
+                .entry(key)
+                .and_modify(|g| g.docs += 1)
+                .or_insert(BoilerplatePhrase {
+                    doc: d,
+                    tokens: r,
+                    docs: 1,
+                });
+        }
+    }
+    let mut out: Vec<BoilerplatePhrase> = groups.into_values().collect();
+    out.sort_by_key(|p| (std::cmp::Reverse(p.docs), p.doc, p.tokens.start));
+    out
+}
+
+/// Parameters of [`reused_phrases`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PhraseParams {
+    /// Shortest phrase, in tokens (at least 2; default 3).
+    pub min_tokens: usize,
+    /// n-grams in more than this many documents are boilerplate and never
+    /// part of a phrase (resolve a [`MaxDf`]; default: no limit).
+    pub max_df: usize,
+    /// Phrases returned at most (default 100).
+    pub top: usize,
+}
+
+impl Default for PhraseParams {
+    fn default() -> PhraseParams {
+        PhraseParams {
+            min_tokens: 3,
+            max_df: usize::MAX,
+            top: 100,
+        }
+    }
+}
+
+/// Where a phrase occurs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Occurrence {
+    /// Document index.
+    pub doc: u32,
+    /// Token range in that document.
+    pub tokens: Range<u32>,
+}
+
+/// A phrase shared by several documents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReusedPhrase {
+    /// Length in tokens.
+    pub tokens: u32,
+    /// Number of documents it occurs in (`occurrences.len()`).
+    pub docs: usize,
+    /// The first occurrence in each document, in document order. The first
+    /// entry is a good source for the phrase's original spelling.
+    pub occurrences: Vec<Occurrence>,
+}
+
+/// Maximal phrases (at least `min_tokens` tokens) shared by two or more
+/// documents, most widespread first, then longest. See the module docs for
+/// the algorithm.
+pub fn reused_phrases<D: AsRef<[u64]>>(docs: &[D], params: &PhraseParams) -> Vec<ReusedPhrase> {
+    let n = params.min_tokens.max(2);
+    let max_df = params.max_df.max(2);
+    // 1. n-gram hashes and document frequencies.
+    let mut grams: Vec<Vec<u64>> = Vec::with_capacity(docs.len());
+    let mut df: AHashMap<u64, (u32, u32)> = AHashMap::new(); // hash -> (last doc + 1, df)
+    let mut sh = Vec::new();
+    for (d, doc) in docs.iter().enumerate() {
+        let doc = doc.as_ref();
+        let g: Vec<u64> = if doc.len() < n {
+            Vec::new()
+        } else {
+            shingles(doc, n, &mut sh);
+            sh.iter().map(|s| s.hash).collect()
+        };
+        for &h in &g {
+            let e = df.entry(h).or_insert((0, 0));
+            if e.0 != d as u32 + 1 {
+                *e = (d as u32 + 1, e.1 + 1);
+            }
+        }
+        grams.push(g);
+    }
+    // 2. Document sets of shared grams.
+    let mut pairs: Vec<(u64, u32)> = Vec::new();
+    for (d, g) in grams.iter().enumerate() {
+        for &h in g {
+            let c = df[&h].1 as usize;
+            if (2..=max_df).contains(&c) {
+                pairs.push((h, d as u32));
+            }
+        }
+    }
+    drop(df);
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut set_ids: StdHashMap<Vec<u32>, u32> = StdHashMap::new();
+    let mut sets: Vec<Vec<u32>> = Vec::new();
+    let mut gram_set: AHashMap<u64, u32> = AHashMap::new();
+    for group in pairs.chunk_by(|x, y| x.0 == y.0) {
+        let members: Vec<u32> = group.iter().map(|p| p.1).collect();
+        let id = *set_ids.entry(members).or_insert_with_key(|m| {
+            sets.push(m.clone());
+            (sets.len() - 1) as u32
+        });
+        gram_set.insert(group[0].0, id);
+    }
+    drop(pairs);
+    drop(set_ids);
+    // 3. Phrases per document, extended over supersets.
+    let mut contains_cache: AHashMap<(u32, u32), bool> = AHashMap::new();
+    let mut superset = |t: u32, s: u32| -> bool {
+        if t == s {
+            return true;
+        }
+        *contains_cache
+            .entry((t, s))
+            .or_insert_with(|| is_superset(&sets[t as usize], &sets[s as usize]))
+    };
+    let mut found: AHashMap<u64, Vec<Occurrence>> = AHashMap::new();
+    let mut firsts: Vec<u64> = Vec::new(); // keys in discovery order (deterministic)
+    for (d, g) in grams.iter().enumerate() {
+        let toks = docs[d].as_ref();
+        let sid: Vec<u32> = g
+            .iter()
+            .map(|h| gram_set.get(h).copied().unwrap_or(u32::MAX))
+            .collect();
+        let mut reach: AHashMap<u32, usize> = AHashMap::new();
+        for p in 0..sid.len() {
+            let s = sid[p];
+            if s == u32::MAX || (p > 0 && sid[p - 1] == s) {
+                continue;
+            }
+            if reach.get(&s).is_some_and(|&r| p <= r) {
+                continue;
+            }
+            let mut l = p;
+            while l > 0 && sid[l - 1] != u32::MAX && superset(sid[l - 1], s) {
+                l -= 1;
+            }
+            let mut r = p;
+            while r + 1 < sid.len() && sid[r + 1] != u32::MAX && superset(sid[r + 1], s) {
+                r += 1;
+            }
+            reach.insert(s, r);
+            let range = l as u32..(r + n) as u32;
+            let key = hash_tokens(&toks[range.start as usize..range.end as usize]);
+            let occ = found.entry(key).or_insert_with(|| {
+                firsts.push(key);
+                Vec::new()
+            });
+            if occ.last().is_none_or(|o| o.doc != d as u32) {
+                occ.push(Occurrence {
+                    doc: d as u32,
+                    tokens: range,
+                });
+            }
+        }
+    }
+    // 4. Shared by at least two documents, maximal within a document set.
+    let mut phrases: Vec<ReusedPhrase> = firsts
+        .iter()
+        .filter_map(|k| {
+            let occ = found.remove(k)?;
+            (occ.len() >= 2).then(|| ReusedPhrase {
+                tokens: occ[0].tokens.end - occ[0].tokens.start,
+                docs: occ.len(),
+                occurrences: occ,
+            })
+        })
+        .collect();
+    phrases.sort_by(|x, y| {
+        let dx: Vec<u32> = x.occurrences.iter().map(|o| o.doc).collect();
+        let dy: Vec<u32> = y.occurrences.iter().map(|o| o.doc).collect();
+        dx.cmp(&dy)
+            .then(
+                x.occurrences[0]
+                    .tokens
+                    .start
+                    .cmp(&y.occurrences[0].tokens.start),
+            )
+            .then(y.tokens.cmp(&x.tokens))
+    });
+    let mut keep = vec![true; phrases.len()];
+    let mut i = 0;
+    while i < phrases.len() {
+        let same_set = |a: &ReusedPhrase, b: &ReusedPhrase| {
+            a.occurrences.len() == b.occurrences.len()
+                && a.occurrences
+                    .iter()
+                    .zip(&b.occurrences)
+                    .all(|(x, y)| x.doc == y.doc)
+        };
+        let mut j = i + 1;
+        while j < phrases.len() && same_set(&phrases[i], &phrases[j]) {
+            j += 1;
+        }
+        // Within a set, sorted by start then longest first: drop contained ranges.
+        let mut end = 0u32;
+        for (x, kept) in keep.iter_mut().enumerate().take(j).skip(i) {
+            let r = &phrases[x].occurrences[0].tokens;
+            if x > i && r.end <= end {
+                *kept = false;
+            } else {
+                end = end.max(r.end);
+            }
+        }
+        i = j;
+    }
+    let mut out: Vec<ReusedPhrase> = phrases
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(p, k)| k.then_some(p))
+        .collect();
+    // 5. Rank.
+    out.sort_by(|x, y| {
+        y.docs
+            .cmp(&x.docs)
+            .then(y.tokens.cmp(&x.tokens))
+            .then(x.occurrences[0].doc.cmp(&y.occurrences[0].doc))
+            .then(
+                x.occurrences[0]
+                    .tokens
+                    .start
+                    .cmp(&y.occurrences[0].tokens.start),
+            )
+    });
+    out.truncate(params.top);
+    out
+}
+
+/// True when sorted `t` contains every element of sorted `s`.
+fn is_superset(t: &[u32], s: &[u32]) -> bool {
+    if s.len() > t.len() {
+        return false;
+    }
+    let mut it = t.iter();
+    s.iter().all(|x| it.any(|y| y == x))
+}
+
+/// Stable hash of a run of token hashes.
+fn hash_tokens(t: &[u64]) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for x in t {
+        h.update(&x.to_le_bytes());
+    }
+    h.digest()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_df_resolves_and_parses() {
+        assert_eq!(MaxDf::default().resolve(5), MIN_BOILERPLATE_DOCS);
+        assert_eq!(MaxDf::default().resolve(1000), 500);
+        assert_eq!(MaxDf::Count(7).resolve(5), 7);
+        assert_eq!("100".parse::<MaxDf>().unwrap(), MaxDf::Count(100));
+        assert_eq!("0.25".parse::<MaxDf>().unwrap(), MaxDf::Fraction(0.25));
+        assert_eq!("50%".parse::<MaxDf>().unwrap(), MaxDf::Fraction(0.5));
+        assert!("1.5".parse::<MaxDf>().is_err());
+        assert!("abc".parse::<MaxDf>().is_err());
+    }
+
+    #[test]
+    fn doc_freq_counts_documents_not_occurrences() {
+        let mut df = DocFreq::new();
+        df.add_hashes([1, 1, 1, 2]);
+        let mut other = DocFreq::new();
+        other.add_hashes([1, 3]);
+        df.merge(other);
+        assert_eq!((df.df(1), df.df(2), df.df(3), df.df(9)), (2, 1, 1, 0));
+        assert_eq!(df.n_docs(), 2);
+        let set = df.boilerplate(1);
+        assert!(set.contains(1) && !set.contains(2));
+    }
+
+    #[test]
+    fn boilerplate_ranges_merge_overlapping_shingles() {
+        let toks: Vec<u64> = (0..20).collect();
+        let mut sh = Vec::new();
+        shingles(&toks, 3, &mut sh);
+        let set = BoilerplateSet::from_hashes([sh[2].hash, sh[3].hash, sh[10].hash]);
+        assert_eq!(boilerplate_ranges(&toks, 3, &set), vec![2..6, 10..13]);
+    }
+
+    #[test]
+    fn phrase_extends_through_more_widespread_grams() {
+        // doc0: X A B C D Y ; doc1: A B C D ; doc2: X A B C
+        let (x, a, b, c, d, y) = (10, 11, 12, 13, 14, 15);
+        let docs = vec![
+            vec![x, a, b, c, d, y],
+            vec![1, a, b, c, d, 2],
+            vec![3, x, a, b, c, 4],
+        ];
+        let p = reused_phrases(&docs, &PhraseParams::default());
+        let got: Vec<(usize, Vec<u32>, Range<u32>)> = p
+            .iter()
+            .map(|p| {
+                (
+                    p.docs,
+                    p.occurrences.iter().map(|o| o.doc).collect(),
+                    p.occurrences[0].tokens.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (3, vec![0, 1, 2], 1..4), // A B C
+                (2, vec![0, 2], 0..4),    // X A B C (ties: first occurrence first)
+                (2, vec![0, 1], 1..5),    // A B C D
+            ]
+        );
+    }
+}
