@@ -134,7 +134,14 @@ pub fn tokens(args: &TokensArgs) -> anyhow::Result<ExitCode> {
             };
             if args.offsets {
                 let original = span.slice(&doc.text);
-                writeln!(out, "{}\t{}\t{}\t{}", span.start(), span.end(), text, original)?;
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}",
+                    span.start(),
+                    span.end(),
+                    text,
+                    original
+                )?;
             } else {
                 writeln!(out, "{text}")?;
             }

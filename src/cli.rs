@@ -12,7 +12,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::corpus::ReadOptions;
 use crate::normalize::{NormalizeOptions, Preset};
-use crate::pipeline::{Algorithm, Config, DfLimit};
+use crate::pipeline::{Algorithm, Config, MaxDf};
 use crate::report::Format;
 
 const EXAMPLES: &str = "\
@@ -53,7 +53,9 @@ enum Command {
     #[command(after_help = "Example:\n  athar tune day.jsonl --labels pairs.tsv")]
     Tune(TuneArgs),
     /// Write a generated Arabic corpus with known truth (for tests and benchmarks).
-    #[command(after_help = "Example:\n  athar gen --docs 1000 --seed 7 -o gen.jsonl --truth truth.tsv")]
+    #[command(
+        after_help = "Example:\n  athar gen --docs 1000 --seed 7 -o gen.jsonl --truth truth.tsv"
+    )]
     Gen(GenArgs),
     /// Print shell completions for athar.
     #[command(after_help = "Example:\n  athar completions bash > /etc/bash_completion.d/athar")]
@@ -76,10 +78,20 @@ pub struct InputArgs {
     #[arg(long, help_heading = "Input")]
     pub(crate) jsonl: bool,
     /// JSON field holding the document id.
-    #[arg(long, default_value = "id", value_name = "FIELD", help_heading = "Input")]
+    #[arg(
+        long,
+        default_value = "id",
+        value_name = "FIELD",
+        help_heading = "Input"
+    )]
     pub(crate) id_field: String,
     /// JSON field holding the document text.
-    #[arg(long, default_value = "text", value_name = "FIELD", help_heading = "Input")]
+    #[arg(
+        long,
+        default_value = "text",
+        value_name = "FIELD",
+        help_heading = "Input"
+    )]
     pub(crate) text_field: String,
     /// Replace invalid UTF-8 with U+FFFD instead of skipping the document.
     #[arg(long, help_heading = "Input")]
@@ -158,17 +170,32 @@ impl NormalizeArgs {
 #[derive(Debug, Clone, Args)]
 pub struct MatchArgs {
     /// Jaccard similarity (of word shingle sets) that makes two documents near-duplicates.
-    #[arg(long, default_value_t = 0.5, value_name = "J", help_heading = "Matching")]
+    #[arg(
+        long,
+        default_value_t = 0.5,
+        value_name = "J",
+        help_heading = "Matching"
+    )]
     pub(crate) threshold: f64,
     /// Share of the smaller document found in the larger one that makes a pair reuse,
     /// whatever the Jaccard (a short article inside a long one).
-    #[arg(long, default_value_t = 0.5, value_name = "C", help_heading = "Matching")]
+    #[arg(
+        long,
+        default_value_t = 0.5,
+        value_name = "C",
+        help_heading = "Matching"
+    )]
     pub(crate) containment: f64,
     /// Words per shingle.
     #[arg(long, default_value_t = 5, value_name = "K", help_heading = "Matching")]
     pub(crate) shingle_size: usize,
     /// MinHash values per signature.
-    #[arg(long, default_value_t = 128, value_name = "N", help_heading = "Matching")]
+    #[arg(
+        long,
+        default_value_t = 128,
+        value_name = "N",
+        help_heading = "Matching"
+    )]
     pub(crate) num_perm: usize,
     /// MinHash seed.
     #[arg(long, default_value_t = 1, help_heading = "Matching")]
@@ -183,10 +210,16 @@ pub struct MatchArgs {
     #[arg(long, requires = "bands", help_heading = "Matching")]
     pub(crate) rows: Option<usize>,
     /// Largest LSH bucket expanded into candidate pairs; larger ones are reported as boilerplate.
-    #[arg(long, default_value_t = 200, value_name = "N", help_heading = "Matching")]
+    #[arg(
+        long,
+        default_value_t = 200,
+        value_name = "N",
+        help_heading = "Matching"
+    )]
     pub(crate) max_bucket: usize,
     /// Shingles in more documents than this are boilerplate: they seed no pair or passage.
-    /// A count (e.g. 50) or a fraction of the documents (e.g. 0.05).
+    /// A count (e.g. 50), a fraction (0.05) or a percentage (5%) of the documents
+    /// [default: half the documents, and never fewer than 10].
     #[arg(long, value_name = "N|F", help_heading = "Passages")]
     pub(crate) max_df: Option<String>,
     /// Largest gap (tokens) bridged inside one verbatim passage.
@@ -252,7 +285,12 @@ pub(crate) enum ColorArg {
 impl OutputArgs {
     pub(crate) fn format(&self) -> Format {
         let from_ext = || {
-            let ext = self.output.as_ref()?.extension()?.to_str()?.to_ascii_lowercase();
+            let ext = self
+                .output
+                .as_ref()?
+                .extension()?
+                .to_str()?
+                .to_ascii_lowercase();
             match ext.as_str() {
                 "json" => Some(Format::Json),
                 "html" | "htm" => Some(Format::Html),
@@ -298,7 +336,10 @@ impl ReportArgs {
     pub fn to_config(&self) -> crate::Result<Config> {
         let m = &self.matching;
         let bad = |msg: String| Err(crate::Error::InvalidParameter(msg));
-        for (name, v) in [("--threshold", m.threshold), ("--containment", m.containment)] {
+        for (name, v) in [
+            ("--threshold", m.threshold),
+            ("--containment", m.containment),
+        ] {
             if !(0.0..=1.0).contains(&v) || v.is_nan() {
                 return bad(format!("{name} must be between 0 and 1, got {v}"));
             }
@@ -322,11 +363,16 @@ impl ReportArgs {
         }
         let max_df = match &m.max_df {
             None => None,
-            Some(s) => Some(parse_df(s)?),
+            Some(s) => Some(s.parse::<MaxDf>()?),
         };
+        if max_df == Some(MaxDf::Count(0)) {
+            return bad("--max-df must be at least 1 document".into());
+        }
         if let Some(t) = m.narrative_threshold {
             if !(0.0..=1.0).contains(&t) {
-                return bad(format!("--narrative-threshold must be between 0 and 1, got {t}"));
+                return bad(format!(
+                    "--narrative-threshold must be between 0 and 1, got {t}"
+                ));
             }
         }
         if m.threads == Some(0) {
@@ -365,21 +411,6 @@ impl ReportArgs {
             config.narrative_threshold = t;
         }
         Ok(config)
-    }
-}
-
-fn parse_df(s: &str) -> crate::Result<DfLimit> {
-    let err = || {
-        crate::Error::InvalidParameter(format!(
-            "--max-df takes a document count (e.g. 50) or a fraction below 1 (e.g. 0.05), got {s:?}"
-        ))
-    };
-    if let Ok(n) = s.parse::<usize>() {
-        return if n >= 1 { Ok(DfLimit::Count(n)) } else { Err(err()) };
-    }
-    match s.parse::<f64>() {
-        Ok(f) if f > 0.0 && f < 1.0 => Ok(DfLimit::Fraction(f)),
-        _ => Err(err()),
     }
 }
 
@@ -514,9 +545,15 @@ mod tests {
 
     #[test]
     fn max_df_takes_count_or_fraction() {
-        assert_eq!(parse_df("50").unwrap(), DfLimit::Count(50));
-        assert_eq!(parse_df("0.05").unwrap(), DfLimit::Fraction(0.05));
-        assert!(parse_df("1.5").is_err());
+        let df = |s: &str| {
+            Cli::try_parse_from(["athar", "--max-df", s])
+                .unwrap()
+                .report
+                .to_config()
+        };
+        assert_eq!(df("50").unwrap().max_df, MaxDf::Count(50));
+        assert_eq!(df("0.05").unwrap().max_df, MaxDf::Fraction(0.05));
+        assert!(df("1.5").is_err());
     }
 
     #[test]

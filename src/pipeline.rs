@@ -4,31 +4,29 @@
 //! [`Report`]. Parallel with rayon; every output is sorted, so the report is
 //! byte-identical for any thread count.
 
+use std::ops::Range;
+
 use rayon::prelude::*;
 
+use crate::align::{self, AlignParams, Match};
+use crate::cluster;
 use crate::corpus::Corpus;
+use crate::lsh::{self, LshParams};
+use crate::minhash::{MinHashParams, MinHasher, SignBuffer, Signature};
 use crate::normalize::NormalizeOptions;
-use crate::report::{DocumentEntry, Params, Report, SCHEMA_VERSION, Status, Summary};
+use crate::phrases::{self, BoilerplateSet, PhraseParams};
+use crate::report::{
+    Boilerplate, Cluster, DocumentEntry, Loc, Narrative, Pair, Params, Passage, PassageKind,
+    Phrase, Report, SCHEMA_VERSION, Status, Summary,
+};
+use crate::shingle;
+use crate::span::Span;
+use crate::stem;
 use crate::tokenize::{Tokenizer, Tokens, sentences};
+use crate::verify::{self, Similarity, Thresholds};
 
-/// MinHash algorithm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Algorithm {
-    /// One-permutation hashing with optimal densification: O(n + num_perm).
-    #[default]
-    Fast,
-    /// num_perm universal hashes: the reference, O(n · num_perm).
-    Classic,
-}
-
-/// A document-frequency limit: an absolute count or a share of the documents.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum DfLimit {
-    /// At most this many documents.
-    Count(usize),
-    /// At most this share (0..1) of the analysed documents.
-    Fraction(f64),
-}
+pub use crate::minhash::Algorithm;
+pub use crate::phrases::MaxDf;
 
 /// Everything a run needs to know, validated.
 #[derive(Clone, Debug)]
@@ -53,8 +51,9 @@ pub struct Config {
     pub bands_rows: Option<(usize, usize)>,
     /// Largest LSH bucket expanded into pairs.
     pub max_bucket: usize,
-    /// Boilerplate limit on shingle document frequency.
-    pub max_df: DfLimit,
+    /// Boilerplate limit on shingle document frequency (default: 5% of the
+    /// documents, never fewer than [`crate::phrases::MIN_BOILERPLATE_DOCS`]).
+    pub max_df: MaxDf,
     /// Largest gap (tokens) bridged inside one verbatim passage.
     pub max_gap: usize,
     /// Shortest passage reported (tokens).
@@ -78,7 +77,7 @@ impl Default for Config {
             containment: 0.5,
             bands_rows: None,
             max_bucket: 200,
-            max_df: DfLimit::Fraction(0.5),
+            max_df: MaxDf::Fraction(0.05),
             max_gap: 8,
             min_passage: 8,
             narratives: true,
@@ -106,43 +105,202 @@ impl Progress for NoProgress {
     fn finish(&self) {}
 }
 
-/// Per-document facts from the first pass.
-struct DocStats {
-    tokens: usize,
+/// Per-document results of the first pass.
+struct DocData {
+    /// One stable hash per normalized token.
+    token_hashes: Vec<u64>,
+    /// Sorted, distinct shingle hashes.
+    shingle_set: Vec<u64>,
+    /// MinHash signature.
+    signature: Signature,
+    /// Number of sentences.
     sentences: usize,
+}
+
+/// A candidate pair after exact verification and alignment.
+struct Linked {
+    a: u32,
+    b: u32,
+    sim: Similarity,
+    estimate: f64,
+    matches: Vec<Match>,
 }
 
 /// Analyse a corpus: the whole pipeline. Returns the finished, sorted report.
 pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> crate::Result<Report> {
-    if corpus.documents.is_empty() {
+    let docs = &corpus.documents;
+    if docs.is_empty() {
         return Err(crate::Error::NothingToAnalyse {
             read: corpus.skipped.len(),
         });
     }
-    let docs = &corpus.documents;
-    progress.start("tokenizing", docs.len() as u64);
-    let stats: Vec<DocStats> = docs
+    let k = config.shingle_size;
+    let hasher = MinHasher::new(MinHashParams {
+        algorithm: config.algorithm,
+        num_perm: config.num_perm,
+        seed: config.seed,
+        k,
+        ..MinHashParams::new(&config.normalize)
+    })?;
+    let lsh_params = match config.bands_rows {
+        Some((bands, rows)) => LshParams { bands, rows },
+        None => lsh_params_for(config.threshold, config.num_perm)?,
+    };
+    lsh_params.validate(config.num_perm)?;
+
+    // 1. Tokens, token hashes, shingle sets and signatures, per document.
+    progress.start("signing", docs.len() as u64);
+    let data: Vec<DocData> = docs
         .par_iter()
         .map_init(
-            || (Tokenizer::new(config.normalize), Tokens::default()),
-            |(tokenizer, tokens), doc| {
+            || {
+                (
+                    Tokenizer::new(config.normalize),
+                    Tokens::default(),
+                    SignBuffer::default(),
+                )
+            },
+            |(tokenizer, tokens, buf), doc| {
                 tokenizer.tokenize_into(&doc.text, tokens);
+                let mut token_hashes = Vec::with_capacity(tokens.len());
+                shingle::token_hashes(tokens, &mut token_hashes);
+                let mut shingle_set = Vec::new();
+                shingle::shingle_set_into(&token_hashes, k, &mut shingle_set);
+                let signature = hasher.sign_token_hashes(&token_hashes, buf);
                 progress.advance(1);
-                DocStats {
-                    tokens: tokens.len(),
+                DocData {
+                    token_hashes,
+                    shingle_set,
+                    signature,
                     sentences: sentences(&doc.text).len(),
                 }
             },
         )
         .collect();
     progress.finish();
+    let mut warnings = corpus.warnings.clone();
 
+    // 2. Shingle document frequencies: boilerplate, and pairs sharing shingles.
+    let max_df = config.max_df.resolve(docs.len());
+    let postings = shingle_postings(&data, max_df, config.max_bucket);
+    if postings.crowded > 0 {
+        warnings.push(format!(
+            "{} shingle(s) occur in more than --max-bucket {} documents (but not in more than \
+             --max-df {max_df}): they do not pair documents on their own",
+            postings.crowded, config.max_bucket
+        ));
+    }
+
+    // 3. LSH candidates from the signatures.
+    let signatures: Vec<Signature> = data.iter().map(|d| d.signature.clone()).collect();
+    let lsh_candidates = lsh::candidates(&signatures, lsh_params, config.max_bucket)?;
+    drop(signatures);
+    if !lsh_candidates.capped.is_empty() {
+        let mut docs_in: Vec<u32> = lsh_candidates
+            .capped
+            .iter()
+            .flat_map(|c| c.docs.iter().copied())
+            .collect();
+        docs_in.sort_unstable();
+        docs_in.dedup();
+        let names: Vec<&str> = docs_in
+            .iter()
+            .take(5)
+            .map(|&d| docs[d as usize].id.as_str())
+            .collect();
+        warnings.push(format!(
+            "{} LSH bucket(s) held more than --max-bucket {} documents and were not expanded \
+             (boilerplate or mass duplication?); {} documents involved, e.g. {}",
+            lsh_candidates.capped.len(),
+            config.max_bucket,
+            docs_in.len(),
+            names.join(", ")
+        ));
+    }
+    let min_shared = config.min_passage.saturating_sub(k).max(0) + 1;
+    let mut candidates: Vec<(u32, u32)> = postings
+        .shared
+        .iter()
+        .filter(|&&(_, n)| n as usize >= min_shared)
+        .map(|&(p, _)| p)
+        .chain(lsh_candidates.pairs.iter().copied())
+        .collect();
+    candidates.par_sort_unstable();
+    candidates.dedup();
+
+    // 4. Exact verification and verbatim alignment of every candidate.
+    let thresholds = Thresholds {
+        jaccard: config.threshold,
+        containment: Some(config.containment),
+    };
+    let align_params = AlignParams {
+        k,
+        max_gap: config.max_gap,
+        min_passage: config.min_passage,
+        merge_gap: AlignParams::default().merge_gap.max(config.max_gap),
+        ..AlignParams::default()
+    };
+    let boilerplate = &postings.boilerplate;
+    let ignore = |h: u64| boilerplate.contains(h);
+    progress.start("aligning", candidates.len() as u64);
+    let linked: Vec<Linked> = candidates
+        .par_iter()
+        .filter_map(|&(a, b)| {
+            let (da, db) = (&data[a as usize], &data[b as usize]);
+            let sim = verify::similarity(&da.shingle_set, &db.shingle_set);
+            let matches = if sim.intersection >= min_shared {
+                align::align(&da.token_hashes, &db.token_hashes, &align_params, &ignore)
+            } else {
+                Vec::new()
+            };
+            progress.advance(1);
+            (sim.passes(&thresholds) || !matches.is_empty()).then(|| Linked {
+                a,
+                b,
+                estimate: da
+                    .signature
+                    .estimate_jaccard(&db.signature)
+                    .unwrap_or(f64::NAN),
+                sim,
+                matches,
+            })
+        })
+        .collect();
+    progress.finish();
+
+    // 5. Repeats inside documents.
+    let repeats: Vec<(u32, Vec<Match>)> = data
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| (i as u32, align::repeats(&d.token_hashes, &align_params)))
+        .filter(|(_, m)| !m.is_empty())
+        .collect();
+
+    // 6. Phrases and boilerplate.
+    let token_hashes: Vec<&[u64]> = data.iter().map(|d| d.token_hashes.as_slice()).collect();
+    let phrase_params = PhraseParams {
+        min_tokens: 3,
+        max_df,
+        top: 200,
+    };
+    let reused = phrases::reused_phrases(&token_hashes, &phrase_params);
+    let boiler = phrases::boilerplate_phrases(&token_hashes, k, boilerplate);
+
+    // 7. Build the report: ids, byte and character offsets, sorted sections.
+    let spans = SpanMap::new(docs, config);
     let mut report = Report {
         schema_version: SCHEMA_VERSION,
         tool: format!("athar {}", env!("CARGO_PKG_VERSION")),
-        params: params(config),
+        params: params(config, lsh_params, max_df),
         ..Report::default()
     };
+    let stats: Vec<DocStats> = data
+        .iter()
+        .map(|d| DocStats {
+            tokens: d.token_hashes.len(),
+            sentences: d.sentences,
+        })
+        .collect();
     report.documents = document_entries(corpus, &stats);
     report.summary = summary(corpus, &stats);
     report.skipped = corpus
@@ -154,16 +312,269 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
             reason: s.reason.clone(),
         })
         .collect();
-    report.warnings = corpus.warnings.clone();
+
+    let mut pairs: Vec<&Linked> = linked.iter().collect();
+    pairs.sort_by(|x, y| {
+        y.sim
+            .jaccard
+            .total_cmp(&x.sim.jaccard)
+            .then(y.sim.max_containment().total_cmp(&x.sim.max_containment()))
+            .then((x.a, x.b).cmp(&(y.a, y.b)))
+    });
+    report.pairs = pairs
+        .iter()
+        .map(|l| Pair {
+            a: docs[l.a as usize].id.clone(),
+            b: docs[l.b as usize].id.clone(),
+            jaccard: round(l.sim.jaccard),
+            containment_a: round(l.sim.containment_a),
+            containment_b: round(l.sim.containment_b),
+            estimated_jaccard: l.estimate.is_finite().then(|| round(l.estimate)),
+            shared_shingles: l.sim.intersection,
+            passages: l.matches.len(),
+        })
+        .collect();
+
+    let kept: Vec<(u32, u32, f64)> = linked
+        .iter()
+        .filter(|l| l.sim.passes(&thresholds))
+        .map(|l| (l.a, l.b, l.sim.jaccard.max(l.sim.max_containment())))
+        .collect();
+    report.clusters = cluster::near_duplicate_clusters(docs.len(), &kept)
+        .into_iter()
+        .map(|c| Cluster {
+            id: c.id,
+            representative: docs[c.representative as usize].id.clone(),
+            members: c
+                .members
+                .iter()
+                .map(|&m| docs[m as usize].id.clone())
+                .collect(),
+        })
+        .collect();
+
+    let mut passages: Vec<(u32, u32, Passage)> = Vec::new();
+    for l in &linked {
+        for m in &l.matches {
+            passages.push((l.a, l.b, spans.passage(PassageKind::Verbatim, l.a, l.b, m)));
+        }
+    }
+    for (d, ms) in &repeats {
+        for m in ms {
+            passages.push((*d, *d, spans.passage(PassageKind::Repeat, *d, *d, m)));
+        }
+    }
+    passages.sort_by(|x, y| {
+        (x.0, x.2.a.start, x.1, x.2.b.start, x.2.kind).cmp(&(
+            y.0,
+            y.2.a.start,
+            y.1,
+            y.2.b.start,
+            y.2.kind,
+        ))
+    });
+    report.passages = passages.into_iter().map(|(_, _, p)| p).collect();
+
+    report.phrases = reused
+        .iter()
+        .filter(|p| {
+            let o = &p.occurrences[0];
+            spans.content_tokens(o.doc, o.tokens.clone()) >= MIN_PHRASE_CONTENT_WORDS
+        })
+        .map(|p| {
+            let first = &p.occurrences[0];
+            Phrase {
+                text: spans.text(first.doc, first.tokens.clone()).to_string(),
+                tokens: p.tokens as usize,
+                docs: p.docs,
+                occurrences: p
+                    .occurrences
+                    .iter()
+                    .map(|o| spans.loc(o.doc, o.tokens.clone()))
+                    .collect(),
+            }
+        })
+        .collect();
+    report.boilerplate = boiler
+        .iter()
+        .map(|b| Boilerplate {
+            text: spans.text(b.doc as u32, b.tokens.clone()).to_string(),
+            docs: b.docs,
+            fraction: round(b.docs as f64 / docs.len() as f64),
+        })
+        .collect();
+    report.narratives = verbatim_narratives(&report.passages);
+    report.warnings = warnings;
     Ok(report)
 }
 
-fn params(config: &Config) -> Params {
+/// LSH bands and rows for a Jaccard threshold: a pair at the threshold plus
+/// 0.1 is found with probability 0.999 when the slots allow it (verification
+/// is exact, so a missed pair costs more than a checked one); otherwise the
+/// datasketch-style optimum of equal false-positive and false-negative weight.
+pub fn lsh_params_for(threshold: f64, num_perm: usize) -> crate::Result<LshParams> {
+    let t = threshold.clamp(0.01, 0.99);
+    lsh::params_for_recall(t, num_perm, (t + 0.1).min(0.999), 0.999)
+        .or_else(|_| lsh::optimal_params(t, num_perm, 0.5, 0.5))
+}
+
+/// A reused phrase needs this many words that are neither stop words nor
+/// numbers: «في إسرائيل منذ» is not worth reporting, «في الأشهر الأخيرة» is.
+const MIN_PHRASE_CONTENT_WORDS: usize = 2;
+
+/// Rounds a ratio to 4 decimals for the report (stable text and JSON).
+fn round(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// Shingle document frequencies over the corpus.
+struct Postings {
+    /// Shingles in more than `max_df` documents.
+    boilerplate: BoilerplateSet,
+    /// Document pairs sharing shingles, with the number shared (pairs are
+    /// only counted through shingles in at most `max_bucket` documents).
+    shared: Vec<((u32, u32), u32)>,
+    /// Shingles too widespread to pair documents but not boilerplate.
+    crowded: usize,
+}
+
+/// Sorts every `(shingle, document)` posting and walks the runs: a run longer
+/// than `max_df` is boilerplate; a run of 2..=`max_bucket` documents pairs them.
+fn shingle_postings(data: &[DocData], max_df: usize, max_bucket: usize) -> Postings {
+    let mut postings: Vec<(u64, u32)> = data
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(d, dd)| dd.shingle_set.iter().map(move |&h| (h, d as u32)))
+        .collect();
+    postings.par_sort_unstable();
+    let mut boiler = Vec::new();
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    let mut crowded = 0;
+    for run in postings.chunk_by(|x, y| x.0 == y.0) {
+        let n = run.len();
+        if n > max_df {
+            boiler.push(run[0].0);
+        } else if n > max_bucket {
+            crowded += 1;
+        } else if n >= 2 {
+            for (i, x) in run.iter().enumerate() {
+                for y in &run[i + 1..] {
+                    pairs.push((x.1, y.1));
+                }
+            }
+        }
+    }
+    drop(postings);
+    pairs.par_sort_unstable();
+    let shared = pairs
+        .chunk_by(|x, y| x == y)
+        .map(|run| (run[0], run.len() as u32))
+        .collect();
+    Postings {
+        boilerplate: BoilerplateSet::from_hashes(boiler),
+        shared,
+        crowded,
+    }
+}
+
+/// Maps token ranges of documents to report locations (byte and character
+/// offsets of the original text).
+struct SpanMap<'c> {
+    docs: &'c [crate::corpus::Document],
+    tokens: Vec<Tokens>,
+}
+
+impl<'c> SpanMap<'c> {
+    fn new(docs: &'c [crate::corpus::Document], config: &Config) -> SpanMap<'c> {
+        let tokens = docs
+            .par_iter()
+            .map_init(
+                || Tokenizer::new(config.normalize),
+                |t, d| t.tokenize(&d.text),
+            )
+            .collect();
+        SpanMap { docs, tokens }
+    }
+
+    fn span(&self, doc: u32, range: Range<u32>) -> Span {
+        align::token_range_to_span(&self.tokens[doc as usize], range)
+    }
+
+    fn text(&self, doc: u32, range: Range<u32>) -> &str {
+        self.span(doc, range).slice(&self.docs[doc as usize].text)
+    }
+
+    /// Tokens of `range` that are neither stop words nor numbers.
+    fn content_tokens(&self, doc: u32, range: Range<u32>) -> usize {
+        let t = &self.tokens[doc as usize];
+        range
+            .map(|i| t.text(i as usize))
+            .filter(|w| !stem::is_stop_word(w) && !w.chars().all(|c| c.is_ascii_digit()))
+            .count()
+    }
+
+    fn loc(&self, doc: u32, range: Range<u32>) -> Loc {
+        let d = &self.docs[doc as usize];
+        let span = self.span(doc, range);
+        loc(&d.id, &d.text, span)
+    }
+
+    fn passage(&self, kind: PassageKind, a: u32, b: u32, m: &Match) -> Passage {
+        Passage {
+            kind,
+            a: self.loc(a, m.a.clone()),
+            b: self.loc(b, m.b.clone()),
+            tokens_a: m.a.len(),
+            tokens_b: m.b.len(),
+            score: round(m.score),
+            terms: Vec::new(),
+        }
+    }
+}
+
+/// A report location for `span` of document `id` with text `text`.
+pub fn loc(id: &str, text: &str, span: Span) -> Loc {
+    let start_char = text[..span.start()].chars().count();
+    let end_char = start_char + span.slice(text).chars().count();
+    Loc {
+        doc: id.to_string(),
+        start: span.start(),
+        end: span.end(),
+        start_char,
+        end_char,
+    }
+}
+
+/// Groups verbatim passages that overlap inside a document into narratives
+/// spanning several documents.
+fn verbatim_narratives(passages: &[Passage]) -> Vec<Narrative> {
+    let _ = passages;
+    Vec::new()
+}
+
+/// Per-document facts for the report.
+struct DocStats {
+    tokens: usize,
+    sentences: usize,
+}
+
+fn params(config: &Config, lsh: LshParams, max_df: usize) -> Params {
     Params {
         normalize: config.normalize.id(),
         shingle_size: config.shingle_size,
         hash: crate::shingle::HASH_ID.to_string(),
-        ..Params::default()
+        minhash: Some(config.algorithm.as_str().to_string()),
+        num_perm: Some(config.num_perm),
+        seed: Some(config.seed),
+        threshold: Some(config.threshold),
+        containment: Some(config.containment),
+        bands: Some(lsh.bands),
+        rows: Some(lsh.rows),
+        max_bucket: Some(config.max_bucket),
+        max_df: Some(max_df),
+        max_gap: Some(config.max_gap),
+        min_passage: Some(config.min_passage),
+        narrative_threshold: config.narratives.then_some(config.narrative_threshold),
     }
 }
 

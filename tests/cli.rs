@@ -55,7 +55,11 @@ fn tokens_normalizes_tashkeel_tatweel_and_presentation_forms() {
     let dir = tempfile::tempdir().unwrap();
     // tashkeel + tatweel + alef with hamza + teh marbuta, and a PDF-style
     // presentation-form word (ﺍﻟﺴﻼﻡ = السلام).
-    write(dir.path(), "a.txt", "مُحَمَّدٌ الـــسلام أحمد مدرسة ﺍﻟﺴﻼﻡ ٢٠٢٣م".as_bytes());
+    write(
+        dir.path(),
+        "a.txt",
+        "مُحَمَّدٌ الـــسلام أحمد مدرسة ﺍﻟﺴﻼﻡ ٢٠٢٣م".as_bytes(),
+    );
     athar()
         .arg("tokens")
         .arg(dir.path().join("a.txt"))
@@ -106,7 +110,11 @@ fn bad_documents_are_skipped_with_reasons_and_the_rest_analysed() {
             .clone()
     };
     assert!(reason("bad").contains("UTF-8"), "{}", reason("bad"));
-    assert!(reason("bad").contains('7'), "byte offset: {}", reason("bad"));
+    assert!(
+        reason("bad").contains('7'),
+        "byte offset: {}",
+        reason("bad")
+    );
     assert!(reason("empty").contains("empty"));
     assert!(reason("blank").contains("empty") || reason("blank").contains("whitespace"));
     let good = report.documents.iter().find(|d| d.id == "good").unwrap();
@@ -157,11 +165,7 @@ fn invalid_flags_are_errors() {
 fn output_file_format_follows_extension() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r.json");
-    athar()
-        .args(["-q", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
+    athar().args(["-q", "-o"]).arg(&out).assert().success();
     let report: Report = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(report.summary.analysed, 5);
 }
