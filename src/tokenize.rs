@@ -1,8 +1,38 @@
 //! Tokens with byte spans into the original text, and sentence boundaries.
 //!
-//! NOTE: skeleton implementation; the exact, fast version replaces it.
+//! # The token rule (`shared/arabic-normalization.md` §3 step 10)
+//!
+//! After normalization, a token is a maximal run of `Nd` characters, or a
+//! maximal run of other `L*`/`M*`/`N*` characters with its leading `M*`
+//! characters dropped; a run that ends up empty is dropped. Everything else
+//! separates tokens. With `split_digits` off, letters and digits form one
+//! run. Categories are Unicode General_Category values, never
+//! `char::is_alphanumeric` (which is true for some Arabic marks only).
+//!
+//! # Spans: the raw-segment property
+//!
+//! The original text is cut at *hard separators*
+//! ([`crate::normalize::is_hard_separator`]): characters that are not
+//! invisible controls and whose own NFKC image has no L/M/N character
+//! (whitespace, punctuation, symbols, emoji…). Each raw segment is
+//! normalized on its own and gives 0..n tokens, all with the segment's span
+//! (trimmed of leading and trailing invisible controls). This gives exactly
+//! the tokens of the whole normalized text, while every span slices the
+//! original: `&text[token.span.range()]` is always valid. `ﷺ` gives four
+//! tokens with one span; `2023م` gives `2023` and `م` with one span.
+//!
+//! # Speed
+//!
+//! A segment made only of characters that NFKC leaves alone (ASCII, the
+//! Arabic letters, harakat, tatweel, digits, most other scripts) is
+//! normalized and tokenized in one pass through a lookup table, with no
+//! allocation. A segment holding anything NFKC could change (presentation
+//! forms, decomposed hamza U+0653–U+0655, Latin combining marks, NBSP-like
+//! compatibility characters inside a word, …) takes the general path.
 
-use crate::normalize::{NormalizeOptions, normalize_into};
+use crate::normalize::{
+    Cat, NormalizeOptions, Scratch, bmp_table, cat, class, classify, normalize_with,
+};
 use crate::span::Span;
 
 /// One token: where its normalized text lives in [`Tokens::normalized`] and
@@ -62,19 +92,121 @@ impl Tokens {
     }
 }
 
-/// A reusable tokenizer: normalization options plus scratch buffers.
-#[derive(Clone, Debug, Default)]
+/// A reusable tokenizer: normalization options, their lookup tables and
+/// scratch buffers. Build one per thread and reuse it.
+#[derive(Clone)]
 pub struct Tokenizer {
     opts: NormalizeOptions,
-    scratch: String,
+    /// Classes of U+0000–U+07FF under `opts` (folds included).
+    low: Box<[u32]>,
+    /// Classes of U+0000–U+FFFF that do not depend on the folds.
+    bmp: &'static [u32],
+    scratch: Scratch,
+    seg: String,
+}
+
+impl std::fmt::Debug for Tokenizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokenizer")
+            .field("opts", &self.opts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Tokenizer {
+    fn default() -> Self {
+        Tokenizer::new(NormalizeOptions::default())
+    }
+}
+
+/// The token run being built: none, a digit run or a letter run, and where
+/// it starts in `Tokens::normalized`.
+#[derive(Clone, Copy)]
+struct Run {
+    kind: u8,
+    start: usize,
+}
+
+const NONE: u8 = 0;
+const DIGITS: u8 = 1;
+const LETTERS: u8 = 2;
+
+impl Run {
+    #[inline(always)]
+    fn new() -> Run {
+        Run {
+            kind: NONE,
+            start: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn close(&mut self, out: &mut Tokens) {
+        if self.kind != NONE && out.normalized.len() > self.start {
+            out.tokens.push(Token {
+                span: Span::default(),
+                norm_start: self.start as u32,
+                norm_end: out.normalized.len() as u32,
+            });
+        }
+        self.kind = NONE;
+    }
+
+    #[inline(always)]
+    fn open(&mut self, kind: u8, out: &mut Tokens) {
+        self.close(out);
+        self.kind = kind;
+        self.start = out.normalized.len();
+    }
+
+    #[inline(always)]
+    fn push(&mut self, k: Cat, c: char, split_digits: bool, out: &mut Tokens) {
+        match k {
+            Cat::Letter => {
+                if self.kind != LETTERS && (split_digits || self.kind == NONE) {
+                    self.open(LETTERS, out);
+                }
+                out.normalized.push(c);
+            }
+            Cat::Digit => {
+                if split_digits {
+                    if self.kind != DIGITS {
+                        self.open(DIGITS, out);
+                    }
+                } else if self.kind == NONE {
+                    self.open(LETTERS, out);
+                }
+                out.normalized.push(c);
+            }
+            Cat::Mark => {
+                if self.kind == LETTERS {
+                    // Leading marks of a run are dropped.
+                    if out.normalized.len() > self.start {
+                        out.normalized.push(c);
+                    }
+                } else if self.kind == DIGITS && !split_digits {
+                    out.normalized.push(c);
+                } else {
+                    self.open(LETTERS, out);
+                }
+            }
+            Cat::Other => self.close(out),
+        }
+    }
 }
 
 impl Tokenizer {
     /// A tokenizer applying `opts`.
     pub fn new(opts: NormalizeOptions) -> Tokenizer {
+        let low = (0u32..0x800)
+            .map(|u| char::from_u32(u).map_or(class::SEP, |c| classify(c, &opts)))
+            .collect();
         Tokenizer {
             opts,
-            scratch: String::new(),
+            low,
+            bmp: bmp_table(&opts),
+            scratch: Scratch::default(),
+            seg: String::new(),
         }
     }
 
@@ -83,24 +215,126 @@ impl Tokenizer {
         &self.opts
     }
 
+    /// The class entry of the character starting at byte `i`, and its length.
+    #[inline(always)]
+    fn entry_at(&self, b: &[u8], i: usize) -> (u32, usize) {
+        let b0 = b[i] as u32;
+        if b0 < 0x80 {
+            (self.low[b0 as usize], 1)
+        } else if b0 < 0xE0 {
+            let c = ((b0 & 0x1F) << 6) | (b[i + 1] as u32 & 0x3F);
+            (self.low[c as usize & 0x7FF], 2)
+        } else if b0 < 0xF0 {
+            let c =
+                ((b0 & 0x0F) << 12) | ((b[i + 1] as u32 & 0x3F) << 6) | (b[i + 2] as u32 & 0x3F);
+            if c == 0x200B && self.opts.zwsp_as_space {
+                (class::SEP, 3)
+            } else {
+                (self.bmp[c as usize & 0xFFFF], 3)
+            }
+        } else {
+            let c = ((b0 & 0x07) << 18)
+                | ((b[i + 1] as u32 & 0x3F) << 12)
+                | ((b[i + 2] as u32 & 0x3F) << 6)
+                | (b[i + 3] as u32 & 0x3F);
+            let e = char::from_u32(c).map_or(class::SEP, |c| classify(c, &self.opts));
+            (e, 4)
+        }
+    }
+
     /// Tokenize `text`, replacing the contents of `out`.
+    ///
+    /// ```
+    /// use athar::normalize::NormalizeOptions;
+    /// use athar::tokenize::Tokenizer;
+    /// let text = "أعلنت الـشركة، عام ٢٠٢٣م!";
+    /// let mut tk = Tokenizer::new(NormalizeOptions::default());
+    /// let toks = tk.tokenize(text);
+    /// let words: Vec<&str> = toks.iter().map(|(t, _)| t).collect();
+    /// assert_eq!(words, ["اعلنت", "الشركه", "عام", "2023", "م"]);
+    /// assert_eq!(toks.span(4).slice(text), "٢٠٢٣م");
+    /// ```
     pub fn tokenize_into(&mut self, text: &str, out: &mut Tokens) {
         out.clear();
-        let mut seg_start = None;
-        for (i, c) in text
-            .char_indices()
-            .chain(std::iter::once((text.len(), ' ')))
-        {
-            let word = c.is_alphanumeric() || ('\u{064B}'..='\u{0670}').contains(&c);
-            match (word, seg_start) {
-                (true, None) => seg_start = Some(i),
-                (false, Some(s)) => {
-                    self.push_segment(Span::new(s, i), text, out);
-                    seg_start = None;
+        let b = text.as_bytes();
+        let n = b.len();
+        let split = self.opts.split_digits;
+        let mut i = 0;
+        while i < n {
+            let (mut e, mut len) = self.entry_at(b, i);
+            if e == class::SEP {
+                i += len;
+                continue;
+            }
+            let seg_start = i;
+            let tok_mark = out.tokens.len();
+            let norm_mark = out.normalized.len();
+            let mut trim_start = usize::MAX;
+            let mut trim_end = i;
+            let mut slow = false;
+            let mut run = Run::new();
+            loop {
+                let tag = class::tag(e);
+                if tag != class::CTRL {
+                    if trim_start == usize::MAX {
+                        trim_start = i;
+                    }
+                    trim_end = i + len;
+                    match tag {
+                        class::LETTER => run.push(Cat::Letter, class::ch(e), split, out),
+                        class::DIGIT => run.push(Cat::Digit, class::ch(e), split, out),
+                        class::MARK => run.push(Cat::Mark, class::ch(e), split, out),
+                        class::DEL => {}
+                        _ => slow = true,
+                    }
                 }
-                _ => {}
+                i += len;
+                if i >= n {
+                    break;
+                }
+                (e, len) = self.entry_at(b, i);
+                if e == class::SEP || slow {
+                    break;
+                }
+            }
+            if slow {
+                // Find the end of the segment, then take the general path.
+                while i < n {
+                    (e, len) = self.entry_at(b, i);
+                    if e == class::SEP {
+                        break;
+                    }
+                    if class::tag(e) != class::CTRL {
+                        trim_end = i + len;
+                    }
+                    i += len;
+                }
+                out.tokens.truncate(tok_mark);
+                out.normalized.truncate(norm_mark);
+                self.general_segment(&text[seg_start..i], out);
+            } else {
+                run.close(out);
+            }
+            if out.tokens.len() > tok_mark {
+                let span = Span::new(trim_start, trim_end);
+                for t in &mut out.tokens[tok_mark..] {
+                    t.span = span;
+                }
             }
         }
+    }
+
+    /// The general path for one raw segment: the full pipeline, then the
+    /// token rule. Appends tokens with placeholder spans.
+    fn general_segment(&mut self, seg: &str, out: &mut Tokens) {
+        self.seg.clear();
+        normalize_with(seg, &self.opts, &mut self.scratch, &mut self.seg);
+        let split = self.opts.split_digits;
+        let mut run = Run::new();
+        for c in self.seg.chars() {
+            run.push(cat(c), c, split, out);
+        }
+        run.close(out);
     }
 
     /// Tokenize `text` into a new [`Tokens`].
@@ -110,46 +344,149 @@ impl Tokenizer {
         out
     }
 
-    fn push_segment(&mut self, span: Span, text: &str, out: &mut Tokens) {
-        self.scratch.clear();
-        normalize_into(span.slice(text), &self.opts, &mut self.scratch);
-        let mut start = None;
-        let mut prev_digit = false;
-        let s = std::mem::take(&mut self.scratch);
-        for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
-            let word = c.is_alphanumeric();
-            let digit = c.is_ascii_digit();
-            if let Some(st) = start {
-                if !word || (self.opts.split_digits && digit != prev_digit) {
-                    let ns = out.normalized.len() as u32;
-                    out.normalized.push_str(&s[st..i]);
-                    out.tokens.push(Token {
-                        span,
-                        norm_start: ns,
-                        norm_end: out.normalized.len() as u32,
-                    });
-                    start = None;
+    /// The raw segments of `text` (maximal runs of characters that are not
+    /// hard separators), untrimmed, in order. Tokenizing each segment's text
+    /// on its own gives the tokens of the whole text.
+    pub fn segments<'t>(&'t self, text: &'t str) -> impl Iterator<Item = Span> + 't {
+        let b = text.as_bytes();
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            while i < b.len() {
+                let (e, len) = self.entry_at(b, i);
+                if e != class::SEP {
+                    break;
                 }
+                i += len;
             }
-            if word && start.is_none() {
-                start = Some(i);
+            if i >= b.len() {
+                return None;
             }
-            prev_digit = digit;
-        }
-        self.scratch = s;
+            let start = i;
+            while i < b.len() {
+                let (e, len) = self.entry_at(b, i);
+                if e == class::SEP {
+                    break;
+                }
+                i += len;
+            }
+            Some(Span::new(start, i))
+        })
     }
+}
+
+/// True for characters that end an Arabic sentence when followed by
+/// whitespace.
+fn is_terminator(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '\u{061F}' | '\u{06D4}' | '\u{2026}')
+}
+
+/// Closing quotes and brackets that may follow a terminator.
+fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\''
+            | ')'
+            | ']'
+            | '}'
+            | '\u{00BB}'
+            | '\u{201D}'
+            | '\u{2019}'
+            | '\u{FD3E}'
+            | '\u{FD3F}'
+    )
+}
+
+/// Arabic-script characters (letters, digits, marks).
+fn is_arabic(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0600}'..='\u{06FF}'
+            | '\u{0750}'..='\u{077F}'
+            | '\u{0870}'..='\u{08FF}'
+            | '\u{FB50}'..='\u{FDFF}'
+            | '\u{FE70}'..='\u{FEFF}'
+    )
 }
 
 /// Sentence boundaries of `text` as spans of the original text (trimmed of
 /// surrounding whitespace; empty sentences dropped).
+///
+/// The boundaries are those of Unicode UAX #29 (which already ends a
+/// sentence at `؟`, `!`, `۔`, at `.` before a space and a non-lowercase
+/// letter, and at every line break, so a news paragraph on one line is never
+/// merged with the next), plus: in Arabic context, `.` `!` `?` `؟` `…`
+/// (with closing quotes or brackets) followed by whitespace end a sentence
+/// even when a lowercase Latin word follows (`قال. iPhone`). The Arabic comma
+/// `،` and semicolon `؛` never end a sentence. A `.` after a one-letter
+/// Arabic word (`د.` doctor, `م.` engineer) does not end one.
+///
+/// ```
+/// use athar::tokenize::sentences;
+/// let text = "قال د. أحمد: هل انتهى؟ نعم، انتهى. iPhone جديد\nسطر آخر";
+/// let s: Vec<&str> = sentences(text).iter().map(|s| s.slice(text)).collect();
+/// assert_eq!(s, ["قال د. أحمد: هل انتهى؟", "نعم، انتهى.", "iPhone جديد", "سطر آخر"]);
+/// ```
 pub fn sentences(text: &str) -> Vec<Span> {
     use unicode_segmentation::UnicodeSegmentation;
-    text.split_sentence_bound_indices()
-        .filter_map(|(i, s)| {
-            let t = s.trim_start();
-            let start = i + (s.len() - t.len());
-            let t = t.trim_end();
-            (!t.is_empty()).then(|| Span::new(start, start + t.len()))
-        })
-        .collect()
+    let mut cuts: Vec<usize> = text
+        .split_sentence_bound_indices()
+        .map(|(i, _)| i)
+        .filter(|&i| i > 0)
+        .collect();
+    // Extra cuts in Arabic context.
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut k = 0;
+    while k < chars.len() {
+        let (_, c) = chars[k];
+        if !is_terminator(c) {
+            k += 1;
+            continue;
+        }
+        let before = k.checked_sub(1).map(|j| chars[j].1);
+        let mut j = k;
+        while j < chars.len() && is_terminator(chars[j].1) {
+            j += 1;
+        }
+        while j < chars.len() && is_closer(chars[j].1) {
+            j += 1;
+        }
+        let at_space = j < chars.len() && chars[j].1.is_whitespace();
+        let arabic = c == '\u{061F}' || c == '\u{06D4}' || before.is_some_and(is_arabic);
+        if at_space && arabic {
+            cuts.push(chars[j].0);
+        }
+        k = j.max(k + 1);
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    // Drop cuts after an abbreviation: a one-letter Arabic word and a dot.
+    cuts.retain(|&cut| !ends_with_abbreviation(text[..cut].trim_end()));
+    let mut out = Vec::new();
+    let mut start = 0;
+    for end in cuts.into_iter().chain(std::iter::once(text.len())) {
+        if end <= start {
+            continue;
+        }
+        let s = &text[start..end];
+        let t = s.trim_start();
+        let a = start + (s.len() - t.len());
+        let t = t.trim_end();
+        if !t.is_empty() {
+            out.push(Span::new(a, a + t.len()));
+        }
+        start = end;
+    }
+    out
+}
+
+/// `… د.`: a dot right after a one-letter Arabic word.
+fn ends_with_abbreviation(s: &str) -> bool {
+    let Some(s) = s.strip_suffix('.') else {
+        return false;
+    };
+    let mut it = s.chars().rev();
+    let Some(letter) = it.next() else {
+        return false;
+    };
+    ('\u{0621}'..='\u{064A}').contains(&letter) && it.next().is_none_or(char::is_whitespace)
 }
