@@ -1297,7 +1297,7 @@ fn binary_reason(bytes: &[u8]) -> Option<String> {
     if let Some(reason) = magic_reason(bytes) {
         return Some(reason);
     }
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+    if let Some(at) = memchr::memchr(0, bytes) {
         return Some(format!("binary file (NUL byte at offset {at})"));
     }
     let sample = &bytes[..bytes.len().min(1 << 16)];
