@@ -946,3 +946,39 @@ proptest! {
         prop_assert_eq!(items, vec![Item::Document(Document { id: "p".into(), source: "p.jsonl:1".into(), text })]);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Whatever ids come in (repeats, ids that look like suffixes), the ids
+    /// handed out are unique, the first holder of an id keeps it, and every
+    /// rename is warned about.
+    #[test]
+    fn ids_handed_out_are_unique(raw in proptest::collection::vec(prop_oneof!["[ab]", "[ab]~[23]", "[ab]~2~2"], 1..40)) {
+        let mut body = String::new();
+        for id in &raw {
+            body.push_str(&serde_json::json!({"id": id, "text": "نص"}).to_string());
+            body.push('\n');
+        }
+        let mut docs = Vec::new();
+        let summary = read_reader("ids.jsonl", &mut Cursor::new(body), InputFormat::JsonLines, &ReadOptions::default(), &mut |i| {
+            if let Item::Document(d) = i { docs.push(d) }
+        });
+        prop_assert_eq!(docs.len(), raw.len());
+        let unique: std::collections::BTreeSet<_> = docs.iter().map(|d| d.id.clone()).collect();
+        prop_assert_eq!(unique.len(), docs.len());
+        let mut seen = std::collections::BTreeSet::new();
+        let mut renamed = 0;
+        for (d, id) in docs.iter().zip(&raw) {
+            if d.id == *id {
+                prop_assert!(seen.insert(id.clone()), "{} handed out twice", id);
+            } else {
+                renamed += 1;
+                let prefix = format!("{id}~");
+                prop_assert!(d.id.starts_with(&prefix));
+            }
+        }
+        prop_assert_eq!(summary.renamed, renamed);
+        prop_assert_eq!(summary.warnings.len(), renamed.min(WARNINGS_PER_KIND));
+    }
+}
