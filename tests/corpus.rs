@@ -804,6 +804,7 @@ fn utf16_json_lines_are_decoded() {
     assert_eq!(ids(&docs), ["a", "b"]);
     assert_eq!(docs[1].text, ARABIC2);
     assert_eq!(docs[1].source, "u.jsonl:2");
+    assert_eq!(summary.converted, 2);
     assert_eq!(
         summary.warnings,
         ["u.jsonl: decoded from UTF-16LE; byte offsets index the UTF-8 text"]
@@ -981,4 +982,32 @@ proptest! {
         prop_assert_eq!(summary.renamed, renamed);
         prop_assert_eq!(summary.warnings.len(), renamed.min(WARNINGS_PER_KIND));
     }
+}
+
+#[test]
+fn utf16_standard_input_text_is_decoded() {
+    let text = format!("{ARABIC}\n{ARABIC2}\n");
+    let mut be = vec![0xFE, 0xFF];
+    be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    let mut items = Vec::new();
+    let summary = read_reader(
+        "-",
+        &mut Cursor::new(be),
+        InputFormat::Detect,
+        &ReadOptions::default(),
+        &mut |i| items.push(i),
+    );
+    assert_eq!(
+        items,
+        [Item::Document(Document {
+            id: "stdin".into(),
+            source: "-".into(),
+            text
+        })]
+    );
+    assert_eq!(summary.converted, 1);
+    assert_eq!(
+        summary.warnings,
+        ["-: decoded from UTF-16BE; byte offsets index the UTF-8 text"]
+    );
 }
