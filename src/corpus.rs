@@ -89,8 +89,10 @@ use crate::error::{Error, Result};
 /// A document to analyse: an id, where it came from, and its original text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Document {
-    /// Unique id: the file stem, or the JSON id field. Duplicates get a
-    /// deterministic suffix (see [`ReadOptions`]).
+    /// Unique id: the file stem of a named file, the path relative to the
+    /// folder without `.txt` for a file found in a folder (`sub/b`), the
+    /// JSON id field, or `path:line`. A repeated id gets a deterministic
+    /// suffix in input order (`x~2`, `x~3`, ...) and a warning.
     pub id: String,
     /// Where it came from: a path, or `path:line` for JSON Lines, `-` (or
     /// `-:line`) for standard input.
@@ -649,7 +651,19 @@ impl<'o> CorpusReader<'o> {
             }
             if !content {
                 content = true;
+                if let Some(enc) = utf16 {
+                    let name = name.to_string();
+                    self.warnings.push(Kind::Converted, || {
+                        format!(
+                            "{name}: decoded from {}; byte offsets index the UTF-8 text",
+                            enc.name()
+                        )
+                    });
+                }
                 if detect && !looks_like_json_object(line) {
+                    if utf16.is_some() {
+                        self.summary.converted += 1;
+                    }
                     prefix.extend_from_slice(&buf);
                     if let Err(e) = reader.read_to_end(&mut prefix) {
                         let n = prefix.len() as u64;
@@ -671,18 +685,13 @@ impl<'o> CorpusReader<'o> {
                             .to_string();
                     return self.skip(id.to_string(), name.to_string(), total, reason, sink);
                 }
-                if let Some(enc) = utf16 {
-                    let name = name.to_string();
-                    self.warnings.push(Kind::Converted, || {
-                        format!(
-                            "{name}: decoded from {}; byte offsets index the UTF-8 text",
-                            enc.name()
-                        )
-                    });
-                }
             }
+            let before = self.summary.documents;
             if self.json_line(name, line_no, line, buf.len() as u64, sink) {
                 missing_ids += 1;
+            }
+            if utf16.is_some() && self.summary.documents > before {
+                self.summary.converted += 1;
             }
         }
         if !content {
@@ -1297,7 +1306,7 @@ fn binary_reason(bytes: &[u8]) -> Option<String> {
     if let Some(reason) = magic_reason(bytes) {
         return Some(reason);
     }
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+    if let Some(at) = memchr::memchr(0, bytes) {
         return Some(format!("binary file (NUL byte at offset {at})"));
     }
     let sample = &bytes[..bytes.len().min(1 << 16)];

@@ -804,6 +804,7 @@ fn utf16_json_lines_are_decoded() {
     assert_eq!(ids(&docs), ["a", "b"]);
     assert_eq!(docs[1].text, ARABIC2);
     assert_eq!(docs[1].source, "u.jsonl:2");
+    assert_eq!(summary.converted, 2);
     assert_eq!(
         summary.warnings,
         ["u.jsonl: decoded from UTF-16LE; byte offsets index the UTF-8 text"]
@@ -945,4 +946,68 @@ proptest! {
         read_reader("p.jsonl", &mut Cursor::new(line), InputFormat::JsonLines, &ReadOptions::default(), &mut |i| items.push(i));
         prop_assert_eq!(items, vec![Item::Document(Document { id: "p".into(), source: "p.jsonl:1".into(), text })]);
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Whatever ids come in (repeats, ids that look like suffixes), the ids
+    /// handed out are unique, the first holder of an id keeps it, and every
+    /// rename is warned about.
+    #[test]
+    fn ids_handed_out_are_unique(raw in proptest::collection::vec(prop_oneof!["[ab]", "[ab]~[23]", "[ab]~2~2"], 1..40)) {
+        let mut body = String::new();
+        for id in &raw {
+            body.push_str(&serde_json::json!({"id": id, "text": "نص"}).to_string());
+            body.push('\n');
+        }
+        let mut docs = Vec::new();
+        let summary = read_reader("ids.jsonl", &mut Cursor::new(body), InputFormat::JsonLines, &ReadOptions::default(), &mut |i| {
+            if let Item::Document(d) = i { docs.push(d) }
+        });
+        prop_assert_eq!(docs.len(), raw.len());
+        let unique: std::collections::BTreeSet<_> = docs.iter().map(|d| d.id.clone()).collect();
+        prop_assert_eq!(unique.len(), docs.len());
+        let mut seen = std::collections::BTreeSet::new();
+        let mut renamed = 0;
+        for (d, id) in docs.iter().zip(&raw) {
+            if d.id == *id {
+                prop_assert!(seen.insert(id.clone()), "{} handed out twice", id);
+            } else {
+                renamed += 1;
+                let prefix = format!("{id}~");
+                prop_assert!(d.id.starts_with(&prefix));
+            }
+        }
+        prop_assert_eq!(summary.renamed, renamed);
+        prop_assert_eq!(summary.warnings.len(), renamed.min(WARNINGS_PER_KIND));
+    }
+}
+
+#[test]
+fn utf16_standard_input_text_is_decoded() {
+    let text = format!("{ARABIC}\n{ARABIC2}\n");
+    let mut be = vec![0xFE, 0xFF];
+    be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    let mut items = Vec::new();
+    let summary = read_reader(
+        "-",
+        &mut Cursor::new(be),
+        InputFormat::Detect,
+        &ReadOptions::default(),
+        &mut |i| items.push(i),
+    );
+    assert_eq!(
+        items,
+        [Item::Document(Document {
+            id: "stdin".into(),
+            source: "-".into(),
+            text
+        })]
+    );
+    assert_eq!(summary.converted, 1);
+    assert_eq!(
+        summary.warnings,
+        ["-: decoded from UTF-16BE; byte offsets index the UTF-8 text"]
+    );
 }
