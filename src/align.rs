@@ -788,6 +788,26 @@ mod tests {
     }
 
     #[test]
+    fn repetitive_input_stays_fast() {
+        // Every shingle occurs thousands of times: no quadratic seeding.
+        let a: Vec<u64> = (0..20_000).map(|i| i % 3).collect();
+        let b: Vec<u64> = (0..20_000).map(|i| (i + 1) % 3).collect();
+        let t = std::time::Instant::now();
+        let m = align(&a, &b, &AlignParams::default(), &|_| false);
+        let r = repeats(&a, &AlignParams::default());
+        assert!(t.elapsed() < std::time::Duration::from_secs(2));
+        assert!(m.is_empty() && r.is_empty());
+        // A rare passage inside repetitive text is still found.
+        let mut a2 = a.clone();
+        let mut b2 = b.clone();
+        a2.splice(5000..5000, 100..130);
+        b2.splice(9000..9000, 100..130);
+        let m = align(&a2, &b2, &AlignParams::default(), &|_| false);
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert!(m[0].a.start <= 5000 && m[0].a.end >= 5030);
+    }
+
+    #[test]
     fn token_range_maps_to_bytes() {
         let mut t = crate::tokenize::Tokenizer::default();
         let text = "قال الوزير، اليوم: إن";
