@@ -1,6 +1,160 @@
-use criterion::{Criterion, criterion_group, criterion_main};
+//! Verbatim alignment and phrase mining on realistic pairs built from the
+//! seed corpus (`corpus/*.txt`, five real Arabic news articles).
+//!
+//! `cargo bench --bench passages -- --warm-up-time 1 --measurement-time 3`
+//!
+//! Throughput is bytes of original text on both sides of the pairs aligned.
+//! `tokenize+hash` times the cheapest part of signing (tokenizing, hashing
+//! tokens and shingles) on the same bytes, for comparison.
 
-fn placeholder(_c: &mut Criterion) {}
+use std::hint::black_box;
 
-criterion_group!(benches, placeholder);
+use athar::align::{AlignParams, align};
+use athar::phrases::{PhraseParams, reused_phrases};
+use athar::shingle::{Shingle, shingles, token_hashes};
+use athar::tokenize::{Tokenizer, Tokens};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+const TEXTS: [&str; 5] = [
+    include_str!("../corpus/000_a8c9c320c45533b7.txt"),
+    include_str!("../corpus/001_b0e07918fdc47d3a.txt"),
+    include_str!("../corpus/002_57bea19229710927.txt"),
+    include_str!("../corpus/003_10072a147e764a93.txt"),
+    include_str!("../corpus/004_48637a38231df504.txt"),
+];
+
+fn hashes(text: &str) -> Vec<u64> {
+    let tokens = Tokenizer::default().tokenize(text);
+    let mut h = Vec::new();
+    token_hashes(&tokens, &mut h);
+    h
+}
+
+/// A republished copy: every 15th word changed, every 40th dropped.
+fn edited(text: &str) -> String {
+    let mut out = Vec::new();
+    for (i, w) in text.split_whitespace().enumerate() {
+        match i % 40 {
+            39 => {}
+            _ if i % 15 == 14 => out.push(format!("{w}ه")),
+            _ => out.push(w.to_string()),
+        }
+    }
+    out.join(" ")
+}
+
+/// `host` with the middle third of `guest` inserted in its middle.
+fn inserted(host: &str, guest: &str) -> String {
+    let h: Vec<&str> = host.split_whitespace().collect();
+    let g: Vec<&str> = guest.split_whitespace().collect();
+    let third = g.len() / 3;
+    let mut out: Vec<&str> = h[..h.len() / 2].to_vec();
+    out.extend(&g[third..2 * third]);
+    out.extend(&h[h.len() / 2..]);
+    out.join(" ")
+}
+
+struct Pairs {
+    name: &'static str,
+    pairs: Vec<(Vec<u64>, Vec<u64>)>,
+    bytes: u64,
+}
+
+fn pairs() -> Vec<Pairs> {
+    let n = TEXTS.len();
+    let mut out = Vec::new();
+    let mut make = |name, texts: Vec<(String, String)>| {
+        let bytes = texts.iter().map(|(a, b)| (a.len() + b.len()) as u64).sum();
+        let pairs = texts.iter().map(|(a, b)| (hashes(a), hashes(b))).collect();
+        out.push(Pairs { name, pairs, bytes });
+    };
+    make(
+        "edited_copy",
+        TEXTS.iter().map(|t| (t.to_string(), edited(t))).collect(),
+    );
+    make(
+        "inserted_passage",
+        (0..n)
+            .map(|i| (TEXTS[i].to_string(), inserted(TEXTS[(i + 1) % n], TEXTS[i])))
+            .collect(),
+    );
+    make(
+        "unrelated",
+        (0..n)
+            .map(|i| (TEXTS[i].to_string(), TEXTS[(i + 2) % n].to_string()))
+            .collect(),
+    );
+    out
+}
+
+fn bench_align(c: &mut Criterion) {
+    let params = AlignParams::default();
+    let mut g = c.benchmark_group("align");
+    g.sample_size(20);
+    for set in pairs() {
+        // Check the answer once: one passage per reuse pair, none otherwise.
+        let found: Vec<usize> = set
+            .pairs
+            .iter()
+            .map(|(a, b)| align(a, b, &params, &|_| false).len())
+            .collect();
+        match set.name {
+            "unrelated" => assert!(found.iter().all(|&n| n == 0), "{found:?}"),
+            _ => assert!(found.iter().all(|&n| n == 1), "{}: {found:?}", set.name),
+        }
+        g.throughput(Throughput::Bytes(set.bytes));
+        g.bench_function(format!("{}/{}_pairs", set.name, set.pairs.len()), |bch| {
+            bch.iter(|| {
+                let mut total = 0;
+                for (a, b) in &set.pairs {
+                    total += align(black_box(a), black_box(b), &params, &|_| false).len();
+                }
+                total
+            })
+        });
+    }
+    // Baseline: tokenizing and hashing the same bytes (part of signing).
+    let texts: Vec<String> = TEXTS
+        .iter()
+        .flat_map(|t| [t.to_string(), edited(t)])
+        .collect();
+    let bytes: u64 = texts.iter().map(|t| t.len() as u64).sum();
+    g.throughput(Throughput::Bytes(bytes));
+    g.bench_function("tokenize+hash/10_docs", |bch| {
+        let mut tk = Tokenizer::default();
+        let mut tokens = Tokens::default();
+        let mut h = Vec::new();
+        let mut sh: Vec<Shingle> = Vec::new();
+        bch.iter(|| {
+            let mut n = 0;
+            for t in &texts {
+                tk.tokenize_into(black_box(t), &mut tokens);
+                token_hashes(&tokens, &mut h);
+                shingles(&h, 5, &mut sh);
+                n += sh.len();
+            }
+            n
+        })
+    });
+    g.finish();
+}
+
+fn bench_phrases(c: &mut Criterion) {
+    let docs: Vec<Vec<u64>> = TEXTS
+        .iter()
+        .flat_map(|t| [hashes(t), hashes(&edited(t))])
+        .collect();
+    let bytes: u64 = TEXTS.iter().map(|t| 2 * t.len() as u64).sum();
+    let found = reused_phrases(&docs, &PhraseParams::default());
+    assert!(!found.is_empty());
+    let mut g = c.benchmark_group("phrases");
+    g.sample_size(20);
+    g.throughput(Throughput::Bytes(bytes));
+    g.bench_function("reused_phrases/10_docs", |bch| {
+        bch.iter(|| reused_phrases(black_box(&docs), &PhraseParams::default()).len())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_align, bench_phrases);
 criterion_main!(benches);

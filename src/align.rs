@@ -30,9 +30,10 @@
 //!    part of `a` maps to its best counterpart in `b` and duplicates never
 //!    cross. What is left of a chain is split where a gap grows too large.
 //! 5. **Ends.** Each passage is extended at both ends, exactly and then over
-//!    small edits (up to 3 skipped tokens followed by at least 2 matching
-//!    ones, or by matching tokens up to the start or end of both sequences),
-//!    so an edit next to the boundary does not cut off the tail.
+//!    edits too dense to seed: a skip of up to 3 tokens (both sides together)
+//!    followed by at least 2 identical tokens, or a skip of up to `max_gap`
+//!    followed by at least 3, or identical tokens up to the start or end of
+//!    both sequences. An edit next to the boundary does not cut off the tail.
 //! 6. **Merge and filter.** Passages adjacent in both sequences are merged
 //!    when the gap is at most `max_gap`, or at most
 //!    [`AlignParams::merge_gap`] and no more than half of either passage (a
@@ -184,10 +185,13 @@ struct Passage {
 const NONE: u32 = u32::MAX;
 /// Predecessors a block looks at while chaining (bounds pathological input).
 const CHAIN_LOOKBACK: usize = 256;
-/// Tokens an end extension may skip (edit size) before matching resumes.
+/// Skips (edit sizes, tokens on both sides together) up to this need only
+/// [`END_MATCH`] identical tokens after them to extend a passage's end.
 const END_SKIP: u32 = 3;
-/// Identical tokens needed after a skip for an end extension.
+/// Identical tokens needed after a short skip for an end extension.
 const END_MATCH: u32 = 2;
+/// Identical tokens needed after a longer skip (up to `max_gap`).
+const END_MATCH_LONG: u32 = 3;
 
 struct Aligner<'s> {
     a: &'s [u64],
@@ -513,7 +517,14 @@ impl<'s> Aligner<'s> {
     fn extend_ends(&self, piece: &mut Vec<Block>) {
         let (a, b) = (self.a, self.b);
         let same = self.same;
-        let skip = END_SKIP.min(self.p.max_gap as u32);
+        let skip = self.p.max_gap as u32;
+        let need = |s: u32| {
+            if s <= END_SKIP {
+                END_MATCH
+            } else {
+                END_MATCH_LONG
+            }
+        };
         // Right end.
         loop {
             let last = *piece.last().expect("non-empty piece");
@@ -546,7 +557,7 @@ impl<'s> Aligner<'s> {
                     }
                     let m = run(i, j);
                     let at_end = i + m == a.len() as u32 && j + m == b.len() as u32;
-                    if m >= END_MATCH || (m > 0 && at_end) {
+                    if m >= need(s) || (m > 0 && at_end) {
                         found = Some(Block {
                             a0: i,
                             b0: j,
@@ -597,7 +608,7 @@ impl<'s> Aligner<'s> {
                         continue;
                     }
                     let m = run(i, j);
-                    if m >= END_MATCH || (m > 0 && m == i && m == j) {
+                    if m >= need(s) || (m > 0 && m == i && m == j) {
                         found = Some(Block {
                             a0: i - m,
                             b0: j - m,
@@ -785,6 +796,26 @@ mod tests {
         for m in &r {
             assert!(m.a.end <= m.b.start, "{m:?}");
         }
+    }
+
+    #[test]
+    fn repetitive_input_stays_fast() {
+        // Every shingle occurs thousands of times: no quadratic seeding.
+        let a: Vec<u64> = (0..20_000).map(|i| i % 3).collect();
+        let b: Vec<u64> = (0..20_000).map(|i| (i + 1) % 3).collect();
+        let t = std::time::Instant::now();
+        let m = align(&a, &b, &AlignParams::default(), &|_| false);
+        let r = repeats(&a, &AlignParams::default());
+        assert!(t.elapsed() < std::time::Duration::from_secs(2));
+        assert!(m.is_empty() && r.is_empty());
+        // A rare passage inside repetitive text is still found.
+        let mut a2 = a.clone();
+        let mut b2 = b.clone();
+        a2.splice(5000..5000, 100..130);
+        b2.splice(9000..9000, 100..130);
+        let m = align(&a2, &b2, &AlignParams::default(), &|_| false);
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert!(m[0].a.start <= 5000 && m[0].a.end >= 5030);
     }
 
     #[test]
