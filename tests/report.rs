@@ -680,3 +680,64 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------- fixture
+
+/// A realistic report over real articles (`corpus/`) and two rewrites of
+/// one of them (`tests/fixtures/report/`): a wire copy with edits and a
+/// short summary.
+fn fixture() -> (Report, BTreeMap<String, String>) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("tests/fixtures/report");
+    let report: Report =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    let paths: BTreeMap<String, String> =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("texts.json")).unwrap()).unwrap();
+    let texts = paths
+        .into_iter()
+        .map(|(id, p)| (id, std::fs::read_to_string(root.join(p)).unwrap()))
+        .collect();
+    (report, texts)
+}
+
+#[test]
+fn fixture_spans_slice_and_render_deterministically() {
+    let (report, texts) = fixture();
+    for l in all_locs(&report) {
+        let t = &texts[&l.doc];
+        let s = t.get(l.start..l.end).unwrap_or_else(|| panic!("{l:?}"));
+        assert_eq!(t[..l.start].chars().count(), l.start_char);
+        assert_eq!(s.chars().count(), l.end_char - l.start_char);
+    }
+    for n in &report.narratives {
+        assert!(n.representative < n.members.len());
+    }
+    let opts = RenderOptions::default();
+    let mut outputs = Vec::new();
+    for format in [Format::Text, Format::Json, Format::Html] {
+        let mut first = Vec::new();
+        render(&report, &texts, format, &opts, &mut first).unwrap();
+        let mut again = Vec::new();
+        render(&report, &texts, format, &opts, &mut again).unwrap();
+        assert_eq!(first, again, "{format:?} is deterministic");
+        outputs.push(String::from_utf8(first).unwrap());
+    }
+    let html = &outputs[2];
+    // The summary's `<نحو مواجهة مفتوحة>` is text, not markup.
+    assert!(html.contains("&lt;نحو مواجهة مفتوحة&gt;"));
+    // Views: the pair, then each other pair of documents sharing passages.
+    assert_eq!(html.matches("<article class=\"view\"").count(), 4);
+    let tags = tags(html);
+    let hl = highlighted(html);
+    for (id, _) in &tags {
+        assert!(hl.contains_key(id), "{id} highlights text");
+    }
+    // For scripts/html-check.sh and the screenshot in docs/.
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-report.html");
+    std::fs::write(&out, html).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Report>(&outputs[1]).unwrap(),
+        report,
+        "the fixture round-trips"
+    );
+}

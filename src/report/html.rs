@@ -98,7 +98,7 @@ fn heading(
         .unwrap_or_default();
     writeln!(
         w,
-        "<h2 id=\"{id}\">{ar} <span class=\"en\" lang=\"en\">{en}</span>{count}</h2>"
+        "<h2 id=\"{id}\">{ar} <span class=\"en\" lang=\"en\" dir=\"ltr\">{en}</span>{count}</h2>"
     )
 }
 
@@ -270,7 +270,7 @@ impl<'a> Page<'a> {
         writeln!(w, "<header>")?;
         writeln!(
             w,
-            "<h1>أثر <span class=\"en\" lang=\"en\">{} · shared passages report</span></h1>",
+            "<h1>أثر <span class=\"en\" lang=\"en\" dir=\"ltr\">{} · shared passages report</span></h1>",
             esc(tool)
         )?;
         writeln!(w, "<nav lang=\"en\">")?;
@@ -317,7 +317,7 @@ impl<'a> Page<'a> {
         for (n, ar, en, class) in cards {
             writeln!(
                 w,
-                "<div class=\"card {class}\"><b>{n}</b><span>{ar}</span><small lang=\"en\">{en}</small></div>"
+                "<div class=\"card {class}\"><b>{n}</b><span>{ar}</span><small lang=\"en\" dir=\"ltr\">{en}</small></div>"
             )?;
         }
         writeln!(w, "</div>")?;
@@ -549,7 +549,7 @@ impl<'a> Page<'a> {
                 .collect();
             writeln!(
                 w,
-                "<li><span class=\"badge\">#{}</span> <span lang=\"en\">{} documents</span><ul class=\"members\">{}</ul></li>",
+                "<li><span class=\"badge\">#{}</span> <span lang=\"en\" dir=\"ltr\">{} documents</span><ul class=\"members\">{}</ul></li>",
                 c.id,
                 c.members.len(),
                 members.join("")
@@ -563,7 +563,8 @@ impl<'a> Page<'a> {
     fn quote(&self, loc: &Loc) -> String {
         match loc_text(self.texts, loc) {
             Some(t) => format!("<q dir=\"auto\">{}</q>", esc(&snippet(t, SNIPPET_CHARS))),
-            None => "<span class=\"note\" lang=\"en\">(text not available)</span>".to_string(),
+            None => "<span class=\"note\" lang=\"en\" dir=\"ltr\">(text not available)</span>"
+                .to_string(),
         }
     }
 
@@ -580,7 +581,7 @@ impl<'a> Page<'a> {
             writeln!(w, "<div class=\"narrative\">")?;
             writeln!(
                 w,
-                "<h3><span class=\"badge\">#{}</span> <span dir=\"auto\">{}</span> <small lang=\"en\">{} documents · {} passages{}</small></h3>",
+                "<h3><span class=\"badge\">#{}</span> <span dir=\"auto\">{}</span> <small lang=\"en\" dir=\"ltr\">{} documents · {} passages{}</small></h3>",
                 nar.id,
                 esc(&nar.label),
                 nar.docs,
@@ -775,7 +776,7 @@ impl<'a> Page<'a> {
         }
         writeln!(
             w,
-            "<p class=\"legend\" lang=\"en\"><mark class=\"hl v\">verbatim · حرفي</mark> <mark class=\"hl n\">narrative · سردي</mark> <mark class=\"hl r\">repeat · تكرار</mark> <span class=\"note\">Click a numbered tag or a highlight to jump to its counterpart.</span></p>"
+            "<p class=\"legend\" lang=\"en\"><mark class=\"hl v\">verbatim · حرفي</mark> <mark class=\"hl n\">narrative · سردي</mark> <mark class=\"hl r\">repeat · تكرار</mark> <span class=\"note\" dir=\"ltr\">Click a numbered tag or a highlight to jump to its counterpart.</span></p>"
         )?;
         writeln!(w, "<ol class=\"view-index\">")?;
         for (i, v) in self.views.iter().enumerate() {
@@ -785,7 +786,7 @@ impl<'a> Page<'a> {
             };
             writeln!(
                 w,
-                "<li><a href=\"#view-{}\">{} ↔ {}</a> <small lang=\"en\">{what}</small></li>",
+                "<li><a href=\"#view-{}\">{} ↔ {}</a> <small lang=\"en\" dir=\"ltr\">{what}</small></li>",
                 i + 1,
                 id_html(v.a),
                 id_html(v.b)
@@ -853,7 +854,7 @@ impl<'a> Page<'a> {
         if let Some(p) = v.pair {
             write!(
                 w,
-                "<span class=\"chip\">Jaccard <b>{:.2}</b></span><span class=\"chip\">{} of {} is in {}</span><span class=\"chip\">{} of {} is in {}</span>",
+                "<span class=\"chip\" dir=\"ltr\">Jaccard <b>{:.2}</b></span><span class=\"chip\" dir=\"ltr\"><b>{}</b> of {} found in {}</span><span class=\"chip\" dir=\"ltr\"><b>{}</b> of {} found in {}</span>",
                 p.jaccard,
                 pct(p.containment_a),
                 id_html(&p.a),
@@ -865,7 +866,7 @@ impl<'a> Page<'a> {
         } else {
             write!(
                 w,
-                "<span class=\"chip\">below the near-duplicate threshold</span>"
+                "<span class=\"chip\" dir=\"ltr\">not a near-duplicate pair: linked by shared passages</span>"
             )?;
         }
         let names = ["verbatim", "narrative", "repeat"];
@@ -893,7 +894,11 @@ impl<'a> Page<'a> {
                 if !d.source.is_empty() && d.source != d.id {
                     write!(w, " <bdi class=\"src\">{}</bdi>", esc(&d.source))?;
                 }
-                write!(w, " <small lang=\"en\">{} tokens</small>", d.tokens)?;
+                write!(
+                    w,
+                    " <small lang=\"en\" dir=\"ltr\">{} tokens</small>",
+                    d.tokens
+                )?;
             }
             writeln!(w, "</div>")?;
             match text {
@@ -1022,7 +1027,7 @@ const CSS: &str = r#"
 :root{--bg:#f6f4ef;--paper:#fff;--ink:#1f2328;--muted:#6b7280;--line:#e5e1d8;--accent:#9a3412;
 --v:#fde68a;--v-strong:#d97706;--n:#bfdbfe;--n-strong:#2563eb;--r:#e9d5ff;--r-strong:#7e22ce;}
 *{box-sizing:border-box}
-html{scroll-behavior:smooth}
+
 body{margin:0;background:var(--bg);color:var(--ink);
 font-family:"Noto Naskh Arabic","Amiri","Geeza Pro","Noto Sans Arabic","Segoe UI",Arial,sans-serif;font-size:15px;line-height:1.6}
 [lang=en],.id,.note,nav,.stats,.params,table.list th{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif}
@@ -1050,10 +1055,10 @@ h2 .en{font-size:14px;color:var(--muted);font-weight:400;margin-inline-start:8px
 .params dt{color:var(--muted)}.params dd{margin:0;font-weight:600}
 .heat-wrap{overflow:auto;max-height:640px}
 table.heat{border-collapse:separate;border-spacing:2px;font-family:system-ui,sans-serif;font-size:11px}
-.heat th.col{width:30px;color:var(--muted);font-weight:500}
+.heat th.col{width:38px;color:var(--muted);font-weight:500}
 .heat th.row{text-align:start;white-space:nowrap;padding-inline-end:8px;font-weight:400}
 .heat .num{display:inline-block;min-width:20px;color:var(--muted)}
-.heat td{width:30px;height:26px;background:#f3f4f6;border-radius:3px;text-align:center}
+.heat td{width:38px;height:30px;background:#f3f4f6;border-radius:3px;text-align:center}
 .heat td.diag{background:#d1d5db}
 .heat td.hit{background:rgb(194 65 12 / calc(0.12 + 0.88 * var(--c)));color:#431407}
 .heat td.hit.dark{color:#fff}.heat td a{color:inherit;text-decoration:none;display:block}
