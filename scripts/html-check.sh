@@ -35,7 +35,7 @@ if [[ -n $anchor ]]; then
     # section (and, in the side-by-side section, the other views).
     focus=$(mktemp -p "$(dirname "$(realpath "$html")")" .html-check.XXXXXX.html)
     trap 'rm -rf "$profile" "$dom" "$focus"' EXIT
-    hide="<style>header,main>section:not(:has(#$anchor)),article.view:not(:has(#$anchor)):not(#$anchor),ol.view-index{display:none!important}</style>"
+    hide="<style>main>section:not(:has(#$anchor)),article.view:not(:has(#$anchor)):not(#$anchor),ol.view-index{display:none!important}</style>"
     sed "s|</head>|$hide</head>|" "$html" >"$focus"
     shot_url="file://$focus"
 fi
