@@ -18,13 +18,15 @@
 //! ([`RenderOptions::max_heatmap_docs`], [`RenderOptions::max_pair_views`]),
 //! and the page says so when they are.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use ahash::AHashMap as HashMap;
+
 use super::{
-    Loc, Pair, Passage, PassageKind, RenderOptions, Report, TextSource, loc_text, params_list,
-    shown, snippet,
+    DocumentEntry, Loc, Pair, Passage, PassageKind, RenderOptions, Report, TextSource, loc_text,
+    params_list, shown, snippet,
 };
 
 /// Longest snippet quoted in lists, in characters.
@@ -149,6 +151,8 @@ struct Page<'a> {
     linked: usize,
     /// View index of each unordered document pair, for links.
     view_of: HashMap<(&'a str, &'a str), usize>,
+    /// The entries of the documents shown in views.
+    meta: HashMap<&'a str, &'a DocumentEntry>,
 }
 
 fn key<'a>(x: &'a str, y: &'a str) -> (&'a str, &'a str) {
@@ -157,42 +161,53 @@ fn key<'a>(x: &'a str, y: &'a str) -> (&'a str, &'a str) {
 
 impl<'a> Page<'a> {
     fn new(r: &'a Report, texts: &'a dyn TextSource, opts: &'a RenderOptions) -> Page<'a> {
+        // Every linked pair of documents gets a number, in order: the pairs,
+        // then other documents sharing a passage. Only the first
+        // `max_pair_views` get a view.
         let mut views: Vec<View<'a>> = Vec::new();
         let mut view_of: HashMap<(&str, &str), usize> = HashMap::new();
-        for p in &r.pairs {
-            view_of.entry(key(&p.a, &p.b)).or_insert_with(|| {
-                views.push(View {
-                    a: &p.a,
-                    b: &p.b,
-                    pair: Some(p),
-                    passages: Vec::new(),
-                });
-                views.len() - 1
-            });
-        }
-        for p in &r.passages {
-            if p.kind == PassageKind::Repeat || p.a.doc == p.b.doc {
+        let cap = if opts.max_pair_views == 0 {
+            usize::MAX
+        } else {
+            opts.max_pair_views
+        };
+        let mut linked = 0;
+        let links = r
+            .pairs
+            .iter()
+            .map(|p| (p.a.as_str(), p.b.as_str(), Some(p)))
+            .chain(
+                r.passages
+                    .iter()
+                    .filter(|p| p.kind != PassageKind::Repeat && p.a.doc != p.b.doc)
+                    .map(|p| (p.a.doc.as_str(), p.b.doc.as_str(), None)),
+            );
+        let mut seen: HashMap<(&str, &str), ()> = HashMap::new();
+        for (a, b, pair) in links {
+            if seen.insert(key(a, b), ()).is_some() {
                 continue;
             }
-            view_of.entry(key(&p.a.doc, &p.b.doc)).or_insert_with(|| {
+            linked += 1;
+            if views.len() < cap {
+                view_of.insert(key(a, b), views.len());
                 views.push(View {
-                    a: &p.a.doc,
-                    b: &p.b.doc,
-                    pair: None,
+                    a,
+                    b,
+                    pair,
                     passages: Vec::new(),
                 });
-                views.len() - 1
-            });
+            }
         }
-        let linked = views.len();
-        let cap = shown(linked, opts.max_pair_views);
-        views.truncate(cap);
-        view_of.retain(|_, v| *v < cap);
+        drop(seen);
         // Passages between the two documents, and repeats inside either.
+        let in_views: HashMap<&str, ()> =
+            views.iter().flat_map(|v| [(v.a, ()), (v.b, ())]).collect();
         let mut repeats_in: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, p) in r.passages.iter().enumerate() {
             if p.kind == PassageKind::Repeat || p.a.doc == p.b.doc {
-                repeats_in.entry(&p.a.doc).or_default().push(i);
+                if in_views.contains_key(p.a.doc.as_str()) {
+                    repeats_in.entry(&p.a.doc).or_default().push(i);
+                }
             } else if let Some(&v) = view_of.get(&key(&p.a.doc, &p.b.doc)) {
                 views[v].passages.push(i);
             }
@@ -216,6 +231,12 @@ impl<'a> Page<'a> {
             v.passages.sort_by_key(pos);
             v.passages.dedup();
         }
+        let meta = r
+            .documents
+            .iter()
+            .filter(|d| in_views.contains_key(d.id.as_str()))
+            .map(|d| (d.id.as_str(), d))
+            .collect();
         Page {
             r,
             texts,
@@ -223,6 +244,7 @@ impl<'a> Page<'a> {
             views,
             linked,
             view_of,
+            meta,
         }
     }
 
@@ -356,22 +378,20 @@ impl<'a> Page<'a> {
             return writeln!(w, "</section>");
         }
         // Documents in pairs, the most linked first; shown in input order.
-        let order: HashMap<&str, usize> = r
-            .documents
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.id.as_str(), i))
-            .collect();
         let mut stats: HashMap<&str, (usize, f64, usize)> = HashMap::new();
         for (i, p) in r.pairs.iter().enumerate() {
             for (d, c) in [
                 (p.a.as_str(), p.containment_a),
                 (p.b.as_str(), p.containment_b),
             ] {
-                let first = order.get(d).copied().unwrap_or(r.documents.len() + 2 * i);
-                let e = stats.entry(d).or_insert((0, 0.0, first));
+                let e = stats.entry(d).or_insert((0, 0.0, r.documents.len() + i));
                 e.0 += 1;
                 e.1 = e.1.max(c);
+            }
+        }
+        for (i, d) in r.documents.iter().enumerate() {
+            if let Some(e) = stats.get_mut(d.id.as_str()) {
+                e.2 = e.2.min(i);
             }
         }
         let mut docs: Vec<(&str, (usize, f64, usize))> = stats.into_iter().collect();
@@ -884,7 +904,7 @@ impl<'a> Page<'a> {
         writeln!(w, "<div class=\"sbs\">")?;
         for (col, doc) in [v.a, v.b].into_iter().enumerate() {
             let text = self.texts.text(doc);
-            let meta = r.documents.iter().find(|d| d.id == doc);
+            let meta = self.meta.get(doc);
             write!(
                 w,
                 "<div class=\"doc\"><div class=\"doc-head\">{}",
