@@ -741,3 +741,47 @@ fn fixture_spans_slice_and_render_deterministically() {
         "the fixture round-trips"
     );
 }
+
+#[test]
+fn html_shortens_long_unshared_stretches_of_big_documents() {
+    let filler = "جملة لا علاقة لها بالموضوع. ".repeat(3000); // ~ 150 KB
+    let shared = "هذه الجملة منقولة حرفيا من المصدر الأصلي";
+    let x = format!("{filler}{shared}{filler}");
+    let y = format!("مقدمة قصيرة. {shared}. خاتمة.");
+    let report = Report {
+        passages: vec![Passage {
+            kind: PassageKind::Verbatim,
+            a: loc("x", &x, shared),
+            b: loc("y", &y, shared),
+            tokens_a: 7,
+            tokens_b: 7,
+            score: 1.0,
+            terms: vec![],
+        }],
+        ..Report::default()
+    };
+    let texts: BTreeMap<String, String> =
+        [("x".to_string(), x.clone()), ("y".to_string(), y.clone())].into();
+    let mut out = Vec::new();
+    render(
+        &report,
+        &texts,
+        Format::Html,
+        &RenderOptions::default(),
+        &mut out,
+    )
+    .unwrap();
+    let html = String::from_utf8(out).unwrap();
+    assert!(html.len() < 30_000, "{} bytes", html.len());
+    let n = filler.chars().count() - 800;
+    assert_eq!(
+        html.matches(&format!("[… {n} characters without shared passages …]"))
+            .count(),
+        2
+    );
+    let hl = highlighted(&html);
+    assert_eq!(hl["v1-p1-a"], shared);
+    assert_eq!(hl["v1-p1-b"], shared);
+    // The small document is shown whole.
+    assert!(html.contains("مقدمة قصيرة. ") && html.contains(". خاتمة."));
+}

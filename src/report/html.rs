@@ -16,7 +16,8 @@
 //! Everything from the report or the texts is HTML-escaped. Big corpora stay
 //! manageable: the heat map and the number of side-by-side views are capped
 //! ([`RenderOptions::max_heatmap_docs`], [`RenderOptions::max_pair_views`]),
-//! and the page says so when they are.
+//! and the page says so when they are; in documents over 64 KiB, long
+//! stretches that share nothing keep only their two ends in the views.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -31,6 +32,13 @@ use super::{
 
 /// Longest snippet quoted in lists, in characters.
 const SNIPPET_CHARS: usize = 120;
+/// Documents longer than this (bytes) have long stretches without any
+/// passage shortened in side-by-side views, to keep big reports small.
+const ELIDE_ABOVE: usize = 64 * 1024;
+/// In such documents, a stretch without passages longer than this (chars)…
+const ELIDE_GAP: usize = 1200;
+/// …keeps this many characters at each end.
+const ELIDE_KEEP: usize = 400;
 
 /// Writes `report` as a self-contained HTML page, with the original texts
 /// from `texts` in the side-by-side views.
@@ -319,7 +327,7 @@ impl<'a> Page<'a> {
                 "skipped",
                 if s.skipped > 0 { "warn" } else { "" },
             ),
-            (r.pairs.len(), "أزواج متشابهة", "similar pairs", "hot"),
+            (r.pairs.len(), "أزواج متشابهة", "similar pairs", "pairs"),
             (r.clusters.len(), "مجموعات", "clusters", ""),
             (
                 count(PassageKind::Verbatim),
@@ -998,11 +1006,11 @@ fn write_highlighted(w: &mut dyn Write, text: &str, hls: &[Highlight]) -> io::Re
             .copied()
             .filter(|h| h.start <= x && y <= h.end)
             .collect();
-        let piece = esc(&text[x..y]);
         if cover.is_empty() {
-            w.write_all(piece.as_bytes())?;
+            write_plain(w, &text[x..y], text.len() > ELIDE_ABOVE)?;
             continue;
         }
+        let piece = esc(&text[x..y]);
         cover.sort_by_key(|h| (h.end - h.start, h.num));
         let mut class = String::from("hl");
         for k in [
@@ -1043,6 +1051,30 @@ fn write_highlighted(w: &mut dyn Write, text: &str, hls: &[Highlight]) -> io::Re
     Ok(dropped)
 }
 
+/// Writes text outside any passage; when `elide`, a long stretch keeps only
+/// its two ends around a note giving the number of characters left out.
+fn write_plain(w: &mut dyn Write, piece: &str, elide: bool) -> io::Result<()> {
+    let chars = if elide { piece.chars().count() } else { 0 };
+    if chars <= ELIDE_GAP {
+        return w.write_all(esc(piece).as_bytes());
+    }
+    let head_end = piece
+        .char_indices()
+        .nth(ELIDE_KEEP)
+        .map_or(piece.len(), |(i, _)| i);
+    let tail_start = piece
+        .char_indices()
+        .nth(chars - ELIDE_KEEP)
+        .map_or(piece.len(), |(i, _)| i);
+    write!(
+        w,
+        "{}<span class=\"elided\" lang=\"en\" dir=\"ltr\">[… {} characters without shared passages …]</span>{}",
+        esc(&piece[..head_end]),
+        chars - 2 * ELIDE_KEEP,
+        esc(&piece[tail_start..])
+    )
+}
+
 const CSS: &str = r#"
 :root{--bg:#f6f4ef;--paper:#fff;--ink:#1f2328;--muted:#6b7280;--line:#e5e1d8;--accent:#9a3412;
 --v:#fde68a;--v-strong:#d97706;--n:#bfdbfe;--n-strong:#2563eb;--r:#e9d5ff;--r-strong:#7e22ce;}
@@ -1061,7 +1093,7 @@ nav a{color:#fcd34d;text-decoration:none}nav a:hover{text-decoration:underline}
 .card{background:#374151;border-radius:8px;padding:8px 14px;min-width:110px;display:flex;flex-direction:column;border-top:3px solid #6b7280}
 .card b{font-size:24px;font-family:system-ui,sans-serif;line-height:1.2}
 .card span{font-size:14px}.card small{color:#9ca3af;font-size:11px}
-.card.hot{border-top-color:#f97316}.card.v{border-top-color:var(--v-strong)}.card.n{border-top-color:var(--n-strong)}
+.card.pairs{border-top-color:#f97316}.card.v{border-top-color:var(--v-strong)}.card.n{border-top-color:var(--n-strong)}
 .card.r{border-top-color:var(--r-strong)}.card.warn{border-top-color:#ef4444}
 main{padding:8px 28px 60px;max-width:1500px;margin:0 auto}
 section{background:var(--paper);border:1px solid var(--line);border-radius:10px;padding:4px 20px 16px;margin:18px 0}
@@ -1119,12 +1151,13 @@ mark.hl.r:not(.v):not(.n){background:var(--r)}
 mark.hl.r.v,mark.hl.r.n{text-decoration:underline dotted var(--r-strong) 2px;text-underline-offset:6px}
 mark.hl.v.n{background:linear-gradient(var(--v),var(--v)) top/100% 60% no-repeat,var(--n)}
 mark.hl.multi{box-shadow:inset 0 -2px 0 rgb(0 0 0 / .15)}
-.hot{box-shadow:0 0 0 2px #111827 !important}
+mark.lit{box-shadow:0 0 0 2px #111827}
 .flash{animation:flash 1.6s ease-out}
 @keyframes flash{0%,40%{box-shadow:0 0 0 3px #dc2626}100%{box-shadow:0 0 0 0 transparent}}
 a.tag{display:inline-block;font:600 10px/15px system-ui,sans-serif;min-width:16px;height:16px;padding:0 4px;margin:0 2px;border-radius:8px;color:#fff;text-align:center;text-decoration:none;vertical-align:super;cursor:pointer}
 a.tag.v{background:var(--v-strong)}a.tag.n{background:var(--n-strong)}a.tag.r{background:var(--r-strong)}
 ul.warnings li{color:#92400e}
+.elided{display:block;margin:6px 0;padding:2px 10px;background:#f3f4f6;color:var(--muted);font:12px system-ui,sans-serif;border-radius:4px;text-align:center}
 "#;
 
 const JS: &str = r#"
@@ -1140,13 +1173,13 @@ const JS: &str = r#"
     flash(id);
     if(history.replaceState)history.replaceState(null,'','#'+id);
   });
-  var hot=[];
+  var lit=[];
   document.addEventListener('mouseover',function(ev){
     var el=ev.target.closest('[data-p]');
-    hot.forEach(function(e){e.classList.remove('hot');});hot=[];
+    lit.forEach(function(e){e.classList.remove('lit');});lit=[];
     if(!el)return;
     [first(el,'data-p'),first(el,'data-target')].forEach(function(id){
-      if(id)all(id).forEach(function(e){if(e.tagName==='MARK'){e.classList.add('hot');hot.push(e);}});
+      if(id)all(id).forEach(function(e){if(e.tagName==='MARK'){e.classList.add('lit');lit.push(e);}});
     });
   });
 })();
