@@ -732,6 +732,14 @@ fn fixture_spans_slice_and_render_deterministically() {
     for (id, _) in &tags {
         assert!(hl.contains_key(id), "{id} highlights text");
     }
+    // Narrative members link to their view with the representative.
+    let nar = &html[html.find("id=\"narratives\"").unwrap()..html.find("id=\"phrases\"").unwrap()];
+    assert!(
+        nar.matches("<small class=\"vlink\"><a href=\"#view-")
+            .count()
+            >= 4,
+        "{nar}"
+    );
     // For scripts/html-check.sh and the screenshot in docs/.
     let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-report.html");
     std::fs::write(&out, html).unwrap();

@@ -622,15 +622,23 @@ impl<'a> Page<'a> {
             )?;
             let m = shown(nar.members.len(), self.opts.top);
             writeln!(w, "<ul class=\"quotes\">")?;
+            let rep = nar.members.get(nar.representative).map(|l| l.doc.as_str());
             for (i, loc) in nar.members[..m].iter().enumerate() {
                 let class = if i == nar.representative {
                     " class=\"rep\" title=\"representative\""
                 } else {
                     ""
                 };
+                // A link to the side-by-side view with the representative.
+                let link = match rep {
+                    Some(r) if r != loc.doc => {
+                        self.view_link(r, &loc.doc, "<span lang=\"en\" dir=\"ltr\">↔ view</span>")
+                    }
+                    _ => String::new(),
+                };
                 writeln!(
                     w,
-                    "<li{class}>{} {}</li>",
+                    "<li{class}>{} {} <small class=\"vlink\">{link}</small></li>",
                     id_html(&loc.doc),
                     self.quote(loc)
                 )?;
@@ -1157,6 +1165,8 @@ mark.lit{box-shadow:0 0 0 2px #111827}
 a.tag{display:inline-block;font:600 10px/15px system-ui,sans-serif;min-width:16px;height:16px;padding:0 4px;margin:0 2px;border-radius:8px;color:#fff;text-align:center;text-decoration:none;vertical-align:super;cursor:pointer}
 a.tag.v{background:var(--v-strong)}a.tag.n{background:var(--n-strong)}a.tag.r{background:var(--r-strong)}
 ul.warnings li{color:#92400e}
+.vlink a{text-decoration:none;font-size:12px}
+@media print{.text{max-height:none;overflow:visible}.legend{position:static}nav{display:none}}
 .elided{display:block;margin:6px 0;padding:2px 10px;background:#f3f4f6;color:var(--muted);font:12px system-ui,sans-serif;border-radius:4px;text-align:center}
 "#;
 
