@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use ahash::AHashMap as HashMap;
+use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 
 use super::{
     DocumentEntry, Loc, Pair, Passage, PassageKind, RenderOptions, Report, TextSource, loc_text,
@@ -190,9 +190,9 @@ impl<'a> Page<'a> {
                     .filter(|p| p.kind != PassageKind::Repeat && p.a.doc != p.b.doc)
                     .map(|p| (p.a.doc.as_str(), p.b.doc.as_str(), None)),
             );
-        let mut seen: HashMap<(&str, &str), ()> = HashMap::new();
+        let mut seen: HashSet<(&str, &str)> = HashSet::new();
         for (a, b, pair) in links {
-            if seen.insert(key(a, b), ()).is_some() {
+            if !seen.insert(key(a, b)) {
                 continue;
             }
             linked += 1;
@@ -208,12 +208,11 @@ impl<'a> Page<'a> {
         }
         drop(seen);
         // Passages between the two documents, and repeats inside either.
-        let in_views: HashMap<&str, ()> =
-            views.iter().flat_map(|v| [(v.a, ()), (v.b, ())]).collect();
+        let in_views: HashSet<&str> = views.iter().flat_map(|v| [v.a, v.b]).collect();
         let mut repeats_in: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, p) in r.passages.iter().enumerate() {
             if p.kind == PassageKind::Repeat || p.a.doc == p.b.doc {
-                if in_views.contains_key(p.a.doc.as_str()) {
+                if in_views.contains(p.a.doc.as_str()) {
                     repeats_in.entry(&p.a.doc).or_default().push(i);
                 }
             } else if let Some(&v) = view_of.get(&key(&p.a.doc, &p.b.doc)) {
@@ -242,7 +241,7 @@ impl<'a> Page<'a> {
         let meta = r
             .documents
             .iter()
-            .filter(|d| in_views.contains_key(d.id.as_str()))
+            .filter(|d| in_views.contains(d.id.as_str()))
             .map(|d| (d.id.as_str(), d))
             .collect();
         Page {
