@@ -680,3 +680,116 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------- fixture
+
+/// A realistic report over real articles (`corpus/`) and two rewrites of
+/// one of them (`tests/fixtures/report/`): a wire copy with edits and a
+/// short summary.
+fn fixture() -> (Report, BTreeMap<String, String>) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("tests/fixtures/report");
+    let report: Report =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    let paths: BTreeMap<String, String> =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("texts.json")).unwrap()).unwrap();
+    let texts = paths
+        .into_iter()
+        .map(|(id, p)| (id, std::fs::read_to_string(root.join(p)).unwrap()))
+        .collect();
+    (report, texts)
+}
+
+#[test]
+fn fixture_spans_slice_and_render_deterministically() {
+    let (report, texts) = fixture();
+    for l in all_locs(&report) {
+        let t = &texts[&l.doc];
+        let s = t.get(l.start..l.end).unwrap_or_else(|| panic!("{l:?}"));
+        assert_eq!(t[..l.start].chars().count(), l.start_char);
+        assert_eq!(s.chars().count(), l.end_char - l.start_char);
+    }
+    for n in &report.narratives {
+        assert!(n.representative < n.members.len());
+    }
+    let opts = RenderOptions::default();
+    let mut outputs = Vec::new();
+    for format in [Format::Text, Format::Json, Format::Html] {
+        let mut first = Vec::new();
+        render(&report, &texts, format, &opts, &mut first).unwrap();
+        let mut again = Vec::new();
+        render(&report, &texts, format, &opts, &mut again).unwrap();
+        assert_eq!(first, again, "{format:?} is deterministic");
+        outputs.push(String::from_utf8(first).unwrap());
+    }
+    let html = &outputs[2];
+    // The summary's `<نحو مواجهة مفتوحة>` is text, not markup.
+    assert!(html.contains("&lt;نحو مواجهة مفتوحة&gt;"));
+    // Views: the pair, then each other pair of documents sharing passages.
+    assert_eq!(html.matches("<article class=\"view\"").count(), 4);
+    let tags = tags(html);
+    let hl = highlighted(html);
+    for (id, _) in &tags {
+        assert!(hl.contains_key(id), "{id} highlights text");
+    }
+    // Narrative members link to their view with the representative.
+    let nar = &html[html.find("id=\"narratives\"").unwrap()..html.find("id=\"phrases\"").unwrap()];
+    assert!(
+        nar.matches("<small class=\"vlink\"><a href=\"#view-")
+            .count()
+            >= 4,
+        "{nar}"
+    );
+    // For scripts/html-check.sh and the screenshot in docs/.
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-report.html");
+    std::fs::write(&out, html).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Report>(&outputs[1]).unwrap(),
+        report,
+        "the fixture round-trips"
+    );
+}
+
+#[test]
+fn html_shortens_long_unshared_stretches_of_big_documents() {
+    let filler = "جملة لا علاقة لها بالموضوع. ".repeat(3000); // ~ 150 KB
+    let shared = "هذه الجملة منقولة حرفيا من المصدر الأصلي";
+    let x = format!("{filler}{shared}{filler}");
+    let y = format!("مقدمة قصيرة. {shared}. خاتمة.");
+    let report = Report {
+        passages: vec![Passage {
+            kind: PassageKind::Verbatim,
+            a: loc("x", &x, shared),
+            b: loc("y", &y, shared),
+            tokens_a: 7,
+            tokens_b: 7,
+            score: 1.0,
+            terms: vec![],
+        }],
+        ..Report::default()
+    };
+    let texts: BTreeMap<String, String> =
+        [("x".to_string(), x.clone()), ("y".to_string(), y.clone())].into();
+    let mut out = Vec::new();
+    render(
+        &report,
+        &texts,
+        Format::Html,
+        &RenderOptions::default(),
+        &mut out,
+    )
+    .unwrap();
+    let html = String::from_utf8(out).unwrap();
+    assert!(html.len() < 30_000, "{} bytes", html.len());
+    let n = filler.chars().count() - 800;
+    assert_eq!(
+        html.matches(&format!("[… {n} characters without shared passages …]"))
+            .count(),
+        2
+    );
+    let hl = highlighted(&html);
+    assert_eq!(hl["v1-p1-a"], shared);
+    assert_eq!(hl["v1-p1-b"], shared);
+    // The small document is shown whole.
+    assert!(html.contains("مقدمة قصيرة. ") && html.contains(". خاتمة."));
+}

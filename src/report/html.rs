@@ -16,19 +16,29 @@
 //! Everything from the report or the texts is HTML-escaped. Big corpora stay
 //! manageable: the heat map and the number of side-by-side views are capped
 //! ([`RenderOptions::max_heatmap_docs`], [`RenderOptions::max_pair_views`]),
-//! and the page says so when they are.
+//! and the page says so when they are; in documents over 64 KiB, long
+//! stretches that share nothing keep only their two ends in the views.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use ahash::{AHashMap as HashMap, AHashSet as HashSet};
+
 use super::{
-    Loc, Pair, Passage, PassageKind, RenderOptions, Report, TextSource, loc_text, params_list,
-    shown, snippet,
+    DocumentEntry, Loc, Pair, Passage, PassageKind, RenderOptions, Report, TextSource, loc_text,
+    params_list, shown, snippet,
 };
 
 /// Longest snippet quoted in lists, in characters.
 const SNIPPET_CHARS: usize = 120;
+/// Documents longer than this (bytes) have long stretches without any
+/// passage shortened in side-by-side views, to keep big reports small.
+const ELIDE_ABOVE: usize = 64 * 1024;
+/// In such documents, a stretch without passages longer than this (chars)…
+const ELIDE_GAP: usize = 1200;
+/// …keeps this many characters at each end.
+const ELIDE_KEEP: usize = 400;
 
 /// Writes `report` as a self-contained HTML page, with the original texts
 /// from `texts` in the side-by-side views.
@@ -98,7 +108,7 @@ fn heading(
         .unwrap_or_default();
     writeln!(
         w,
-        "<h2 id=\"{id}\">{ar} <span class=\"en\" lang=\"en\">{en}</span>{count}</h2>"
+        "<h2 id=\"{id}\">{ar} <span class=\"en\" lang=\"en\" dir=\"ltr\">{en}</span>{count}</h2>"
     )
 }
 
@@ -149,6 +159,8 @@ struct Page<'a> {
     linked: usize,
     /// View index of each unordered document pair, for links.
     view_of: HashMap<(&'a str, &'a str), usize>,
+    /// The entries of the documents shown in views.
+    meta: HashMap<&'a str, &'a DocumentEntry>,
 }
 
 fn key<'a>(x: &'a str, y: &'a str) -> (&'a str, &'a str) {
@@ -157,42 +169,52 @@ fn key<'a>(x: &'a str, y: &'a str) -> (&'a str, &'a str) {
 
 impl<'a> Page<'a> {
     fn new(r: &'a Report, texts: &'a dyn TextSource, opts: &'a RenderOptions) -> Page<'a> {
+        // Every linked pair of documents gets a number, in order: the pairs,
+        // then other documents sharing a passage. Only the first
+        // `max_pair_views` get a view.
         let mut views: Vec<View<'a>> = Vec::new();
         let mut view_of: HashMap<(&str, &str), usize> = HashMap::new();
-        for p in &r.pairs {
-            view_of.entry(key(&p.a, &p.b)).or_insert_with(|| {
-                views.push(View {
-                    a: &p.a,
-                    b: &p.b,
-                    pair: Some(p),
-                    passages: Vec::new(),
-                });
-                views.len() - 1
-            });
-        }
-        for p in &r.passages {
-            if p.kind == PassageKind::Repeat || p.a.doc == p.b.doc {
+        let cap = if opts.max_pair_views == 0 {
+            usize::MAX
+        } else {
+            opts.max_pair_views
+        };
+        let mut linked = 0;
+        let links = r
+            .pairs
+            .iter()
+            .map(|p| (p.a.as_str(), p.b.as_str(), Some(p)))
+            .chain(
+                r.passages
+                    .iter()
+                    .filter(|p| p.kind != PassageKind::Repeat && p.a.doc != p.b.doc)
+                    .map(|p| (p.a.doc.as_str(), p.b.doc.as_str(), None)),
+            );
+        let mut seen: HashSet<(&str, &str)> = HashSet::new();
+        for (a, b, pair) in links {
+            if !seen.insert(key(a, b)) {
                 continue;
             }
-            view_of.entry(key(&p.a.doc, &p.b.doc)).or_insert_with(|| {
+            linked += 1;
+            if views.len() < cap {
+                view_of.insert(key(a, b), views.len());
                 views.push(View {
-                    a: &p.a.doc,
-                    b: &p.b.doc,
-                    pair: None,
+                    a,
+                    b,
+                    pair,
                     passages: Vec::new(),
                 });
-                views.len() - 1
-            });
+            }
         }
-        let linked = views.len();
-        let cap = shown(linked, opts.max_pair_views);
-        views.truncate(cap);
-        view_of.retain(|_, v| *v < cap);
+        drop(seen);
         // Passages between the two documents, and repeats inside either.
+        let in_views: HashSet<&str> = views.iter().flat_map(|v| [v.a, v.b]).collect();
         let mut repeats_in: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, p) in r.passages.iter().enumerate() {
             if p.kind == PassageKind::Repeat || p.a.doc == p.b.doc {
-                repeats_in.entry(&p.a.doc).or_default().push(i);
+                if in_views.contains(p.a.doc.as_str()) {
+                    repeats_in.entry(&p.a.doc).or_default().push(i);
+                }
             } else if let Some(&v) = view_of.get(&key(&p.a.doc, &p.b.doc)) {
                 views[v].passages.push(i);
             }
@@ -216,6 +238,12 @@ impl<'a> Page<'a> {
             v.passages.sort_by_key(pos);
             v.passages.dedup();
         }
+        let meta = r
+            .documents
+            .iter()
+            .filter(|d| in_views.contains(d.id.as_str()))
+            .map(|d| (d.id.as_str(), d))
+            .collect();
         Page {
             r,
             texts,
@@ -223,6 +251,7 @@ impl<'a> Page<'a> {
             views,
             linked,
             view_of,
+            meta,
         }
     }
 
@@ -270,7 +299,7 @@ impl<'a> Page<'a> {
         writeln!(w, "<header>")?;
         writeln!(
             w,
-            "<h1>أثر <span class=\"en\" lang=\"en\">{} · shared passages report</span></h1>",
+            "<h1>أثر <span class=\"en\" lang=\"en\" dir=\"ltr\">{} · shared passages report</span></h1>",
             esc(tool)
         )?;
         writeln!(w, "<nav lang=\"en\">")?;
@@ -297,7 +326,7 @@ impl<'a> Page<'a> {
                 "skipped",
                 if s.skipped > 0 { "warn" } else { "" },
             ),
-            (r.pairs.len(), "أزواج متشابهة", "similar pairs", "hot"),
+            (r.pairs.len(), "أزواج متشابهة", "similar pairs", "pairs"),
             (r.clusters.len(), "مجموعات", "clusters", ""),
             (
                 count(PassageKind::Verbatim),
@@ -317,7 +346,7 @@ impl<'a> Page<'a> {
         for (n, ar, en, class) in cards {
             writeln!(
                 w,
-                "<div class=\"card {class}\"><b>{n}</b><span>{ar}</span><small lang=\"en\">{en}</small></div>"
+                "<div class=\"card {class}\"><b>{n}</b><span>{ar}</span><small lang=\"en\" dir=\"ltr\">{en}</small></div>"
             )?;
         }
         writeln!(w, "</div>")?;
@@ -356,22 +385,20 @@ impl<'a> Page<'a> {
             return writeln!(w, "</section>");
         }
         // Documents in pairs, the most linked first; shown in input order.
-        let order: HashMap<&str, usize> = r
-            .documents
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.id.as_str(), i))
-            .collect();
         let mut stats: HashMap<&str, (usize, f64, usize)> = HashMap::new();
         for (i, p) in r.pairs.iter().enumerate() {
             for (d, c) in [
                 (p.a.as_str(), p.containment_a),
                 (p.b.as_str(), p.containment_b),
             ] {
-                let first = order.get(d).copied().unwrap_or(r.documents.len() + 2 * i);
-                let e = stats.entry(d).or_insert((0, 0.0, first));
+                let e = stats.entry(d).or_insert((0, 0.0, r.documents.len() + i));
                 e.0 += 1;
                 e.1 = e.1.max(c);
+            }
+        }
+        for (i, d) in r.documents.iter().enumerate() {
+            if let Some(e) = stats.get_mut(d.id.as_str()) {
+                e.2 = e.2.min(i);
             }
         }
         let mut docs: Vec<(&str, (usize, f64, usize))> = stats.into_iter().collect();
@@ -549,7 +576,7 @@ impl<'a> Page<'a> {
                 .collect();
             writeln!(
                 w,
-                "<li><span class=\"badge\">#{}</span> <span lang=\"en\">{} documents</span><ul class=\"members\">{}</ul></li>",
+                "<li><span class=\"badge\">#{}</span> <span lang=\"en\" dir=\"ltr\">{} documents</span><ul class=\"members\">{}</ul></li>",
                 c.id,
                 c.members.len(),
                 members.join("")
@@ -563,7 +590,8 @@ impl<'a> Page<'a> {
     fn quote(&self, loc: &Loc) -> String {
         match loc_text(self.texts, loc) {
             Some(t) => format!("<q dir=\"auto\">{}</q>", esc(&snippet(t, SNIPPET_CHARS))),
-            None => "<span class=\"note\" lang=\"en\">(text not available)</span>".to_string(),
+            None => "<span class=\"note\" lang=\"en\" dir=\"ltr\">(text not available)</span>"
+                .to_string(),
         }
     }
 
@@ -580,7 +608,7 @@ impl<'a> Page<'a> {
             writeln!(w, "<div class=\"narrative\">")?;
             writeln!(
                 w,
-                "<h3><span class=\"badge\">#{}</span> <span dir=\"auto\">{}</span> <small lang=\"en\">{} documents · {} passages{}</small></h3>",
+                "<h3><span class=\"badge\">#{}</span> <span dir=\"auto\">{}</span> <small lang=\"en\" dir=\"ltr\">{} documents · {} passages{}</small></h3>",
                 nar.id,
                 esc(&nar.label),
                 nar.docs,
@@ -593,15 +621,23 @@ impl<'a> Page<'a> {
             )?;
             let m = shown(nar.members.len(), self.opts.top);
             writeln!(w, "<ul class=\"quotes\">")?;
+            let rep = nar.members.get(nar.representative).map(|l| l.doc.as_str());
             for (i, loc) in nar.members[..m].iter().enumerate() {
                 let class = if i == nar.representative {
                     " class=\"rep\" title=\"representative\""
                 } else {
                     ""
                 };
+                // A link to the side-by-side view with the representative.
+                let link = match rep {
+                    Some(r) if r != loc.doc => {
+                        self.view_link(r, &loc.doc, "<span lang=\"en\" dir=\"ltr\">↔ view</span>")
+                    }
+                    _ => String::new(),
+                };
                 writeln!(
                     w,
-                    "<li{class}>{} {}</li>",
+                    "<li{class}>{} {} <small class=\"vlink\">{link}</small></li>",
                     id_html(&loc.doc),
                     self.quote(loc)
                 )?;
@@ -775,7 +811,7 @@ impl<'a> Page<'a> {
         }
         writeln!(
             w,
-            "<p class=\"legend\" lang=\"en\"><mark class=\"hl v\">verbatim · حرفي</mark> <mark class=\"hl n\">narrative · سردي</mark> <mark class=\"hl r\">repeat · تكرار</mark> <span class=\"note\">Click a numbered tag or a highlight to jump to its counterpart.</span></p>"
+            "<p class=\"legend\" lang=\"en\"><mark class=\"hl v\">verbatim · حرفي</mark> <mark class=\"hl n\">narrative · سردي</mark> <mark class=\"hl r\">repeat · تكرار</mark> <span class=\"note\" dir=\"ltr\">Click a numbered tag or a highlight to jump to its counterpart.</span></p>"
         )?;
         writeln!(w, "<ol class=\"view-index\">")?;
         for (i, v) in self.views.iter().enumerate() {
@@ -785,7 +821,7 @@ impl<'a> Page<'a> {
             };
             writeln!(
                 w,
-                "<li><a href=\"#view-{}\">{} ↔ {}</a> <small lang=\"en\">{what}</small></li>",
+                "<li><a href=\"#view-{}\">{} ↔ {}</a> <small lang=\"en\" dir=\"ltr\">{what}</small></li>",
                 i + 1,
                 id_html(v.a),
                 id_html(v.b)
@@ -853,7 +889,7 @@ impl<'a> Page<'a> {
         if let Some(p) = v.pair {
             write!(
                 w,
-                "<span class=\"chip\">Jaccard <b>{:.2}</b></span><span class=\"chip\">{} of {} is in {}</span><span class=\"chip\">{} of {} is in {}</span>",
+                "<span class=\"chip\" dir=\"ltr\">Jaccard <b>{:.2}</b></span><span class=\"chip\" dir=\"ltr\"><b>{}</b> of {} found in {}</span><span class=\"chip\" dir=\"ltr\"><b>{}</b> of {} found in {}</span>",
                 p.jaccard,
                 pct(p.containment_a),
                 id_html(&p.a),
@@ -865,7 +901,7 @@ impl<'a> Page<'a> {
         } else {
             write!(
                 w,
-                "<span class=\"chip\">below the near-duplicate threshold</span>"
+                "<span class=\"chip\" dir=\"ltr\">not a near-duplicate pair: linked by shared passages</span>"
             )?;
         }
         let names = ["verbatim", "narrative", "repeat"];
@@ -883,7 +919,7 @@ impl<'a> Page<'a> {
         writeln!(w, "<div class=\"sbs\">")?;
         for (col, doc) in [v.a, v.b].into_iter().enumerate() {
             let text = self.texts.text(doc);
-            let meta = r.documents.iter().find(|d| d.id == doc);
+            let meta = self.meta.get(doc);
             write!(
                 w,
                 "<div class=\"doc\"><div class=\"doc-head\">{}",
@@ -893,7 +929,11 @@ impl<'a> Page<'a> {
                 if !d.source.is_empty() && d.source != d.id {
                     write!(w, " <bdi class=\"src\">{}</bdi>", esc(&d.source))?;
                 }
-                write!(w, " <small lang=\"en\">{} tokens</small>", d.tokens)?;
+                write!(
+                    w,
+                    " <small lang=\"en\" dir=\"ltr\">{} tokens</small>",
+                    d.tokens
+                )?;
             }
             writeln!(w, "</div>")?;
             match text {
@@ -973,11 +1013,11 @@ fn write_highlighted(w: &mut dyn Write, text: &str, hls: &[Highlight]) -> io::Re
             .copied()
             .filter(|h| h.start <= x && y <= h.end)
             .collect();
-        let piece = esc(&text[x..y]);
         if cover.is_empty() {
-            w.write_all(piece.as_bytes())?;
+            write_plain(w, &text[x..y], text.len() > ELIDE_ABOVE)?;
             continue;
         }
+        let piece = esc(&text[x..y]);
         cover.sort_by_key(|h| (h.end - h.start, h.num));
         let mut class = String::from("hl");
         for k in [
@@ -1018,11 +1058,35 @@ fn write_highlighted(w: &mut dyn Write, text: &str, hls: &[Highlight]) -> io::Re
     Ok(dropped)
 }
 
+/// Writes text outside any passage; when `elide`, a long stretch keeps only
+/// its two ends around a note giving the number of characters left out.
+fn write_plain(w: &mut dyn Write, piece: &str, elide: bool) -> io::Result<()> {
+    let chars = if elide { piece.chars().count() } else { 0 };
+    if chars <= ELIDE_GAP {
+        return w.write_all(esc(piece).as_bytes());
+    }
+    let head_end = piece
+        .char_indices()
+        .nth(ELIDE_KEEP)
+        .map_or(piece.len(), |(i, _)| i);
+    let tail_start = piece
+        .char_indices()
+        .nth(chars - ELIDE_KEEP)
+        .map_or(piece.len(), |(i, _)| i);
+    write!(
+        w,
+        "{}<span class=\"elided\" lang=\"en\" dir=\"ltr\">[… {} characters without shared passages …]</span>{}",
+        esc(&piece[..head_end]),
+        chars - 2 * ELIDE_KEEP,
+        esc(&piece[tail_start..])
+    )
+}
+
 const CSS: &str = r#"
 :root{--bg:#f6f4ef;--paper:#fff;--ink:#1f2328;--muted:#6b7280;--line:#e5e1d8;--accent:#9a3412;
 --v:#fde68a;--v-strong:#d97706;--n:#bfdbfe;--n-strong:#2563eb;--r:#e9d5ff;--r-strong:#7e22ce;}
 *{box-sizing:border-box}
-html{scroll-behavior:smooth}
+
 body{margin:0;background:var(--bg);color:var(--ink);
 font-family:"Noto Naskh Arabic","Amiri","Geeza Pro","Noto Sans Arabic","Segoe UI",Arial,sans-serif;font-size:15px;line-height:1.6}
 [lang=en],.id,.note,nav,.stats,.params,table.list th{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif}
@@ -1036,7 +1100,7 @@ nav a{color:#fcd34d;text-decoration:none}nav a:hover{text-decoration:underline}
 .card{background:#374151;border-radius:8px;padding:8px 14px;min-width:110px;display:flex;flex-direction:column;border-top:3px solid #6b7280}
 .card b{font-size:24px;font-family:system-ui,sans-serif;line-height:1.2}
 .card span{font-size:14px}.card small{color:#9ca3af;font-size:11px}
-.card.hot{border-top-color:#f97316}.card.v{border-top-color:var(--v-strong)}.card.n{border-top-color:var(--n-strong)}
+.card.pairs{border-top-color:#f97316}.card.v{border-top-color:var(--v-strong)}.card.n{border-top-color:var(--n-strong)}
 .card.r{border-top-color:var(--r-strong)}.card.warn{border-top-color:#ef4444}
 main{padding:8px 28px 60px;max-width:1500px;margin:0 auto}
 section{background:var(--paper);border:1px solid var(--line);border-radius:10px;padding:4px 20px 16px;margin:18px 0}
@@ -1050,10 +1114,10 @@ h2 .en{font-size:14px;color:var(--muted);font-weight:400;margin-inline-start:8px
 .params dt{color:var(--muted)}.params dd{margin:0;font-weight:600}
 .heat-wrap{overflow:auto;max-height:640px}
 table.heat{border-collapse:separate;border-spacing:2px;font-family:system-ui,sans-serif;font-size:11px}
-.heat th.col{width:30px;color:var(--muted);font-weight:500}
+.heat th.col{width:38px;color:var(--muted);font-weight:500}
 .heat th.row{text-align:start;white-space:nowrap;padding-inline-end:8px;font-weight:400}
 .heat .num{display:inline-block;min-width:20px;color:var(--muted)}
-.heat td{width:30px;height:26px;background:#f3f4f6;border-radius:3px;text-align:center}
+.heat td{width:38px;height:30px;background:#f3f4f6;border-radius:3px;text-align:center}
 .heat td.diag{background:#d1d5db}
 .heat td.hit{background:rgb(194 65 12 / calc(0.12 + 0.88 * var(--c)));color:#431407}
 .heat td.hit.dark{color:#fff}.heat td a{color:inherit;text-decoration:none;display:block}
@@ -1094,12 +1158,15 @@ mark.hl.r:not(.v):not(.n){background:var(--r)}
 mark.hl.r.v,mark.hl.r.n{text-decoration:underline dotted var(--r-strong) 2px;text-underline-offset:6px}
 mark.hl.v.n{background:linear-gradient(var(--v),var(--v)) top/100% 60% no-repeat,var(--n)}
 mark.hl.multi{box-shadow:inset 0 -2px 0 rgb(0 0 0 / .15)}
-.hot{box-shadow:0 0 0 2px #111827 !important}
+mark.lit{box-shadow:0 0 0 2px #111827}
 .flash{animation:flash 1.6s ease-out}
 @keyframes flash{0%,40%{box-shadow:0 0 0 3px #dc2626}100%{box-shadow:0 0 0 0 transparent}}
 a.tag{display:inline-block;font:600 10px/15px system-ui,sans-serif;min-width:16px;height:16px;padding:0 4px;margin:0 2px;border-radius:8px;color:#fff;text-align:center;text-decoration:none;vertical-align:super;cursor:pointer}
 a.tag.v{background:var(--v-strong)}a.tag.n{background:var(--n-strong)}a.tag.r{background:var(--r-strong)}
 ul.warnings li{color:#92400e}
+.vlink a{text-decoration:none;font-size:12px}
+@media print{.text{max-height:none;overflow:visible}.legend{position:static}nav{display:none}}
+.elided{display:block;margin:6px 0;padding:2px 10px;background:#f3f4f6;color:var(--muted);font:12px system-ui,sans-serif;border-radius:4px;text-align:center}
 "#;
 
 const JS: &str = r#"
@@ -1115,13 +1182,13 @@ const JS: &str = r#"
     flash(id);
     if(history.replaceState)history.replaceState(null,'','#'+id);
   });
-  var hot=[];
+  var lit=[];
   document.addEventListener('mouseover',function(ev){
     var el=ev.target.closest('[data-p]');
-    hot.forEach(function(e){e.classList.remove('hot');});hot=[];
+    lit.forEach(function(e){e.classList.remove('lit');});lit=[];
     if(!el)return;
     [first(el,'data-p'),first(el,'data-target')].forEach(function(id){
-      if(id)all(id).forEach(function(e){if(e.tagName==='MARK'){e.classList.add('hot');hot.push(e);}});
+      if(id)all(id).forEach(function(e){if(e.tagName==='MARK'){e.classList.add('lit');lit.push(e);}});
     });
   });
 })();
