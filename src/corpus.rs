@@ -1085,13 +1085,16 @@ fn decode_text(
         return decode_utf16(enc, &bytes[2..], opts, "");
     }
     if let Some(enc) = utf16_without_bom(&bytes) {
-        if let Ok(done) = decode_utf16(
-            enc,
-            &bytes,
-            opts,
-            " (no byte-order mark; recognised by its NUL bytes)",
-        ) {
-            return Ok(done);
+        // A guess: decode strictly, and only keep what reads as text.
+        if let Some(text) = enc.decode_without_bom_handling_and_without_replacement(&bytes) {
+            if looks_like_text(&text) {
+                let note = format!(
+                    "decoded from {} (no byte-order mark; recognised by its NUL bytes); \
+                     byte offsets index the UTF-8 text",
+                    enc.name()
+                );
+                return Ok((text.into_owned(), Some(note)));
+            }
         }
     }
     if let Some(reason) = binary_reason(&bytes) {
@@ -1275,6 +1278,21 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     } else {
         None
     }
+}
+
+/// Decoded text with almost no control, private-use or non-characters
+/// (binary data decoded as UTF-16 is full of them).
+fn looks_like_text(text: &str) -> bool {
+    let (mut all, mut odd) = (0usize, 0usize);
+    for c in text.chars() {
+        all += 1;
+        let control = c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0C');
+        let private = ('\u{E000}'..='\u{F8FF}').contains(&c);
+        if control || private || matches!(c, '\u{FFFE}' | '\u{FFFF}') {
+            odd += 1;
+        }
+    }
+    odd * 100 <= all
 }
 
 /// Known binary formats people mistake for text, by their first bytes.

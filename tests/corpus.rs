@@ -421,6 +421,20 @@ fn utf16_without_a_byte_order_mark_is_recognised_by_its_nul_bytes() {
 }
 
 #[test]
+fn binary_with_nul_bytes_in_every_other_position_is_not_taken_for_utf16() {
+    // Little-endian 16-bit integers below 256: NUL high bytes, like UTF-16LE
+    // ASCII, but they decode to control characters.
+    let ints: Vec<u8> = (0..512u16)
+        .flat_map(|i| (i % 40 + 1).to_le_bytes())
+        .collect();
+    assert_skipped_beside_good(
+        &ints,
+        &ReadOptions::default(),
+        "binary file (NUL byte at offset 1)",
+    );
+}
+
+#[test]
 fn invalid_utf16_is_skipped() {
     let mut le = vec![0xFF, 0xFE];
     le.extend("نص".encode_utf16().flat_map(u16::to_le_bytes));
@@ -482,6 +496,7 @@ fn binary_files_are_skipped() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn unreadable_file_is_skipped_unless_running_as_root() {
     use std::os::unix::fs::PermissionsExt;
@@ -516,6 +531,7 @@ fn unreadable_file_is_skipped_unless_running_as_root() {
     assert!(s.reason.contains("permission denied"));
 }
 
+#[cfg(unix)]
 #[test]
 fn symlink_loops_and_broken_links_never_hang() {
     use std::os::unix::fs::symlink;
@@ -549,6 +565,7 @@ fn symlink_loops_and_broken_links_never_hang() {
     assert!(s.reason.starts_with("broken symbolic link"));
 }
 
+#[cfg(unix)]
 #[test]
 fn a_named_pipe_in_a_folder_is_skipped_without_blocking() {
     let dir = TempDir::new().unwrap();
