@@ -226,6 +226,26 @@ pub fn load(paths: &[PathBuf], opts: &ReadOptions) -> Result<Corpus> {
 /// `-` reads standard input. A path that does not exist is
 /// [`Error::MissingPath`], returned before anything is read from it (items
 /// of earlier paths have already been handed out).
+///
+/// # Example
+///
+/// ```
+/// use athar::corpus::{read_each, Item, ReadOptions};
+///
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("a.txt"), "قال الوزير")?;
+/// std::fs::write(dir.path().join("b.txt"), "")?;
+/// let mut ids = Vec::new();
+/// let summary = read_each(&[dir.path().to_path_buf()], &ReadOptions::default(), &mut |item| {
+///     match item {
+///         Item::Document(doc) => ids.push(doc.id), // analyse it here
+///         Item::Skipped(s) => assert_eq!(s.reason, "empty file"),
+///     }
+/// })?;
+/// assert_eq!(ids, ["a"]);
+/// assert_eq!((summary.documents, summary.skipped), (1, 1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn read_each(
     paths: &[PathBuf],
     opts: &ReadOptions,
@@ -240,6 +260,23 @@ pub fn read_each(
 
 /// Read one stream (standard input, a socket, an in-memory buffer) named
 /// `name`, as [`CorpusReader::read_reader`] does, and return its summary.
+///
+/// # Example
+///
+/// ```
+/// use athar::corpus::{read_reader, InputFormat, Item, ReadOptions};
+///
+/// let input = "{\"id\": \"a\", \"text\": \"نص\"}\n\n{\"id\": \"b\", \"text\": 3}\n";
+/// let mut items = Vec::new();
+/// let opts = ReadOptions::default();
+/// let summary = read_reader("-", &mut input.as_bytes(), InputFormat::Detect, &opts, &mut |i| {
+///     items.push(i)
+/// });
+/// assert_eq!(summary.documents, 1);
+/// assert!(matches!(&items[0], Item::Document(d) if d.source == "-:1"));
+/// assert!(matches!(&items[1], Item::Skipped(s)
+///     if s.source == "-:3" && s.reason == "field \"text\" is a number, not a string"));
+/// ```
 pub fn read_reader(
     name: &str,
     reader: &mut dyn Read,
@@ -679,10 +716,10 @@ impl<'o> CorpusReader<'o> {
                     );
                 }
                 if line.first() == Some(&b'[') {
-                    let reason =
+                    let reason = format!(
                         "a JSON array, not JSON Lines (one object a line); convert it with: \
-                                  jq -c '.[]' FILE > FILE.jsonl"
-                            .to_string();
+                         jq -c '.[]' {name} > {id}.jsonl"
+                    );
                     return self.skip(id.to_string(), name.to_string(), total, reason, sink);
                 }
             }

@@ -751,7 +751,14 @@ fn json_array_file_is_skipped_whole_with_a_jq_hint() {
     let s = only_skipped(std::slice::from_ref(&p), &opts);
     assert_eq!(s.source, p.display().to_string());
     assert_eq!(s.id, "arr");
-    assert!(s.reason.contains("jq -c '.[]'"), "{}", s.reason);
+    assert_eq!(
+        s.reason,
+        format!(
+            "a JSON array, not JSON Lines (one object a line); convert it with: \
+             jq -c '.[]' {} > arr.jsonl",
+            p.display()
+        )
+    );
 }
 
 #[test]
