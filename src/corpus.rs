@@ -679,7 +679,7 @@ impl<'o> CorpusReader<'o> {
                 }
             }
             line_no += 1;
-            let line = trim_line(&buf, line_no == 1);
+            let line = trim_line(&buf);
             if is_blank_bytes(line) {
                 if detect && !content {
                     prefix.extend_from_slice(&buf);
@@ -1091,15 +1091,12 @@ fn first_content_line(text: &[u8]) -> &[u8] {
         .unwrap_or(&[])
 }
 
-/// Strip the line ending (LF or CRLF) and, on the first line, a UTF-8
-/// byte-order mark.
-fn trim_line(buf: &[u8], first: bool) -> &[u8] {
+/// Strip the line ending (LF or CRLF) and a UTF-8 byte-order mark (on any
+/// line: `cat a.jsonl b.jsonl` puts b's mark mid-stream).
+fn trim_line(buf: &[u8]) -> &[u8] {
     let mut line = buf.strip_suffix(b"\n").unwrap_or(buf);
     line = line.strip_suffix(b"\r").unwrap_or(line);
-    if first {
-        line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
-    }
-    line
+    line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line)
 }
 
 // ----- decoding ----------------------------------------------------------

@@ -598,7 +598,7 @@ fn json_lines_ids_sources_blank_lines_crlf_and_last_line() {
          {{\"id\":42,\"title\":\"t\",\"text\":\"{ARABIC2}\"}}\n\
          \n   \n\
          {{\"text\":\"بلا معرف\",\"url\":\"http://x\"}}\n\
-         {{\"id\":null,\"text\":\"معرف فارغ\"}}\n\
+         \u{FEFF}{{\"id\":null,\"text\":\"معرف فارغ\"}}\n\
          {{\"id\":\"last\",\"text\":\"بلا سطر جديد\"}}"
     );
     let p = write(dir.path(), "news.ndjson", &body);
