@@ -56,7 +56,8 @@
 //! regular file); or, in JSON Lines, a malformed line (with the column and the
 //! parser's message), a line that is not an object, or a text field that is
 //! missing, null, not a string or empty. A JSON array file is skipped whole
-//! with the `jq` command that converts it.
+//! with the `jq` command that converts it; a file whose first 20 non-blank
+//! lines are all unusable (say, a CSV named `.jsonl`) is not read further.
 //!
 //! # Errors
 //!
@@ -134,7 +135,7 @@ pub struct ReadOptions {
     /// JSON field holding the document text.
     pub text_field: String,
     /// Replace invalid UTF-8 with U+FFFD instead of skipping the document.
-    /// Text recognised as Windows-1256 is still skipped (replacing every
+    /// Binary files are still skipped. Text recognised as Windows-1256 is still skipped (replacing every
     /// Arabic letter would leave nothing to analyse) unless
     /// [`ReadOptions::decode_cp1256`] is set.
     pub lossy: bool,
@@ -200,6 +201,10 @@ pub struct ReadSummary {
     /// [`WARNINGS_PER_KIND`] messages, followed by a count of the rest.
     pub warnings: Vec<String>,
 }
+
+/// A JSON Lines input whose first this-many non-blank lines are all unusable
+/// (not JSON objects, or not text) is not read further.
+const GIVE_UP_AFTER: u64 = 20;
 
 /// At most this many warnings of one kind (e.g. renamed ids) are listed;
 /// the rest are counted in one closing line.
@@ -667,6 +672,8 @@ impl<'o> CorpusReader<'o> {
         let mut total = 0u64;
         let mut content = false;
         let mut missing_ids = 0u64;
+        // Lines that were JSON objects, and lines that failed before any was.
+        let (mut objects, mut failures) = (0u64, 0u64);
         loop {
             buf.clear();
             match reader.read_until(b'\n', &mut buf) {
@@ -724,8 +731,22 @@ impl<'o> CorpusReader<'o> {
                 }
             }
             let before = self.summary.documents;
-            if self.json_line(name, line_no, line, buf.len() as u64, sink) {
-                missing_ids += 1;
+            match self.json_line(name, line_no, line, buf.len() as u64, sink) {
+                Some(missing) => {
+                    objects += 1;
+                    missing_ids += u64::from(missing);
+                }
+                None if objects == 0 => {
+                    failures += 1;
+                    if failures == GIVE_UP_AFTER {
+                        let reason = format!(
+                            "stopped reading: none of the first {GIVE_UP_AFTER} lines is a JSON \
+                             object (see the lines skipped before); is this really JSON Lines?"
+                        );
+                        return self.skip(id.to_string(), name.to_string(), total, reason, sink);
+                    }
+                }
+                None => {}
             }
             if utf16.is_some() && self.summary.documents > before {
                 self.summary.converted += 1;
@@ -761,6 +782,8 @@ impl<'o> CorpusReader<'o> {
     }
 
     /// One non-blank JSON line. Returns whether it had no usable id.
+    /// One non-blank JSON line. Returns `None` when it is not a JSON object
+    /// (or not text at all), else whether it had no usable id.
     fn json_line(
         &mut self,
         name: &str,
@@ -768,7 +791,7 @@ impl<'o> CorpusReader<'o> {
         raw: &[u8],
         bytes: u64,
         sink: &mut dyn FnMut(Item),
-    ) -> bool {
+    ) -> Option<bool> {
         let source = format!("{name}:{line_no}");
         let (line, note) = match std::str::from_utf8(raw) {
             Ok(s) => (Cow::Borrowed(s), None),
@@ -776,7 +799,7 @@ impl<'o> CorpusReader<'o> {
                 Ok((s, note)) => (Cow::Owned(s), Some(note)),
                 Err(reason) => {
                     self.skip(source.clone(), source, bytes, reason, sink);
-                    return false;
+                    return None;
                 }
             },
         };
@@ -785,7 +808,7 @@ impl<'o> CorpusReader<'o> {
                           {\"id\": ..., \"text\": ...})"
                 .to_string();
             self.skip(source.clone(), source, bytes, reason, sink);
-            return false;
+            return None;
         }
         let seed = LineSeed {
             id_field: &self.opts.id_field,
@@ -796,7 +819,7 @@ impl<'o> CorpusReader<'o> {
             Ok(fields) => fields,
             Err(e) => {
                 self.skip(source.clone(), source, bytes, json_reason(&e), sink);
-                return false;
+                return None;
             }
         };
         drop(line);
@@ -814,12 +837,12 @@ impl<'o> CorpusReader<'o> {
                     fields.keys.describe()
                 );
                 self.skip(id, source, bytes, reason, sink);
-                return missing;
+                return Some(missing);
             }
             Some(other) => {
                 let reason = format!("field \"{field}\" is {}, not a string", value_kind(&other));
                 self.skip(id, source, bytes, reason, sink);
-                return missing;
+                return Some(missing);
             }
         };
         if is_blank_str(&text) {
@@ -830,10 +853,10 @@ impl<'o> CorpusReader<'o> {
             };
             let reason = format!("field \"{field}\" is {what}");
             self.skip(id, source, bytes, reason, sink);
-            return missing;
+            return Some(missing);
         }
         self.document(id, source, text, note, sink);
-        missing
+        Some(missing)
     }
 
     // ----- output --------------------------------------------------------

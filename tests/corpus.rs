@@ -1035,3 +1035,32 @@ fn utf16_standard_input_text_is_decoded() {
         ["-: decoded from UTF-16BE; byte offsets index the UTF-8 text"]
     );
 }
+
+#[test]
+fn a_file_that_is_not_json_lines_at_all_is_given_up_after_twenty_lines() {
+    let dir = TempDir::new().unwrap();
+    let csv: String = (0..1000).map(|i| format!("{i},\"نص {i}\"\n")).collect();
+    let p = write(dir.path(), "table.jsonl", &csv);
+    let corpus = load_default(std::slice::from_ref(&p));
+    assert!(corpus.documents.is_empty());
+    assert_eq!(corpus.skipped.len(), 21);
+    assert!(
+        corpus.skipped[..20]
+            .iter()
+            .all(|s| s.reason.starts_with("not a JSON object"))
+    );
+    let last = &corpus.skipped[20];
+    assert_eq!(last.source, p.display().to_string());
+    assert_eq!(last.id, "table");
+    assert!(
+        last.reason
+            .starts_with("stopped reading: none of the first 20 lines is a JSON object")
+    );
+    // Once one line was an object, later bad lines are only skipped one by one.
+    let mut mixed = String::from("{\"id\":\"ok\",\"text\":\"نص\"}\n");
+    mixed.push_str(&csv);
+    let p = write(dir.path(), "mixed.jsonl", mixed);
+    let corpus = load_default(&[p]);
+    assert_eq!(ids(&corpus.documents), ["ok"]);
+    assert_eq!(corpus.skipped.len(), 1000);
+}
