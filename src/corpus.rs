@@ -51,8 +51,8 @@
 //! A document is skipped, with a reason that says what to do, when it is
 //! empty or only whitespace; binary (a NUL byte, mostly control bytes, or a
 //! known compressed/document format); invalid UTF-8 (with the byte offset and
-//! line); Windows-1256 Arabic (recognised, with the `iconv` command to
-//! convert it); unreadable (permission denied, a broken symbolic link, not a
+//! line); Windows-1256 or ISO-8859-6 Arabic (recognised, with the `iconv`
+//! command to convert it); unreadable (permission denied, a broken symbolic link, not a
 //! regular file); or, in JSON Lines, a malformed line (with the column and the
 //! parser's message), a line that is not an object, or a text field that is
 //! missing, null, not a string or empty. A JSON array file is skipped whole
@@ -80,7 +80,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use ahash::AHashMap;
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1256};
+use encoding_rs::{Encoding, ISO_8859_6, UTF_16BE, UTF_16LE, WINDOWS_1256};
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 use walkdir::WalkDir;
@@ -140,7 +140,8 @@ pub struct ReadOptions {
     /// [`ReadOptions::decode_cp1256`] is set.
     pub lossy: bool,
     /// Decode text that is not UTF-8 but looks like Windows-1256 (CP1256)
-    /// Arabic, instead of skipping it.
+    /// Arabic, instead of skipping it. Text recognised as ISO-8859-6 (the
+    /// other legacy Arabic encoding) is decoded too.
     pub decode_cp1256: bool,
 }
 
@@ -1205,20 +1206,23 @@ fn decode_invalid(
     json_line: bool,
 ) -> std::result::Result<(String, String), String> {
     let stats = Utf8Stats::of(bytes);
-    if looks_like_cp1256(bytes, &stats) {
+    if let Some(enc) = legacy_arabic(bytes, &stats) {
+        let (name, iconv) = if enc == WINDOWS_1256 {
+            ("Windows-1256", "CP1256")
+        } else {
+            ("ISO-8859-6", "ISO-8859-6")
+        };
         if opts.decode_cp1256 {
-            let (text, _) = WINDOWS_1256.decode_without_bom_handling(bytes);
+            let (text, _) = enc.decode_without_bom_handling(bytes);
             return Ok((
                 text.into_owned(),
-                "decoded from Windows-1256 (--decode-cp1256); byte offsets index the UTF-8 text"
-                    .to_string(),
+                format!("decoded from {name} (--decode-cp1256); byte offsets index the UTF-8 text"),
             ));
         }
-        return Err(
-            "not UTF-8: looks like Windows-1256 (Arabic); convert it with \
-                    iconv -f CP1256 -t UTF-8, or pass --decode-cp1256"
-                .to_string(),
-        );
+        return Err(format!(
+            "not UTF-8: looks like {name} (Arabic); convert it with \
+             iconv -f {iconv} -t UTF-8, or pass --decode-cp1256"
+        ));
     }
     let at = stats.first_error;
     let place = if json_line {
@@ -1288,28 +1292,49 @@ fn count_ascii(bytes: &[u8]) -> usize {
     bytes.iter().filter(|b| b.is_ascii()).count()
 }
 
-/// Text that is not UTF-8 but reads as Arabic in Windows-1256: most of its
-/// non-ASCII bytes are invalid UTF-8 (UTF-8 with a few bad bytes is not
-/// CP1256), and decoded as CP1256 at least 80% of its non-ASCII letters are
-/// Arabic.
-fn looks_like_cp1256(bytes: &[u8], stats: &Utf8Stats) -> bool {
+/// The legacy Arabic encoding (Windows-1256 or ISO-8859-6) of text that is
+/// not UTF-8, if it looks like one: most of its non-ASCII bytes are invalid
+/// UTF-8 (UTF-8 with a few bad bytes is not a legacy encoding), it decodes
+/// without error, and at least 80% of its non-ASCII letters are Arabic. When
+/// both encodings qualify, the one in which the article "ال" is more
+/// frequent wins (Windows-1256 on a tie): the wrong one maps some letters to
+/// other letters.
+fn legacy_arabic(bytes: &[u8], stats: &Utf8Stats) -> Option<&'static Encoding> {
     if stats.invalid_bytes <= stats.valid_non_ascii {
-        return false;
+        return None;
     }
     let sample = &bytes[..bytes.len().min(1 << 20)];
-    let (text, _) = WINDOWS_1256.decode_without_bom_handling(sample);
-    let (mut arabic, mut other) = (0usize, 0usize);
-    for c in text.chars() {
-        if c.is_ascii() || !c.is_alphabetic() {
-            continue;
+    let score = |enc: &'static Encoding| -> Option<(usize, usize)> {
+        let (text, had_errors) = enc.decode_without_bom_handling(sample);
+        if had_errors {
+            return None;
         }
-        if ('\u{0600}'..='\u{06FF}').contains(&c) {
-            arabic += 1;
-        } else {
-            other += 1;
+        let (mut arabic, mut other) = (0usize, 0usize);
+        for c in text.chars() {
+            if c.is_ascii() || !c.is_alphabetic() {
+                continue;
+            }
+            if ('\u{0600}'..='\u{06FF}').contains(&c) {
+                arabic += 1;
+            } else {
+                other += 1;
+            }
         }
+        let arabic_enough = arabic >= 3 && arabic * 5 >= (arabic + other) * 4;
+        arabic_enough.then(|| (text.matches("ال").count(), arabic))
+    };
+    let cp = score(WINDOWS_1256).map(|(al, _)| al);
+    // ISO-8859-6 puts Arabic letters where Latin-1 has à, è, é, ê: ask for
+    // the article too (about one letter in twenty starts "ال" in Arabic).
+    let iso = score(ISO_8859_6)
+        .filter(|&(al, arabic)| al >= 1 && al * 100 >= arabic)
+        .map(|(al, _)| al);
+    match (cp, iso) {
+        (Some(cp), Some(iso)) if iso > cp => Some(ISO_8859_6),
+        (Some(_), _) => Some(WINDOWS_1256),
+        (None, Some(_)) => Some(ISO_8859_6),
+        (None, None) => None,
     }
-    arabic >= 3 && arabic * 5 >= (arabic + other) * 4
 }
 
 /// UTF-16 without a byte-order mark: NUL bytes (the high byte of spaces,

@@ -10,7 +10,7 @@ use athar::corpus::{
     read_each, read_reader,
 };
 use athar::error::Error;
-use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1256};
+use encoding_rs::{ISO_8859_6, UTF_16BE, UTF_16LE, WINDOWS_1256};
 use proptest::prelude::*;
 use tempfile::TempDir;
 
@@ -364,6 +364,38 @@ fn windows_1256_is_decoded_on_request() {
     assert_eq!(corpus.documents[0].text, text);
     assert_eq!(corpus.warnings.len(), 1);
     assert!(corpus.warnings[0].contains("decoded from Windows-1256 (--decode-cp1256)"));
+}
+
+#[test]
+fn iso_8859_6_is_told_apart_from_windows_1256() {
+    // CP1256 reads some ISO-8859-6 letters (و, ي, ...) as Latin letters;
+    // the article "ال" decides between the two.
+    let text = format!("{ARABIC} {ARABIC2}");
+    let (iso, _, unmappable) = ISO_8859_6.encode(&text);
+    assert!(!unmappable);
+    let s = assert_skipped_beside_good(
+        &iso,
+        &ReadOptions::default(),
+        "not UTF-8: looks like ISO-8859-6 (Arabic); convert it with iconv -f ISO-8859-6 -t UTF-8",
+    );
+    assert!(!s.reason.contains("1256 (Arabic)"));
+    let dir = TempDir::new().unwrap();
+    let p = write(dir.path(), "iso.txt", &iso);
+    let opts = ReadOptions {
+        decode_cp1256: true,
+        ..ReadOptions::default()
+    };
+    let corpus = load(&[p], &opts).unwrap();
+    assert_eq!(corpus.documents[0].text, text);
+    assert!(corpus.warnings[0].contains("decoded from ISO-8859-6"));
+    // And CP1256 that happens to decode as ISO-8859-6 stays CP1256.
+    let (cp, _, _) = WINDOWS_1256.encode("الأمل والعمل");
+    assert!(
+        ISO_8859_6
+            .decode_without_bom_handling_and_without_replacement(&cp)
+            .is_some()
+    );
+    assert_skipped_beside_good(&cp, &ReadOptions::default(), "looks like Windows-1256");
 }
 
 #[test]
