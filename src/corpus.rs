@@ -51,12 +51,13 @@
 //! A document is skipped, with a reason that says what to do, when it is
 //! empty or only whitespace; binary (a NUL byte, mostly control bytes, or a
 //! known compressed/document format); invalid UTF-8 (with the byte offset and
-//! line); Windows-1256 Arabic (recognised, with the `iconv` command to
-//! convert it); unreadable (permission denied, a broken symbolic link, not a
+//! line); Windows-1256 or ISO-8859-6 Arabic (recognised, with the `iconv`
+//! command to convert it); unreadable (permission denied, a broken symbolic link, not a
 //! regular file); or, in JSON Lines, a malformed line (with the column and the
 //! parser's message), a line that is not an object, or a text field that is
 //! missing, null, not a string or empty. A JSON array file is skipped whole
-//! with the `jq` command that converts it.
+//! with the `jq` command that converts it; a file whose first 20 non-blank
+//! lines are all unusable (say, a CSV named `.jsonl`) is not read further.
 //!
 //! # Errors
 //!
@@ -79,7 +80,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use ahash::AHashMap;
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1256};
+use encoding_rs::{Encoding, ISO_8859_6, UTF_16BE, UTF_16LE, WINDOWS_1256};
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 use walkdir::WalkDir;
@@ -134,12 +135,13 @@ pub struct ReadOptions {
     /// JSON field holding the document text.
     pub text_field: String,
     /// Replace invalid UTF-8 with U+FFFD instead of skipping the document.
-    /// Text recognised as Windows-1256 is still skipped (replacing every
+    /// Binary files are still skipped. Text recognised as Windows-1256 is still skipped (replacing every
     /// Arabic letter would leave nothing to analyse) unless
     /// [`ReadOptions::decode_cp1256`] is set.
     pub lossy: bool,
     /// Decode text that is not UTF-8 but looks like Windows-1256 (CP1256)
-    /// Arabic, instead of skipping it.
+    /// Arabic, instead of skipping it. Text recognised as ISO-8859-6 (the
+    /// other legacy Arabic encoding) is decoded too.
     pub decode_cp1256: bool,
 }
 
@@ -201,6 +203,10 @@ pub struct ReadSummary {
     pub warnings: Vec<String>,
 }
 
+/// A JSON Lines input whose first this-many non-blank lines are all unusable
+/// (not JSON objects, or not text) is not read further.
+const GIVE_UP_AFTER: u64 = 20;
+
 /// At most this many warnings of one kind (e.g. renamed ids) are listed;
 /// the rest are counted in one closing line.
 pub const WARNINGS_PER_KIND: usize = 50;
@@ -226,6 +232,26 @@ pub fn load(paths: &[PathBuf], opts: &ReadOptions) -> Result<Corpus> {
 /// `-` reads standard input. A path that does not exist is
 /// [`Error::MissingPath`], returned before anything is read from it (items
 /// of earlier paths have already been handed out).
+///
+/// # Example
+///
+/// ```
+/// use athar::corpus::{read_each, Item, ReadOptions};
+///
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("a.txt"), "قال الوزير")?;
+/// std::fs::write(dir.path().join("b.txt"), "")?;
+/// let mut ids = Vec::new();
+/// let summary = read_each(&[dir.path().to_path_buf()], &ReadOptions::default(), &mut |item| {
+///     match item {
+///         Item::Document(doc) => ids.push(doc.id), // analyse it here
+///         Item::Skipped(s) => assert_eq!(s.reason, "empty file"),
+///     }
+/// })?;
+/// assert_eq!(ids, ["a"]);
+/// assert_eq!((summary.documents, summary.skipped), (1, 1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn read_each(
     paths: &[PathBuf],
     opts: &ReadOptions,
@@ -240,6 +266,23 @@ pub fn read_each(
 
 /// Read one stream (standard input, a socket, an in-memory buffer) named
 /// `name`, as [`CorpusReader::read_reader`] does, and return its summary.
+///
+/// # Example
+///
+/// ```
+/// use athar::corpus::{read_reader, InputFormat, Item, ReadOptions};
+///
+/// let input = "{\"id\": \"a\", \"text\": \"نص\"}\n\n{\"id\": \"b\", \"text\": 3}\n";
+/// let mut items = Vec::new();
+/// let opts = ReadOptions::default();
+/// let summary = read_reader("-", &mut input.as_bytes(), InputFormat::Detect, &opts, &mut |i| {
+///     items.push(i)
+/// });
+/// assert_eq!(summary.documents, 1);
+/// assert!(matches!(&items[0], Item::Document(d) if d.source == "-:1"));
+/// assert!(matches!(&items[1], Item::Skipped(s)
+///     if s.source == "-:3" && s.reason == "field \"text\" is a number, not a string"));
+/// ```
 pub fn read_reader(
     name: &str,
     reader: &mut dyn Read,
@@ -630,6 +673,8 @@ impl<'o> CorpusReader<'o> {
         let mut total = 0u64;
         let mut content = false;
         let mut missing_ids = 0u64;
+        // Lines that were JSON objects, and lines that failed before any was.
+        let (mut objects, mut failures) = (0u64, 0u64);
         loop {
             buf.clear();
             match reader.read_until(b'\n', &mut buf) {
@@ -642,7 +687,7 @@ impl<'o> CorpusReader<'o> {
                 }
             }
             line_no += 1;
-            let line = trim_line(&buf, line_no == 1);
+            let line = trim_line(&buf);
             if is_blank_bytes(line) {
                 if detect && !content {
                     prefix.extend_from_slice(&buf);
@@ -679,16 +724,30 @@ impl<'o> CorpusReader<'o> {
                     );
                 }
                 if line.first() == Some(&b'[') {
-                    let reason =
+                    let reason = format!(
                         "a JSON array, not JSON Lines (one object a line); convert it with: \
-                                  jq -c '.[]' FILE > FILE.jsonl"
-                            .to_string();
+                         jq -c '.[]' {name} > {id}.jsonl"
+                    );
                     return self.skip(id.to_string(), name.to_string(), total, reason, sink);
                 }
             }
             let before = self.summary.documents;
-            if self.json_line(name, line_no, line, buf.len() as u64, sink) {
-                missing_ids += 1;
+            match self.json_line(name, line_no, line, buf.len() as u64, sink) {
+                Some(missing) => {
+                    objects += 1;
+                    missing_ids += u64::from(missing);
+                }
+                None if objects == 0 => {
+                    failures += 1;
+                    if failures == GIVE_UP_AFTER {
+                        let reason = format!(
+                            "stopped reading: none of the first {GIVE_UP_AFTER} lines is a JSON \
+                             object (see the lines skipped before); is this really JSON Lines?"
+                        );
+                        return self.skip(id.to_string(), name.to_string(), total, reason, sink);
+                    }
+                }
+                None => {}
             }
             if utf16.is_some() && self.summary.documents > before {
                 self.summary.converted += 1;
@@ -724,6 +783,8 @@ impl<'o> CorpusReader<'o> {
     }
 
     /// One non-blank JSON line. Returns whether it had no usable id.
+    /// One non-blank JSON line. Returns `None` when it is not a JSON object
+    /// (or not text at all), else whether it had no usable id.
     fn json_line(
         &mut self,
         name: &str,
@@ -731,7 +792,7 @@ impl<'o> CorpusReader<'o> {
         raw: &[u8],
         bytes: u64,
         sink: &mut dyn FnMut(Item),
-    ) -> bool {
+    ) -> Option<bool> {
         let source = format!("{name}:{line_no}");
         let (line, note) = match std::str::from_utf8(raw) {
             Ok(s) => (Cow::Borrowed(s), None),
@@ -739,7 +800,7 @@ impl<'o> CorpusReader<'o> {
                 Ok((s, note)) => (Cow::Owned(s), Some(note)),
                 Err(reason) => {
                     self.skip(source.clone(), source, bytes, reason, sink);
-                    return false;
+                    return None;
                 }
             },
         };
@@ -748,7 +809,7 @@ impl<'o> CorpusReader<'o> {
                           {\"id\": ..., \"text\": ...})"
                 .to_string();
             self.skip(source.clone(), source, bytes, reason, sink);
-            return false;
+            return None;
         }
         let seed = LineSeed {
             id_field: &self.opts.id_field,
@@ -759,7 +820,7 @@ impl<'o> CorpusReader<'o> {
             Ok(fields) => fields,
             Err(e) => {
                 self.skip(source.clone(), source, bytes, json_reason(&e), sink);
-                return false;
+                return None;
             }
         };
         drop(line);
@@ -777,12 +838,12 @@ impl<'o> CorpusReader<'o> {
                     fields.keys.describe()
                 );
                 self.skip(id, source, bytes, reason, sink);
-                return missing;
+                return Some(missing);
             }
             Some(other) => {
                 let reason = format!("field \"{field}\" is {}, not a string", value_kind(&other));
                 self.skip(id, source, bytes, reason, sink);
-                return missing;
+                return Some(missing);
             }
         };
         if is_blank_str(&text) {
@@ -793,10 +854,10 @@ impl<'o> CorpusReader<'o> {
             };
             let reason = format!("field \"{field}\" is {what}");
             self.skip(id, source, bytes, reason, sink);
-            return missing;
+            return Some(missing);
         }
         self.document(id, source, text, note, sink);
-        missing
+        Some(missing)
     }
 
     // ----- output --------------------------------------------------------
@@ -1054,15 +1115,12 @@ fn first_content_line(text: &[u8]) -> &[u8] {
         .unwrap_or(&[])
 }
 
-/// Strip the line ending (LF or CRLF) and, on the first line, a UTF-8
-/// byte-order mark.
-fn trim_line(buf: &[u8], first: bool) -> &[u8] {
+/// Strip the line ending (LF or CRLF) and a UTF-8 byte-order mark (on any
+/// line: `cat a.jsonl b.jsonl` puts b's mark mid-stream).
+fn trim_line(buf: &[u8]) -> &[u8] {
     let mut line = buf.strip_suffix(b"\n").unwrap_or(buf);
     line = line.strip_suffix(b"\r").unwrap_or(line);
-    if first {
-        line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
-    }
-    line
+    line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line)
 }
 
 // ----- decoding ----------------------------------------------------------
@@ -1085,13 +1143,16 @@ fn decode_text(
         return decode_utf16(enc, &bytes[2..], opts, "");
     }
     if let Some(enc) = utf16_without_bom(&bytes) {
-        if let Ok(done) = decode_utf16(
-            enc,
-            &bytes,
-            opts,
-            " (no byte-order mark; recognised by its NUL bytes)",
-        ) {
-            return Ok(done);
+        // A guess: decode strictly, and only keep what reads as text.
+        if let Some(text) = enc.decode_without_bom_handling_and_without_replacement(&bytes) {
+            if looks_like_text(&text) {
+                let note = format!(
+                    "decoded from {} (no byte-order mark; recognised by its NUL bytes); \
+                     byte offsets index the UTF-8 text",
+                    enc.name()
+                );
+                return Ok((text.into_owned(), Some(note)));
+            }
         }
     }
     if let Some(reason) = binary_reason(&bytes) {
@@ -1145,20 +1206,23 @@ fn decode_invalid(
     json_line: bool,
 ) -> std::result::Result<(String, String), String> {
     let stats = Utf8Stats::of(bytes);
-    if looks_like_cp1256(bytes, &stats) {
+    if let Some(enc) = legacy_arabic(bytes, &stats) {
+        let (name, iconv) = if enc == WINDOWS_1256 {
+            ("Windows-1256", "CP1256")
+        } else {
+            ("ISO-8859-6", "ISO-8859-6")
+        };
         if opts.decode_cp1256 {
-            let (text, _) = WINDOWS_1256.decode_without_bom_handling(bytes);
+            let (text, _) = enc.decode_without_bom_handling(bytes);
             return Ok((
                 text.into_owned(),
-                "decoded from Windows-1256 (--decode-cp1256); byte offsets index the UTF-8 text"
-                    .to_string(),
+                format!("decoded from {name} (--decode-cp1256); byte offsets index the UTF-8 text"),
             ));
         }
-        return Err(
-            "not UTF-8: looks like Windows-1256 (Arabic); convert it with \
-                    iconv -f CP1256 -t UTF-8, or pass --decode-cp1256"
-                .to_string(),
-        );
+        return Err(format!(
+            "not UTF-8: looks like {name} (Arabic); convert it with \
+             iconv -f {iconv} -t UTF-8, or pass --decode-cp1256"
+        ));
     }
     let at = stats.first_error;
     let place = if json_line {
@@ -1228,28 +1292,49 @@ fn count_ascii(bytes: &[u8]) -> usize {
     bytes.iter().filter(|b| b.is_ascii()).count()
 }
 
-/// Text that is not UTF-8 but reads as Arabic in Windows-1256: most of its
-/// non-ASCII bytes are invalid UTF-8 (UTF-8 with a few bad bytes is not
-/// CP1256), and decoded as CP1256 at least 80% of its non-ASCII letters are
-/// Arabic.
-fn looks_like_cp1256(bytes: &[u8], stats: &Utf8Stats) -> bool {
+/// The legacy Arabic encoding (Windows-1256 or ISO-8859-6) of text that is
+/// not UTF-8, if it looks like one: most of its non-ASCII bytes are invalid
+/// UTF-8 (UTF-8 with a few bad bytes is not a legacy encoding), it decodes
+/// without error, and at least 80% of its non-ASCII letters are Arabic. When
+/// both encodings qualify, the one in which the article "ال" is more
+/// frequent wins (Windows-1256 on a tie): the wrong one maps some letters to
+/// other letters.
+fn legacy_arabic(bytes: &[u8], stats: &Utf8Stats) -> Option<&'static Encoding> {
     if stats.invalid_bytes <= stats.valid_non_ascii {
-        return false;
+        return None;
     }
     let sample = &bytes[..bytes.len().min(1 << 20)];
-    let (text, _) = WINDOWS_1256.decode_without_bom_handling(sample);
-    let (mut arabic, mut other) = (0usize, 0usize);
-    for c in text.chars() {
-        if c.is_ascii() || !c.is_alphabetic() {
-            continue;
+    let score = |enc: &'static Encoding| -> Option<(usize, usize)> {
+        let (text, had_errors) = enc.decode_without_bom_handling(sample);
+        if had_errors {
+            return None;
         }
-        if ('\u{0600}'..='\u{06FF}').contains(&c) {
-            arabic += 1;
-        } else {
-            other += 1;
+        let (mut arabic, mut other) = (0usize, 0usize);
+        for c in text.chars() {
+            if c.is_ascii() || !c.is_alphabetic() {
+                continue;
+            }
+            if ('\u{0600}'..='\u{06FF}').contains(&c) {
+                arabic += 1;
+            } else {
+                other += 1;
+            }
         }
+        let arabic_enough = arabic >= 3 && arabic * 5 >= (arabic + other) * 4;
+        arabic_enough.then(|| (text.matches("ال").count(), arabic))
+    };
+    let cp = score(WINDOWS_1256).map(|(al, _)| al);
+    // ISO-8859-6 puts Arabic letters where Latin-1 has à, è, é, ê: ask for
+    // the article too (about one letter in twenty starts "ال" in Arabic).
+    let iso = score(ISO_8859_6)
+        .filter(|&(al, arabic)| al >= 1 && al * 100 >= arabic)
+        .map(|(al, _)| al);
+    match (cp, iso) {
+        (Some(cp), Some(iso)) if iso > cp => Some(ISO_8859_6),
+        (Some(_), _) => Some(WINDOWS_1256),
+        (None, Some(_)) => Some(ISO_8859_6),
+        (None, None) => None,
     }
-    arabic >= 3 && arabic * 5 >= (arabic + other) * 4
 }
 
 /// UTF-16 without a byte-order mark: NUL bytes (the high byte of spaces,
@@ -1275,6 +1360,21 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     } else {
         None
     }
+}
+
+/// Decoded text with almost no control, private-use or non-characters
+/// (binary data decoded as UTF-16 is full of them).
+fn looks_like_text(text: &str) -> bool {
+    let (mut all, mut odd) = (0usize, 0usize);
+    for c in text.chars() {
+        all += 1;
+        let control = c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0C');
+        let private = ('\u{E000}'..='\u{F8FF}').contains(&c);
+        if control || private || matches!(c, '\u{FFFE}' | '\u{FFFF}') {
+            odd += 1;
+        }
+    }
+    odd * 100 <= all
 }
 
 /// Known binary formats people mistake for text, by their first bytes.

@@ -10,7 +10,7 @@ use athar::corpus::{
     read_each, read_reader,
 };
 use athar::error::Error;
-use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1256};
+use encoding_rs::{ISO_8859_6, UTF_16BE, UTF_16LE, WINDOWS_1256};
 use proptest::prelude::*;
 use tempfile::TempDir;
 
@@ -367,6 +367,38 @@ fn windows_1256_is_decoded_on_request() {
 }
 
 #[test]
+fn iso_8859_6_is_told_apart_from_windows_1256() {
+    // CP1256 reads some ISO-8859-6 letters (و, ي, ...) as Latin letters;
+    // the article "ال" decides between the two.
+    let text = format!("{ARABIC} {ARABIC2}");
+    let (iso, _, unmappable) = ISO_8859_6.encode(&text);
+    assert!(!unmappable);
+    let s = assert_skipped_beside_good(
+        &iso,
+        &ReadOptions::default(),
+        "not UTF-8: looks like ISO-8859-6 (Arabic); convert it with iconv -f ISO-8859-6 -t UTF-8",
+    );
+    assert!(!s.reason.contains("1256 (Arabic)"));
+    let dir = TempDir::new().unwrap();
+    let p = write(dir.path(), "iso.txt", &iso);
+    let opts = ReadOptions {
+        decode_cp1256: true,
+        ..ReadOptions::default()
+    };
+    let corpus = load(&[p], &opts).unwrap();
+    assert_eq!(corpus.documents[0].text, text);
+    assert!(corpus.warnings[0].contains("decoded from ISO-8859-6"));
+    // And CP1256 that happens to decode as ISO-8859-6 stays CP1256.
+    let (cp, _, _) = WINDOWS_1256.encode("الأمل والعمل");
+    assert!(
+        ISO_8859_6
+            .decode_without_bom_handling_and_without_replacement(&cp)
+            .is_some()
+    );
+    assert_skipped_beside_good(&cp, &ReadOptions::default(), "looks like Windows-1256");
+}
+
+#[test]
 fn utf8_arabic_with_a_bad_byte_is_not_mistaken_for_windows_1256() {
     let mut bad = format!("{ARABIC} {ARABIC2}").into_bytes();
     bad[41] = 0xFF; // inside a letter
@@ -418,6 +450,20 @@ fn utf16_without_a_byte_order_mark_is_recognised_by_its_nul_bytes() {
     let corpus = load_default(&[p]);
     assert_eq!(corpus.documents[0].text, ARABIC);
     assert!(corpus.warnings[0].contains("UTF-16LE (no byte-order mark"));
+}
+
+#[test]
+fn binary_with_nul_bytes_in_every_other_position_is_not_taken_for_utf16() {
+    // Little-endian 16-bit integers below 256: NUL high bytes, like UTF-16LE
+    // ASCII, but they decode to control characters.
+    let ints: Vec<u8> = (0..512u16)
+        .flat_map(|i| (i % 40 + 1).to_le_bytes())
+        .collect();
+    assert_skipped_beside_good(
+        &ints,
+        &ReadOptions::default(),
+        "binary file (NUL byte at offset 1)",
+    );
 }
 
 #[test]
@@ -482,6 +528,7 @@ fn binary_files_are_skipped() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn unreadable_file_is_skipped_unless_running_as_root() {
     use std::os::unix::fs::PermissionsExt;
@@ -516,6 +563,7 @@ fn unreadable_file_is_skipped_unless_running_as_root() {
     assert!(s.reason.contains("permission denied"));
 }
 
+#[cfg(unix)]
 #[test]
 fn symlink_loops_and_broken_links_never_hang() {
     use std::os::unix::fs::symlink;
@@ -549,6 +597,7 @@ fn symlink_loops_and_broken_links_never_hang() {
     assert!(s.reason.starts_with("broken symbolic link"));
 }
 
+#[cfg(unix)]
 #[test]
 fn a_named_pipe_in_a_folder_is_skipped_without_blocking() {
     let dir = TempDir::new().unwrap();
@@ -581,7 +630,7 @@ fn json_lines_ids_sources_blank_lines_crlf_and_last_line() {
          {{\"id\":42,\"title\":\"t\",\"text\":\"{ARABIC2}\"}}\n\
          \n   \n\
          {{\"text\":\"بلا معرف\",\"url\":\"http://x\"}}\n\
-         {{\"id\":null,\"text\":\"معرف فارغ\"}}\n\
+         \u{FEFF}{{\"id\":null,\"text\":\"معرف فارغ\"}}\n\
          {{\"id\":\"last\",\"text\":\"بلا سطر جديد\"}}"
     );
     let p = write(dir.path(), "news.ndjson", &body);
@@ -734,7 +783,14 @@ fn json_array_file_is_skipped_whole_with_a_jq_hint() {
     let s = only_skipped(std::slice::from_ref(&p), &opts);
     assert_eq!(s.source, p.display().to_string());
     assert_eq!(s.id, "arr");
-    assert!(s.reason.contains("jq -c '.[]'"), "{}", s.reason);
+    assert_eq!(
+        s.reason,
+        format!(
+            "a JSON array, not JSON Lines (one object a line); convert it with: \
+             jq -c '.[]' {} > arr.jsonl",
+            p.display()
+        )
+    );
 }
 
 #[test]
@@ -1010,4 +1066,33 @@ fn utf16_standard_input_text_is_decoded() {
         summary.warnings,
         ["-: decoded from UTF-16BE; byte offsets index the UTF-8 text"]
     );
+}
+
+#[test]
+fn a_file_that_is_not_json_lines_at_all_is_given_up_after_twenty_lines() {
+    let dir = TempDir::new().unwrap();
+    let csv: String = (0..1000).map(|i| format!("{i},\"نص {i}\"\n")).collect();
+    let p = write(dir.path(), "table.jsonl", &csv);
+    let corpus = load_default(std::slice::from_ref(&p));
+    assert!(corpus.documents.is_empty());
+    assert_eq!(corpus.skipped.len(), 21);
+    assert!(
+        corpus.skipped[..20]
+            .iter()
+            .all(|s| s.reason.starts_with("not a JSON object"))
+    );
+    let last = &corpus.skipped[20];
+    assert_eq!(last.source, p.display().to_string());
+    assert_eq!(last.id, "table");
+    assert!(
+        last.reason
+            .starts_with("stopped reading: none of the first 20 lines is a JSON object")
+    );
+    // Once one line was an object, later bad lines are only skipped one by one.
+    let mut mixed = String::from("{\"id\":\"ok\",\"text\":\"نص\"}\n");
+    mixed.push_str(&csv);
+    let p = write(dir.path(), "mixed.jsonl", mixed);
+    let corpus = load_default(&[p]);
+    assert_eq!(ids(&corpus.documents), ["ok"]);
+    assert_eq!(corpus.skipped.len(), 1000);
 }
