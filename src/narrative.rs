@@ -100,7 +100,7 @@ impl Default for NarrativeParams {
             min_term_weight: 2.0,
             min_window: 8,
             max_window: 20,
-            prefix_terms: 8,
+            prefix_terms: 12,
             max_postings: 20_000,
             background_docs: 50.0,
             max_key_terms: 8,

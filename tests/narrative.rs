@@ -361,14 +361,18 @@ fn saudi_news(limit: usize) -> Option<Vec<String>> {
 #[test]
 #[ignore]
 fn saudi_news_run() {
-    let Some(texts) = saudi_news(400) else {
+    let n = std::env::var("DOCS").map_or(400, |v| v.parse().unwrap());
+    let Some(texts) = saudi_news(n) else {
         return;
     };
     let t0 = std::time::Instant::now();
     let p = prep(&texts);
     let t1 = std::time::Instant::now();
     let d = docs(&texts, &p);
-    let params = NarrativeParams::default();
+    let mut params = NarrativeParams::default();
+    if let Ok(v) = std::env::var("PT") {
+        params.prefix_terms = v.parse().unwrap();
+    }
     let links = find_links(&d, &params);
     let t2 = std::time::Instant::now();
     check_spans(&texts, &links);
@@ -379,7 +383,23 @@ fn saudi_news_run() {
         t2 - t1,
         links.len()
     );
-    for l in links.iter().take(40) {
+    // Recall of prefix filtering against indexing every distinctive term.
+    let exact = find_links(
+        &d,
+        &NarrativeParams {
+            prefix_terms: usize::MAX,
+            ..params.clone()
+        },
+    );
+    let t3 = std::time::Instant::now();
+    let found = exact.iter().filter(|l| links.contains(l)).count();
+    println!(
+        "exhaustive candidates: {} links in {:?}; prefix filtering finds {found} of them",
+        exact.len(),
+        t3 - t2
+    );
+    let step = (links.len() / 40).max(1);
+    for l in links.iter().step_by(step).filter(|l| l.score < 0.45) {
         println!(
             "{} <-> {} {:.3} [{}]\n  A: {}\n  B: {}",
             l.a.0,
@@ -463,4 +483,60 @@ fn links_covered_by_verbatim_passages_are_dropped() {
         athar::narrative::without_verbatim(links.clone(), &[]),
         links
     );
+}
+
+mod props {
+    use super::*;
+    use athar::stem::light10;
+    use proptest::prelude::*;
+
+    /// Words from Arabic letters with the prefixes and suffixes light10 knows.
+    fn word() -> impl Strategy<Value = String> {
+        (
+            prop::sample::select(vec!["", "و", "ال", "وال", "بال", "لل", "ف", "ب"]),
+            "[بتثجحخدذرزسشصضطظعغفقكلمنهوي]{0,5}",
+            prop::sample::select(vec!["", "ها", "ات", "ون", "ين", "يه", "ه", "ي", "ان"]),
+        )
+            .prop_map(|(p, r, s)| format!("{p}{r}{s}"))
+    }
+
+    proptest! {
+        #[test]
+        fn light10_is_a_nonempty_subslice(w in word()) {
+            let s = light10(&w);
+            prop_assert!(w.contains(s));
+            prop_assert_eq!(s.is_empty(), w.is_empty());
+            // Never shorter than 2 characters unless the word was.
+            prop_assert!(s.chars().count() >= w.chars().count().min(2));
+        }
+
+        #[test]
+        fn links_are_valid_and_deterministic(
+            docs_words in prop::collection::vec(prop::collection::vec(word(), 0..60), 0..5)
+        ) {
+            let texts: Vec<String> = docs_words
+                .iter()
+                .map(|ws| {
+                    ws.chunks(9)
+                        .map(|c| c.join(" "))
+                        .collect::<Vec<_>>()
+                        .join(". ")
+                })
+                .collect();
+            let params = NarrativeParams::default();
+            let links = links_of(&texts, &params);
+            check_spans(&texts, &links);
+            let mut sorted = links.clone();
+            sorted.sort_by_key(|x| (x.a.0, x.b.0, x.a.1, x.b.1));
+            prop_assert_eq!(&sorted, &links);
+            prop_assert_eq!(&links, &links_of(&texts, &params));
+            let p = prep(&texts);
+            for g in group(&docs(&texts, &p), &links, &params) {
+                prop_assert!(g.n_docs >= 2);
+                for m in &g.members {
+                    prop_assert!(m.span.end() <= texts[m.doc].len());
+                }
+            }
+        }
+    }
 }
