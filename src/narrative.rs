@@ -8,8 +8,13 @@
 //! ## Method
 //!
 //! 1. **Content terms.** Every token that is not a stop word
-//!    ([`stem::is_stop_word`]) is reduced to its light10 stem
-//!    ([`stem::light10`]).
+//!    ([`stem::is_stop_word`](crate::stem::is_stop_word)) is reduced to its
+//!    light10 stem ([`stem::light10`](crate::stem::light10)), with two
+//!    back-offs ([`narrative_stem`]): where light10 eats a root letter and
+//!    leaves a stop word or under 3 letters (`ولايه` → `لا`), and where a
+//!    proclitic `ل`/`ب` hides a word seen elsewhere (`لحماس` → `حماس`).
+//!    Terms found in one document only cannot be shared: they are not stored,
+//!    and enter a window's norm at [`NarrativeParams::lonely_weight`].
 //! 2. **Term weights.** A stem's weight is an IDF blended from two sources:
 //!    a built-in *background* document frequency table
 //!    (`src/data/background-df.tsv`, derived from one day of Saudi news, see
@@ -35,10 +40,15 @@
 //!    share at least two indexed stems. Stems indexed by more than
 //!    [`NarrativeParams::max_postings`] windows are too common to be keys and
 //!    are skipped.
-//! 5. **Scoring.** The exact cosine of the two vectors. A pair is a link when
-//!    the cosine reaches [`NarrativeParams::threshold`] and the windows share
-//!    at least [`NarrativeParams::min_terms`] distinctive stems: overlap made
-//!    of common words only is not a narrative.
+//! 5. **Scoring.** The exact cosine of the two vectors. A shared stem whose
+//!    occurrences differ beyond inflection (`حمله` campaign / `حمل` carried,
+//!    `قياده` / `قيادي`: different *fine forms*, see [`fine_form`]) counts
+//!    [`NarrativeParams::derived_match`] instead of 1. A pair is a link when
+//!    the cosine reaches [`NarrativeParams::threshold`] and the shared
+//!    distinctive stems give at least [`NarrativeParams::min_terms`] units of
+//!    evidence, where stems adjacent in BOTH windows form one unit
+//!    (`كتائب القسام`, `ابو بكر البغدادي` are one name, not two pieces of
+//!    evidence). Overlap made of common words or one name is not a narrative.
 //! 6. **Merging.** Links between the same two documents whose windows are
 //!    the same or consecutive in both documents merge into one passage pair.
 //!
@@ -48,6 +58,16 @@
 //!
 //! Output is deterministic: the same input gives the same links in the same
 //! order, whatever the number of threads.
+//!
+//! ## Known limits
+//!
+//! Evidence is lexical. Two passages sharing an entity and its stock
+//! description (`كتائب القسام الجناح العسكري لحماس`) or a homonym under light
+//! stemming (`لواء التوحيد` / `راية التوحيد`) can pass the bar; the key terms
+//! of every link are reported so that a reader can judge. Courtesy formulas
+//! and site boilerplate repeated across outlets also look like shared
+//! narratives: drop links covered by verbatim or boilerplate passages
+//! ([`without_verbatim`]).
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -290,7 +310,7 @@ struct DocContent {
 /// (`اعتقال`), `حمله` (campaign) and `حمل` (carried) do not, although
 /// light10 gives both `حمل`. Matches whose fine forms differ are weaker
 /// evidence (derivation, not inflection).
-fn fine_form(word: &str) -> &str {
+pub fn fine_form(word: &str) -> &str {
     let mut w = word;
     if let Some(rest) = w.strip_prefix('و') {
         if rest.chars().count() >= 3 {
