@@ -63,16 +63,36 @@ pub fn light10(word: &str) -> &str {
             w = rest;
         }
     }
-    // 2. one definite article, leaving at least 2 characters.
+    light10_suffixes(strip_article(w))
+}
+
+/// Light10 step 2 alone: one definite article out of `ال وال بال كال فال لل`
+/// removed when at least 2 characters remain.
+///
+/// ```
+/// assert_eq!(athar::stem::strip_article("الولايه"), "ولايه");
+/// ```
+pub fn strip_article(word: &str) -> &str {
     for art in ARTICLES {
-        if let Some(rest) = w.strip_prefix(art) {
+        if let Some(rest) = word.strip_prefix(art) {
             if chars(rest) >= 2 {
-                w = rest;
-                break;
+                return rest;
             }
         }
     }
-    // 3. every suffix of the list, in order, leaving at least 2 characters.
+    word
+}
+
+/// Light10 steps 2 and 3 (article and suffixes), without step 1 (the
+/// leading `و`). Useful as a back-off where step 1 eats a root letter
+/// (`ولايه` → light10 `لا`, this `ولا`).
+pub fn light10_no_waw(word: &str) -> &str {
+    light10_suffixes(strip_article(word))
+}
+
+/// Light10 step 3: walk the suffix list once.
+fn light10_suffixes(word: &str) -> &str {
+    let mut w = word;
     for suf in SUFFIXES {
         if let Some(rest) = w.strip_suffix(suf) {
             if chars(rest) >= 2 {
