@@ -422,7 +422,9 @@ struct Vocab {
 }
 
 /// Words at these ranks and above are content words topics are drawn from.
-const TOPIC_MIN_RANK: usize = 150;
+const TOPIC_MIN_RANK: usize = 100;
+/// Topic words are drawn half below and half above this rank.
+const TOPIC_SPLIT_RANK: usize = 5000;
 /// Zipf–Mandelbrot offset `q` in `1 / (rank + q)`.
 const ZIPF_Q: f64 = 2.7;
 
@@ -453,10 +455,36 @@ fn seed_words() -> Vec<String> {
     words.into_iter().map(|(w, _)| w).collect()
 }
 
-const ROOT_LETTERS: &[char] = &[
-    'ب', 'ت', 'ث', 'ج', 'ح', 'خ', 'د', 'ذ', 'ر', 'ز', 'س', 'ش', 'ص', 'ض', 'ط', 'ظ', 'ع', 'غ', 'ف',
-    'ق', 'ك', 'ل', 'م', 'ن', 'ه', 'و', 'ي', 'ع', 'ر', 'ل', 'م', 'ن', 'س', 'ق', 'ح', 'د',
-];
+/// Root consonants, repeated roughly by how often they occur in Arabic roots.
+const ROOT_LETTERS: &str =
+    "ررررلللللممممننننعععععببببددددسسسقققفففككككححححجججتتتهههوووييششصصططززخخثضغذظ";
+
+/// Function words, roughly in order of frequency in news text.
+const FUNCTION_WORDS: &str = "في من على إلى أن عن التي الذي مع هذا هذه كان ما لا أو بعد قد بين كما إن \
+    وقال ذلك حيث عند حتى منذ خلال كل أي لم لن قبل ضد عام فيما وفي إلا ثم هو هي وأن تلك أيضا \
+    لكن غير دون إذا الذين يوم أمس اليوم وهو وهي نحو عبر لدى لها له بها به فيه عليه منه إليه \
+    وقد كانت يكون تكون أكثر أول بعض أمام وكان وذلك ولا وما ومن وعلى وإلى مثل جميع أحد حول \
+    ضمن وفق بشأن بسبب رغم عدد كذلك فقط حين بينما وأضاف وأكد قال أكد أضاف وأشار أشار وأوضح \
+    يتم تم سوف ليس لقد فإن بأن لأن أنه أنها إنه عليها منها فيها لهم عنه عنها";
+
+/// Common news content words, placed after the function words.
+const NEWS_WORDS: &str = "الرئيس الحكومة الوزير وزير وزارة الدولة الأمن الشرطة الجيش القوات \
+    المتحدة الأمم مجلس الخارجية الداخلية الاقتصاد السياسية العسكرية الرسمية الوطنية العربية \
+    الدولية المنطقة البلاد العاصمة المدينة الشعب المواطنين الأطفال النساء الضحايا القتلى \
+    الجرحى الهجوم الانتخابات البرلمان المعارضة الاتفاق المفاوضات الأزمة الحرب السلام القرار \
+    المسؤولين المسؤول مصادر مصدر بيان تصريحات تقرير الأسبوع الشهر العام الماضي المقبل الجديد \
+    الجديدة الأولى الثانية الأخيرة مليون مليار دولار نسبة المئة أسعار النفط الغاز السوق البنك \
+    المركزي الشركة الشركات مشروع المشروع التعليم الصحة المستشفى الطبية فيروس الإصابات اللاجئين \
+    الحدود المحكمة القضاء النيابة المتهمين قوات عملية العملية الاحتلال المستوطنين الفلسطينية \
+    السلطة الإسرائيلي الإسرائيلية الأمريكية الروسية التركية الإيرانية المصرية السعودية السورية \
+    العراقية اللبنانية الأردنية اليمنية الليبية الجزائرية المغربية التونسية الخليج القمة \
+    الاجتماع اللقاء الزيارة التعاون العلاقات الدعم المساعدات الإنسانية التنمية الاستثمار \
+    المواطن حقوق الإنسان الحرية الإعلام الصحفيين وسائل التواصل الاجتماعي الإنترنت الموقع \
+    المنتخب المباراة الفريق الدوري البطولة الملعب اللاعب المدرب الفوز الهدف";
+
+fn split_list(list: &str) -> impl Iterator<Item = &str> {
+    list.split_whitespace()
+}
 
 /// Morphological patterns: 1, 2, 3 stand for the root letters.
 const PATTERNS: &[&str] = &[
@@ -531,11 +559,17 @@ fn weighted<'a>(rng: &mut SynthRng, items: &'a [(&'a str, u32)]) -> &'a str {
 }
 
 fn synthetic_word(rng: &mut SynthRng) -> String {
-    let root = [
-        *rng.pick(ROOT_LETTERS),
-        *rng.pick(ROOT_LETTERS),
-        *rng.pick(ROOT_LETTERS),
-    ];
+    let letters: Vec<char> = ROOT_LETTERS.chars().collect();
+    let mut root = [' '; 3];
+    for i in 0..3 {
+        // Roots rarely repeat a letter in adjacent positions.
+        loop {
+            root[i] = *rng.pick(&letters);
+            if i == 0 || root[i] != root[i - 1] {
+                break;
+            }
+        }
+    }
     let pattern = rng.pick(PATTERNS);
     let mut w = String::with_capacity(24);
     w.push_str(weighted(rng, PREFIXES));
@@ -552,12 +586,25 @@ fn synthetic_word(rng: &mut SynthRng) -> String {
 }
 
 impl Vocab {
+    /// Function words first, then common news words, then the seed
+    /// articles' words (by frequency) interleaved one in three with
+    /// synthetic words, then synthetic words only.
     fn build() -> Vocab {
-        let mut words = seed_words();
-        let mut seen: std::collections::HashSet<String> = words.iter().cloned().collect();
+        let mut words: Vec<String> = Vec::with_capacity(VOCAB_SIZE);
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+        for w in split_list(FUNCTION_WORDS).chain(split_list(NEWS_WORDS)) {
+            if seen.insert(w.to_string()) {
+                words.push(w.to_string());
+            }
+        }
+        let mut seeds = seed_words().into_iter().peekable();
         let mut rng = SynthRng::new(0x5EED_A7A5);
         while words.len() < VOCAB_SIZE {
-            let w = synthetic_word(&mut rng);
+            let w = if words.len() % 3 == 0 && seeds.peek().is_some() {
+                seeds.next().expect("peeked")
+            } else {
+                synthetic_word(&mut rng)
+            };
             if seen.insert(w.clone()) {
                 words.push(w);
             }
@@ -752,7 +799,15 @@ impl Writer<'_> {
         let vocab = vocab();
         let n = rng.range(20, 60);
         let topic = (0..n)
-            .map(|_| rng.range(TOPIC_MIN_RANK, vocab.words.len() - 1) as u32)
+            .map(|_| {
+                // Half of the topic words are common, half from the long tail.
+                let r = if rng.chance(0.5) {
+                    rng.range(TOPIC_MIN_RANK, TOPIC_SPLIT_RANK - 1)
+                } else {
+                    rng.range(TOPIC_SPLIT_RANK, vocab.words.len() - 1)
+                };
+                r as u32
+            })
             .collect();
         Writer { vocab, topic }
     }
@@ -809,18 +864,6 @@ impl Writer<'_> {
         }
     }
 
-    fn paragraph(&self, rng: &mut SynthRng) -> String {
-        let mut p = String::with_capacity(600);
-        let n = rng.range(1, 4);
-        for s in 0..n {
-            if s > 0 {
-                p.push(' ');
-            }
-            self.sentence(rng, &mut p);
-        }
-        p
-    }
-
     fn headline(&self, rng: &mut SynthRng) -> String {
         let mut h = String::with_capacity(120);
         let n = rng.range(5, 12);
@@ -834,12 +877,15 @@ impl Writer<'_> {
     }
 }
 
-/// A right-skewed length multiplier with mean 1, from 0.3 to 2.7, using
-/// integer-exact arithmetic only: `0.3 + 0.6 * x²` with `x` triangular on
-/// `[0, 2)` (so `E[x²] = 7/6`).
+/// A right-skewed length multiplier with mean 1 (0.29 to 6.5), using
+/// IEEE-exact arithmetic only: `0.3 + 0.6 · x²` with `x` triangular on
+/// `[0, 2)` (so `E[x²] = 7/6`), times 2.5 for 3 % of long articles, all
+/// divided by the mean `0.97 + 0.03 · 2.5 = 1.045`.
 fn length_factor(rng: &mut SynthRng) -> f64 {
     let x = rng.unit() + rng.unit();
-    0.3 + 0.7 * x * x * (6.0 / 7.0)
+    let f = 0.3 + 0.7 * x * x * (6.0 / 7.0);
+    let f = if rng.chance(0.03) { f * 2.5 } else { f };
+    f / 1.045
 }
 
 fn boilerplate_header(rng: &mut SynthRng) -> String {
@@ -866,9 +912,9 @@ fn boilerplate_footer(rng: &mut SynthRng) -> String {
 
 fn write_article(rng: &mut SynthRng, params: &SynthParams) -> Article {
     let w = Writer::new(rng);
-    // Overshoot of the last sentence is about 60 bytes on average.
+    // The last sentence overshoots the target by about 80 bytes on average.
     let target = (params.mean_bytes as f64 * length_factor(rng)) as usize;
-    let target = target.saturating_sub(60).max(150);
+    let target = target.saturating_sub(80).max(150);
     let mut lines = Vec::with_capacity(12);
     let boiler = rng.chance(params.boilerplate_rate);
     if boiler && rng.chance(0.5) {
@@ -878,8 +924,19 @@ fn write_article(rng: &mut SynthRng, params: &SynthParams) -> Article {
     let mut len = headline.len();
     lines.push(headline);
     let body_start = lines.len();
+    // Paragraphs of 1 to 4 sentences, until the target length is reached.
     while len < target {
-        let p = w.paragraph(rng);
+        let mut p = String::with_capacity(600);
+        let sentences = rng.range(1, 4);
+        for s in 0..sentences {
+            if s > 0 {
+                p.push(' ');
+            }
+            w.sentence(rng, &mut p);
+            if len + p.len() + 1 >= target {
+                break;
+            }
+        }
         len += p.len() + 1;
         lines.push(p);
     }
@@ -979,6 +1036,9 @@ const KASRATAN: char = '\u{064D}';
 const HARAKAT: [char; 4] = ['\u{064E}', '\u{064F}', '\u{0650}', '\u{0652}'];
 const SHADDA: char = '\u{0651}';
 const TATWEEL: char = '\u{0640}';
+const TANWIN_CHOICES: [&[char]; 4] = [&[FATHATAN], &[DAMMATAN], &[KASRATAN], &[HARAKAT[0]]];
+const SHADDA_CHOICES: [&[char]; 3] = [&[SHADDA, HARAKAT[0]], &[SHADDA, HARAKAT[1]], &[SHADDA]];
+const HARAKA_CHOICES: [&[char]; 4] = [&[HARAKAT[0]], &[HARAKAT[1]], &[HARAKAT[2]], &[HARAKAT[3]]];
 
 /// Letters that do not join to the next letter (no tatweel after them).
 fn joins_next(c: char) -> bool {
@@ -1048,45 +1108,43 @@ fn add_tatweel(word: &str, rng: &mut SynthRng) -> Option<String> {
     Some(out)
 }
 
+/// Adds diacritics the way news text has them: mostly a final tanwin or
+/// haraka (أيضًا), sometimes one shadda with its haraka, rarely a fully
+/// vocalized word. Returns `None` when the word has no Arabic letter.
 fn add_diacritics(word: &str, rng: &mut SynthRng) -> Option<String> {
     let chars: Vec<char> = word.chars().collect();
-    let letters = chars.iter().filter(|&&c| is_arabic_letter(c)).count();
-    if letters == 0 {
-        return None;
+    let letters: Vec<usize> = (0..chars.len())
+        .filter(|&i| is_arabic_letter(chars[i]))
+        .collect();
+    let &last = letters.last()?;
+    // marks[i]: the marks to put after chars[i].
+    let mut marks: Vec<&'static [char]> = vec![&[]; chars.len()];
+    let mode = rng.below(100);
+    if mode < 60 {
+        // Final tanwin (on a final alef, the tanwin goes on the letter before).
+        let at = if chars[last] == 'ا' && letters.len() >= 2 {
+            letters[letters.len() - 2]
+        } else {
+            last
+        };
+        marks[at] = *rng.pick(&TANWIN_CHOICES[..]);
+    } else if mode < 85 && letters.len() >= 3 {
+        let at = letters[rng.range(1, letters.len() - 2)];
+        marks[at] = *rng.pick(&SHADDA_CHOICES[..]);
+    } else {
+        for &i in &letters {
+            if !"اىآوي".contains(chars[i]) || i == last {
+                marks[i] = *rng.pick(&HARAKA_CHOICES[..]);
+            }
+        }
+        if marks.iter().all(|m| m.is_empty()) {
+            marks[last] = &HARAKAT[..1];
+        }
     }
-    let last = chars.iter().rposition(|&c| is_arabic_letter(c))?;
     let mut out = String::with_capacity(word.len() * 2);
-    let mut added = 0;
-    for (i, &c) in chars.iter().enumerate() {
-        out.push(c);
-        if !is_arabic_letter(c) || "اىآ".contains(c) {
-            continue;
-        }
-        if i == last {
-            if rng.chance(0.4) {
-                out.push(*rng.pick(&[FATHATAN, DAMMATAN, KASRATAN]));
-                added += 1;
-            }
-        } else if i > 0 && rng.chance(0.12) {
-            out.push(SHADDA);
-            out.push(*rng.pick(&HARAKAT[..3]));
-            added += 1;
-        } else if rng.chance(0.35) {
-            out.push(*rng.pick(&HARAKAT));
-            added += 1;
-        }
-    }
-    if added == 0 {
-        // Make sure something was added: a fatha on the first letter.
-        let first = chars.iter().position(|&c| is_arabic_letter(c))?;
-        let mut s = String::new();
-        for (i, &c) in chars.iter().enumerate() {
-            s.push(c);
-            if i == first {
-                s.push(HARAKAT[0]);
-            }
-        }
-        return Some(s);
+    for (c, m) in chars.iter().zip(&marks) {
+        out.push(*c);
+        out.extend(m.iter());
     }
     Some(out)
 }

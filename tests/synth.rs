@@ -466,22 +466,43 @@ proptest! {
     }
 }
 
-/// Writes a sample corpus for the peer-comparison scripts:
-/// `SYNTH_OUT=/tmp/s cargo test --release --test synth -- --ignored --exact write_sample`
-/// writes `/tmp/s.jsonl` and `/tmp/s.truth.tsv` (`SYNTH_DOCS` documents, default 2000).
+/// Writes a sample corpus for the peer-comparison scripts and prints the
+/// generation speed:
+/// `SYNTH_OUT=/tmp/s cargo test --release --test synth -- --ignored --exact write_sample --nocapture`
+/// writes `/tmp/s.jsonl` and `/tmp/s.truth.tsv` (`SYNTH_DOCS` documents,
+/// default 2000, seed `SYNTH_SEED`, default 42). Streams: memory stays flat.
 #[test]
 #[ignore = "utility: writes a sample corpus to $SYNTH_OUT"]
 fn write_sample() {
+    use std::io::Write;
     let Ok(out) = std::env::var("SYNTH_OUT") else {
         return;
     };
-    let docs = std::env::var("SYNTH_DOCS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(2000);
-    let c = generate(&small(docs, 42)).unwrap();
+    let var = |k: &str, d: u64| {
+        std::env::var(k)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(d)
+    };
+    let p = small(var("SYNTH_DOCS", 2000) as usize, var("SYNTH_SEED", 42));
+    let start = std::time::Instant::now();
     let f = std::fs::File::create(format!("{out}.jsonl")).unwrap();
-    write_jsonl(&c.docs, std::io::BufWriter::new(f)).unwrap();
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+    let mut bytes = 0usize;
+    let truth = generate_each(&p, |d| {
+        bytes += d.text.len();
+        athar::synth::write_doc_jsonl(&d, &mut w).map_err(anyhow::Error::from)
+    })
+    .unwrap();
+    w.flush().unwrap();
     let f = std::fs::File::create(format!("{out}.truth.tsv")).unwrap();
-    write_truth_tsv(&c.truth, std::io::BufWriter::new(f)).unwrap();
+    write_truth_tsv(&truth, std::io::BufWriter::new(f)).unwrap();
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "{} docs, {:.1} MB of text, {} truth pairs in {secs:.2} s ({:.0} MB/s)",
+        p.docs,
+        bytes as f64 / 1e6,
+        truth.len(),
+        bytes as f64 / 1e6 / secs
+    );
 }
