@@ -23,7 +23,9 @@
 //!
 //! * [`TruthKind::NearDuplicate`]: 1 to [`SynthParams::max_copies`] copies of
 //!   the original passed through [`perturb`] (word edits, diacritics, tatweel,
-//!   letter variants, reordering, boilerplate). Every pair inside the group
+//!   letter variants, reordering, boilerplate). Each copy uses
+//!   [`PerturbParams::edit_rate`] times a factor drawn uniformly from
+//!   `[0, 2)`, so copies range from almost exact to heavily edited. Every pair inside the group
 //!   is recorded (original–copy and copy–copy), spans `None` (whole documents).
 //! * [`TruthKind::SharedParagraph`]: a fresh article receives one paragraph of
 //!   the original verbatim at its start, middle or end ([`insert_paragraph`]).
@@ -190,11 +192,11 @@ pub struct PerturbParams {
 impl Default for PerturbParams {
     fn default() -> Self {
         PerturbParams {
-            edit_rate: 0.05,
+            edit_rate: 0.02,
             diacritics_rate: 0.05,
             tatweel_rate: 0.02,
             variant_rate: 0.2,
-            reorder_rate: 0.05,
+            reorder_rate: 0.02,
             boilerplate_rate: 0.5,
         }
     }
@@ -1313,7 +1315,13 @@ fn build_group(kind: GroupKind, number: u64, params: &SynthParams) -> Group {
         GroupKind::NearDup(copies) => {
             let mut docs = vec![text];
             for _ in 0..copies {
-                let c = perturb(&docs[0], &params.perturb, &mut rng);
+                // Copies range from almost exact to heavily edited.
+                let spread = 2.0 * rng.unit();
+                let p = PerturbParams {
+                    edit_rate: (params.perturb.edit_rate * spread).min(1.0),
+                    ..params.perturb.clone()
+                };
+                let c = perturb(&docs[0], &p, &mut rng);
                 docs.push(c);
             }
             let mut truth = Vec::new();
