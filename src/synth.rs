@@ -62,6 +62,23 @@
 //!     }
 //! }
 //! ```
+//!
+//! # Streaming to files (what `athar gen` does)
+//!
+//! ```no_run
+//! use std::fs::File;
+//! use std::io::BufWriter;
+//! use athar::synth::{generate_each, write_doc_jsonl, write_truth_tsv, SynthParams};
+//! # fn main() -> anyhow::Result<()> {
+//! let params = SynthParams { docs: 1_000_000, seed: 42, ..SynthParams::default() };
+//! let mut out = BufWriter::new(File::create("corpus.jsonl")?);
+//! let truth = generate_each(&params, |doc| {
+//!     write_doc_jsonl(&doc, &mut out).map_err(anyhow::Error::from)
+//! })?;
+//! write_truth_tsv(&truth, BufWriter::new(File::create("truth.tsv")?))?;
+//! # Ok(())
+//! # }
+//! ```
 
 use std::collections::HashMap;
 use std::fmt;

@@ -428,6 +428,8 @@ fn insert_paragraph_examples() {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
     #[test]
     fn insert_paragraph_slices_and_is_removable(
         lines in proptest::collection::vec("[ا-ي ]{1,20}", 1..8),
@@ -448,6 +450,50 @@ proptest! {
             back.push_str(rest);
         }
         prop_assert_eq!(back, host);
+    }
+
+    #[test]
+    fn any_small_corpus_keeps_its_invariants(
+        seed in any::<u64>(),
+        docs in 1usize..40,
+        dup in 0.0f64..0.25,
+        shared in 0.0f64..0.15,
+        copies in 1usize..5,
+    ) {
+        let p = SynthParams {
+            docs,
+            seed,
+            mean_bytes: 600,
+            dup_rate: dup,
+            shared_rate: shared,
+            shuffled_rate: 0.05,
+            max_copies: copies,
+            ..SynthParams::default()
+        };
+        let c = generate(&p).unwrap();
+        prop_assert_eq!(c.docs.len(), docs);
+        for (i, d) in c.docs.iter().enumerate() {
+            prop_assert_eq!(&d.id, &doc_id(i));
+            prop_assert!(!d.text.is_empty());
+        }
+        let mut seen = HashSet::new();
+        for t in &c.truth {
+            prop_assert!(t.a < docs && t.b < docs && t.a != t.b);
+            prop_assert!(seen.insert((t.a.min(t.b), t.a.max(t.b))), "pair listed twice");
+            match (t.a_span, t.b_span) {
+                (Some(sa), Some(sb)) => {
+                    let (ta, tb) = (&c.docs[t.a].text, &c.docs[t.b].text);
+                    prop_assert!(ta.get(sa.range()).is_some() && tb.get(sb.range()).is_some());
+                    if t.kind == TruthKind::SharedParagraph {
+                        prop_assert_eq!(sa.slice(ta), sb.slice(tb));
+                    }
+                }
+                (None, None) => prop_assert!(
+                    matches!(t.kind, TruthKind::NearDuplicate | TruthKind::Unrelated)
+                ),
+                _ => prop_assert!(false, "one span only"),
+            }
+        }
     }
 
     #[test]
