@@ -88,13 +88,16 @@ def read_corpus(path):
     return ids, texts
 
 
-def pairs_from_candidates(ids, candidates):
-    out = set()
+def pairs_from_candidates(ids, candidates, mhs):
+    """{(id_a, id_b): estimated Jaccard} for every candidate pair."""
+    out = {}
     for i, cands in enumerate(candidates):
         for j in cands:
             if j != i:
                 a, b = ids[i], ids[j]
-                out.add((a, b) if a < b else (b, a))
+                key = (a, b) if a < b else (b, a)
+                if key not in out:
+                    out[key] = mhs[i].jaccard(mhs[j])
     return out
 
 
@@ -111,7 +114,7 @@ def run_datasketch(ids, sets, bands, rows):
     with lsh.insertion_session() as session:
         for i, m in enumerate(mhs):
             session.insert(i, m)
-    return pairs_from_candidates(ids, (lsh.query(m) for m in mhs))
+    return pairs_from_candidates(ids, (lsh.query(m) for m in mhs), mhs)
 
 
 def run_rensa(ids, sets, bands, rows):
@@ -122,7 +125,7 @@ def run_rensa(ids, sets, bands, rows):
     mhs = RMinHash.from_token_sets(sets, num_perm, 42)
     lsh = RMinHashLSH(0.5, num_perm, bands)
     lsh.insert_pairs(list(enumerate(mhs)))
-    return pairs_from_candidates(ids, lsh.query_all(mhs))
+    return pairs_from_candidates(ids, lsh.query_all(mhs), mhs)
 
 
 def cmd_tool(args):
@@ -131,8 +134,8 @@ def cmd_tool(args):
     run = {"datasketch": run_datasketch, "rensa": run_rensa}[args.tool]
     pairs = run(ids, sets, args.bands, args.rows)
     with open(args.out, "w", encoding="utf-8") as f:
-        for a, b in sorted(pairs):
-            f.write(f"{a}\t{b}\n")
+        for (a, b), j in sorted(pairs.items()):
+            f.write(f"{a}\t{b}\t{j:.6f}\n")
 
 
 # ---------------------------------------------------------------------------
@@ -183,6 +186,7 @@ def cmd_compare(args):
     truth = read_truth(args.truth)
     results = []
     bands, rows, source = args.bands, args.rows, "command line"
+    threshold = args.threshold
 
     if args.athar:
         cmd = [args.athar] + [
@@ -197,6 +201,8 @@ def cmd_compare(args):
             params = report.get("params", {})
             if params.get("bands") and params.get("rows"):
                 bands, rows, source = params["bands"], params["rows"], "athar report"
+            if params.get("threshold") is not None:
+                threshold = float(params["threshold"])
             found = set()
             for p in report.get("pairs", []):
                 a, b = str(p["a"]), str(p["b"])
@@ -223,12 +229,18 @@ def cmd_compare(args):
             pairs_path,
         ]
         secs, rss, rc = measure(cmd)
-        found = None
         if rc == 0:
+            est = {}
             with open(pairs_path, encoding="utf-8") as f:
-                found = {tuple(l.rstrip("\n").split("\t")) for l in f if l.strip()}
+                for line in f:
+                    a, b, j = line.rstrip("\n").split("\t")
+                    est[(a, b)] = float(j)
+            results.append((tool, secs, rss, set(est)))
+            kept = {p for p, j in est.items() if j >= threshold}
+            results.append((f"{tool}, est. J >= {threshold:g}", secs, rss, kept))
+        else:
+            results.append((f"{tool} (failed)", secs, rss, None))
         os.unlink(pairs_path)
-        results.append((tool if rc == 0 else f"{tool} (failed)", secs, rss, found))
 
     kinds = sorted({k for k in truth.values() if k != "unrelated"})
     counts = {k: sum(1 for v in truth.values() if v == k) for k in kinds}
@@ -237,7 +249,7 @@ def cmd_compare(args):
         + ", ".join(f"{counts[k]} {k}" for k in kinds),
         f"MinHash: {NUM_PERM} permutations, word {SHINGLE}-shingles, reference normalization; "
         f"LSH {bands} bands x {rows} rows (from {source}). Pairs: athar's verified pairs; "
-        "the peers' raw LSH candidates.",
+        f"the peers' raw LSH candidates, then those with estimated Jaccard >= {threshold:g}.",
         "",
         "| tool | time (s) | MB/s | peak RSS (MB) | pairs | "
         + " | ".join(f"recall {k}" for k in kinds)
@@ -276,6 +288,12 @@ def main():
     )
     c.add_argument("--bands", type=int, default=16, help="used when athar does not report them")
     c.add_argument("--rows", type=int, default=8, help="used when athar does not report them")
+    c.add_argument(
+        "--threshold",
+        type=float,
+        default=0.8,
+        help="Jaccard threshold for the peers' filtered rows (athar's params.threshold wins)",
+    )
     c.add_argument("--out", help="also write the table (Markdown) here")
     t = sub.add_parser("tool", help="run one peer (used by compare)")
     t.add_argument("tool", choices=["datasketch", "rensa"])
