@@ -7,11 +7,14 @@
 //! per line) of sentences with Arabic punctuation (`،` `.` `؟`), quotations in
 //! `«…»`, occasional numbers (ASCII or Arabic-Indic digits) and Latin names.
 //! Words follow a Zipf–Mandelbrot law over a fixed vocabulary of
-//! [`VOCAB_SIZE`] word types: every word of the five seed articles in
-//! `corpus/` (function words first, by their frequency there), then synthetic
-//! words built from random triliteral roots, common morphological patterns,
-//! clitic prefixes (ال و ب ل ف …) and suffixes (ة ات ون ين …). Each document
-//! also has a small "topic" of words it repeats, as real articles do. Lengths
+//! [`VOCAB_SIZE`] word types, most frequent first: Arabic function words,
+//! common news words, then the words of the five seed articles in `corpus/`
+//! (by their frequency there) interleaved with synthetic words built from
+//! random triliteral roots (letters weighted as in real roots), common
+//! morphological patterns, clitic prefixes (ال و ب ل ف …) and suffixes
+//! (ة ات ون ين …); synthetic words alone fill the long tail, so large corpora
+//! do not share long n-grams by accident. Each document also has a "topic"
+//! of 20–60 words it repeats, as real articles do. Lengths
 //! are right-skewed around [`SynthParams::mean_bytes`] (≈ 3.5 KB by default).
 //! Some documents carry outlet boilerplate lines ("جميع الحقوق محفوظة …",
 //! "اقرأ أيضا: …") that recur across many unrelated documents.
@@ -25,8 +28,9 @@
 //!   the original passed through [`perturb`] (word edits, diacritics, tatweel,
 //!   letter variants, reordering, boilerplate). Each copy uses
 //!   [`PerturbParams::edit_rate`] times a factor drawn uniformly from
-//!   `[0, 2)`, so copies range from almost exact to heavily edited. Every pair inside the group
-//!   is recorded (original–copy and copy–copy), spans `None` (whole documents).
+//!   `[0, 2)`, so copies range from almost exact to heavily edited. Every
+//!   pair inside the group is recorded (original–copy and copy–copy), spans
+//!   `None` (whole documents).
 //! * [`TruthKind::SharedParagraph`]: a fresh article receives one paragraph of
 //!   the original verbatim at its start, middle or end ([`insert_paragraph`]).
 //!   `a_span` is the paragraph in the original, `b_span` in the receiver;
@@ -34,7 +38,8 @@
 //! * [`TruthKind::ShuffledParagraph`]: as above, but the inserted paragraph
 //!   has its words shuffled ([`shuffle_words`]): same words, another order.
 //! * [`TruthKind::Unrelated`]: a sample of pairs of documents from different
-//!   groups (negatives for precision tests).
+//!   groups ([`SynthParams::unrelated_rate`] per document), negatives for
+//!   precision tests.
 //!
 //! In a [`TruthPair`], `a` is the original (source) and `b` the derived
 //! document; for copy–copy pairs `a < b`. Indices are positions in the output
@@ -261,25 +266,29 @@ fn check_rate(name: &str, v: f64) -> Result<()> {
 /// documents; the rest are originals and unrelated documents.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SynthParams {
-    /// Number of documents.
+    /// Number of documents (default 1000).
     pub docs: usize,
-    /// Seed: same parameters and seed → same bytes.
+    /// Seed: same parameters and seed → same bytes (default 42).
     pub seed: u64,
     /// Target mean document length in bytes (before derived documents add
-    /// boilerplate or inserted paragraphs).
+    /// boilerplate or inserted paragraphs; default 3500).
     pub mean_bytes: usize,
-    /// Fraction of documents that are near-duplicate copies of another.
+    /// Expected fraction of documents that are near-duplicate copies of
+    /// another (default 0.1).
     pub dup_rate: f64,
-    /// Each near-duplicated original gets 1 to `max_copies` copies.
+    /// Each near-duplicated original gets 1 to `max_copies` copies, uniformly
+    /// (default 3).
     pub max_copies: usize,
-    /// Fraction of documents that received one verbatim paragraph of another.
+    /// Expected fraction of documents that received one verbatim paragraph
+    /// of another (default 0.05).
     pub shared_rate: f64,
-    /// Fraction of documents that received a word-shuffled paragraph of another.
+    /// Expected fraction of documents that received a word-shuffled
+    /// paragraph of another (default 0.02).
     pub shuffled_rate: f64,
     /// Probability that a freshly written document carries outlet
-    /// boilerplate lines.
+    /// boilerplate lines (default 0.3).
     pub boilerplate_rate: f64,
-    /// Unrelated pairs recorded in the truth, per document.
+    /// Unrelated pairs recorded in the truth, per document (default 0.05).
     pub unrelated_rate: f64,
     /// How near-duplicate copies are changed.
     pub perturb: PerturbParams,

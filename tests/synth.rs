@@ -125,7 +125,13 @@ fn text_is_clean_news_text() {
     }
     assert!(all.chars().any(|c| c.is_ascii_digit()));
     assert!(all.chars().any(|c| ('٠'..='٩').contains(&c)));
-    assert!(all.contains("جميع الحقوق محفوظة") || all.contains("اقرأ أيضا"));
+    // Boilerplate lines recur across many unrelated documents.
+    let with_boilerplate = c
+        .docs
+        .iter()
+        .filter(|d| d.text.contains("جميع الحقوق محفوظة") || d.text.contains("اقرأ أيضا"))
+        .count();
+    assert!((20..=120).contains(&with_boilerplate), "{with_boilerplate}");
     for d in &c.docs {
         assert!(!d.text.is_empty());
         assert!(!d.text.contains("  "), "double space in {}", d.id);
