@@ -7,11 +7,14 @@
 //! per line) of sentences with Arabic punctuation (`،` `.` `؟`), quotations in
 //! `«…»`, occasional numbers (ASCII or Arabic-Indic digits) and Latin names.
 //! Words follow a Zipf–Mandelbrot law over a fixed vocabulary of
-//! [`VOCAB_SIZE`] word types: every word of the five seed articles in
-//! `corpus/` (function words first, by their frequency there), then synthetic
-//! words built from random triliteral roots, common morphological patterns,
-//! clitic prefixes (ال و ب ل ف …) and suffixes (ة ات ون ين …). Each document
-//! also has a small "topic" of words it repeats, as real articles do. Lengths
+//! [`VOCAB_SIZE`] word types, most frequent first: Arabic function words,
+//! common news words, then the words of the five seed articles in `corpus/`
+//! (by their frequency there) interleaved with synthetic words built from
+//! random triliteral roots (letters weighted as in real roots), common
+//! morphological patterns, clitic prefixes (ال و ب ل ف …) and suffixes
+//! (ة ات ون ين …); synthetic words alone fill the long tail, so large corpora
+//! do not share long n-grams by accident. Each document also has a "topic"
+//! of 20–60 words it repeats, as real articles do. Lengths
 //! are right-skewed around [`SynthParams::mean_bytes`] (≈ 3.5 KB by default).
 //! Some documents carry outlet boilerplate lines ("جميع الحقوق محفوظة …",
 //! "اقرأ أيضا: …") that recur across many unrelated documents.
@@ -23,8 +26,11 @@
 //!
 //! * [`TruthKind::NearDuplicate`]: 1 to [`SynthParams::max_copies`] copies of
 //!   the original passed through [`perturb`] (word edits, diacritics, tatweel,
-//!   letter variants, reordering, boilerplate). Every pair inside the group
-//!   is recorded (original–copy and copy–copy), spans `None` (whole documents).
+//!   letter variants, reordering, boilerplate). Each copy uses
+//!   [`PerturbParams::edit_rate`] times a factor drawn uniformly from
+//!   `[0, 2)`, so copies range from almost exact to heavily edited. Every
+//!   pair inside the group is recorded (original–copy and copy–copy), spans
+//!   `None` (whole documents).
 //! * [`TruthKind::SharedParagraph`]: a fresh article receives one paragraph of
 //!   the original verbatim at its start, middle or end ([`insert_paragraph`]).
 //!   `a_span` is the paragraph in the original, `b_span` in the receiver;
@@ -32,7 +38,8 @@
 //! * [`TruthKind::ShuffledParagraph`]: as above, but the inserted paragraph
 //!   has its words shuffled ([`shuffle_words`]): same words, another order.
 //! * [`TruthKind::Unrelated`]: a sample of pairs of documents from different
-//!   groups (negatives for precision tests).
+//!   groups ([`SynthParams::unrelated_rate`] per document), negatives for
+//!   precision tests.
 //!
 //! In a [`TruthPair`], `a` is the original (source) and `b` the derived
 //! document; for copy–copy pairs `a < b`. Indices are positions in the output
@@ -59,6 +66,23 @@
 //!         assert_eq!(a.slice(&corpus.docs[t.a].text), b.slice(&corpus.docs[t.b].text));
 //!     }
 //! }
+//! ```
+//!
+//! # Streaming to files (what `athar gen` does)
+//!
+//! ```no_run
+//! use std::fs::File;
+//! use std::io::BufWriter;
+//! use athar::synth::{generate_each, write_doc_jsonl, write_truth_tsv, SynthParams};
+//! # fn main() -> anyhow::Result<()> {
+//! let params = SynthParams { docs: 1_000_000, seed: 42, ..SynthParams::default() };
+//! let mut out = BufWriter::new(File::create("corpus.jsonl")?);
+//! let truth = generate_each(&params, |doc| {
+//!     write_doc_jsonl(&doc, &mut out).map_err(anyhow::Error::from)
+//! })?;
+//! write_truth_tsv(&truth, BufWriter::new(File::create("truth.tsv")?))?;
+//! # Ok(())
+//! # }
 //! ```
 
 use std::collections::HashMap;
@@ -190,11 +214,11 @@ pub struct PerturbParams {
 impl Default for PerturbParams {
     fn default() -> Self {
         PerturbParams {
-            edit_rate: 0.05,
+            edit_rate: 0.02,
             diacritics_rate: 0.05,
             tatweel_rate: 0.02,
             variant_rate: 0.2,
-            reorder_rate: 0.05,
+            reorder_rate: 0.02,
             boilerplate_rate: 0.5,
         }
     }
@@ -242,25 +266,29 @@ fn check_rate(name: &str, v: f64) -> Result<()> {
 /// documents; the rest are originals and unrelated documents.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SynthParams {
-    /// Number of documents.
+    /// Number of documents (default 1000).
     pub docs: usize,
-    /// Seed: same parameters and seed → same bytes.
+    /// Seed: same parameters and seed → same bytes (default 42).
     pub seed: u64,
     /// Target mean document length in bytes (before derived documents add
-    /// boilerplate or inserted paragraphs).
+    /// boilerplate or inserted paragraphs; default 3500).
     pub mean_bytes: usize,
-    /// Fraction of documents that are near-duplicate copies of another.
+    /// Expected fraction of documents that are near-duplicate copies of
+    /// another (default 0.1).
     pub dup_rate: f64,
-    /// Each near-duplicated original gets 1 to `max_copies` copies.
+    /// Each near-duplicated original gets 1 to `max_copies` copies, uniformly
+    /// (default 3).
     pub max_copies: usize,
-    /// Fraction of documents that received one verbatim paragraph of another.
+    /// Expected fraction of documents that received one verbatim paragraph
+    /// of another (default 0.05).
     pub shared_rate: f64,
-    /// Fraction of documents that received a word-shuffled paragraph of another.
+    /// Expected fraction of documents that received a word-shuffled
+    /// paragraph of another (default 0.02).
     pub shuffled_rate: f64,
     /// Probability that a freshly written document carries outlet
-    /// boilerplate lines.
+    /// boilerplate lines (default 0.3).
     pub boilerplate_rate: f64,
-    /// Unrelated pairs recorded in the truth, per document.
+    /// Unrelated pairs recorded in the truth, per document (default 0.05).
     pub unrelated_rate: f64,
     /// How near-duplicate copies are changed.
     pub perturb: PerturbParams,
@@ -422,7 +450,9 @@ struct Vocab {
 }
 
 /// Words at these ranks and above are content words topics are drawn from.
-const TOPIC_MIN_RANK: usize = 150;
+const TOPIC_MIN_RANK: usize = 100;
+/// Topic words are drawn half below and half above this rank.
+const TOPIC_SPLIT_RANK: usize = 5000;
 /// Zipf–Mandelbrot offset `q` in `1 / (rank + q)`.
 const ZIPF_Q: f64 = 2.7;
 
@@ -453,10 +483,36 @@ fn seed_words() -> Vec<String> {
     words.into_iter().map(|(w, _)| w).collect()
 }
 
-const ROOT_LETTERS: &[char] = &[
-    'ب', 'ت', 'ث', 'ج', 'ح', 'خ', 'د', 'ذ', 'ر', 'ز', 'س', 'ش', 'ص', 'ض', 'ط', 'ظ', 'ع', 'غ', 'ف',
-    'ق', 'ك', 'ل', 'م', 'ن', 'ه', 'و', 'ي', 'ع', 'ر', 'ل', 'م', 'ن', 'س', 'ق', 'ح', 'د',
-];
+/// Root consonants, repeated roughly by how often they occur in Arabic roots.
+const ROOT_LETTERS: &str =
+    "ررررلللللممممننننعععععببببددددسسسقققفففككككححححجججتتتهههوووييششصصططززخخثضغذظ";
+
+/// Function words, roughly in order of frequency in news text.
+const FUNCTION_WORDS: &str = "في من على إلى أن عن التي الذي مع هذا هذه كان ما لا أو بعد قد بين كما إن \
+    وقال ذلك حيث عند حتى منذ خلال كل أي لم لن قبل ضد عام فيما وفي إلا ثم هو هي وأن تلك أيضا \
+    لكن غير دون إذا الذين يوم أمس اليوم وهو وهي نحو عبر لدى لها له بها به فيه عليه منه إليه \
+    وقد كانت يكون تكون أكثر أول بعض أمام وكان وذلك ولا وما ومن وعلى وإلى مثل جميع أحد حول \
+    ضمن وفق بشأن بسبب رغم عدد كذلك فقط حين بينما وأضاف وأكد قال أكد أضاف وأشار أشار وأوضح \
+    يتم تم سوف ليس لقد فإن بأن لأن أنه أنها إنه عليها منها فيها لهم عنه عنها";
+
+/// Common news content words, placed after the function words.
+const NEWS_WORDS: &str = "الرئيس الحكومة الوزير وزير وزارة الدولة الأمن الشرطة الجيش القوات \
+    المتحدة الأمم مجلس الخارجية الداخلية الاقتصاد السياسية العسكرية الرسمية الوطنية العربية \
+    الدولية المنطقة البلاد العاصمة المدينة الشعب المواطنين الأطفال النساء الضحايا القتلى \
+    الجرحى الهجوم الانتخابات البرلمان المعارضة الاتفاق المفاوضات الأزمة الحرب السلام القرار \
+    المسؤولين المسؤول مصادر مصدر بيان تصريحات تقرير الأسبوع الشهر العام الماضي المقبل الجديد \
+    الجديدة الأولى الثانية الأخيرة مليون مليار دولار نسبة المئة أسعار النفط الغاز السوق البنك \
+    المركزي الشركة الشركات مشروع المشروع التعليم الصحة المستشفى الطبية فيروس الإصابات اللاجئين \
+    الحدود المحكمة القضاء النيابة المتهمين قوات عملية العملية الاحتلال المستوطنين الفلسطينية \
+    السلطة الإسرائيلي الإسرائيلية الأمريكية الروسية التركية الإيرانية المصرية السعودية السورية \
+    العراقية اللبنانية الأردنية اليمنية الليبية الجزائرية المغربية التونسية الخليج القمة \
+    الاجتماع اللقاء الزيارة التعاون العلاقات الدعم المساعدات الإنسانية التنمية الاستثمار \
+    المواطن حقوق الإنسان الحرية الإعلام الصحفيين وسائل التواصل الاجتماعي الإنترنت الموقع \
+    المنتخب المباراة الفريق الدوري البطولة الملعب اللاعب المدرب الفوز الهدف";
+
+fn split_list(list: &str) -> impl Iterator<Item = &str> {
+    list.split_whitespace()
+}
 
 /// Morphological patterns: 1, 2, 3 stand for the root letters.
 const PATTERNS: &[&str] = &[
@@ -531,11 +587,17 @@ fn weighted<'a>(rng: &mut SynthRng, items: &'a [(&'a str, u32)]) -> &'a str {
 }
 
 fn synthetic_word(rng: &mut SynthRng) -> String {
-    let root = [
-        *rng.pick(ROOT_LETTERS),
-        *rng.pick(ROOT_LETTERS),
-        *rng.pick(ROOT_LETTERS),
-    ];
+    let letters: Vec<char> = ROOT_LETTERS.chars().collect();
+    let mut root = [' '; 3];
+    for i in 0..3 {
+        // Roots rarely repeat a letter in adjacent positions.
+        loop {
+            root[i] = *rng.pick(&letters);
+            if i == 0 || root[i] != root[i - 1] {
+                break;
+            }
+        }
+    }
     let pattern = rng.pick(PATTERNS);
     let mut w = String::with_capacity(24);
     w.push_str(weighted(rng, PREFIXES));
@@ -552,12 +614,25 @@ fn synthetic_word(rng: &mut SynthRng) -> String {
 }
 
 impl Vocab {
+    /// Function words first, then common news words, then the seed
+    /// articles' words (by frequency) interleaved one in three with
+    /// synthetic words, then synthetic words only.
     fn build() -> Vocab {
-        let mut words = seed_words();
-        let mut seen: std::collections::HashSet<String> = words.iter().cloned().collect();
+        let mut words: Vec<String> = Vec::with_capacity(VOCAB_SIZE);
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+        for w in split_list(FUNCTION_WORDS).chain(split_list(NEWS_WORDS)) {
+            if seen.insert(w.to_string()) {
+                words.push(w.to_string());
+            }
+        }
+        let mut seeds = seed_words().into_iter().peekable();
         let mut rng = SynthRng::new(0x5EED_A7A5);
         while words.len() < VOCAB_SIZE {
-            let w = synthetic_word(&mut rng);
+            let w = if words.len() % 3 == 0 && seeds.peek().is_some() {
+                seeds.next().expect("peeked")
+            } else {
+                synthetic_word(&mut rng)
+            };
             if seen.insert(w.clone()) {
                 words.push(w);
             }
@@ -752,7 +827,15 @@ impl Writer<'_> {
         let vocab = vocab();
         let n = rng.range(20, 60);
         let topic = (0..n)
-            .map(|_| rng.range(TOPIC_MIN_RANK, vocab.words.len() - 1) as u32)
+            .map(|_| {
+                // Half of the topic words are common, half from the long tail.
+                let r = if rng.chance(0.5) {
+                    rng.range(TOPIC_MIN_RANK, TOPIC_SPLIT_RANK - 1)
+                } else {
+                    rng.range(TOPIC_SPLIT_RANK, vocab.words.len() - 1)
+                };
+                r as u32
+            })
             .collect();
         Writer { vocab, topic }
     }
@@ -809,18 +892,6 @@ impl Writer<'_> {
         }
     }
 
-    fn paragraph(&self, rng: &mut SynthRng) -> String {
-        let mut p = String::with_capacity(600);
-        let n = rng.range(1, 4);
-        for s in 0..n {
-            if s > 0 {
-                p.push(' ');
-            }
-            self.sentence(rng, &mut p);
-        }
-        p
-    }
-
     fn headline(&self, rng: &mut SynthRng) -> String {
         let mut h = String::with_capacity(120);
         let n = rng.range(5, 12);
@@ -834,12 +905,15 @@ impl Writer<'_> {
     }
 }
 
-/// A right-skewed length multiplier with mean 1, from 0.3 to 2.7, using
-/// integer-exact arithmetic only: `0.3 + 0.6 * x²` with `x` triangular on
-/// `[0, 2)` (so `E[x²] = 7/6`).
+/// A right-skewed length multiplier with mean 1 (0.29 to 6.5), using
+/// IEEE-exact arithmetic only: `0.3 + 0.6 · x²` with `x` triangular on
+/// `[0, 2)` (so `E[x²] = 7/6`), times 2.5 for 3 % of long articles, all
+/// divided by the mean `0.97 + 0.03 · 2.5 = 1.045`.
 fn length_factor(rng: &mut SynthRng) -> f64 {
     let x = rng.unit() + rng.unit();
-    0.3 + 0.7 * x * x * (6.0 / 7.0)
+    let f = 0.3 + 0.7 * x * x * (6.0 / 7.0);
+    let f = if rng.chance(0.03) { f * 2.5 } else { f };
+    f / 1.045
 }
 
 fn boilerplate_header(rng: &mut SynthRng) -> String {
@@ -866,9 +940,9 @@ fn boilerplate_footer(rng: &mut SynthRng) -> String {
 
 fn write_article(rng: &mut SynthRng, params: &SynthParams) -> Article {
     let w = Writer::new(rng);
-    // Overshoot of the last sentence is about 60 bytes on average.
+    // The last sentence overshoots the target by about 80 bytes on average.
     let target = (params.mean_bytes as f64 * length_factor(rng)) as usize;
-    let target = target.saturating_sub(60).max(150);
+    let target = target.saturating_sub(80).max(150);
     let mut lines = Vec::with_capacity(12);
     let boiler = rng.chance(params.boilerplate_rate);
     if boiler && rng.chance(0.5) {
@@ -878,8 +952,19 @@ fn write_article(rng: &mut SynthRng, params: &SynthParams) -> Article {
     let mut len = headline.len();
     lines.push(headline);
     let body_start = lines.len();
+    // Paragraphs of 1 to 4 sentences, until the target length is reached.
     while len < target {
-        let p = w.paragraph(rng);
+        let mut p = String::with_capacity(600);
+        let sentences = rng.range(1, 4);
+        for s in 0..sentences {
+            if s > 0 {
+                p.push(' ');
+            }
+            w.sentence(rng, &mut p);
+            if len + p.len() + 1 >= target {
+                break;
+            }
+        }
         len += p.len() + 1;
         lines.push(p);
     }
@@ -979,6 +1064,9 @@ const KASRATAN: char = '\u{064D}';
 const HARAKAT: [char; 4] = ['\u{064E}', '\u{064F}', '\u{0650}', '\u{0652}'];
 const SHADDA: char = '\u{0651}';
 const TATWEEL: char = '\u{0640}';
+const TANWIN_CHOICES: [&[char]; 4] = [&[FATHATAN], &[DAMMATAN], &[KASRATAN], &[HARAKAT[0]]];
+const SHADDA_CHOICES: [&[char]; 3] = [&[SHADDA, HARAKAT[0]], &[SHADDA, HARAKAT[1]], &[SHADDA]];
+const HARAKA_CHOICES: [&[char]; 4] = [&[HARAKAT[0]], &[HARAKAT[1]], &[HARAKAT[2]], &[HARAKAT[3]]];
 
 /// Letters that do not join to the next letter (no tatweel after them).
 fn joins_next(c: char) -> bool {
@@ -1048,45 +1136,43 @@ fn add_tatweel(word: &str, rng: &mut SynthRng) -> Option<String> {
     Some(out)
 }
 
+/// Adds diacritics the way news text has them: mostly a final tanwin or
+/// haraka (أيضًا), sometimes one shadda with its haraka, rarely a fully
+/// vocalized word. Returns `None` when the word has no Arabic letter.
 fn add_diacritics(word: &str, rng: &mut SynthRng) -> Option<String> {
     let chars: Vec<char> = word.chars().collect();
-    let letters = chars.iter().filter(|&&c| is_arabic_letter(c)).count();
-    if letters == 0 {
-        return None;
+    let letters: Vec<usize> = (0..chars.len())
+        .filter(|&i| is_arabic_letter(chars[i]))
+        .collect();
+    let &last = letters.last()?;
+    // marks[i]: the marks to put after chars[i].
+    let mut marks: Vec<&'static [char]> = vec![&[]; chars.len()];
+    let mode = rng.below(100);
+    if mode < 60 {
+        // Final tanwin (on a final alef, the tanwin goes on the letter before).
+        let at = if chars[last] == 'ا' && letters.len() >= 2 {
+            letters[letters.len() - 2]
+        } else {
+            last
+        };
+        marks[at] = *rng.pick(&TANWIN_CHOICES[..]);
+    } else if mode < 85 && letters.len() >= 3 {
+        let at = letters[rng.range(1, letters.len() - 2)];
+        marks[at] = *rng.pick(&SHADDA_CHOICES[..]);
+    } else {
+        for &i in &letters {
+            if !"اىآوي".contains(chars[i]) || i == last {
+                marks[i] = *rng.pick(&HARAKA_CHOICES[..]);
+            }
+        }
+        if marks.iter().all(|m| m.is_empty()) {
+            marks[last] = &HARAKAT[..1];
+        }
     }
-    let last = chars.iter().rposition(|&c| is_arabic_letter(c))?;
     let mut out = String::with_capacity(word.len() * 2);
-    let mut added = 0;
-    for (i, &c) in chars.iter().enumerate() {
-        out.push(c);
-        if !is_arabic_letter(c) || "اىآ".contains(c) {
-            continue;
-        }
-        if i == last {
-            if rng.chance(0.4) {
-                out.push(*rng.pick(&[FATHATAN, DAMMATAN, KASRATAN]));
-                added += 1;
-            }
-        } else if i > 0 && rng.chance(0.12) {
-            out.push(SHADDA);
-            out.push(*rng.pick(&HARAKAT[..3]));
-            added += 1;
-        } else if rng.chance(0.35) {
-            out.push(*rng.pick(&HARAKAT));
-            added += 1;
-        }
-    }
-    if added == 0 {
-        // Make sure something was added: a fatha on the first letter.
-        let first = chars.iter().position(|&c| is_arabic_letter(c))?;
-        let mut s = String::new();
-        for (i, &c) in chars.iter().enumerate() {
-            s.push(c);
-            if i == first {
-                s.push(HARAKAT[0]);
-            }
-        }
-        return Some(s);
+    for (c, m) in chars.iter().zip(&marks) {
+        out.push(*c);
+        out.extend(m.iter());
     }
     Some(out)
 }
@@ -1255,7 +1341,13 @@ fn build_group(kind: GroupKind, number: u64, params: &SynthParams) -> Group {
         GroupKind::NearDup(copies) => {
             let mut docs = vec![text];
             for _ in 0..copies {
-                let c = perturb(&docs[0], &params.perturb, &mut rng);
+                // Copies range from almost exact to heavily edited.
+                let spread = 2.0 * rng.unit();
+                let p = PerturbParams {
+                    edit_rate: (params.perturb.edit_rate * spread).min(1.0),
+                    ..params.perturb.clone()
+                };
+                let c = perturb(&docs[0], &p, &mut rng);
                 docs.push(c);
             }
             let mut truth = Vec::new();
