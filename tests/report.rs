@@ -793,3 +793,45 @@ fn html_shortens_long_unshared_stretches_of_big_documents() {
     // The small document is shown whole.
     assert!(html.contains("مقدمة قصيرة. ") && html.contains(". خاتمة."));
 }
+
+#[test]
+fn schema_doc_describes_every_field() {
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/report-schema.md"
+    ))
+    .unwrap();
+    let json = render_to_string(&sample(), Format::Json, &RenderOptions::default());
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    fn keys(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    out.insert(k.clone());
+                    keys(x, out);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| keys(x, out)),
+            _ => {}
+        }
+    }
+    let mut all = std::collections::BTreeSet::new();
+    keys(&v, &mut all);
+    assert!(all.len() > 50, "{all:?}");
+    for k in &all {
+        assert!(
+            doc.contains(&format!("| `{k}` |")),
+            "docs/report-schema.md lacks a row for `{k}`"
+        );
+    }
+    for value in [
+        "\"verbatim\"",
+        "\"narrative\"",
+        "\"repeat\"",
+        "\"analysed\"",
+        "\"skipped\"",
+    ] {
+        assert!(doc.contains(value), "{value}");
+    }
+    assert!(doc.contains(&format!("Currently **{SCHEMA_VERSION}**")));
+}

@@ -302,6 +302,38 @@ pub enum Format {
     Html,
 }
 
+impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [Format; 3] = [Format::Text, Format::Json, Format::Html];
+
+    /// The format's name: `text`, `json` or `html`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Html => "html",
+        }
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    /// Parses `text`, `json` or `html` (any case).
+    fn from_str(s: &str) -> Result<Format, String> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("unknown format {s:?}: expected text, json or html"))
+    }
+}
+
 pub mod html;
 pub mod json;
 pub mod text;
@@ -468,6 +500,16 @@ mod tests {
         let s = snippet(&"ب".repeat(100), 10);
         assert_eq!(s, format!("{}…", "ب".repeat(9)));
         assert_eq!(snippet("", 10), "");
+    }
+
+    #[test]
+    fn format_names_round_trip() {
+        for f in Format::ALL {
+            assert_eq!(f.to_string().parse::<Format>(), Ok(f));
+        }
+        assert_eq!("HTML".parse::<Format>(), Ok(Format::Html));
+        let err = "pdf".parse::<Format>().unwrap_err();
+        assert!(err.contains("expected text, json or html"), "{err}");
     }
 
     #[test]
