@@ -71,13 +71,13 @@ pub struct AlignParams {
 }
 
 impl Default for AlignParams {
-    /// `k = 5`, `max_gap = 8`, `min_passage = 8`, `max_occurrences = 16`,
+    /// `k = 5`, `max_gap = 8`, `min_passage = 10`, `max_occurrences = 16`,
     /// `merge_gap = 16`.
     fn default() -> AlignParams {
         AlignParams {
             k: 5,
             max_gap: 8,
-            min_passage: 8,
+            min_passage: 10,
             max_occurrences: 16,
             merge_gap: 16,
         }
