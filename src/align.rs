@@ -747,6 +747,19 @@ mod tests {
     }
 
     #[test]
+    fn copy_at_start_of_b_from_middle_of_a() {
+        // The left extension stops at the start of b even when a goes on.
+        let mut a = vec![7, 7, 7];
+        a.extend(0..20);
+        let b = seq(0..20);
+        let m = align(&a, &b, &AlignParams::default(), &|_| false);
+        assert_eq!(m.len(), 1);
+        assert_eq!((m[0].a.clone(), m[0].b.clone()), (3..23, 0..20));
+        let m = align(&b, &a, &AlignParams::default(), &|_| false);
+        assert_eq!((m[0].a.clone(), m[0].b.clone()), (0..20, 3..23));
+    }
+
+    #[test]
     fn duplicated_passage_maps_once() {
         let a = seq(0..20);
         let mut b = seq(0..20);
