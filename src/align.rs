@@ -71,13 +71,13 @@ pub struct AlignParams {
 }
 
 impl Default for AlignParams {
-    /// `k = 5`, `max_gap = 8`, `min_passage = 8`, `max_occurrences = 16`,
+    /// `k = 5`, `max_gap = 8`, `min_passage = 10`, `max_occurrences = 16`,
     /// `merge_gap = 16`.
     fn default() -> AlignParams {
         AlignParams {
             k: 5,
             max_gap: 8,
-            min_passage: 8,
+            min_passage: 10,
             max_occurrences: 16,
             merge_gap: 16,
         }
@@ -744,6 +744,19 @@ mod tests {
         assert_eq!(m.len(), 1);
         assert_eq!((m[0].a.clone(), m[0].b.clone()), (0..30, 0..30));
         assert_eq!(m[0].matched_tokens, 29);
+    }
+
+    #[test]
+    fn copy_at_start_of_b_from_middle_of_a() {
+        // The left extension stops at the start of b even when a goes on.
+        let mut a = vec![7, 7, 7];
+        a.extend(0..20);
+        let b = seq(0..20);
+        let m = align(&a, &b, &AlignParams::default(), &|_| false);
+        assert_eq!(m.len(), 1);
+        assert_eq!((m[0].a.clone(), m[0].b.clone()), (3..23, 0..20));
+        let m = align(&b, &a, &AlignParams::default(), &|_| false);
+        assert_eq!((m[0].a.clone(), m[0].b.clone()), (0..20, 3..23));
     }
 
     #[test]
