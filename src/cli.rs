@@ -96,6 +96,10 @@ pub struct InputArgs {
     /// Replace invalid UTF-8 with U+FFFD instead of skipping the document.
     #[arg(long, help_heading = "Input")]
     pub(crate) lossy: bool,
+    /// Decode files that look like legacy Arabic encodings (Windows-1256, ISO-8859-6)
+    /// instead of skipping them.
+    #[arg(long, help_heading = "Input")]
+    pub(crate) decode_cp1256: bool,
 }
 
 impl InputArgs {
@@ -105,7 +109,7 @@ impl InputArgs {
             id_field: self.id_field.clone(),
             text_field: self.text_field.clone(),
             lossy: self.lossy,
-            ..ReadOptions::default()
+            decode_cp1256: self.decode_cp1256,
         }
     }
 }

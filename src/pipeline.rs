@@ -13,6 +13,7 @@ use crate::cluster;
 use crate::corpus::Corpus;
 use crate::lsh::{self, LshParams};
 use crate::minhash::{MinHashParams, MinHasher, SignBuffer, Signature};
+use crate::narrative::{self, Link, NarrativeDoc, NarrativeParams};
 use crate::normalize::NormalizeOptions;
 use crate::phrases::{self, BoilerplateSet, PhraseParams};
 use crate::report::{
@@ -81,7 +82,7 @@ impl Default for Config {
             max_gap: 8,
             min_passage: 8,
             narratives: true,
-            narrative_threshold: 0.3,
+            narrative_threshold: round(NarrativeParams::default().threshold as f64),
         }
     }
 }
@@ -403,7 +404,14 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
             fraction: round(b.docs as f64 / docs.len() as f64),
         })
         .collect();
-    report.narratives = verbatim_narratives(&report.passages);
+    if config.narratives {
+        progress.start("narratives", 1);
+        let (narrative_passages, narratives) = narratives(&spans, &linked, config);
+        progress.finish();
+        report.passages.extend(narrative_passages);
+        report.narratives = narratives;
+        sort_passages(&mut report.passages, docs);
+    }
     report.warnings = warnings;
     Ok(report)
 }
@@ -482,18 +490,31 @@ fn shingle_postings(data: &[DocData], max_df: usize, max_bucket: usize) -> Posti
 struct SpanMap<'c> {
     docs: &'c [crate::corpus::Document],
     tokens: Vec<Tokens>,
+    sentences: Vec<Vec<Span>>,
 }
 
 impl<'c> SpanMap<'c> {
     fn new(docs: &'c [crate::corpus::Document], config: &Config) -> SpanMap<'c> {
-        let tokens = docs
+        let (tokens, sentences) = docs
             .par_iter()
             .map_init(
                 || Tokenizer::new(config.normalize),
-                |t, d| t.tokenize(&d.text),
+                |t, d| (t.tokenize(&d.text), sentences(&d.text)),
             )
-            .collect();
-        SpanMap { docs, tokens }
+            .unzip();
+        SpanMap {
+            docs,
+            tokens,
+            sentences,
+        }
+    }
+
+    /// Number of tokens of document `doc` inside `span`.
+    fn tokens_in(&self, doc: usize, span: Span) -> usize {
+        let t = &self.tokens[doc].tokens;
+        let first = t.partition_point(|x| x.span.end() <= span.start());
+        let last = t.partition_point(|x| x.span.start() < span.end());
+        last.saturating_sub(first)
     }
 
     fn span(&self, doc: u32, range: Range<u32>) -> Span {
@@ -545,11 +566,120 @@ pub fn loc(id: &str, text: &str, span: Span) -> Loc {
     }
 }
 
-/// Groups verbatim passages that overlap inside a document into narratives
-/// spanning several documents.
-fn verbatim_narratives(passages: &[Passage]) -> Vec<Narrative> {
-    let _ = passages;
-    Vec::new()
+/// Sorts passages by the input order of `a.doc`, then `a.start`, `b.doc`,
+/// `b.start` and kind (the order `docs/report-schema.md` promises).
+fn sort_passages(passages: &mut [Passage], docs: &[crate::corpus::Document]) {
+    let index: ahash::AHashMap<&str, usize> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let key = |p: &Passage| {
+        (
+            index[p.a.doc.as_str()],
+            p.a.start,
+            index[p.b.doc.as_str()],
+            p.b.start,
+            p.kind,
+        )
+    };
+    passages.sort_by(|x, y| {
+        key(x)
+            .cmp(&key(y))
+            .then(x.a.end.cmp(&y.a.end))
+            .then(x.b.end.cmp(&y.b.end))
+    });
+}
+
+/// Narrative links (same story, other words) not already explained by
+/// verbatim passages, and the narratives that verbatim and narrative
+/// passages form across documents.
+fn narratives(
+    spans: &SpanMap<'_>,
+    linked: &[Linked],
+    config: &Config,
+) -> (Vec<Passage>, Vec<Narrative>) {
+    let params = NarrativeParams {
+        threshold: config.narrative_threshold as f32,
+        ..NarrativeParams::default()
+    };
+    let ndocs: Vec<NarrativeDoc<'_>> = spans
+        .docs
+        .iter()
+        .zip(&spans.tokens)
+        .zip(&spans.sentences)
+        .map(|((d, tokens), sentences)| NarrativeDoc {
+            text: &d.text,
+            tokens,
+            sentences,
+        })
+        .collect();
+    let verbatim: Vec<Link> = linked
+        .iter()
+        .flat_map(|l| {
+            l.matches.iter().map(|m| Link {
+                a: (l.a as usize, spans.span(l.a, m.a.clone())),
+                b: (l.b as usize, spans.span(l.b, m.b.clone())),
+                score: m.score as f32,
+                terms: Vec::new(),
+                terms_b: Vec::new(),
+            })
+        })
+        .collect();
+    let links = narrative::without_verbatim(narrative::find_links(&ndocs, &params), &verbatim);
+    let passages: Vec<Passage> = links
+        .iter()
+        .map(|l| {
+            let (da, db) = (&spans.docs[l.a.0], &spans.docs[l.b.0]);
+            let (a, b) = (loc(&da.id, &da.text, l.a.1), loc(&db.id, &db.text, l.b.1));
+            Passage {
+                kind: PassageKind::Narrative,
+                tokens_a: spans.tokens_in(l.a.0, l.a.1),
+                tokens_b: spans.tokens_in(l.b.0, l.b.1),
+                a,
+                b,
+                score: round(l.score as f64),
+                terms: l.terms.clone(),
+            }
+        })
+        .collect();
+    let mut all = verbatim;
+    all.extend(links.iter().cloned());
+    let groups = narrative::group(&ndocs, &all, &params);
+    let narratives = groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let members: Vec<Loc> = g
+                .members
+                .iter()
+                .map(|m| {
+                    let d = &spans.docs[m.doc];
+                    loc(&d.id, &d.text, m.span)
+                })
+                .collect();
+            let representative = g
+                .members
+                .iter()
+                .position(|m| *m == g.representative)
+                .unwrap_or(0);
+            let verbatim = !links.iter().any(|l| {
+                g.members.iter().any(|m| {
+                    (m.doc == l.a.0 && m.span.overlaps(l.a.1))
+                        || (m.doc == l.b.0 && m.span.overlaps(l.b.1))
+                })
+            });
+            Narrative {
+                id: i + 1,
+                label: g.label.join("، "),
+                docs: g.n_docs,
+                members,
+                representative,
+                verbatim,
+            }
+        })
+        .collect();
+    (passages, narratives)
 }
 
 /// Per-document facts for the report.
@@ -574,7 +704,9 @@ fn params(config: &Config, lsh: LshParams, max_df: usize) -> Params {
         max_df: Some(max_df),
         max_gap: Some(config.max_gap),
         min_passage: Some(config.min_passage),
-        narrative_threshold: config.narratives.then_some(config.narrative_threshold),
+        narrative_threshold: config
+            .narratives
+            .then_some(round(config.narrative_threshold)),
     }
 }
 
