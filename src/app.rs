@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::cli::{GenArgs, InputArgs, ReportArgs, TokensArgs, TuneArgs};
 use crate::corpus::{self, Corpus};
 use crate::pipeline::{self, Progress};
+use crate::synth;
 use crate::report::{self, RenderOptions};
 use crate::tokenize::{Tokenizer, Tokens};
 
@@ -159,6 +160,19 @@ pub fn tune(args: &TuneArgs) -> anyhow::Result<ExitCode> {
 
 /// `athar gen`.
 pub fn gen_corpus(args: &GenArgs) -> anyhow::Result<ExitCode> {
-    let _ = args;
-    anyhow::bail!("athar gen is not built yet")
+    let params = synth::SynthParams {
+        docs: args.docs,
+        seed: args.seed,
+        ..synth::SynthParams::default()
+    };
+    let mut out = open_output(args.output.as_deref())?;
+    let truth = synth::generate_each(&params, |doc| {
+        synth::write_doc_jsonl(&doc, &mut out).map_err(anyhow::Error::from)
+    })?;
+    out.flush()?;
+    if let Some(path) = &args.truth {
+        let f = File::create(path).with_context(|| format!("{}: cannot create", path.display()))?;
+        synth::write_truth_tsv(&truth, BufWriter::new(f))?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
