@@ -144,7 +144,10 @@ fn all_options() -> Vec<NormalizeOptions> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    // PROPTEST_CASES=20000 for a deeper run.
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(512)
+    ))]
 
     /// Every span slices the original on character boundaries, spans are in
     /// order, and no token is empty.
