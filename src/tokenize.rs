@@ -244,6 +244,10 @@ impl Tokenizer {
 
     /// Tokenize `text`, replacing the contents of `out`.
     ///
+    /// # Panics
+    /// When the normalized text of one document exceeds 4 GiB (token
+    /// offsets into [`Tokens::normalized`] are `u32`).
+    ///
     /// ```
     /// use athar::normalize::NormalizeOptions;
     /// use athar::tokenize::Tokenizer;
@@ -322,6 +326,10 @@ impl Tokenizer {
                 }
             }
         }
+        assert!(
+            u32::try_from(out.normalized.len()).is_ok(),
+            "normalized text over 4 GiB"
+        );
     }
 
     /// The general path for one raw segment: the full pipeline, then the
@@ -460,7 +468,12 @@ pub fn sentences(text: &str) -> Vec<Span> {
     cuts.sort_unstable();
     cuts.dedup();
     // Drop cuts after an abbreviation: a one-letter Arabic word and a dot.
-    cuts.retain(|&cut| !ends_with_abbreviation(text[..cut].trim_end()));
+    // A line break always ends a sentence.
+    cuts.retain(|&cut| {
+        let head = text[..cut].trim_end();
+        text[head.len()..cut].contains(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'])
+            || !ends_with_abbreviation(head)
+    });
     let mut out = Vec::new();
     let mut start = 0;
     for end in cuts.into_iter().chain(std::iter::once(text.len())) {
@@ -695,6 +708,7 @@ mod tests {
         assert_eq!(s("التقى د. أحمد بـ م. علي"), ["التقى د. أحمد بـ م. علي"]);
         assert_eq!(s("نسبة 3.5 بالمئة"), ["نسبة 3.5 بالمئة"]);
         assert_eq!(s("e.g. this one"), ["e.g. this one"]);
+        assert_eq!(s("قال د.\nأحمد"), ["قال د.", "أحمد"]);
         assert_eq!(s("  \n "), Vec::<String>::new());
         let text = "جملة أولى. جملة ثانية؟";
         for sp in sentences(text) {
