@@ -279,7 +279,11 @@ impl Tokenizer {
             let mut run = Run::new();
             loop {
                 let tag = class::tag(e);
-                if tag != class::CTRL {
+                if tag == class::LETTER && run.kind == LETTERS {
+                    // The common case: one more letter of a word.
+                    trim_end = i + len;
+                    out.normalized.push(class::ch(e));
+                } else if tag != class::CTRL {
                     if trim_start == usize::MAX {
                         trim_start = i;
                     }
