@@ -244,6 +244,10 @@ impl Tokenizer {
 
     /// Tokenize `text`, replacing the contents of `out`.
     ///
+    /// # Panics
+    /// When the normalized text of one document exceeds 4 GiB (token
+    /// offsets into [`Tokens::normalized`] are `u32`).
+    ///
     /// ```
     /// use athar::normalize::NormalizeOptions;
     /// use athar::tokenize::Tokenizer;
@@ -275,7 +279,11 @@ impl Tokenizer {
             let mut run = Run::new();
             loop {
                 let tag = class::tag(e);
-                if tag != class::CTRL {
+                if tag == class::LETTER && run.kind == LETTERS {
+                    // The common case: one more letter of a word.
+                    trim_end = i + len;
+                    out.normalized.push(class::ch(e));
+                } else if tag != class::CTRL {
                     if trim_start == usize::MAX {
                         trim_start = i;
                     }
@@ -322,6 +330,10 @@ impl Tokenizer {
                 }
             }
         }
+        assert!(
+            u32::try_from(out.normalized.len()).is_ok(),
+            "normalized text over 4 GiB"
+        );
     }
 
     /// The general path for one raw segment: the full pipeline, then the
@@ -460,7 +472,12 @@ pub fn sentences(text: &str) -> Vec<Span> {
     cuts.sort_unstable();
     cuts.dedup();
     // Drop cuts after an abbreviation: a one-letter Arabic word and a dot.
-    cuts.retain(|&cut| !ends_with_abbreviation(text[..cut].trim_end()));
+    // A line break always ends a sentence.
+    cuts.retain(|&cut| {
+        let head = text[..cut].trim_end();
+        text[head.len()..cut].contains(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'])
+            || !ends_with_abbreviation(head)
+    });
     let mut out = Vec::new();
     let mut start = 0;
     for end in cuts.into_iter().chain(std::iter::once(text.len())) {
@@ -489,4 +506,217 @@ fn ends_with_abbreviation(s: &str) -> bool {
         return false;
     };
     ('\u{0621}'..='\u{064A}').contains(&letter) && it.next().is_none_or(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::Preset;
+
+    fn words_with(opts: NormalizeOptions, text: &str) -> Vec<String> {
+        let toks = Tokenizer::new(opts).tokenize(text);
+        toks.iter().map(|(t, _)| t.to_string()).collect()
+    }
+
+    fn words(text: &str) -> Vec<String> {
+        words_with(NormalizeOptions::default(), text)
+    }
+
+    /// `(token, original slice)` pairs.
+    fn pairs(opts: NormalizeOptions, text: &str) -> Vec<(String, &str)> {
+        let toks = Tokenizer::new(opts).tokenize(text);
+        toks.iter()
+            .map(|(t, s)| (t.to_string(), s.slice(text)))
+            .collect()
+    }
+
+    #[test]
+    fn separators_split_words() {
+        assert_eq!(words("قال، ثم؛ هل؟ نعم"), ["قال", "ثم", "هل", "نعم"]);
+        assert_eq!(words("٣٫٥٪ ١٬٠٠٠ ٭نجمة"), ["3", "5", "1", "000", "نجمه"]);
+        assert_eq!(words("۝١ ۞ ۩ سجدة"), ["1", "سجده"]);
+        assert_eq!(
+            words("غزة_تحت don't 3.5%"),
+            ["غزه", "تحت", "don", "t", "3", "5"]
+        );
+        assert_eq!(
+            words("«عاجل» \"نص\" (قوس) ﴿آية﴾"),
+            ["عاجل", "نص", "قوس", "ايه"]
+        );
+        assert_eq!(
+            words("نص\u{00A0}بمسافة\u{3000}و\tتبويب"),
+            ["نص", "بمسافه", "و", "تبويب"]
+        );
+        assert_eq!(words("حرة😂👍🏽كلمة"), ["حره", "كلمه"]);
+        assert_eq!(words("غز\u{E000}ة ال\u{FFFD}قدس"), ["غز", "ه", "ال", "قدس"]);
+        assert_eq!(words("1\u{FE0F}\u{20E3} #\u{FE0F}\u{20E3}"), ["1"]);
+    }
+
+    #[test]
+    fn digits_split_from_letters() {
+        assert_eq!(
+            words("2023م الـ20 COVID-19"),
+            ["2023", "م", "ال", "20", "covid", "19"]
+        );
+        assert_eq!(
+            words("عام2023 ب50 50ألف"),
+            ["عام", "2023", "ب", "50", "50", "الف"]
+        );
+        let o = NormalizeOptions {
+            split_digits: false,
+            ..NormalizeOptions::default()
+        };
+        assert_eq!(
+            words_with(o, "2023م الـ20 COVID-19"),
+            ["2023م", "ال20", "covid", "19"]
+        );
+    }
+
+    #[test]
+    fn leading_marks_are_dropped() {
+        // A mark after a digit run starts a letter run and is dropped.
+        assert_eq!(words("1\u{0301}a"), ["1", "a"]);
+        // Orphan fatha after a space (deleted anyway), isolated-haraka forms.
+        assert_eq!(
+            words("حماس \u{064E}حماس \u{FE70}كلمة"),
+            ["حماس", "حماس", "كلمه"]
+        );
+        // `<` + U+0338 composes to ≮, a symbol.
+        assert_eq!(words("a<\u{0338}b"), ["a", "b"]);
+        let none = NormalizeOptions::preset(Preset::None);
+        assert_eq!(words_with(none, "\u{064E}عددًا"), ["عددًا"]);
+    }
+
+    #[test]
+    fn ligature_gives_several_tokens_with_one_span() {
+        let text = "النبي ﷺ قال";
+        let p = pairs(NormalizeOptions::default(), text);
+        let want = [
+            ("النبي", "النبي"),
+            ("صلي", "ﷺ"),
+            ("الله", "ﷺ"),
+            ("عليه", "ﷺ"),
+            ("وسلم", "ﷺ"),
+            ("قال", "قال"),
+        ];
+        let got: Vec<(&str, &str)> = p.iter().map(|(a, b)| (a.as_str(), *b)).collect();
+        assert_eq!(got, want);
+        let p = pairs(NormalizeOptions::default(), "½ ٢٠٢٣م");
+        let got: Vec<(&str, &str)> = p.iter().map(|(a, b)| (a.as_str(), *b)).collect();
+        assert_eq!(
+            got,
+            [("1", "½"), ("2", "½"), ("2023", "٢٠٢٣م"), ("م", "٢٠٢٣م")]
+        );
+    }
+
+    #[test]
+    fn spans_are_trimmed_of_invisible_controls() {
+        let text = "\u{FEFF}أعلنت في 10\u{200E}-\u{200E}20 \u{200F}الرئيس\u{200F}";
+        let p = pairs(NormalizeOptions::default(), text);
+        let got: Vec<(&str, &str)> = p.iter().map(|(a, b)| (a.as_str(), *b)).collect();
+        assert_eq!(
+            got,
+            [
+                ("اعلنت", "أعلنت"),
+                ("في", "في"),
+                ("10", "10"),
+                ("20", "20"),
+                ("الرئيس", "الرئيس")
+            ]
+        );
+        // Controls inside a word join it.
+        assert_eq!(
+            words("مع\u{200C}لومات كلمة\u{2060}كلمة"),
+            ["معلومات", "كلمهكلمه"]
+        );
+    }
+
+    #[test]
+    fn fast_and_general_paths_agree() {
+        // The same word typed plainly, with presentation forms (general
+        // path), with decomposed hamza (general path) and with noise.
+        let forms = [
+            "أحمد",
+            "\u{FE83}\u{FEA3}\u{FEE4}\u{FEAA}",
+            "\u{0627}\u{0654}حمد",
+            "أَحْـمَد\u{200C}",
+        ];
+        for f in forms {
+            assert_eq!(words(f), ["احمد"], "{f}");
+        }
+        // A general-path segment between fast ones keeps spans right.
+        let text = "قال \u{FEFB}\u{FEEE}ن كتب";
+        let p = pairs(NormalizeOptions::default(), text);
+        assert_eq!(p[1], ("لاون".to_string(), "\u{FEFB}\u{FEEE}ن"));
+        assert_eq!(p[2], ("كتب".to_string(), "كتب"));
+    }
+
+    #[test]
+    fn presets_change_tokens() {
+        let text = "مسؤول ڤيينا ک الـ٢٠ Apple";
+        assert_eq!(words(text), ["مسؤول", "ڤيينا", "ك", "ال", "20", "apple"]);
+        let loose = NormalizeOptions::preset(Preset::Loose);
+        assert_eq!(
+            words_with(loose, text),
+            ["مسوول", "فيينا", "ك", "ال", "20", "apple"]
+        );
+        let none = NormalizeOptions::preset(Preset::None);
+        assert_eq!(
+            words_with(none, text),
+            ["مسؤول", "ڤيينا", "ک", "الـ", "٢٠", "Apple"]
+        );
+        // None cuts by raw categories: ﷺ is a symbol-free letter-like
+        // ligature (Lo) and stays whole; NBSP is a separator.
+        assert_eq!(words_with(none, "ﷺ\u{00A0}أ"), ["ﷺ", "أ"]);
+    }
+
+    #[test]
+    fn reuses_buffers_across_documents() {
+        let mut tk = Tokenizer::default();
+        let mut out = Tokens::default();
+        tk.tokenize_into("الأولى الثانية", &mut out);
+        assert_eq!(out.len(), 2);
+        tk.tokenize_into("ثالثة", &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out.text(0), "ثالثه");
+        assert_eq!(out.span(0), Span::new(0, 10));
+        tk.tokenize_into("", &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn segments_cover_non_separators() {
+        let tk = Tokenizer::default();
+        let text = " قال، ﷺ  a.b ";
+        let segs: Vec<&str> = tk.segments(text).map(|s| s.slice(text)).collect();
+        assert_eq!(segs, ["قال", "ﷺ", "a", "b"]);
+    }
+
+    #[test]
+    fn sentence_boundaries() {
+        let s = |t: &str| -> Vec<String> {
+            sentences(t)
+                .iter()
+                .map(|s| s.slice(t).to_string())
+                .collect()
+        };
+        assert_eq!(s("هل انتهى؟ نعم."), ["هل انتهى؟", "نعم."]);
+        assert_eq!(s("قال، ثم أضاف؛ وانتهى"), ["قال، ثم أضاف؛ وانتهى"]);
+        assert_eq!(s("أولا!ثانيا"), ["أولا!", "ثانيا"]);
+        assert_eq!(
+            s("سطر أول\nسطر ثان\r\n\r\nفقرة"),
+            ["سطر أول", "سطر ثان", "فقرة"]
+        );
+        assert_eq!(s("قال. iPhone جديد"), ["قال.", "iPhone جديد"]);
+        assert_eq!(s("قال «انتهى.» ثم"), ["قال «انتهى.»", "ثم"]);
+        assert_eq!(s("التقى د. أحمد بـ م. علي"), ["التقى د. أحمد بـ م. علي"]);
+        assert_eq!(s("نسبة 3.5 بالمئة"), ["نسبة 3.5 بالمئة"]);
+        assert_eq!(s("e.g. this one"), ["e.g. this one"]);
+        assert_eq!(s("قال د.\nأحمد"), ["قال د.", "أحمد"]);
+        assert_eq!(s("  \n "), Vec::<String>::new());
+        let text = "جملة أولى. جملة ثانية؟";
+        for sp in sentences(text) {
+            assert!(text.is_char_boundary(sp.start()) && text.is_char_boundary(sp.end()));
+        }
+    }
 }

@@ -144,7 +144,10 @@ fn all_options() -> Vec<NormalizeOptions> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    // PROPTEST_CASES=20000 for a deeper run.
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(512)
+    ))]
 
     /// Every span slices the original on character boundaries, spans are in
     /// order, and no token is empty.
@@ -254,4 +257,47 @@ fn shared_edge_cases() {
     }
     assert_eq!(checked, lines.len(), "one expected row per line");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Decode `\u{XXXX}` escapes.
+fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("\\u{") {
+        out.push_str(&rest[..i]);
+        let end = rest[i..].find('}').unwrap() + i;
+        let u = u32::from_str_radix(&rest[i + 3..end], 16).unwrap();
+        out.push(char::from_u32(u).unwrap());
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The hand-written fixture rows in `tests/fixtures/normalize/cases.tsv`.
+#[test]
+fn fixture_cases() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/normalize/cases.tsv"
+    );
+    let rows = std::fs::read_to_string(path).unwrap();
+    let mut n = 0;
+    for row in rows
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let cols: Vec<&str> = row.split('\t').collect();
+        assert_eq!(cols.len(), 3, "bad row {row:?}");
+        let opts = NormalizeOptions::from_id(cols[0]).unwrap_or_else(|| panic!("id {}", cols[0]));
+        let input = unescape(cols[1]);
+        let got = words(&mut Tokenizer::new(opts), &input).join(" ");
+        assert_eq!(got, cols[2], "{} {:?}", cols[0], cols[1]);
+        // Every span slices a non-empty piece of the input.
+        for (_, s) in Tokenizer::new(opts).tokenize(&input).iter() {
+            assert!(!s.slice(&input).is_empty());
+        }
+        n += 1;
+    }
+    assert!(n >= 25);
 }
