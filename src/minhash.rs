@@ -13,8 +13,10 @@
 //! * [`Algorithm::Fast`] (default): one-permutation hashing (Li, Owen & Zhang,
 //!   NIPS 2012) with *optimal densification* (Shrivastava, ICML 2017), in
 //!   `O(n + num_perm)` per set. Each shingle hash `x` is mixed once,
-//!   `h = fmix64(x ^ key₁)`, and falls in bin `⌊(h >> 32) · num_perm / 2^32⌋`;
-//!   each bin keeps its smallest `h`. An empty bin `i` is then filled by
+//!   `h = fmix64(x ^ key₁)` (a full-avalanche bijection, so even structured
+//!   inputs such as small integers are randomized), and falls in bin
+//!   `⌊(h >> 32) · num_perm / 2^32⌋`; each bin keeps its smallest `h`.
+//!   An empty bin `i` is then filled by
 //!   probing bins `j = ⌊fmix64(key₂ ^ (i << 32 | attempt)) · num_perm / 2^64⌋`
 //!   for `attempt = 1, 2, …` and copying the first bin that was non-empty
 //!   before densification. The probe sequence depends only on `i` and the
@@ -31,9 +33,11 @@
 //! # Compact values and the estimator
 //!
 //! Each slot's minimum is 64 bits wide while it is computed; the stored value
-//! is the 32-bit fingerprint `fmix64(min) >> 32` (b-bit MinHash with b = 32,
-//! Li & König 2010). Taking a fingerprint of the *winning* value (rather than
-//! truncating it, which would keep mostly zero high bits) makes two different
+//! is a 32-bit fingerprint of it (b-bit MinHash with b = 32, Li & König
+//! 2010): `fmix64(min) >> 32` for classic, the low half `h mod 2^32` for fast
+//! (independent of the high half that chose the bin and the minimum).
+//! Taking a fingerprint of the *winning* value (rather than its high bits,
+//! which are mostly zero in a minimum) makes two different
 //! minima collide with probability 2^-32 whatever the set sizes, so for
 //! `Ĵ = (equal slots) / num_perm`:
 //!
@@ -312,7 +316,7 @@ pub struct MinHasher {
     ab: Vec<(u64, u64)>,
 }
 
-/// 32-bit fingerprint of a slot minimum.
+/// 32-bit fingerprint of a classic slot minimum.
 #[inline]
 fn fingerprint(min: u64) -> u32 {
     (fmix64(min) >> 32) as u32
@@ -424,8 +428,8 @@ impl MinHasher {
                 for x in hashes {
                     any = true;
                     let h = fmix64(x ^ key1);
+                    // bin < k because (h >> 32) < 2^32.
                     let bin = (((h >> 32) * kk) >> 32) as usize;
-                    // SAFETY-free: bin < k because (h >> 32) < 2^32.
                     let slot = &mut mins[bin];
                     if h < *slot {
                         *slot = h;
@@ -467,7 +471,7 @@ impl MinHasher {
                     } else {
                         self.densify(i, mins)
                     };
-                    out.push(fingerprint(m));
+                    out.push(m as u32);
                 }
             }
         }
@@ -523,6 +527,26 @@ mod tests {
             assert_eq!(a.estimate_jaccard(&b).unwrap(), 1.0);
             let c = h.sign(&hashes(1000..1500));
             assert!(a.estimate_jaccard(&c).unwrap() < 0.05);
+        }
+    }
+
+    #[test]
+    fn structured_inputs_still_estimate_well() {
+        // Raw small integers, not hashes: the mixing must still randomize.
+        for alg in [Algorithm::Fast, Algorithm::Classic] {
+            for seed in 1..6 {
+                let h = MinHasher::new(MinHashParams {
+                    algorithm: alg,
+                    seed,
+                    ..MinHashParams::default()
+                })
+                .unwrap();
+                let a: Vec<u64> = (0..1000).collect();
+                let b: Vec<u64> = (500..1500).collect();
+                let j = h.sign(&a).estimate_jaccard(&h.sign(&b)).unwrap();
+                let se = (1.0f64 / 3.0 * 2.0 / 3.0 / 128.0).sqrt();
+                assert!((j - 1.0 / 3.0).abs() < 4.0 * se, "{alg} seed {seed}: {j}");
+            }
         }
     }
 
