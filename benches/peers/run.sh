@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Peer comparison: athar vs datasketch vs rensa on one generated corpus.
+#
+#   benches/peers/run.sh [DOCS] [SEED]        (defaults: 10000 42)
+#
+# Environment: WORK (scratch dir, default target/peers), VENV (Python venv,
+# default $WORK/venv), ATHAR_ARGS (athar arguments, default
+# "report --format json {corpus}"). Writes benches/results/peers-DOCS-SEED.md.
+set -euo pipefail
+
+DOCS=${1:-10000}
+SEED=${2:-42}
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+WORK=${WORK:-$ROOT/target/peers}
+VENV=${VENV:-$WORK/venv}
+ATHAR_ARGS=${ATHAR_ARGS:-"report --format json {corpus}"}
+mkdir -p "$WORK" "$ROOT/benches/results"
+
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import datasketch, rensa" 2>/dev/null; then
+    echo "== creating Python venv in $VENV (datasketch, rensa)" >&2
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --upgrade pip
+    "$VENV/bin/pip" install --quiet datasketch rensa
+fi
+"$VENV/bin/python" -c "import sys; from importlib.metadata import version as v; print('datasketch', v('datasketch'), '| rensa', v('rensa'), '| numpy', v('numpy'), '| python', sys.version.split()[0])" >&2
+
+echo "== building athar (release)" >&2
+(cd "$ROOT" && cargo build --release --quiet)
+ATHAR="$ROOT/target/release/athar"
+
+CORPUS="$WORK/corpus-$DOCS-$SEED.jsonl"
+TRUTH="$WORK/truth-$DOCS-$SEED.tsv"
+echo "== generating $DOCS documents (seed $SEED)" >&2
+if ! "$ATHAR" gen --docs "$DOCS" --seed "$SEED" -o "$CORPUS" --truth "$TRUTH"; then
+    # Older binaries without `athar gen`: the same library generator through
+    # the test utility (identical parameters and output).
+    echo "== 'athar gen' failed; generating with the synth test utility" >&2
+    (cd "$ROOT" && SYNTH_OUT="$WORK/synth-$DOCS-$SEED" SYNTH_DOCS="$DOCS" SYNTH_SEED="$SEED" \
+        cargo test --release --quiet --test synth -- --ignored --exact write_sample --nocapture)
+    mv "$WORK/synth-$DOCS-$SEED.jsonl" "$CORPUS"
+    mv "$WORK/synth-$DOCS-$SEED.truth.tsv" "$TRUTH"
+fi
+
+echo "== comparing" >&2
+"$VENV/bin/python" "$HERE/peers.py" compare \
+    --corpus "$CORPUS" --truth "$TRUTH" \
+    --athar "$ATHAR" --athar-args "$ATHAR_ARGS" \
+    --out "$ROOT/benches/results/peers-$DOCS-$SEED.md"
