@@ -2,9 +2,9 @@
 //! classic), LSH candidates, verification, and the whole sign stage
 //! (text → normalize → tokenize → shingle → signature) on 1 and 2 threads.
 //!
-//! The corpus is generated here: Arabic-like words (random letter strings)
-//! with Zipf frequencies, ~3.5 KB documents with punctuation and paragraphs,
-//! a fifth of them edited copies of others.
+//! The corpus is 2000 documents (~3.5 KB each) from [`athar::synth`]:
+//! Zipf-distributed Arabic vocabulary, near-duplicate copies, shared
+//! paragraphs and boilerplate.
 //!
 //! Single-threaded benchmarks are timed in *thread CPU time* (read from
 //! `/proc/thread-self/schedstat`, Linux), so a busy shared machine does not
@@ -16,7 +16,7 @@
 use std::hint::black_box;
 
 use athar::lsh::{LshParams, candidates};
-use athar::minhash::{Algorithm, MinHashParams, MinHasher, SignBuffer, splitmix64};
+use athar::minhash::{Algorithm, MinHashParams, MinHasher, SignBuffer};
 use athar::normalize::NormalizeOptions;
 use athar::shingle::{self, shingle_hashes, shingle_set_into, token_hashes};
 use athar::tokenize::{Tokenizer, Tokens};
@@ -103,76 +103,6 @@ impl Measurement for ThreadCpu {
     }
 }
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        splitmix64(&mut self.0)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        ((self.next() as u128 * n as u128) >> 64) as usize
-    }
-}
-
-/// `docs` documents of about 3.5 KB each.
-fn generate(docs: usize, seed: u64) -> Vec<String> {
-    const LETTERS: &[char] = &[
-        'ا', 'ب', 'ت', 'ث', 'ج', 'ح', 'خ', 'د', 'ذ', 'ر', 'ز', 'س', 'ش', 'ص', 'ض', 'ط', 'ظ', 'ع',
-        'غ', 'ف', 'ق', 'ك', 'ل', 'م', 'ن', 'ه', 'و', 'ي', 'ة', 'ى', 'أ', 'إ', 'ء',
-    ];
-    let mut rng = Rng(seed);
-    let vocab: Vec<String> = (0..20_000)
-        .map(|i| {
-            let len = 2 + rng.below(6);
-            let mut w: String = if i % 3 == 0 {
-                "ال".into()
-            } else {
-                String::new()
-            };
-            w.extend((0..len).map(|_| LETTERS[rng.below(LETTERS.len())]));
-            w
-        })
-        .collect();
-    let cumulative: Vec<f64> = (1..=vocab.len())
-        .scan(0.0, |acc, r| {
-            *acc += 1.0 / (r as f64 + 2.7);
-            Some(*acc)
-        })
-        .collect();
-    let total = *cumulative.last().unwrap();
-    let mut out: Vec<String> = Vec::with_capacity(docs);
-    while out.len() < docs {
-        if out.len() > 10 && rng.below(5) == 0 {
-            // An edited copy of an earlier document.
-            let src = out[rng.below(out.len())].clone();
-            let mut words: Vec<&str> = src.split(' ').collect();
-            for _ in 0..words.len() / 20 {
-                let i = rng.below(words.len());
-                words[i] = &vocab[rng.below(200)];
-            }
-            out.push(words.join(" "));
-            continue;
-        }
-        let mut text = String::with_capacity(3700);
-        let target = 2500 + rng.below(2000);
-        let mut in_sentence = 0;
-        while text.len() < target {
-            let u = (rng.next() >> 11) as f64 / (1u64 << 53) as f64 * total;
-            text.push_str(&vocab[cumulative.partition_point(|&c| c < u)]);
-            in_sentence += 1;
-            if in_sentence > 8 && rng.below(8) == 0 {
-                text.push_str(if rng.below(4) == 0 { "،" } else { "." });
-                in_sentence = 0;
-                text.push(if rng.below(6) == 0 { '\n' } else { ' ' });
-            } else {
-                text.push(' ');
-            }
-        }
-        out.push(text);
-    }
-    out
-}
-
 struct Corpus {
     texts: Vec<String>,
     bytes: u64,
@@ -183,7 +113,13 @@ struct Corpus {
 fn corpus() -> &'static Corpus {
     static CORPUS: std::sync::OnceLock<Corpus> = std::sync::OnceLock::new();
     CORPUS.get_or_init(|| {
-        let texts = generate(2000, 42);
+        let synth = athar::synth::generate(&athar::synth::SynthParams {
+            docs: 2000,
+            seed: 42,
+            ..athar::synth::SynthParams::default()
+        })
+        .expect("synthetic corpus");
+        let texts: Vec<String> = synth.docs.into_iter().map(|d| d.text).collect();
         let bytes: u64 = texts.iter().map(|t| t.len() as u64).sum();
         let mut tk = Tokenizer::new(NormalizeOptions::default());
         let tokens: Vec<Tokens> = texts.iter().map(|t| tk.tokenize(t)).collect();
