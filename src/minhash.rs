@@ -430,10 +430,9 @@ impl MinHasher {
                     let h = fmix64(x ^ key1);
                     // bin < k because (h >> 32) < 2^32.
                     let bin = (((h >> 32) * kk) >> 32) as usize;
+                    // Branch-free: which element wins a bin is unpredictable.
                     let slot = &mut mins[bin];
-                    if h < *slot {
-                        *slot = h;
-                    }
+                    *slot = (*slot).min(h);
                 }
             }
             Algorithm::Classic => {
@@ -443,9 +442,7 @@ impl MinHasher {
                     let xr = mod_mersenne(x as u128) as u128;
                     for (slot, &(a, b)) in mins.iter_mut().zip(ab) {
                         let v = mod_mersenne(a as u128 * xr + b as u128);
-                        if v < *slot {
-                            *slot = v;
-                        }
+                        *slot = (*slot).min(v);
                     }
                 }
             }
