@@ -377,3 +377,78 @@ proptest! {
         prop_assert_eq!(set, oracle.into_iter().collect::<Vec<_>>());
     }
 }
+
+/// The document path (`sign_tokens`) and the set path (`sign` over the
+/// shingle set) give the same signature; near-duplicate copies made by
+/// `athar::synth` are found by LSH and pass verification.
+#[test]
+fn synthetic_near_duplicates_are_found_end_to_end() {
+    use athar::normalize::NormalizeOptions;
+    use athar::synth::{SynthParams, TruthKind, generate};
+    use athar::tokenize::Tokenizer;
+
+    let corpus = generate(&SynthParams {
+        docs: 300,
+        seed: 11,
+        ..SynthParams::default()
+    })
+    .unwrap();
+    let h = MinHasher::new(MinHashParams::new(&NormalizeOptions::default())).unwrap();
+    let mut tk = Tokenizer::new(NormalizeOptions::default());
+    let mut buf = athar::minhash::SignBuffer::default();
+    let mut th = Vec::new();
+    let mut sets = Vec::new();
+    let mut sigs = Vec::new();
+    for doc in &corpus.docs {
+        let toks = tk.tokenize(&doc.text);
+        let sig = h.sign_tokens(&toks, &mut buf);
+        athar::shingle::token_hashes(&toks, &mut th);
+        let mut set = Vec::new();
+        shingle_set_into(&th, 5, &mut set);
+        assert_eq!(sig, h.sign(&set), "document {}", doc.id);
+        sets.push(set);
+        sigs.push(sig);
+    }
+    let params = params_for_recall(0.5, 128, 0.6, 0.9999).unwrap();
+    let cand = candidates(&sigs, params, 50).unwrap();
+    let t = Thresholds {
+        jaccard: 0.5,
+        containment: Some(0.8),
+    };
+    let kept: BTreeSet<(u32, u32)> = verify_pairs(&sets, &cand.pairs, &t)
+        .into_iter()
+        .map(|(a, b, _)| (a, b))
+        .collect();
+    let mut checked = 0;
+    for pair in corpus
+        .truth
+        .iter()
+        .filter(|p| p.kind == TruthKind::NearDuplicate)
+    {
+        let (a, b) = (pair.a.min(pair.b) as u32, pair.a.max(pair.b) as u32);
+        let s = similarity(&sets[a as usize], &sets[b as usize]);
+        if s.jaccard >= 0.6 {
+            checked += 1;
+            assert!(
+                kept.contains(&(a, b)),
+                "missed ({a}, {b}), J = {}",
+                s.jaccard
+            );
+            let est = sigs[a as usize]
+                .estimate_jaccard(&sigs[b as usize])
+                .unwrap();
+            assert!(
+                (est - s.jaccard).abs()
+                    < 4.0 * (s.jaccard * (1.0 - s.jaccard) / 128.0).sqrt() + 1e-9
+            );
+        }
+    }
+    assert!(
+        checked >= 10,
+        "only {checked} near-duplicate pairs with J >= 0.6"
+    );
+    // Every kept pair really passes the thresholds.
+    for &(a, b) in &kept {
+        assert!(similarity(&sets[a as usize], &sets[b as usize]).passes(&t));
+    }
+}
