@@ -13,8 +13,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::cli::{GenArgs, InputArgs, ReportArgs, TokensArgs, TuneArgs};
 use crate::corpus::{self, Corpus};
 use crate::pipeline::{self, Progress};
-use crate::synth;
 use crate::report::{self, RenderOptions};
+use crate::synth;
 use crate::tokenize::{Tokenizer, Tokens};
 
 /// Progress bars on standard error, hidden when it is not a terminal or with `--quiet`.

@@ -221,9 +221,9 @@ pub struct MatchArgs {
         help_heading = "Matching"
     )]
     pub(crate) max_bucket: usize,
-    /// Shingles in more documents than this are boilerplate: they seed no pair or passage.
-    /// A count (e.g. 50), a fraction (0.05) or a percentage (5%) of the documents
-    /// [default: half the documents, and never fewer than 10].
+    /// Shingles found in more unrelated documents than this are boilerplate: they seed no
+    /// passage (copies of one story count once). A count (e.g. 50), a fraction (0.02) or a
+    /// percentage (2%) of the documents [default: 2%, and never fewer than 10].
     #[arg(long, value_name = "N|F", help_heading = "Passages")]
     pub(crate) max_df: Option<String>,
     /// Largest gap (tokens) bridged inside one verbatim passage.

@@ -18,7 +18,7 @@ use crate::normalize::NormalizeOptions;
 use crate::phrases::{self, BoilerplateSet, PhraseParams};
 use crate::report::{
     Boilerplate, Cluster, DocumentEntry, Loc, Narrative, Pair, Params, Passage, PassageKind,
-    Phrase, Report, SCHEMA_VERSION, Status, Summary,
+    Phrase, Relation, Report, SCHEMA_VERSION, Status, Summary,
 };
 use crate::shingle;
 use crate::span::Span;
@@ -52,8 +52,9 @@ pub struct Config {
     pub bands_rows: Option<(usize, usize)>,
     /// Largest LSH bucket expanded into pairs.
     pub max_bucket: usize,
-    /// Boilerplate limit on shingle document frequency (default: 5% of the
-    /// documents, never fewer than [`crate::phrases::MIN_BOILERPLATE_DOCS`]).
+    /// Boilerplate limit: a shingle found in more near-duplicate clusters than
+    /// this (a lone document is a cluster of its own) is boilerplate. Default:
+    /// 2% of the documents, never fewer than [`crate::phrases::MIN_BOILERPLATE_DOCS`].
     pub max_df: MaxDf,
     /// Largest gap (tokens) bridged inside one verbatim passage.
     pub max_gap: usize,
@@ -78,7 +79,7 @@ impl Default for Config {
             containment: 0.5,
             bands_rows: None,
             max_bucket: 200,
-            max_df: MaxDf::Fraction(0.05),
+            max_df: MaxDf::Fraction(0.02),
             max_gap: 8,
             min_passage: 8,
             narratives: true,
@@ -181,16 +182,9 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
     progress.finish();
     let mut warnings = corpus.warnings.clone();
 
-    // 2. Shingle document frequencies: boilerplate, and pairs sharing shingles.
+    // 2. Shingle postings: the pairs of documents that share shingles.
     let max_df = config.max_df.resolve(docs.len());
-    let postings = shingle_postings(&data, max_df, config.max_bucket);
-    if postings.crowded > 0 {
-        warnings.push(format!(
-            "{} shingle(s) occur in more than --max-bucket {} documents (but not in more than \
-             --max-df {max_df}): they do not pair documents on their own",
-            postings.crowded, config.max_bucket
-        ));
-    }
+    let postings = shingle_postings(&data, config.max_bucket);
 
     // 3. LSH candidates from the signatures.
     let signatures: Vec<Signature> = data.iter().map(|d| d.signature.clone()).collect();
@@ -229,11 +223,45 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
     candidates.par_sort_unstable();
     candidates.dedup();
 
-    // 4. Exact verification and verbatim alignment of every candidate.
+    // 4. Exact verification of every candidate; near-duplicate clusters.
     let thresholds = Thresholds {
         jaccard: config.threshold,
         containment: Some(config.containment),
     };
+    progress.start("verifying", candidates.len() as u64);
+    let verified: Vec<(u32, u32, Similarity)> = candidates
+        .par_iter()
+        .map(|&(a, b)| {
+            progress.advance(1);
+            let sim =
+                verify::similarity(&data[a as usize].shingle_set, &data[b as usize].shingle_set);
+            (a, b, sim)
+        })
+        .collect();
+    progress.finish();
+    drop(candidates);
+    let mut components = cluster::UnionFind::new(docs.len());
+    for (a, b, sim) in &verified {
+        if sim.passes(&thresholds) {
+            components.union(*a, *b);
+        }
+    }
+
+    // 5. Boilerplate: shingles found in more than max_df near-duplicate
+    // clusters (a lone document is its own cluster). Counting clusters, not
+    // documents, keeps a story republished by many outlets from being taken
+    // for boilerplate, while a site template in unrelated articles is.
+    let (boilerplate, crowded) = postings.boilerplate(&mut components, max_df, config.max_bucket);
+    if crowded > 0 {
+        warnings.push(format!(
+            "{crowded} shingle(s) occur in more than --max-bucket {} documents (but in no more \
+             than --max-df {max_df} unrelated ones): they do not pair documents on their own",
+            config.max_bucket
+        ));
+    }
+    drop(postings);
+
+    // 6. Verbatim alignment of the candidates that share enough shingles.
     let align_params = AlignParams {
         k,
         max_gap: config.max_gap,
@@ -241,16 +269,24 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         merge_gap: AlignParams::default().merge_gap.max(config.max_gap),
         ..AlignParams::default()
     };
-    let boilerplate = &postings.boilerplate;
+    let boilerplate = &boilerplate;
     let ignore = |h: u64| boilerplate.contains(h);
-    progress.start("aligning", candidates.len() as u64);
-    let linked: Vec<Linked> = candidates
-        .par_iter()
-        .filter_map(|&(a, b)| {
+    progress.start("aligning", verified.len() as u64);
+    let linked: Vec<Linked> = verified
+        .into_par_iter()
+        .filter_map(|(a, b, sim)| {
             let (da, db) = (&data[a as usize], &data[b as usize]);
-            let sim = verify::similarity(&da.shingle_set, &db.shingle_set);
             let matches = if sim.intersection >= min_shared {
-                align::align(&da.token_hashes, &db.token_hashes, &align_params, &ignore)
+                let mut m =
+                    align::align(&da.token_hashes, &db.token_hashes, &align_params, &ignore);
+                m.retain(|m| {
+                    !mostly_boilerplate(
+                        &da.token_hashes[m.a.start as usize..m.a.end as usize],
+                        k,
+                        boilerplate,
+                    )
+                });
+                m
             } else {
                 Vec::new()
             };
@@ -269,7 +305,7 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         .collect();
     progress.finish();
 
-    // 5. Repeats inside documents.
+    // 7. Repeats inside documents.
     let repeats: Vec<(u32, Vec<Match>)> = data
         .par_iter()
         .enumerate()
@@ -277,7 +313,7 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         .filter(|(_, m)| !m.is_empty())
         .collect();
 
-    // 6. Phrases and boilerplate.
+    // 8. Phrases and boilerplate.
     let token_hashes: Vec<&[u64]> = data.iter().map(|d| d.token_hashes.as_slice()).collect();
     let phrase_params = PhraseParams {
         min_tokens: 3,
@@ -287,7 +323,7 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
     let reused = phrases::reused_phrases(&token_hashes, &phrase_params);
     let boiler = phrases::boilerplate_phrases(&token_hashes, k, boilerplate);
 
-    // 7. Build the report: ids, byte and character offsets, sorted sections.
+    // 9. Build the report: ids, byte and character offsets, sorted sections.
     let spans = SpanMap::new(docs, config);
     let mut report = Report {
         schema_version: SCHEMA_VERSION,
@@ -333,6 +369,13 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
             estimated_jaccard: l.estimate.is_finite().then(|| round(l.estimate)),
             shared_shingles: l.sim.intersection,
             passages: l.matches.len(),
+            relation: if l.sim.intersection > 0 && l.sim.jaccard >= config.threshold {
+                Relation::NearDuplicate
+            } else if l.sim.passes(&thresholds) {
+                Relation::Contained
+            } else {
+                Relation::SharesPassages
+            },
         })
         .collect();
 
@@ -398,6 +441,7 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         .collect();
     report.boilerplate = boiler
         .iter()
+        .filter(|b| b.docs >= 2)
         .map(|b| Boilerplate {
             text: spans.text(b.doc as u32, b.tokens.clone()).to_string(),
             docs: b.docs,
@@ -435,53 +479,83 @@ fn round(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// Shingle document frequencies over the corpus.
+/// True when at least half the shingles of `tokens` are boilerplate: a
+/// stock formula (an official's full title, a site's "read also" line) whose
+/// rarer variants seeded a passage that is still mostly boilerplate.
+fn mostly_boilerplate(tokens: &[u64], k: usize, boilerplate: &BoilerplateSet) -> bool {
+    if boilerplate.is_empty() {
+        return false;
+    }
+    let (mut total, mut common) = (0usize, 0usize);
+    for h in shingle::shingle_hashes(tokens, k) {
+        total += 1;
+        common += usize::from(boilerplate.contains(h));
+    }
+    2 * common >= total && common > 0
+}
+
+/// Every `(shingle, document)` posting of the corpus, sorted, and the
+/// document pairs that share shingles.
 struct Postings {
-    /// Shingles in more than `max_df` documents.
-    boilerplate: BoilerplateSet,
+    /// Sorted `(shingle hash, document)`, one per distinct shingle of a document.
+    postings: Vec<(u64, u32)>,
     /// Document pairs sharing shingles, with the number shared (pairs are
     /// only counted through shingles in at most `max_bucket` documents).
     shared: Vec<((u32, u32), u32)>,
-    /// Shingles too widespread to pair documents but not boilerplate.
-    crowded: usize,
 }
 
-/// Sorts every `(shingle, document)` posting and walks the runs: a run longer
-/// than `max_df` is boilerplate; a run of 2..=`max_bucket` documents pairs them.
-fn shingle_postings(data: &[DocData], max_df: usize, max_bucket: usize) -> Postings {
+/// Sorts every `(shingle, document)` posting and pairs the documents of each
+/// run of 2..=`max_bucket` documents.
+fn shingle_postings(data: &[DocData], max_bucket: usize) -> Postings {
     let mut postings: Vec<(u64, u32)> = data
         .par_iter()
         .enumerate()
         .flat_map_iter(|(d, dd)| dd.shingle_set.iter().map(move |&h| (h, d as u32)))
         .collect();
     postings.par_sort_unstable();
-    let mut boiler = Vec::new();
     let mut pairs: Vec<(u32, u32)> = Vec::new();
-    let mut crowded = 0;
     for run in postings.chunk_by(|x, y| x.0 == y.0) {
-        let n = run.len();
-        if n > max_df {
-            boiler.push(run[0].0);
-        } else if n > max_bucket {
-            crowded += 1;
-        } else if n >= 2 {
+        if (2..=max_bucket).contains(&run.len()) {
             for (i, x) in run.iter().enumerate() {
-                for y in &run[i + 1..] {
-                    pairs.push((x.1, y.1));
-                }
+                pairs.extend(run[i + 1..].iter().map(|y| (x.1, y.1)));
             }
         }
     }
-    drop(postings);
     pairs.par_sort_unstable();
     let shared = pairs
         .chunk_by(|x, y| x == y)
         .map(|run| (run[0], run.len() as u32))
         .collect();
-    Postings {
-        boilerplate: BoilerplateSet::from_hashes(boiler),
-        shared,
-        crowded,
+    Postings { postings, shared }
+}
+
+impl Postings {
+    /// The shingles found in more than `max_df` clusters of `components`,
+    /// and the number of other shingles in more than `max_bucket` documents.
+    fn boilerplate(
+        &self,
+        components: &mut cluster::UnionFind,
+        max_df: usize,
+        max_bucket: usize,
+    ) -> (BoilerplateSet, usize) {
+        let mut boiler = Vec::new();
+        let mut crowded = 0;
+        let mut roots: Vec<u32> = Vec::new();
+        for run in self.postings.chunk_by(|x, y| x.0 == y.0) {
+            if run.len() <= max_df {
+                continue;
+            }
+            roots.clear();
+            roots.extend(run.iter().map(|&(_, d)| components.find(d)));
+            roots.sort_unstable();
+            roots.dedup();
+            if roots.len() > max_df {
+                boiler.push(run[0].0);
+            } else if run.len() > max_bucket {
+                crowded += 1;
+            }
+        }
+        (BoilerplateSet::from_hashes(boiler), crowded)
     }
 }
 

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use athar::report::{
     Boilerplate, Cluster, DocumentEntry, Format, Loc, Narrative, Pair, Params, Passage,
-    PassageKind, Phrase, RenderOptions, Report, SCHEMA_VERSION, SkippedEntry, Status, Summary,
-    render,
+    PassageKind, Phrase, Relation, RenderOptions, Report, SCHEMA_VERSION, SkippedEntry, Status,
+    Summary, render,
 };
 use proptest::prelude::*;
 
@@ -150,6 +150,7 @@ fn sample() -> Report {
             estimated_jaccard: Some(0.39),
             shared_shingles: 12,
             passages: 1,
+            relation: Relation::Contained,
         }],
         clusters: vec![Cluster {
             id: 1,

@@ -158,6 +158,25 @@ pub struct Pair {
     pub shared_shingles: usize,
     /// Number of verbatim passages between the two.
     pub passages: usize,
+    /// Why the pair is listed.
+    #[serde(default)]
+    pub relation: Relation,
+}
+
+/// Why a pair of documents is listed.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Relation {
+    /// Jaccard at or above the threshold.
+    #[default]
+    NearDuplicate,
+    /// Below the Jaccard threshold, but one document is mostly contained in
+    /// the other (containment at or above its threshold).
+    Contained,
+    /// Below both thresholds; the two share one or more verbatim passages.
+    SharesPassages,
 }
 
 /// A near-duplicate cluster.
