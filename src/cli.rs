@@ -213,7 +213,7 @@ pub struct MatchArgs {
     /// LSH rows per band (default: chosen from the threshold). Needs --bands.
     #[arg(long, requires = "bands", help_heading = "Matching")]
     pub(crate) rows: Option<usize>,
-    /// Largest LSH bucket expanded into candidate pairs; larger ones are reported as boilerplate.
+    /// Largest LSH bucket expanded into all its pairs; larger ones are only chained, and reported.
     #[arg(
         long,
         default_value_t = 200,
@@ -227,14 +227,29 @@ pub struct MatchArgs {
     #[arg(long, value_name = "N|F", help_heading = "Passages")]
     pub(crate) max_df: Option<String>,
     /// Largest gap (tokens) bridged inside one verbatim passage.
-    #[arg(long, value_name = "TOKENS", help_heading = "Passages")]
-    pub(crate) max_gap: Option<usize>,
+    #[arg(
+        long,
+        default_value_t = 8,
+        value_name = "TOKENS",
+        help_heading = "Passages"
+    )]
+    pub(crate) max_gap: usize,
     /// Shortest passage reported (tokens).
-    #[arg(long, value_name = "TOKENS", help_heading = "Passages")]
-    pub(crate) min_passage: Option<usize>,
+    #[arg(
+        long,
+        default_value_t = 10,
+        value_name = "TOKENS",
+        help_heading = "Passages"
+    )]
+    pub(crate) min_passage: usize,
     /// Score (0..1) a narrative link needs: same story, other words.
-    #[arg(long, value_name = "S", help_heading = "Passages")]
-    pub(crate) narrative_threshold: Option<f64>,
+    #[arg(
+        long,
+        default_value_t = 0.31,
+        value_name = "S",
+        help_heading = "Passages"
+    )]
+    pub(crate) narrative_threshold: f64,
     /// Do not look for narrative links (verbatim reuse only).
     #[arg(long, help_heading = "Passages")]
     pub(crate) no_narratives: bool,
@@ -372,12 +387,14 @@ impl ReportArgs {
         if max_df == Some(MaxDf::Count(0)) {
             return bad("--max-df must be at least 1 document".into());
         }
-        if let Some(t) = m.narrative_threshold {
-            if !(0.0..=1.0).contains(&t) {
-                return bad(format!(
-                    "--narrative-threshold must be between 0 and 1, got {t}"
-                ));
-            }
+        let t = m.narrative_threshold;
+        if !(0.0..=1.0).contains(&t) {
+            return bad(format!(
+                "--narrative-threshold must be between 0 and 1, got {t}"
+            ));
+        }
+        if m.min_passage == 0 {
+            return bad("--min-passage must be at least 1".into());
         }
         if m.threads == Some(0) {
             return bad("--threads must be at least 1".into());
@@ -402,18 +419,9 @@ impl ReportArgs {
         if let Some(df) = max_df {
             config.max_df = df;
         }
-        if let Some(g) = m.max_gap {
-            config.max_gap = g;
-        }
-        if let Some(p) = m.min_passage {
-            if p == 0 {
-                return bad("--min-passage must be at least 1".into());
-            }
-            config.min_passage = p;
-        }
-        if let Some(t) = m.narrative_threshold {
-            config.narrative_threshold = t;
-        }
+        config.max_gap = m.max_gap;
+        config.min_passage = m.min_passage;
+        config.narrative_threshold = m.narrative_threshold;
         Ok(config)
     }
 }
