@@ -212,7 +212,7 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
             names.join(", ")
         ));
     }
-    let min_shared = config.min_passage.saturating_sub(k).max(0) + 1;
+    let min_shared = config.min_passage.saturating_sub(k) + 1;
     let mut candidates: Vec<(u32, u32)> = postings
         .shared
         .iter()
