@@ -177,16 +177,18 @@ pub fn tune(args: &TuneArgs) -> anyhow::Result<ExitCode> {
     if !out_args.quiet {
         if let Some(l) = &tuned.labels {
             if l.skipped_pairs > 0 {
+                let ids: Vec<&str> = l
+                    .unknown_ids
+                    .iter()
+                    .chain(&l.not_analysed_ids)
+                    .take(3)
+                    .map(String::as_str)
+                    .collect();
                 eprintln!(
-                    "athar: {} labelled pair(s) skipped: {} id(s) not in the corpus, e.g. {}",
+                    "athar: {} labelled pair(s) skipped: ids not in the input or skipped \
+                     when reading, e.g. {}",
                     l.skipped_pairs,
-                    l.unknown_ids.len(),
-                    l.unknown_ids
-                        .iter()
-                        .take(3)
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    ids.join(", ")
                 );
             }
         }

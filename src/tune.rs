@@ -336,9 +336,12 @@ pub struct LabelReport {
     pub negatives: usize,
     /// Labelled pairs that share no shingle (similarity 0).
     pub sharing_nothing: usize,
-    /// Ids in the labels that are not in the corpus (sorted); their pairs are skipped.
+    /// Ids in the labels found nowhere in the input (sorted); their pairs are skipped.
     pub unknown_ids: Vec<String>,
-    /// Pairs skipped because of unknown ids.
+    /// Ids in the labels of documents the reader skipped (empty, bad
+    /// encoding…; sorted); their pairs are skipped.
+    pub not_analysed_ids: Vec<String>,
+    /// Pairs skipped because of unknown or not analysed ids.
     pub skipped_pairs: usize,
     /// Jaccard ≥ t, for t = 0.01 … 1.00.
     pub jaccard: Sweep,
@@ -728,7 +731,10 @@ fn evaluate(corpus: &Corpus, data: &DocSets, labels: &[Label], config: &Config) 
         .enumerate()
         .map(|(i, d)| (d.id.as_str(), i))
         .collect();
+    let skipped: std::collections::HashSet<&str> =
+        corpus.skipped.iter().map(|s| s.id.as_str()).collect();
     let mut unknown: Vec<String> = Vec::new();
+    let mut not_analysed: Vec<String> = Vec::new();
     let mut skipped_pairs = 0;
     // (label, jaccard step, containment step, passes current rule)
     let mut rows: Vec<(bool, usize, usize, bool)> = Vec::new();
@@ -737,7 +743,11 @@ fn evaluate(corpus: &Corpus, data: &DocSets, labels: &[Label], config: &Config) 
         let (a, b) = (index.get(l.a.as_str()), index.get(l.b.as_str()));
         for (id, found) in [(&l.a, a), (&l.b, b)] {
             if found.is_none() {
-                unknown.push(id.clone());
+                if skipped.contains(id.as_str()) {
+                    not_analysed.push(id.clone());
+                } else {
+                    unknown.push(id.clone());
+                }
             }
         }
         let (Some(&a), Some(&b)) = (a, b) else {
@@ -761,6 +771,8 @@ fn evaluate(corpus: &Corpus, data: &DocSets, labels: &[Label], config: &Config) 
     }
     unknown.sort();
     unknown.dedup();
+    not_analysed.sort();
+    not_analysed.dedup();
     let positives = rows.iter().filter(|r| r.0).count();
     let negatives = rows.len() - positives;
 
@@ -861,6 +873,7 @@ fn evaluate(corpus: &Corpus, data: &DocSets, labels: &[Label], config: &Config) 
         negatives,
         sharing_nothing,
         unknown_ids: unknown,
+        not_analysed_ids: not_analysed,
         skipped_pairs,
         jaccard,
         containment,
@@ -877,8 +890,8 @@ fn advice(r: &TuneReport) -> Vec<String> {
         Some(l) if l.positives > 0 && l.negatives > 0 => {
             let b = &l.combined.best;
             out.push(format!(
-                "With these labels, --threshold {:.2} --containment {:.2} gives F1 {:.2} \
-                 (precision {:.2}, recall {:.2}); the thresholds in force give F1 {:.2}.",
+                "With these labels, --threshold {:.2} --containment {:.2} gives F1 {:.3} \
+                 (precision {:.3}, recall {:.3}); the thresholds in force give F1 {:.3}.",
                 b.threshold,
                 b.containment.unwrap_or(1.0),
                 b.f1,
@@ -887,8 +900,8 @@ fn advice(r: &TuneReport) -> Vec<String> {
                 l.current.f1
             ));
             out.push(format!(
-                "On its own, Jaccard is best at --threshold {:.2} (F1 {:.2}), containment at \
-                 --containment {:.2} (F1 {:.2}).",
+                "On its own, Jaccard is best at --threshold {:.2} (F1 {:.3}), containment at \
+                 --containment {:.2} (F1 {:.3}).",
                 l.jaccard.best.threshold,
                 l.jaccard.best.f1,
                 l.containment.best.threshold,
@@ -974,6 +987,16 @@ fn histogram_text(h: &Histogram, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
+}
+
+/// The first `n` ids, and how many more.
+fn id_list(ids: &[String], n: usize) -> String {
+    let shown: Vec<&str> = ids.iter().take(n).map(String::as_str).collect();
+    let mut s = shown.join(", ");
+    if ids.len() > n {
+        s.push_str(&format!(", … ({} more in --format json)", ids.len() - n));
+    }
+    s
 }
 
 fn pct(x: f64) -> String {
@@ -1079,24 +1102,14 @@ pub fn render_text(r: &TuneReport, out: &mut dyn Write) -> std::io::Result<()> {
             s.min_shingles
         )?;
     } else {
-        let shown: Vec<&str> = s.ids.iter().take(10).map(String::as_str).collect();
         writeln!(
             out,
-            "{} short document(s) with fewer than {} distinct shingles: one changed word moves their \
-             similarity by a third or more, so no threshold treats them reliably:",
+            "{} short document(s) with fewer than {} distinct shingles: one changed word can take an \
+             identical copy below Jaccard 1/3, so no threshold treats them reliably:",
             s.ids.len(),
             s.min_shingles
         )?;
-        writeln!(
-            out,
-            "  {}{}",
-            shown.join(", "),
-            if s.ids.len() > shown.len() {
-                format!(", … ({} more in --format json)", s.ids.len() - shown.len())
-            } else {
-                String::new()
-            }
-        )?;
+        writeln!(out, "  {}", id_list(&s.ids, 10))?;
     }
 
     if let Some(lab) = &r.labels {
@@ -1107,14 +1120,15 @@ pub fn render_text(r: &TuneReport, out: &mut dyn Write) -> std::io::Result<()> {
             lab.pairs, lab.positives, lab.negatives, lab.sharing_nothing
         )?;
         if lab.skipped_pairs > 0 {
-            let shown: Vec<&str> = lab.unknown_ids.iter().take(5).map(String::as_str).collect();
-            writeln!(
-                out,
-                "  {} pair(s) skipped: {} id(s) not in the corpus, e.g. {}",
-                lab.skipped_pairs,
-                lab.unknown_ids.len(),
-                shown.join(", ")
-            )?;
+            writeln!(out, "  {} pair(s) skipped:", lab.skipped_pairs)?;
+            for (what, ids) in [
+                ("not in the input", &lab.unknown_ids),
+                ("of documents skipped when reading", &lab.not_analysed_ids),
+            ] {
+                if !ids.is_empty() {
+                    writeln!(out, "    {} id(s) {what}: {}", ids.len(), id_list(ids, 5))?;
+                }
+            }
         }
         if lab.pairs > 0 {
             writeln!(
@@ -1124,8 +1138,8 @@ pub fn render_text(r: &TuneReport, out: &mut dyn Write) -> std::io::Result<()> {
             )?;
             writeln!(
                 out,
-                "  {:>9}   {:>6} {:>6} {:>6} {:>4}   {:>6} {:>6} {:>6} {:>4}",
-                "t", "P", "R", "F1", "", "P", "R", "F1", ""
+                "  {:>9}   {:>6} {:>6} {:>6}        {:>6} {:>6} {:>6}",
+                "t", "P", "R", "F1", "P", "R", "F1"
             )?;
             let jb = ((lab.jaccard.best.threshold * STEPS as f64).round()) as usize;
             let cb = ((lab.containment.best.threshold * STEPS as f64).round()) as usize;
@@ -1134,8 +1148,7 @@ pub fn render_text(r: &TuneReport, out: &mut dyn Write) -> std::io::Result<()> {
                     continue;
                 }
                 let (j, c) = (&lab.jaccard.scores[i - 1], &lab.containment.scores[i - 1]);
-                writeln!(
-                    out,
+                let line = format!(
                     "  {:>9.2}   {:>6.3} {:>6.3} {:>6.3} {:<4}   {:>6.3} {:>6.3} {:>6.3} {:<4}",
                     j.threshold,
                     j.precision,
@@ -1146,7 +1159,8 @@ pub fn render_text(r: &TuneReport, out: &mut dyn Write) -> std::io::Result<()> {
                     c.recall,
                     c.f1,
                     if i == cb { "best" } else { "" },
-                )?;
+                );
+                writeln!(out, "{}", line.trim_end())?;
             }
             for (name, sw) in [("Jaccard", &lab.jaccard), ("containment", &lab.containment)] {
                 if sw.best_from < sw.best.threshold {
