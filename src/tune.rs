@@ -916,8 +916,8 @@ fn advice(r: &TuneReport) -> Vec<String> {
         None => {
             let (n, c) = (&r.lsh.near_duplicates, &r.lsh.contained);
             out.push(format!(
-                "At --threshold {:.2} --containment {:.2}, athar report would keep {} pair(s) as \
-                 near-duplicates and {} more as contained.",
+                "At --threshold {:.2} --containment {:.2}, athar report would keep about {} pair(s) \
+                 as near-duplicates and {} more as contained.",
                 p.threshold, p.containment, n.pairs, c.pairs
             ));
             out.push(
@@ -1025,7 +1025,8 @@ pub fn render_text(r: &TuneReport, out: &mut dyn Write) -> std::io::Result<()> {
     if r.crowded_shingles > 0 {
         writeln!(
             out,
-            "{} shingle(s) found in more than --max-bucket {} documents pair nobody (as in athar report).",
+            "{} shingle(s) found in more than --max-bucket {} documents are left out of the pairing, as \
+             athar report does (their pairs are not counted unless they share other shingles).",
             r.crowded_shingles, p.max_bucket
         )?;
     }
@@ -1105,7 +1106,8 @@ pub fn render_text(r: &TuneReport, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(
             out,
             "{} short document(s) with fewer than {} distinct shingles: one changed word can take an \
-             identical copy below Jaccard 1/3, so no threshold treats them reliably:",
+             identical copy below Jaccard 1/3, so their similarities are unreliable (check them \
+             by eye or leave them out):",
             s.ids.len(),
             s.min_shingles
         )?;
