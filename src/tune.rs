@@ -391,7 +391,10 @@ pub struct Sweep {
 /// The best pair of thresholds under the combined rule.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Combined {
-    /// The best score (ties: the higher thresholds, containment first).
+    /// The best score on the grid 0.01 … 1.00 × 0.01 … 1.00. Ties: the
+    /// Jaccard threshold nearest the best of Jaccard alone (it decides what
+    /// `athar report` calls a near-duplicate), then the higher containment,
+    /// then the higher Jaccard.
     pub best: Score,
 }
 
@@ -847,12 +850,16 @@ fn evaluate(corpus: &Corpus, data: &DocSets, labels: &[Label], config: &Config) 
     };
     let jaccard = sweep(&|j| counts(j, STEPS + 1));
     let containment = sweep(&|c| counts(STEPS + 1, c));
+    // Equal F1: the Jaccard threshold nearest the one Jaccard alone
+    // recommends (it decides what athar report calls a near-duplicate), then
+    // the higher containment, then the higher Jaccard.
+    let j_alone = (jaccard.best.threshold * STEPS as f64).round() as usize;
+    let tie_key = |j: usize, c: usize| (std::cmp::Reverse(j.abs_diff(j_alone)), c, j);
     let mut best = (1, 1);
     for j in 1..=STEPS {
         for c in 1..=STEPS {
             let (new, old) = (counts(j, c), counts(best.0, best.1));
-            // Equal F1: the higher thresholds (sum, then containment).
-            if new.beats(old) || (new.same_f1(old) && (j + c, c) > (best.0 + best.1, best.1)) {
+            if new.beats(old) || (new.same_f1(old) && tie_key(j, c) > tie_key(best.0, best.1)) {
                 best = (j, c);
             }
         }
@@ -1181,4 +1188,34 @@ pub fn render_text(r: &TuneReport, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "  {a}")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bins_and_steps_are_exact_at_boundaries() {
+        // 3/20 = 0.15 exactly: bin 3 (a float product could give 2.999…).
+        assert_eq!(bin_of(3, 20, BINS), 3);
+        assert_eq!(bin_of(20, 20, BINS), BINS - 1);
+        assert_eq!(bin_of(0, 7, BINS), 0);
+        assert_eq!(step_of(7, 100), 7);
+        assert_eq!(step_of(1, 3), 33);
+        assert_eq!(step_of(0, 3), 0);
+        assert!(at_least(7, 100, 0.07));
+        assert!(!at_least(6, 100, 0.07));
+        assert!(at_least(1, 2, 0.5) && !at_least(0, 0, 0.0));
+    }
+
+    #[test]
+    fn f1_comparison_is_exact() {
+        let c = |tp, fp, fnn| Counts { tp, fp, fnn };
+        // 2·2/(4+1+1) = 2/3 = 2·4/(8+2+2).
+        assert!(c(2, 1, 1).same_f1(c(4, 2, 2)));
+        assert!(c(3, 0, 1).beats(c(3, 1, 1)));
+        assert!(!c(0, 0, 3).beats(c(0, 5, 3)));
+        let s = c(3, 1, 0).score(0.5, None);
+        assert_eq!((s.precision, s.recall, s.f1), (0.75, 1.0, round(6.0 / 7.0)));
+    }
 }
