@@ -154,8 +154,57 @@ pub fn tokens(args: &TokensArgs) -> anyhow::Result<ExitCode> {
 
 /// `athar tune`.
 pub fn tune(args: &TuneArgs) -> anyhow::Result<ExitCode> {
-    let _ = args;
-    anyhow::bail!("athar tune is not built yet")
+    let config = args.report.to_config()?;
+    let out_args = &args.report.output;
+    let format = out_args.format();
+    if format == report::Format::Html {
+        anyhow::bail!("athar tune writes text or JSON, not HTML (use --format text or json)");
+    }
+    let labels = match &args.labels {
+        Some(path) => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| anyhow::anyhow!("{}: not valid UTF-8", path.display()))?;
+            Some(crate::tune::parse_labels(&text, path)?)
+        }
+        None => None,
+    };
+    let corpus = load(&args.report.input)?;
+    let bars = Bars::new(out_args.quiet);
+    let pool = thread_pool(args.report.matching.threads)?;
+    let tuned = pool.install(|| crate::tune::tune(&corpus, &config, labels.as_deref(), &bars))?;
+    if !out_args.quiet {
+        if let Some(l) = &tuned.labels {
+            if l.skipped_pairs > 0 {
+                let ids: Vec<&str> = l
+                    .unknown_ids
+                    .iter()
+                    .chain(&l.not_analysed_ids)
+                    .take(3)
+                    .map(String::as_str)
+                    .collect();
+                eprintln!(
+                    "athar: {} labelled pair(s) skipped: ids not in the input or skipped \
+                     when reading, e.g. {}",
+                    l.skipped_pairs,
+                    ids.join(", ")
+                );
+            }
+        }
+    }
+    let mut out = open_output(out_args.output.as_deref())?;
+    match format {
+        report::Format::Json => crate::tune::render_json(&tuned, &mut out)?,
+        _ => crate::tune::render_text(&tuned, &mut out)?,
+    }
+    out.flush()?;
+    if let Some(p) = &out_args.output {
+        if !out_args.quiet {
+            eprintln!("athar: wrote {}", p.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `athar gen`.

@@ -446,7 +446,9 @@ pub struct TokensArgs {
 pub struct TuneArgs {
     #[command(flatten)]
     pub(crate) report: ReportArgs,
-    /// Labelled pairs: TSV `id_a<TAB>id_b<TAB>label`, label 1 = reuse, 0 = not.
+    /// Labelled pairs: TSV `id_a<TAB>id_b<TAB>label`, label 1 = reuse, 0 = not (header line
+    /// optional, `#` lines ignored). Adds precision, recall and F1 per threshold and the
+    /// thresholds with the best F1.
     #[arg(long, value_name = "FILE")]
     pub(crate) labels: Option<PathBuf>,
 }

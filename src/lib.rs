@@ -42,6 +42,7 @@ pub mod span;
 pub mod stem;
 pub mod synth;
 pub mod tokenize;
+pub mod tune;
 pub mod verify;
 
 pub use error::{Error, Result};
