@@ -9,7 +9,7 @@
 
 use athar::corpus::{Corpus, Document};
 use athar::normalize::{NormalizeOptions, Preset};
-use athar::pipeline::{Config, NoProgress, analyse};
+use athar::pipeline::{Config, MaxDf, NoProgress, analyse};
 use athar::report::{PassageKind, Relation, Report};
 use athar::synth::{PerturbParams, Position, SynthRng, insert_paragraph, perturb, shuffle_words};
 use proptest::prelude::*;
@@ -25,6 +25,10 @@ const SEEDS: [&str; 5] = [
     include_str!("../corpus/003_10072a147e764a93.txt"),
     include_str!("../corpus/004_48637a38231df504.txt"),
 ];
+
+/// A site footer shared by unrelated articles (boilerplate).
+const FOOTER: &str =
+    "جميع الحقوق محفوظة لموقع الأخبار العربية، ولا يجوز نشر أي جزء من هذا المحتوى دون إذن مسبق";
 
 /// Paragraphs of the seed articles: their non-blank lines, long lines cut
 /// into sentences.
@@ -49,8 +53,8 @@ fn paragraphs() -> Vec<String> {
 /// How one document of a random corpus is made.
 #[derive(Clone, Debug)]
 enum Spec {
-    /// Seed paragraphs, joined by newlines.
-    Original(Vec<usize>),
+    /// Seed paragraphs, joined by newlines, with the site's footer or not.
+    Original(Vec<usize>, bool),
     /// A perturbed copy of an earlier document (index modulo the count).
     Copy { of: usize, seed: u64, heavy: bool },
     /// An earlier document with a paragraph of another pasted in.
@@ -63,7 +67,8 @@ enum Spec {
 
 fn spec() -> impl Strategy<Value = Spec> {
     prop_oneof![
-        3 => prop::collection::vec(any::<usize>(), 1..4).prop_map(Spec::Original),
+        3 => (prop::collection::vec(any::<usize>(), 1..4), any::<bool>())
+            .prop_map(|(p, footer)| Spec::Original(p, footer)),
         2 => (any::<usize>(), any::<u64>(), any::<bool>())
             .prop_map(|(of, seed, heavy)| Spec::Copy { of, seed, heavy }),
         2 => (any::<usize>(), any::<usize>(), any::<u8>())
@@ -82,11 +87,16 @@ fn build(specs: &[Spec]) -> Vec<String> {
         let earlier = |i: usize| -> &str { texts.get(i % texts.len().max(1)).map_or("", |s| s) };
         let text = match spec {
             _ if texts.is_empty() => paras[0].clone(),
-            Spec::Original(ix) => ix
-                .iter()
-                .map(|&i| paras[i % paras.len()].as_str())
-                .collect::<Vec<_>>()
-                .join("\n"),
+            Spec::Original(ix, footer) => {
+                let mut t: Vec<&str> = ix
+                    .iter()
+                    .map(|&i| paras[i % paras.len()].as_str())
+                    .collect();
+                if *footer {
+                    t.push(FOOTER);
+                }
+                t.join("\n")
+            }
             Spec::Copy { of, seed, heavy } => {
                 let p = if *heavy {
                     PerturbParams {
@@ -140,33 +150,41 @@ fn run(corpus: &Corpus, config: &Config, threads: usize) -> Report {
         .expect("analyse")
 }
 
-fn config(shingle_size: usize, min_passage: usize, narratives: bool, preset: u8) -> Config {
+fn config(
+    shingle_size: usize,
+    min_passage: usize,
+    narratives: bool,
+    preset: u8,
+    max_df: Option<usize>,
+) -> Config {
     let preset = [Preset::Default, Preset::Loose, Preset::None][usize::from(preset % 3)];
     Config {
         normalize: NormalizeOptions::preset(preset),
         shingle_size,
         min_passage,
         narratives,
+        max_df: max_df.map_or(MaxDf::Fraction(0.02), MaxDf::Count),
         ..Config::default()
     }
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(
-        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24)
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(40)
     ))]
 
     /// Every report satisfies the contract, whatever the thread count.
     #[test]
     fn report_invariants_hold(
-        specs in prop::collection::vec(spec(), 2..6),
+        specs in prop::collection::vec(spec(), 2..7),
         shingle_size in 2usize..6,
         min_passage in 4usize..12,
         narratives in any::<bool>(),
         preset in any::<u8>(),
+        max_df in prop::option::of(1usize..3),
     ) {
         let corpus = corpus(build(&specs));
-        let config = config(shingle_size, min_passage, narratives, preset);
+        let config = config(shingle_size, min_passage, narratives, preset, max_df);
         let report = run(&corpus, &config, 1);
         check_report(&corpus, config.normalize, &report);
         let threaded = run(&corpus, &config, 3);
