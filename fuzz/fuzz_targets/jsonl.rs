@@ -23,7 +23,9 @@ use arbitrary::Arbitrary;
 use athar::corpus::{InputFormat, Item, ReadOptions, read_reader};
 use libfuzzer_sys::fuzz_target;
 
-const NAME: &str = "in.jsonl";
+#[path = "../checks.rs"]
+mod checks;
+use checks::{NAME, check_common, is_ws_like};
 
 #[derive(Arbitrary, Debug)]
 enum Input {
@@ -68,119 +70,6 @@ enum Line {
     },
     /// A line that is not JSON: `x` and the text, control characters removed.
     NotJson(String),
-}
-
-fn is_ws_like(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '\u{FEFF}' | '\u{200B}'..='\u{200F}' | '\u{2060}')
-}
-
-/// The number of items and what each says, checked for every input.
-fn check_common(items: &[Item], summary: &athar::corpus::ReadSummary) {
-    let docs: Vec<_> = items
-        .iter()
-        .filter_map(|i| match i {
-            Item::Document(d) => Some(d),
-            Item::Skipped(_) => None,
-        })
-        .collect();
-    assert_eq!(summary.documents, docs.len(), "documents miscounted");
-    assert_eq!(
-        summary.skipped,
-        items.len() - docs.len(),
-        "skipped miscounted"
-    );
-    let bytes: u64 = docs.iter().map(|d| d.text.len() as u64).sum();
-    assert_eq!(summary.text_bytes, bytes, "text bytes miscounted");
-    let mut ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
-    ids.sort_unstable();
-    let n = ids.len();
-    ids.dedup();
-    assert_eq!(ids.len(), n, "duplicate document ids");
-    for d in &docs {
-        assert!(!d.text.chars().all(char::is_whitespace), "blank document");
-        assert!(!d.id.is_empty(), "empty id");
-    }
-}
-
-fn source(item: &Item) -> &str {
-    match item {
-        Item::Document(d) => &d.source,
-        Item::Skipped(s) => &s.source,
-    }
-}
-
-fn line_of(item: &Item) -> Option<usize> {
-    let s = source(item);
-    if s == NAME {
-        return None;
-    }
-    let l = s
-        .strip_prefix(NAME)
-        .and_then(|r| r.strip_prefix(':'))
-        .unwrap_or_else(|| panic!("unexpected source {s:?}"));
-    Some(l.parse().expect("line number"))
-}
-
-fn raw(bytes: &[u8], detect: bool, opts: &ReadOptions) {
-    let format = if detect {
-        InputFormat::Detect
-    } else {
-        InputFormat::JsonLines
-    };
-    let mut items = Vec::new();
-    let summary = read_reader(NAME, &mut &bytes[..], format, opts, &mut |i| items.push(i));
-    check_common(&items, &summary);
-    assert!(!items.is_empty(), "a stream gives at least one item");
-
-    // Lines as the reader sees them: LF-terminated, CR and a BOM stripped.
-    let lines: Vec<&[u8]> = bytes
-        .split_inclusive(|&b| b == b'\n')
-        .map(|l| {
-            let l = l.strip_suffix(b"\n").unwrap_or(l);
-            let l = l.strip_suffix(b"\r").unwrap_or(l);
-            l.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(l)
-        })
-        .collect();
-    let blank = |l: &[u8]| l.iter().all(u8::is_ascii_whitespace);
-    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
-
-    let whole = items.iter().filter(|i| line_of(i).is_none()).count();
-    assert!(whole <= 1, "the whole stream reported twice");
-    if whole == 1 {
-        assert!(
-            line_of(items.last().unwrap()).is_none(),
-            "items after the whole stream was given up"
-        );
-    }
-    let mut last = 0;
-    for item in &items {
-        if let Some(l) = line_of(item) {
-            assert!(l > last, "line {l} after line {last}");
-            last = l;
-            if !utf16 {
-                assert!(l <= lines.len(), "line {l} of {}", lines.len());
-                assert!(!blank(lines[l - 1]), "item from blank line {l}");
-            }
-        }
-    }
-    if whole == 0 && !utf16 {
-        let non_blank = lines.iter().filter(|l| !blank(l)).count();
-        assert_eq!(items.len(), non_blank, "a non-blank line lost or doubled");
-    }
-    if detect && !utf16 {
-        let first = lines.iter().find(|l| !blank(l));
-        let object = first.is_some_and(|l| {
-            let l = l.trim_ascii();
-            l.first() == Some(&b'{') && l.last() == Some(&b'}')
-        });
-        if !object {
-            assert_eq!(items.len(), 1, "Detect: one text document");
-            if let (Item::Document(d), Ok(s)) = (&items[0], std::str::from_utf8(bytes)) {
-                assert_eq!(d.text, s, "Detect: text document changed");
-                assert_eq!(d.id, "in");
-            }
-        }
-    }
 }
 
 fn generated(lines: &[Line], detect: bool, crlf: bool) {
@@ -316,7 +205,7 @@ fuzz_target!(|input: Input| {
                 decode_cp1256: cp1256,
                 ..ReadOptions::default()
             };
-            raw(&bytes, detect, &opts);
+            checks::check_jsonl_raw(&bytes, detect, &opts);
         }
         Input::Lines {
             lines,
