@@ -226,7 +226,8 @@ pub fn check_report(corpus: &Corpus, norm: NormalizeOptions, report: &Report) {
         );
     }
 
-    // Phrases: every occurrence reads as the phrase, once per document.
+    // Phrases: every occurrence reads as the phrase, once per document
+    // (also when the phrase touches a span holding several tokens, like ﷺ).
     let words = |tk: &mut Tokenizer, s: &str| -> Vec<String> {
         tk.tokenize(s).iter().map(|(w, _)| w.to_string()).collect()
     };

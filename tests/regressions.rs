@@ -258,3 +258,62 @@ fn pipeline_edge_corpora() {
         }
     }
 }
+
+/// Found by the `pipeline` fuzz target. A reused phrase that ended inside
+/// the four tokens of `ﷺ` (صلى الله عليه وسلم) was reported with the whole
+/// `ﷺ`: the phrase said 7 tokens, its text read as 9, and its occurrence in
+/// a document that spells the words out read differently. Cause: a phrase's
+/// token range is mapped to the cover of its token spans, and one span
+/// holds several tokens. Fixed in `pipeline.rs` (`SpanMap::whole_spans`):
+/// such a phrase is trimmed to whole spans.
+#[test]
+fn phrase_cut_inside_a_ligature() {
+    let texts = [
+        "لدعم لدعم الحكومة لدعم لدعم ﷺ",
+        "لدعم لدعم الحكومة لدعم لدعم صلى الله شيء",
+    ];
+    let corpus = Corpus {
+        documents: texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Document {
+                id: format!("d{i}"),
+                source: format!("d{i}.txt"),
+                text: t.to_string(),
+            })
+            .collect(),
+        ..Corpus::default()
+    };
+    let normalize = NormalizeOptions::default();
+    let config = Config {
+        normalize,
+        shingle_size: 2,
+        min_passage: 3,
+        ..Config::default()
+    };
+    let report = analyse(&corpus, &config, &NoProgress).expect("analyse");
+    let mut tk = Tokenizer::new(normalize);
+    assert!(!report.phrases.is_empty(), "the shared phrase is reported");
+    for p in &report.phrases {
+        let n = tk.tokenize(&p.text).len();
+        assert_eq!(
+            n, p.tokens,
+            "phrase {:?} has {} tokens, reads as {n}",
+            p.text, p.tokens
+        );
+        for o in &p.occurrences {
+            let text = &corpus.documents[if o.doc == "d0" { 0 } else { 1 }].text;
+            let words: Vec<String> = tk
+                .tokenize(&text[o.start..o.end])
+                .iter()
+                .map(|(w, _)| w.to_string())
+                .collect();
+            let want: Vec<String> = tk
+                .tokenize(&p.text)
+                .iter()
+                .map(|(w, _)| w.to_string())
+                .collect();
+            assert_eq!(words, want, "occurrence {o:?} of {:?}", p.text);
+        }
+    }
+}
