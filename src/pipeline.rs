@@ -421,6 +421,7 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
 
     report.phrases = reused
         .iter()
+        .filter_map(|p| spans.whole_spans(p, phrase_params.min_tokens))
         .filter(|p| {
             let o = &p.occurrences[0];
             spans.content_tokens(o.doc, o.tokens.clone()) >= MIN_PHRASE_CONTENT_WORDS
@@ -597,6 +598,53 @@ impl<'c> SpanMap<'c> {
 
     fn text(&self, doc: u32, range: Range<u32>) -> &str {
         self.span(doc, range).slice(&self.docs[doc as usize].text)
+    }
+
+    /// `phrase` trimmed so that no occurrence starts or ends inside a span
+    /// that holds several tokens (`ﷺ` gives four, `٢٠٢٣م` two with
+    /// `split_digits`): the reported text then reads as exactly the phrase.
+    /// `None` when fewer than `min_tokens` tokens remain.
+    fn whole_spans(
+        &self,
+        phrase: &phrases::ReusedPhrase,
+        min_tokens: usize,
+    ) -> Option<phrases::ReusedPhrase> {
+        let joined = |doc: u32, i: u32| {
+            let t = &self.tokens[doc as usize].tokens;
+            let i = i as usize;
+            i > 0 && i < t.len() && t[i].span == t[i - 1].span
+        };
+        let (mut s, mut e) = (0u32, 0u32);
+        loop {
+            if (s + e + min_tokens.max(1) as u32) > phrase.tokens {
+                return None;
+            }
+            let cut_s = phrase
+                .occurrences
+                .iter()
+                .any(|o| joined(o.doc, o.tokens.start + s));
+            let cut_e = phrase
+                .occurrences
+                .iter()
+                .any(|o| joined(o.doc, o.tokens.end - e));
+            if !cut_s && !cut_e {
+                break;
+            }
+            s += u32::from(cut_s);
+            e += u32::from(cut_e);
+        }
+        Some(phrases::ReusedPhrase {
+            tokens: phrase.tokens - s - e,
+            docs: phrase.docs,
+            occurrences: phrase
+                .occurrences
+                .iter()
+                .map(|o| phrases::Occurrence {
+                    doc: o.doc,
+                    tokens: o.tokens.start + s..o.tokens.end - e,
+                })
+                .collect(),
+        })
     }
 
     /// Tokens of `range` that are neither stop words nor numbers.
