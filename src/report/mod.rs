@@ -699,14 +699,11 @@ pub(crate) fn findings(r: &Report) -> Vec<String> {
     }
     if weak > 0 {
         let (one, many) = if near + contained > 0 {
-            ("more pair", "more pairs")
+            ("more pair shares", "more pairs share")
         } else {
-            ("pair", "pairs")
+            ("pair shares", "pairs share")
         };
-        out.push(format!(
-            "{} share only some passages",
-            plural(weak, one, many)
-        ));
+        out.push(format!("{} only some passages", plural(weak, one, many)));
     }
     let kind = |k| r.passages.iter().filter(|p| p.kind == k).count();
     let (v, n) = (kind(PassageKind::Verbatim), kind(PassageKind::Narrative));
@@ -833,6 +830,64 @@ mod tests {
         let s = snippet(&"ب".repeat(100), 10);
         assert_eq!(s, format!("{}…", "ب".repeat(9)));
         assert_eq!(snippet("", 10), "");
+    }
+
+    #[test]
+    fn snippet_at_starts_near_the_first_term() {
+        let filler = "كلام تمهيدي طويل ".repeat(12);
+        let s = format!("{filler}ثم قال الوزير إن الاتفاق النووي مهم جدا للمنطقة");
+        let out = snippet_at(&s, &["النووي", "غائب"], 40);
+        assert!(out.starts_with('…'), "{out}");
+        assert!(out.contains("الاتفاق النووي"), "{out}");
+        // Two words of context before the term's word.
+        assert!(out.starts_with("…إن الاتفاق النووي"), "{out}");
+        assert!(out.chars().count() <= 41, "{out}");
+        // A term near the start, or none found: a plain snippet.
+        assert_eq!(snippet_at(&s, &["كلام"], 40), snippet(&s, 40));
+        assert_eq!(snippet_at(&s, &["غائب"], 40), snippet(&s, 40));
+        assert_eq!(snippet_at(&s, &[], 40), snippet(&s, 40));
+        assert_eq!(snippet_at("", &["x"], 40), "");
+    }
+
+    #[test]
+    fn thousands_and_plural() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1318), "1,318");
+        assert_eq!(thousands(3728252), "3,728,252");
+        assert_eq!(plural(1, "pair", "pairs"), "1 pair");
+        assert_eq!(plural(2211, "pair", "pairs"), "2,211 pairs");
+    }
+
+    #[test]
+    fn narrative_docs_gives_one_member_per_document_representative_first() {
+        let loc = |doc: &str, start| Loc {
+            doc: doc.into(),
+            start,
+            end: start + 1,
+            start_char: start,
+            end_char: start + 1,
+        };
+        let n = Narrative {
+            id: 1,
+            label: "أ، ب".into(),
+            docs: 3,
+            members: vec![
+                loc("a", 0),
+                loc("a", 5),
+                loc("b", 0),
+                loc("b", 9),
+                loc("c", 2),
+            ],
+            representative: 3,
+            verbatim: false,
+        };
+        let docs: Vec<(&str, usize)> = narrative_docs(&n)
+            .iter()
+            .map(|l| (l.doc.as_str(), l.start))
+            .collect();
+        assert_eq!(docs, vec![("b", 9), ("a", 0), ("c", 2)]);
+        assert_eq!(label_terms("أ، ب ,ج"), vec!["أ", "ب", "ج"]);
     }
 
     #[test]
