@@ -436,6 +436,191 @@ fn text_survives_missing_texts_and_bad_offsets() {
     assert!(s.contains("(text not available)"));
 }
 
+/// `sample()` plus pairs of every relation: a near-duplicate (identical), a
+/// contained pair, and two pairs that only share passages, one through a
+/// long verbatim passage, one through a short one.
+fn with_relations() -> Report {
+    let mut r = sample();
+    r.pairs[0].relation = Relation::Contained;
+    let mut near = r.pairs[0].clone();
+    near.b = "c".into();
+    near.jaccard = 1.0;
+    near.containment_a = 1.0;
+    near.containment_b = 1.0;
+    near.relation = Relation::NearDuplicate;
+    let mut weak_short = r.pairs[0].clone();
+    weak_short.a = "b".into();
+    weak_short.b = "c".into();
+    weak_short.jaccard = 0.1;
+    weak_short.relation = Relation::SharesPassages;
+    r.pairs.insert(0, near);
+    r.pairs.push(weak_short);
+    // The narrative a↔c (8 tokens) is the passage of the b↔c stand-in; add
+    // a long verbatim passage between b and c so that pair leads.
+    let long = Passage {
+        kind: PassageKind::Verbatim,
+        a: loc("b", B, VERBATIM),
+        b: loc("c", C, "صرّح مسؤول في الوزارة بأن المستشفيات جاهزة"),
+        tokens_a: 40,
+        tokens_b: 40,
+        score: 1.0,
+        terms: vec![],
+    };
+    r.passages.push(long);
+    r
+}
+
+#[test]
+fn text_pairs_lead_with_reuse_and_summarise_shared_passages() {
+    let text = render_to_string(&with_relations(), Format::Text, &RenderOptions::default());
+    let at = |s: &str| {
+        text.find(s)
+            .unwrap_or_else(|| panic!("{s:?} missing:\n{text}"))
+    };
+    assert!(text.contains("(3: 1 near-duplicate, 1 contained, 1 sharing passages only)"));
+    // Near-duplicates, then contained, then the summary of the rest.
+    assert!(at("  Near-duplicates (1;") < at("  Contained (1;"));
+    assert!(at("  Contained (1;") < at("  Pairs that only share passages (1;"));
+    assert!(
+        text.contains("1 pair is identical after normalization"),
+        "{text}"
+    );
+    assert!(text.contains("a = c"));
+    let joined = text.replace("\n  ", " ");
+    assert!(
+        joined.contains("30 words or more in 1 pair, 15–29 in 0, under 15 in 0"),
+        "{text}"
+    );
+    // The shares-passages pair quotes its longest passage (40 words).
+    assert!(
+        text.contains("b ↔ c  shares passages  Jaccard 0.10"),
+        "{text}"
+    );
+    assert!(text.contains("longest shared 40 words"), "{text}");
+    // Containment reads in the direction it holds.
+    assert!(
+        text.contains("62% of b is found in a (45% the other way)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn text_shares_rounded_down_never_reach_the_threshold() {
+    let mut r = sample();
+    r.pairs[0].jaccard = 0.4998;
+    r.pairs[0].containment_b = 0.4967;
+    let text = render_to_string(&r, Format::Text, &RenderOptions::default());
+    assert!(text.contains("Jaccard 0.49"), "{text}");
+    assert!(text.contains("49% of b"), "{text}");
+    assert!(!text.contains("0.50") && !text.contains("50% of"), "{text}");
+}
+
+#[test]
+fn text_passages_most_substantial_first() {
+    let mut r = sample();
+    // Outside any cluster: verbatim first, then narratives longest first.
+    r.clusters.clear();
+    let text = render_to_string(&r, Format::Text, &RenderOptions::default());
+    let v = text.find("1. verbatim   14 words").expect(&text);
+    let n8 = text.find("2. narrative  8/5 words").expect(&text);
+    let n7 = text.find("3. narrative  7/8 words").expect(&text);
+    assert!(v < n8 && n8 < n7, "{text}");
+    // A passage inside a near-duplicate cluster (a, b) goes last.
+    let text = render_to_string(&sample(), Format::Text, &RenderOptions::default());
+    assert!(text.contains("3. narrative  8/5 words"), "{text}");
+    assert!(text.contains("2. verbatim   14 words"), "{text}");
+    // The cut keeps the most substantial.
+    let top1 = RenderOptions {
+        top: 1,
+        ..RenderOptions::default()
+    };
+    let text = render_to_string(&r, Format::Text, &top1);
+    assert!(
+        text.contains("1. verbatim") && !text.contains("2. narrative"),
+        "{text}"
+    );
+}
+
+#[test]
+fn text_narrative_snippets_show_the_key_terms() {
+    let mut r = sample();
+    // A narrative passage whose first key term lies far into the span.
+    let lead = "كلام تمهيدي لا علاقة له بالموضوع ".repeat(4);
+    let tail = "ثم أعلن الوزير أن المستشفيات جاهزة لاستقبال الجميع";
+    let long = format!("{lead}{tail}");
+    let mut texts = texts();
+    texts.insert("e".into(), long.clone());
+    let mut p = r.passages[2].clone();
+    p.a = loc("e", &long, &long);
+    r.passages = vec![p];
+    let mut out = Vec::new();
+    render(
+        &r,
+        &texts,
+        Format::Text,
+        &RenderOptions::default(),
+        &mut out,
+    )
+    .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("«…الوزير أن المستشفيات جاهزة لاستقبال الجميع»"),
+        "{text}"
+    );
+    assert!(!text.contains("«كلام تمهيدي"), "{text}");
+}
+
+#[test]
+fn text_narratives_biggest_first_one_quote_per_document() {
+    let mut r = sample();
+    // Narrative 2 grows to three documents, with two passages in `a`.
+    let extra = loc("a", A, "وأكد الوزير");
+    let n2 = &mut r.narratives[1];
+    n2.members.insert(0, extra);
+    n2.members.push(loc("b", B, "وزارة الصحة"));
+    n2.docs = 3;
+    n2.representative = 2; // c
+    let text = render_to_string(&r, Format::Text, &RenderOptions::default());
+    let i2 = text.find("#2   المستشفيات").expect(&text);
+    let i1 = text.find("#1   المتحدث").expect(&text);
+    assert!(i2 < i1, "biggest first:\n{text}");
+    let block = &text[i2..i1];
+    assert_eq!(block.matches("\n      a ").count(), 1, "{block}");
+    assert!(
+        block.contains("\n      c*"),
+        "representative first: {block}"
+    );
+    assert!(block.contains("3 documents, 4 passages"), "{block}");
+    let top2 = RenderOptions {
+        top: 2,
+        ..RenderOptions::default()
+    };
+    let text = render_to_string(&r, Format::Text, &top2);
+    assert!(text.contains("… and 1 more documents"), "{text}");
+}
+
+#[test]
+fn text_header_says_what_was_found_in_plain_words() {
+    let text = render_to_string(&with_relations(), Format::Text, &RenderOptions::default());
+    let found = text.find("Found: ").expect(&text);
+    let params = text.find("Parameters: ").expect(&text);
+    assert!(found < params && params < text.find("Near-duplicate clusters").unwrap());
+    let para = text[found..params].replace('\n', " ");
+    for want in [
+        "1 group of documents that copy one another (2 documents in all)",
+        "2 pairs of documents reuse text (1 near-duplicate, 1 where one is mostly contained in the other)",
+        "1 more pair shares only some passages",
+        "2 copied word for word, 2 reworded",
+        "2 stories or passages recur across documents",
+        "1 document was skipped",
+    ] {
+        assert!(para.contains(want), "{want:?} not in {para:?}");
+    }
+    for line in text.lines() {
+        assert!(line.chars().count() <= 100, "too wide: {line}");
+    }
+}
+
 // ---------------------------------------------------------------- HTML
 
 /// Value of attribute `name` in the tag starting at `tag`.
@@ -561,6 +746,59 @@ fn html_one_tag_per_passage_side_with_matching_targets() {
         html.contains("class=\"hl v r multi\""),
         "repeat nested in verbatim"
     );
+}
+
+#[test]
+fn html_splits_pairs_maps_real_pairs_and_lists_passages() {
+    let full = render_to_string(&with_relations(), Format::Html, &RenderOptions::default());
+    let html = full.clone();
+    assert!(
+        html.contains(">Near-duplicates <span class=\"count\">1</span>"),
+        "{html}"
+    );
+    assert!(html.contains(">Contained <span class=\"count\">1</span>"));
+    assert!(html.contains(">Pairs that only share passages <span class=\"count\">1</span>"));
+    assert!(html.contains("<p class=\"found\""));
+    // The heat map covers a, b, c through the real pairs only…
+    assert_eq!(html.matches("<th class=\"row\">").count(), 3);
+    // …and a shares-passages pair alone is not mapped.
+    let mut r = sample();
+    r.pairs[0].relation = Relation::SharesPassages;
+    let html = render_to_string(&r, Format::Html, &RenderOptions::default());
+    assert_eq!(html.matches("<th class=\"row\">").count(), 0);
+    assert!(html.contains("No near-duplicate or contained pairs to map."));
+    // Shared passages, most substantial first, key terms in bold.
+    let start = full.find("id=\"passages\"").expect("passages section");
+    let section = &full[start..];
+    let v = section.find("chip v\">verbatim").unwrap();
+    let n = section.find("chip n\">narrative").unwrap();
+    assert!(v < n, "{section}");
+    assert!(section.contains("<b>المستشفيات</b>"), "{section}");
+}
+
+#[test]
+fn html_views_take_every_kind_of_link_in_turn() {
+    let opts = RenderOptions {
+        max_pair_views: 3,
+        ..RenderOptions::default()
+    };
+    let html = render_to_string(&with_relations(), Format::Html, &opts);
+    // One near-duplicate, one contained, one shares-passages view.
+    assert!(
+        html.contains("view-1\">") && html.contains("near-duplicate · Jaccard 1.00"),
+        "{html}"
+    );
+    assert!(html.contains("contained · Jaccard 0.41"));
+    assert!(html.contains("shares passages · Jaccard 0.10"));
+}
+
+#[test]
+fn html_bold_terms_stay_escaped() {
+    let mut r = sample();
+    r.narratives[1].label = "<b>، المستشفيات".into();
+    let html = render_to_string(&r, Format::Html, &RenderOptions::default());
+    assert!(html.contains("&lt;b&gt;، المستشفيات"));
+    assert!(html.contains("<b>المستشفيات</b>"));
 }
 
 #[test]

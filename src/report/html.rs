@@ -26,12 +26,19 @@ use std::io::{self, Write};
 use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 
 use super::{
-    DocumentEntry, Loc, Pair, Passage, PassageKind, RenderOptions, Report, TextSource, loc_text,
-    params_list, shown, snippet,
+    DocumentEntry, Loc, Pair, Passage, PassageKind, Relation, RenderOptions, Report, TextSource,
+    clusters_by_size, findings, label_terms, loc_text, longest_passage, narrative_docs,
+    narratives_by_size, params_list, passages_by_pair, passages_for_display, plural, shown,
+    snippet, snippet_at, split_pairs, thousands,
 };
 
 /// Longest snippet quoted in lists, in characters.
 const SNIPPET_CHARS: usize = 120;
+/// Most documents quoted per narrative.
+const MAX_NARRATIVE_DOCS: usize = 8;
+/// A narrative linking more than this share of the analysed documents gets
+/// a caution.
+const WIDE_NARRATIVE: f64 = 0.10;
 /// Documents longer than this (bytes) have long stretches without any
 /// passage shortened in side-by-side views, to keep big reports small.
 const ELIDE_ABOVE: usize = 64 * 1024;
@@ -76,7 +83,55 @@ fn id_html(id: &str) -> String {
 }
 
 fn pct(x: f64) -> String {
-    format!("{:.0}%", x * 100.0)
+    if x > 0.0 && x < 0.005 {
+        "<1%".to_string()
+    } else {
+        format!("{:.0}%", x * 100.0)
+    }
+}
+
+/// A share in 0..1 as a whole percentage rounded down, so that a share just
+/// under a threshold never reads as the threshold itself.
+fn floor_pct(x: f64) -> String {
+    format!("{:.0}%", (x * 100.0 + 1e-9).floor())
+}
+
+/// A value in 0..1 with two decimals, rounded down.
+fn floor2(x: f64) -> String {
+    format!("{:.2}", (x * 100.0 + 1e-9).floor() / 100.0)
+}
+
+/// `text` escaped for HTML, with each occurrence of `terms` wrapped in
+/// `<b>`.
+fn embolden(text: &str, terms: &[&str]) -> String {
+    let mut bold = vec![false; text.len()];
+    for t in terms.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        let mut from = 0;
+        while let Some(i) = text[from..].find(t) {
+            let start = from + i;
+            bold[start..start + t.len()]
+                .iter_mut()
+                .for_each(|b| *b = true);
+            from = start + t.len();
+        }
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut inside = false;
+    let mut run = String::new();
+    for (i, c) in text.char_indices() {
+        if bold[i] != inside {
+            out.push_str(&esc(&run));
+            run.clear();
+            out.push_str(if bold[i] { "<b>" } else { "</b>" });
+            inside = bold[i];
+        }
+        run.push(c);
+    }
+    out.push_str(&esc(&run));
+    if inside {
+        out.push_str("</b>");
+    }
+    out
 }
 
 fn kind_class(kind: PassageKind) -> &'static str {
@@ -92,6 +147,15 @@ fn kind_name(kind: PassageKind) -> &'static str {
         PassageKind::Verbatim => "verbatim",
         PassageKind::Narrative => "narrative",
         PassageKind::Repeat => "repeat",
+    }
+}
+
+/// A pair's relation in words.
+fn relation_name(rel: Relation) -> &'static str {
+    match rel {
+        Relation::NearDuplicate => "near-duplicate",
+        Relation::Contained => "contained",
+        Relation::SharesPassages => "shares passages",
     }
 }
 
@@ -179,31 +243,70 @@ impl<'a> Page<'a> {
         } else {
             opts.max_pair_views
         };
-        let mut linked = 0;
-        let links = r
-            .pairs
+        // Three queues, taken in turn so that every kind of link gets views
+        // under the cap: near-duplicates (edited copies before identical
+        // ones), contained pairs (most contained first), then pairs that
+        // only share passages (longest passage first) and other passage
+        // links (most substantial passage first).
+        let by_pair = passages_by_pair(r);
+        let (strong, weak) = split_pairs(r, &by_pair);
+        type Link<'a> = (&'a str, &'a str, Option<&'a Pair>);
+        let as_link = |p: &'a Pair| -> Link<'a> { (p.a.as_str(), p.b.as_str(), Some(p)) };
+        let mut near: Vec<&Pair> = strong
             .iter()
-            .map(|p| (p.a.as_str(), p.b.as_str(), Some(p)))
-            .chain(
-                r.passages
-                    .iter()
-                    .filter(|p| p.kind != PassageKind::Repeat && p.a.doc != p.b.doc)
-                    .map(|p| (p.a.doc.as_str(), p.b.doc.as_str(), None)),
-            );
+            .copied()
+            .filter(|p| p.relation == Relation::NearDuplicate)
+            .collect();
+        near.sort_by_key(|p| p.jaccard >= 0.995);
+        let mut contained: Vec<&Pair> = strong
+            .iter()
+            .copied()
+            .filter(|p| p.relation == Relation::Contained)
+            .collect();
+        contained.sort_by(|x, y| {
+            let cx = x.containment_a.max(x.containment_b);
+            let cy = y.containment_a.max(y.containment_b);
+            cy.total_cmp(&cx)
+        });
+        let queues: [Vec<Link<'a>>; 3] = [
+            near.into_iter().map(as_link).collect(),
+            contained.into_iter().map(as_link).collect(),
+            weak.into_iter()
+                .map(as_link)
+                .chain(passages_for_display(r).into_iter().map(|i| {
+                    let p = &r.passages[i];
+                    (p.a.doc.as_str(), p.b.doc.as_str(), None)
+                }))
+                .collect(),
+        ];
         let mut seen: HashSet<(&str, &str)> = HashSet::new();
-        for (a, b, pair) in links {
-            if !seen.insert(key(a, b)) {
-                continue;
+        let mut linked = 0;
+        let mut heads = [0usize; 3];
+        loop {
+            let mut progressed = false;
+            for (q, queue) in queues.iter().enumerate() {
+                // The next link of this queue not seen yet.
+                while let Some(&(a, b, pair)) = queue.get(heads[q]) {
+                    heads[q] += 1;
+                    if !seen.insert(key(a, b)) {
+                        continue;
+                    }
+                    progressed = true;
+                    linked += 1;
+                    if views.len() < cap {
+                        view_of.insert(key(a, b), views.len());
+                        views.push(View {
+                            a,
+                            b,
+                            pair,
+                            passages: Vec::new(),
+                        });
+                    }
+                    break;
+                }
             }
-            linked += 1;
-            if views.len() < cap {
-                view_of.insert(key(a, b), views.len());
-                views.push(View {
-                    a,
-                    b,
-                    pair,
-                    passages: Vec::new(),
-                });
+            if !progressed {
+                break;
             }
         }
         drop(seen);
@@ -280,6 +383,7 @@ impl<'a> Page<'a> {
         self.heatmap(w)?;
         self.pairs(w)?;
         self.clusters(w)?;
+        self.passages(w)?;
         self.narratives(w)?;
         self.phrases(w)?;
         self.boilerplate(w)?;
@@ -307,6 +411,7 @@ impl<'a> Page<'a> {
             ("#heatmap", "Heat map"),
             ("#pairs", "Pairs"),
             ("#clusters", "Clusters"),
+            ("#passages", "Passages"),
             ("#narratives", "Narratives"),
             ("#phrases", "Phrases"),
             ("#boilerplate", "Boilerplate"),
@@ -326,7 +431,15 @@ impl<'a> Page<'a> {
                 "skipped",
                 if s.skipped > 0 { "warn" } else { "" },
             ),
-            (r.pairs.len(), "أزواج متشابهة", "similar pairs", "pairs"),
+            (
+                r.pairs
+                    .iter()
+                    .filter(|p| p.relation != Relation::SharesPassages)
+                    .count(),
+                "أزواج متشابهة",
+                "near-duplicate or contained pairs",
+                "pairs",
+            ),
             (r.clusters.len(), "مجموعات", "clusters", ""),
             (
                 count(PassageKind::Verbatim),
@@ -344,6 +457,7 @@ impl<'a> Page<'a> {
             (r.narratives.len(), "سرديات", "narratives", ""),
         ];
         for (n, ar, en, class) in cards {
+            let n = thousands(n);
             writeln!(
                 w,
                 "<div class=\"card {class}\"><b>{n}</b><span>{ar}</span><small lang=\"en\" dir=\"ltr\">{en}</small></div>"
@@ -353,7 +467,18 @@ impl<'a> Page<'a> {
         writeln!(
             w,
             "<p class=\"note\" lang=\"en\" dir=\"ltr\">{} bytes, {} tokens and {} sentences analysed.</p>",
-            s.bytes, s.tokens, s.sentences
+            thousands(s.bytes as usize),
+            thousands(s.tokens as usize),
+            thousands(s.sentences as usize)
+        )?;
+        let found = findings(r);
+        let mut para = String::from("Found: ");
+        para.push_str(&found.join("; "));
+        para.push('.');
+        writeln!(
+            w,
+            "<p class=\"found\" lang=\"en\" dir=\"ltr\">{}</p>",
+            esc(&para)
         )?;
         writeln!(w, "</header>")
     }
@@ -380,13 +505,20 @@ impl<'a> Page<'a> {
         let r = self.r;
         writeln!(w, "<section>")?;
         heading(w, "heatmap", "خريطة التشابه", "Similarity heat map", None)?;
-        if r.pairs.is_empty() {
-            note(w, "No similar pairs to map.")?;
+        // Near-duplicate and contained pairs only: pairs that merely share a
+        // passage would fill the map with faint cells.
+        let pairs: Vec<&Pair> = r
+            .pairs
+            .iter()
+            .filter(|p| p.relation != Relation::SharesPassages)
+            .collect();
+        if pairs.is_empty() {
+            note(w, "No near-duplicate or contained pairs to map.")?;
             return writeln!(w, "</section>");
         }
         // Documents in pairs, the most linked first; shown in input order.
         let mut stats: HashMap<&str, (usize, f64, usize)> = HashMap::new();
-        for (i, p) in r.pairs.iter().enumerate() {
+        for (i, p) in pairs.iter().enumerate() {
             for (d, c) in [
                 (p.a.as_str(), p.containment_a),
                 (p.b.as_str(), p.containment_b),
@@ -414,7 +546,7 @@ impl<'a> Page<'a> {
         let index: HashMap<&str, usize> = docs.iter().enumerate().map(|(i, d)| (d.0, i)).collect();
         let n = docs.len();
         let mut cell: Vec<Option<(f64, &Pair)>> = vec![None; n * n];
-        for p in &r.pairs {
+        for &p in &pairs {
             if let (Some(&i), Some(&j)) = (index.get(p.a.as_str()), index.get(p.b.as_str())) {
                 cell[i * n + j].get_or_insert((p.containment_a, p));
                 cell[j * n + i].get_or_insert((p.containment_b, p));
@@ -423,8 +555,8 @@ impl<'a> Page<'a> {
         note(
             w,
             "Each cell is the share of the <b>row</b> document found in the <b>column</b> document \
-             (containment): a dark row is a document mostly copied from elsewhere. \
-             Hover for details; click to open the side-by-side view.",
+             (containment), for near-duplicate and contained pairs: a dark row is a document \
+             mostly copied from elsewhere. Hover for details; click to open the side-by-side view.",
         )?;
         if total > n {
             note(
@@ -455,15 +587,15 @@ impl<'a> Page<'a> {
                     None => write!(w, "<td></td>")?,
                     Some((c, p)) => {
                         let title = format!(
-                            "{} in {}: {} · Jaccard {:.2} · {} passages",
+                            "{} in {}: {} · Jaccard {} · {} passages",
                             d,
                             e,
-                            pct(c),
-                            p.jaccard,
+                            floor_pct(c),
+                            floor2(p.jaccard),
                             p.passages
                         );
                         let text = if show_numbers {
-                            format!("{:.0}", c * 100.0)
+                            format!("{:.0}", (c * 100.0 + 1e-9).floor())
                         } else {
                             String::new()
                         };
@@ -490,6 +622,8 @@ impl<'a> Page<'a> {
     fn pairs(&self, w: &mut dyn Write) -> io::Result<()> {
         let r = self.r;
         writeln!(w, "<section>")?;
+        let by_pair = passages_by_pair(r);
+        let (strong, weak) = split_pairs(r, &by_pair);
         heading(
             w,
             "pairs",
@@ -512,38 +646,180 @@ impl<'a> Page<'a> {
             note(w, &msg)?;
             return writeln!(w, "</section>");
         }
-        let n = shown(r.pairs.len(), self.opts.top);
+        let mut rule = String::from(
+            "<b>Near-duplicate</b>: the two share most of their word sequences (Jaccard",
+        );
+        if let Some(t) = r.params.threshold {
+            let _ = write!(rule, " ≥ {t}");
+        }
+        rule.push_str("); <b>contained</b>: one is mostly found inside the other");
+        if let Some(c) = r.params.containment {
+            let _ = write!(rule, " (≥ {})", pct(c));
+        }
+        rule.push_str(
+            ". <i>A in B</i> is the share of A found in B. Shares and Jaccard are rounded down.",
+        );
+        note(w, &rule)?;
+        let (mut identical, near): (Vec<&Pair>, Vec<&Pair>) = strong
+            .iter()
+            .filter(|p| p.relation == Relation::NearDuplicate)
+            .partition(|p| p.jaccard >= 0.995);
+        let mut contained: Vec<&Pair> = strong
+            .iter()
+            .copied()
+            .filter(|p| p.relation == Relation::Contained)
+            .collect();
+        contained.sort_by(|x, y| {
+            let cx = x.containment_a.max(x.containment_b);
+            let cy = y.containment_a.max(y.containment_b);
+            cy.total_cmp(&cx)
+        });
         writeln!(
             w,
-            "<table class=\"list\"><thead><tr><th>#</th><th>A</th><th>B</th><th>Jaccard</th><th>A in B</th><th>B in A</th><th>passages</th><th>shared shingles</th><th></th></tr></thead><tbody>"
+            "<h3 lang=\"en\" dir=\"ltr\">Near-duplicates <span class=\"count\">{}</span></h3>",
+            thousands(near.len() + identical.len())
         )?;
-        for (i, p) in r.pairs[..n].iter().enumerate() {
-            let est = p
-                .estimated_jaccard
-                .map(|e| format!(" <small title=\"MinHash estimate\">≈{e:.2}</small>"))
-                .unwrap_or_default();
+        if !identical.is_empty() {
+            identical.truncate(shown(identical.len(), self.opts.top));
+            let total = strong
+                .iter()
+                .filter(|p| p.relation == Relation::NearDuplicate && p.jaccard >= 0.995)
+                .count();
+            let list: Vec<String> = identical
+                .iter()
+                .map(|p| {
+                    let link = self.view_link(&p.a, &p.b, "=");
+                    let link = if link.is_empty() {
+                        "=".to_string()
+                    } else {
+                        link
+                    };
+                    format!(
+                        "<span class=\"idpair\">{} {link} {}</span>",
+                        id_html(&p.a),
+                        id_html(&p.b)
+                    )
+                })
+                .collect();
+            let extra = if total > identical.len() {
+                format!(" … and {} more", total - identical.len())
+            } else {
+                String::new()
+            };
+            note(
+                w,
+                &format!(
+                    "{} identical after normalization (Jaccard 1.00): {}{extra}",
+                    esc(&plural(total, "pair is", "pairs are")),
+                    list.join(" · ")
+                ),
+            )?;
+        }
+        self.pair_table(w, &near, &by_pair, false)?;
+        if !contained.is_empty() {
             writeln!(
                 w,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\"><span class=\"bar\" style=\"--c:{:.3}\"></span>{:.2}{est}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+                "<h3 lang=\"en\" dir=\"ltr\">Contained <span class=\"count\">{}</span> <small>most contained first</small></h3>",
+                thousands(contained.len())
+            )?;
+            self.pair_table(w, &contained, &by_pair, true)?;
+        }
+        if !weak.is_empty() {
+            writeln!(
+                w,
+                "<h3 lang=\"en\" dir=\"ltr\">Pairs that only share passages <span class=\"count\">{}</span> <small>longest shared passage first</small></h3>",
+                thousands(weak.len())
+            )?;
+            let mut buckets = [0usize; 3];
+            for p in &weak {
+                let len = longest_passage(r, &by_pair, p).map_or(0, |q| q.tokens_a.max(q.tokens_b));
+                buckets[if len >= 30 {
+                    0
+                } else if len >= 15 {
+                    1
+                } else {
+                    2
+                }] += 1;
+            }
+            note(
+                w,
+                &format!(
+                    "Below both thresholds. Longest shared passage: 30 words or more in {}, 15–29 in {}, \
+                     under 15 in {} (short ones are often formulaic titles, datelines or quotations).",
+                    plural(buckets[0], "pair", "pairs"),
+                    thousands(buckets[1]),
+                    thousands(buckets[2])
+                ),
+            )?;
+            let limit = if self.opts.top == 0 {
+                weak.len()
+            } else {
+                self.opts.top.min(10)
+            };
+            self.pair_table(w, &weak[..weak.len().min(limit)], &by_pair, true)?;
+            more(w, weak.len(), weak.len().min(limit))?;
+        }
+        writeln!(w, "</section>")
+    }
+
+    /// A table of pairs, cut at `top`; with `quote`, a column quotes the
+    /// longest shared passage.
+    fn pair_table(
+        &self,
+        w: &mut dyn Write,
+        pairs: &[&Pair],
+        by_pair: &HashMap<(&str, &str), Vec<usize>>,
+        quote: bool,
+    ) -> io::Result<()> {
+        if pairs.is_empty() {
+            return note(w, "None.");
+        }
+        let n = shown(pairs.len(), self.opts.top);
+        let quote_head = if quote {
+            "<th>longest shared passage</th>"
+        } else {
+            ""
+        };
+        writeln!(
+            w,
+            "<table class=\"list\"><thead><tr><th>#</th><th>A</th><th>B</th><th>Jaccard</th><th>A in B</th><th>B in A</th><th>verbatim passages</th><th>longest (words)</th>{quote_head}<th></th></tr></thead><tbody>"
+        )?;
+        for (i, p) in pairs[..n].iter().enumerate() {
+            let longest = longest_passage(self.r, by_pair, p);
+            let words = longest.map_or(String::new(), |q| {
+                let kind = if q.kind == PassageKind::Verbatim {
+                    ""
+                } else {
+                    " <small>reworded</small>"
+                };
+                format!("{}{kind}", q.tokens_a.max(q.tokens_b))
+            });
+            let quote_cell = if quote {
+                let q = longest.map(|q| self.quote(&q.a, &[])).unwrap_or_default();
+                format!("<td class=\"quote\">{q}</td>")
+            } else {
+                String::new()
+            };
+            writeln!(
+                w,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\"><span class=\"bar\" style=\"--c:{:.3}\"></span>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{words}</td>{quote_cell}<td>{}</td></tr>",
                 i + 1,
                 id_html(&p.a),
                 id_html(&p.b),
                 p.jaccard.clamp(0.0, 1.0),
-                p.jaccard,
-                pct(p.containment_a),
-                pct(p.containment_b),
+                floor2(p.jaccard),
+                floor_pct(p.containment_a),
+                floor_pct(p.containment_b),
                 p.passages,
-                p.shared_shingles,
                 self.view_link(&p.a, &p.b, "view")
             )?;
         }
         writeln!(w, "</tbody></table>")?;
-        more(w, r.pairs.len(), n)?;
-        writeln!(w, "</section>")
+        more(w, pairs.len(), n)
     }
 
     fn clusters(&self, w: &mut dyn Write) -> io::Result<()> {
-        let cs = &self.r.clusters;
+        let cs = clusters_by_size(self.r);
         writeln!(w, "<section>")?;
         heading(
             w,
@@ -559,6 +835,11 @@ impl<'a> Page<'a> {
             )?;
             return writeln!(w, "</section>");
         }
+        note(
+            w,
+            "Documents linked by near-duplicate or contained pairs, biggest first. Each is quoted \
+             from the start of its representative (★), the member most similar to the others.",
+        )?;
         let n = shown(cs.len(), self.opts.top);
         writeln!(w, "<ul class=\"clusters\">")?;
         for c in &cs[..n] {
@@ -574,9 +855,16 @@ impl<'a> Page<'a> {
                     format!("<li{class}>{}</li>", id_html(m))
                 })
                 .collect();
+            let quote = match self.texts.text(&c.representative) {
+                Some(t) => format!(
+                    "<div><q dir=\"auto\">{}</q></div>",
+                    esc(&snippet(t, SNIPPET_CHARS))
+                ),
+                None => String::new(),
+            };
             writeln!(
                 w,
-                "<li><span class=\"badge\">#{}</span> <span lang=\"en\" dir=\"ltr\">{} documents</span><ul class=\"members\">{}</ul></li>",
+                "<li><span class=\"badge\">#{}</span> <span lang=\"en\" dir=\"ltr\">{} documents</span><ul class=\"members\">{}</ul>{quote}</li>",
                 c.id,
                 c.members.len(),
                 members.join("")
@@ -587,43 +875,73 @@ impl<'a> Page<'a> {
         writeln!(w, "</section>")
     }
 
-    fn quote(&self, loc: &Loc) -> String {
+    /// `<q>` with a snippet of `loc`, starting near the first of `terms`,
+    /// which are set in bold.
+    fn quote(&self, loc: &Loc, terms: &[&str]) -> String {
         match loc_text(self.texts, loc) {
-            Some(t) => format!("<q dir=\"auto\">{}</q>", esc(&snippet(t, SNIPPET_CHARS))),
+            Some(t) => format!(
+                "<q dir=\"auto\">{}</q>",
+                embolden(&snippet_at(t, terms, SNIPPET_CHARS), terms)
+            ),
             None => "<span class=\"note\" lang=\"en\" dir=\"ltr\">(text not available)</span>"
                 .to_string(),
         }
     }
 
     fn narratives(&self, w: &mut dyn Write) -> io::Result<()> {
-        let ns = &self.r.narratives;
+        let r = self.r;
+        let ns = narratives_by_size(r);
         writeln!(w, "<section>")?;
         heading(w, "narratives", "السرديات", "Narratives", Some(ns.len()))?;
         if ns.is_empty() {
             note(w, "No story or passage recurs across documents.")?;
             return writeln!(w, "</section>");
         }
+        note(
+            w,
+            "Passages that recur across documents, verbatim or in other words, grouped; the \
+             label is their top shared terms (in bold in the quotes). Most documents first; one \
+             passage is quoted per document, the representative (★) first.",
+        )?;
         let n = shown(ns.len(), self.opts.top);
+        let per = if self.opts.top == 0 {
+            MAX_NARRATIVE_DOCS
+        } else {
+            self.opts.top.min(MAX_NARRATIVE_DOCS)
+        };
+        let analysed = r.summary.analysed.max(1);
         for nar in &ns[..n] {
             writeln!(w, "<div class=\"narrative\">")?;
             writeln!(
                 w,
-                "<h3><span class=\"badge\">#{}</span> <span dir=\"auto\">{}</span> <small lang=\"en\" dir=\"ltr\">{} documents · {} passages{}</small></h3>",
+                "<h3><span class=\"badge\">#{}</span> <span dir=\"auto\">{}</span> <small lang=\"en\" dir=\"ltr\">{} · {}{}</small></h3>",
                 nar.id,
                 esc(&nar.label),
-                nar.docs,
-                nar.members.len(),
+                plural(nar.docs, "document", "documents"),
+                plural(nar.members.len(), "passage", "passages"),
                 if nar.verbatim {
                     " · <span class=\"chip v\">verbatim</span>"
                 } else {
                     " · <span class=\"chip n\">narrative</span>"
                 }
             )?;
-            let m = shown(nar.members.len(), self.opts.top);
+            if nar.docs >= 20 && nar.docs as f64 > WIDE_NARRATIVE * analysed as f64 {
+                note(
+                    w,
+                    &format!(
+                        "Links {} of the analysed documents: a group this large is usually a chain \
+                         of loosely related passages rather than one story; check the members.",
+                        pct(nar.docs as f64 / analysed as f64)
+                    ),
+                )?;
+            }
+            let docs = narrative_docs(nar);
+            let terms = label_terms(&nar.label);
+            let m = shown(docs.len(), per);
             writeln!(w, "<ul class=\"quotes\">")?;
-            let rep = nar.members.get(nar.representative).map(|l| l.doc.as_str());
-            for (i, loc) in nar.members[..m].iter().enumerate() {
-                let class = if i == nar.representative {
+            let rep = docs.first().map(|l| l.doc.as_str());
+            for (i, loc) in docs[..m].iter().enumerate() {
+                let class = if i == 0 {
                     " class=\"rep\" title=\"representative\""
                 } else {
                     ""
@@ -639,14 +957,72 @@ impl<'a> Page<'a> {
                     w,
                     "<li{class}>{} {} <small class=\"vlink\">{link}</small></li>",
                     id_html(&loc.doc),
-                    self.quote(loc)
+                    self.quote(loc, &terms)
                 )?;
             }
             writeln!(w, "</ul>")?;
-            more(w, nar.members.len(), m)?;
+            if docs.len() > m {
+                note(
+                    w,
+                    &format!("… and {} more documents.", thousands(docs.len() - m)),
+                )?;
+            }
             writeln!(w, "</div>")?;
         }
         more(w, ns.len(), n)?;
+        writeln!(w, "</section>")
+    }
+
+    /// The most substantial shared passages, both sides quoted.
+    fn passages(&self, w: &mut dyn Write) -> io::Result<()> {
+        let r = self.r;
+        let order = passages_for_display(r);
+        writeln!(w, "<section>")?;
+        heading(
+            w,
+            "passages",
+            "مقاطع مشتركة",
+            "Shared passages",
+            Some(order.len()),
+        )?;
+        if order.is_empty() {
+            note(w, "No passage is shared between documents.")?;
+            return writeln!(w, "</section>");
+        }
+        note(
+            w,
+            "Most substantial first: verbatim (same words) before narrative (same content words, \
+             other wording), longest first; passages between members of one near-duplicate \
+             cluster come last. Narrative quotes start near the first key term (in bold).",
+        )?;
+        let n = shown(order.len(), self.opts.top);
+        writeln!(
+            w,
+            "<table class=\"list passages\"><thead><tr><th>#</th><th>kind</th><th>words</th><th>A</th><th>B</th><th></th></tr></thead><tbody>"
+        )?;
+        for (i, &pi) in order[..n].iter().enumerate() {
+            let p = &r.passages[pi];
+            let terms: Vec<&str> = p.terms.iter().map(String::as_str).collect();
+            let words = if p.tokens_a == p.tokens_b {
+                p.tokens_a.to_string()
+            } else {
+                format!("{}/{}", p.tokens_a, p.tokens_b)
+            };
+            writeln!(
+                w,
+                "<tr><td>{}</td><td><span class=\"chip {}\">{}</span></td><td class=\"num\">{words}</td><td>{}<br>{}</td><td>{}<br>{}</td><td>{}</td></tr>",
+                i + 1,
+                kind_class(p.kind),
+                kind_name(p.kind),
+                id_html(&p.a.doc),
+                self.quote(&p.a, &terms),
+                id_html(&p.b.doc),
+                self.quote(&p.b, &terms),
+                self.view_link(&p.a.doc, &p.b.doc, "view")
+            )?;
+        }
+        writeln!(w, "</tbody></table>")?;
+        more(w, order.len(), n)?;
         writeln!(w, "</section>")
     }
 
@@ -816,7 +1192,11 @@ impl<'a> Page<'a> {
         writeln!(w, "<ol class=\"view-index\">")?;
         for (i, v) in self.views.iter().enumerate() {
             let what = match v.pair {
-                Some(p) => format!("Jaccard {:.2}", p.jaccard),
+                Some(p) => format!(
+                    "{} · Jaccard {}",
+                    relation_name(p.relation),
+                    floor2(p.jaccard)
+                ),
                 None => "linked by passages".to_string(),
             };
             writeln!(
@@ -889,12 +1269,13 @@ impl<'a> Page<'a> {
         if let Some(p) = v.pair {
             write!(
                 w,
-                "<span class=\"chip\" dir=\"ltr\">Jaccard <b>{:.2}</b></span><span class=\"chip\" dir=\"ltr\"><b>{}</b> of {} found in {}</span><span class=\"chip\" dir=\"ltr\"><b>{}</b> of {} found in {}</span>",
-                p.jaccard,
-                pct(p.containment_a),
+                "<span class=\"chip\" dir=\"ltr\">{} · Jaccard <b>{}</b></span><span class=\"chip\" dir=\"ltr\"><b>{}</b> of {} found in {}</span><span class=\"chip\" dir=\"ltr\"><b>{}</b> of {} found in {}</span>",
+                relation_name(p.relation),
+                floor2(p.jaccard),
+                floor_pct(p.containment_a),
                 id_html(&p.a),
                 id_html(&p.b),
-                pct(p.containment_b),
+                floor_pct(p.containment_b),
                 id_html(&p.b),
                 id_html(&p.a)
             )?;
@@ -1094,6 +1475,11 @@ header{background:#1f2937;color:#f9fafb;padding:18px 28px 12px}
 header h1{margin:0 0 6px;font-size:28px;font-weight:700}
 header h1 .en{font-size:15px;font-weight:400;color:#d1d5db;margin-inline-start:10px}
 header .note{color:#9ca3af}
+header .found{color:#f3f4f6;font-size:15px;margin:10px 0 4px;line-height:1.5}
+section h3[lang=en]{font-size:16px;margin:16px 0 4px}section h3 small{color:var(--muted);font-weight:400;font-size:12px}
+span.idpair{white-space:nowrap}
+q b{background:var(--n);border-radius:2px;font-weight:700}
+td.quote{font-size:15px;max-width:520px}table.passages td{font-size:15px}
 nav{display:flex;flex-wrap:wrap;gap:4px 14px;margin:4px 0 14px;font-size:13px}
 nav a{color:#fcd34d;text-decoration:none}nav a:hover{text-decoration:underline}
 .cards{display:flex;flex-wrap:wrap;gap:10px}

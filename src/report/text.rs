@@ -1,25 +1,52 @@
 //! Text renderer: the readable terminal report (the default format).
 //!
-//! Sections, in order: header (totals and parameters), near-duplicate
-//! clusters, similar pairs, shared passages, repeats, narratives, reused
-//! phrases, boilerplate, skipped documents, warnings. Each section lists at
-//! most [`RenderOptions::top`] items and ends with "… and N more" when cut;
-//! an empty section says why it is empty instead of vanishing.
+//! Sections, in order: header (totals, a plain-words summary of what was
+//! found, parameters), near-duplicate clusters, similar pairs, shared
+//! passages, repeats, narratives, reused phrases, boilerplate, skipped
+//! documents, warnings. Each section lists at most [`RenderOptions::top`]
+//! items and ends with "… and N more" when cut; an empty section says why it
+//! is empty instead of vanishing.
+//!
+//! The renderer computes nothing new, but it orders some sections for
+//! reading, so that a `--top` cut keeps what matters most (the JSON report
+//! keeps the model's order):
+//! - clusters and narratives: the biggest first (most documents);
+//! - pairs: near-duplicate and contained pairs first, in report order, then
+//!   a summary of the pairs that only share passages, those with the longest
+//!   shared passage first;
+//! - passages: those linking documents outside a common near-duplicate
+//!   cluster first, then verbatim before narrative, the longest first.
 //!
 //! Quotes of the original text are short one-line snippets in logical
 //! order: Arabic is never reversed here, the terminal shapes and orders it.
+//! Narrative snippets start a few words before the first shared key term.
+//! Lines stay within about [`WIDTH`] columns.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use super::{
-    Loc, Params, Passage, PassageKind, RenderOptions, Report, TextSource, loc_text, params_list,
-    shown, snippet,
+    Loc, Pair, Params, Passage, PassageKind, Relation, RenderOptions, Report, TextSource,
+    clusters_by_size, findings, label_terms, loc_text, longest_passage, narrative_docs,
+    narratives_by_size, params_list, passages_by_pair, passages_for_display, plural, shown,
+    snippet, snippet_at, split_pairs, thousands,
 };
 
+/// Target line width, in characters.
+pub const WIDTH: usize = 100;
 /// Longest snippet quoted, in characters.
 const SNIPPET_CHARS: usize = 80;
-/// Most document ids listed on one line before "+N".
-const MAX_IDS: usize = 6;
+/// Shortest snippet quoted after an id, in characters.
+const MIN_SNIPPET_CHARS: usize = 48;
+/// Most document ids listed before "+N".
+const MAX_IDS: usize = 8;
+/// Most documents quoted per narrative.
+const MAX_NARRATIVE_DOCS: usize = 8;
+/// Most pairs that only share passages listed (when `top` allows).
+const MAX_WEAK_PAIRS: usize = 10;
+/// A narrative linking more than this share of the analysed documents gets
+/// a caution.
+const WIDE_NARRATIVE: f64 = 0.10;
 
 /// Writes `report` as readable text, quoting snippets from `texts`.
 pub fn render(
@@ -84,6 +111,13 @@ impl Style {
         };
         self.paint(sgr, name)
     }
+    fn relation(&self, rel: Relation) -> String {
+        match rel {
+            Relation::NearDuplicate => self.paint("1;31", "near-duplicate"),
+            Relation::Contained => self.paint("1;33", "contained"),
+            Relation::SharesPassages => self.paint("2", "shares passages"),
+        }
+    }
 }
 
 struct TextRenderer<'a> {
@@ -94,46 +128,112 @@ struct TextRenderer<'a> {
 }
 
 impl TextRenderer<'_> {
-    fn section(&self, w: &mut dyn Write, name: &str, count: usize) -> io::Result<()> {
+    fn section(&self, w: &mut dyn Write, name: &str, detail: &str) -> io::Result<()> {
         writeln!(w)?;
         writeln!(
             w,
             "{} {}",
             self.st.title(name),
-            self.st.dim(&format!("({count})"))
+            self.st.dim(&format!("({detail})"))
         )
     }
 
-    fn more(&self, w: &mut dyn Write, total: usize, shown: usize) -> io::Result<()> {
+    fn more(
+        &self,
+        w: &mut dyn Write,
+        indent: &str,
+        total: usize,
+        shown: usize,
+        what: &str,
+    ) -> io::Result<()> {
         if total > shown {
+            let what = if what.is_empty() {
+                String::new()
+            } else {
+                format!(" {what}")
+            };
             writeln!(
                 w,
-                "  {}",
-                self.st.dim(&format!("… and {} more", total - shown))
+                "{indent}{}",
+                self.st
+                    .dim(&format!("… and {} more{what}", thousands(total - shown)))
             )?;
         }
         Ok(())
     }
 
     fn empty(&self, w: &mut dyn Write, msg: &str) -> io::Result<()> {
-        writeln!(w, "  {}", self.st.dim(msg))
+        self.note(w, "  ", msg)
     }
 
-    /// `«snippet»` of `loc`, or a note when the text is unavailable.
-    fn quote(&self, loc: &Loc) -> String {
+    /// A dim note, wrapped to the line width.
+    fn note(&self, w: &mut dyn Write, indent: &str, msg: &str) -> io::Result<()> {
+        for line in wrap(msg, WIDTH - indent.chars().count()) {
+            writeln!(w, "{indent}{}", self.st.dim(&line))?;
+        }
+        Ok(())
+    }
+
+    /// `«snippet»` of `loc` (starting near the first of `terms`), or a note
+    /// when the text is unavailable.
+    fn quote(&self, loc: &Loc, terms: &[&str], max: usize) -> String {
         match loc_text(self.texts, loc) {
-            Some(t) => format!("«{}»", snippet(t, SNIPPET_CHARS)),
+            Some(t) => format!("«{}»", snippet_at(t, terms, max)),
             None => self.st.dim("(text not available)"),
         }
     }
 
-    fn ids<'s>(&self, ids: impl ExactSizeIterator<Item = &'s str>) -> String {
-        let total = ids.len();
-        let mut v: Vec<String> = ids.take(MAX_IDS).map(|i| self.st.id(i)).collect();
-        if total > MAX_IDS {
-            v.push(format!("+{}", total - MAX_IDS));
+    /// `«snippet»` of the beginning of document `id`.
+    fn doc_quote(&self, id: &str, max: usize) -> String {
+        match self.texts.text(id) {
+            Some(t) => format!("«{}»", snippet(t, max)),
+            None => self.st.dim("(text not available)"),
         }
-        v.join(", ")
+    }
+
+    /// Ids, wrapped to the line width under `indent`, at most [`MAX_IDS`]
+    /// then `+N`; `mark` is starred.
+    fn ids(
+        &self,
+        w: &mut dyn Write,
+        indent: &str,
+        ids: &[&str],
+        mark: Option<&str>,
+    ) -> io::Result<()> {
+        let total = ids.len();
+        let mut items: Vec<(String, String)> = ids
+            .iter()
+            .take(MAX_IDS)
+            .map(|i| {
+                let star = if Some(*i) == mark { "*" } else { "" };
+                (format!("{i}{star}"), format!("{}{star}", self.st.id(i)))
+            })
+            .collect();
+        if total > MAX_IDS {
+            let more = format!("+{}", total - MAX_IDS);
+            items.push((more.clone(), more));
+        }
+        let room = WIDTH - indent.chars().count();
+        let mut line = String::new();
+        let mut len = 0;
+        for (plain, painted) in items {
+            let n = plain.chars().count();
+            if len > 0 && len + 2 + n > room {
+                writeln!(w, "{indent}{line},")?;
+                line.clear();
+                len = 0;
+            }
+            if len > 0 {
+                line.push_str(", ");
+                len += 2;
+            }
+            line.push_str(&painted);
+            len += n;
+        }
+        if len > 0 {
+            writeln!(w, "{indent}{line}")?;
+        }
+        Ok(())
     }
 
     fn header(&self, w: &mut dyn Write) -> io::Result<()> {
@@ -141,58 +241,163 @@ impl TextRenderer<'_> {
         let s = &r.summary;
         let tool = if r.tool.is_empty() { "athar" } else { &r.tool };
         writeln!(w, "{}", self.st.bold(&format!("{tool} report")))?;
-        writeln!(
-            w,
-            "Documents: {} read, {} analysed, {} skipped ({} bytes, {} tokens, {} sentences analysed)",
-            s.documents_read, s.analysed, s.skipped, s.bytes, s.tokens, s.sentences
-        )?;
-        writeln!(w, "Parameters: {}", params_line(&r.params))?;
-        let by_kind = |k| r.passages.iter().filter(|p| p.kind == k).count();
-        writeln!(
-            w,
-            "Found: {} in {}, {} and {}, {}, {}, {}",
-            count(r.pairs.len(), "similar pair"),
-            count(r.clusters.len(), "cluster"),
-            count(by_kind(PassageKind::Verbatim), "verbatim passage"),
-            count(by_kind(PassageKind::Narrative), "narrative passage"),
-            count(by_kind(PassageKind::Repeat), "repeat"),
-            count(r.narratives.len(), "narrative"),
-            count(r.phrases.len(), "reused phrase")
-        )
+        let docs = format!(
+            "{} read: {} analysed, {} skipped. Analysed: {} bytes, {} tokens, {} sentences.",
+            plural(s.documents_read, "document", "documents"),
+            thousands(s.analysed),
+            thousands(s.skipped),
+            thousands(s.bytes as usize),
+            thousands(s.tokens as usize),
+            thousands(s.sentences as usize)
+        );
+        for line in wrap(&docs, WIDTH) {
+            writeln!(w, "{line}")?;
+        }
+        writeln!(w)?;
+        let found = findings(r);
+        let mut para = String::from("Found: ");
+        para.push_str(&found.join("; "));
+        para.push('.');
+        for line in wrap(&para, WIDTH) {
+            writeln!(w, "{line}")?;
+        }
+        writeln!(w)?;
+        for line in wrap(&format!("Parameters: {}", params_line(&r.params)), WIDTH) {
+            writeln!(w, "{}", self.st.dim(&line))?;
+        }
+        Ok(())
     }
 
     fn clusters(&self, w: &mut dyn Write) -> io::Result<()> {
-        let cs = &self.report.clusters;
-        self.section(w, "Near-duplicate clusters", cs.len())?;
+        let cs = clusters_by_size(self.report);
+        let docs: usize = cs.iter().map(|c| c.members.len()).sum();
+        self.section(
+            w,
+            "Near-duplicate clusters",
+            &format!(
+                "{}, {}; biggest first",
+                thousands(cs.len()),
+                plural(docs, "document", "documents")
+            ),
+        )?;
         if cs.is_empty() {
             return self.empty(
                 w,
                 "None: no group of documents are near-duplicates of each other.",
             );
         }
+        self.note(
+            w,
+            "  ",
+            "Documents linked by near-duplicate or contained pairs. Each cluster is quoted from the \
+             start of its representative (*), the member most similar to the others.",
+        )?;
         let n = shown(cs.len(), self.top);
         for c in &cs[..n] {
-            writeln!(
-                w,
-                "  #{:<3} {} documents, representative {}",
-                c.id,
-                c.members.len(),
-                self.st.id(&c.representative)
-            )?;
-            writeln!(
-                w,
-                "        {}",
-                self.ids(c.members.iter().map(String::as_str))
-            )?;
+            let head = format!("  #{:<4}{:>3} docs  ", c.id, c.members.len());
+            let room = WIDTH
+                .saturating_sub(head.chars().count() + 2)
+                .max(MIN_SNIPPET_CHARS);
+            writeln!(w, "{head}{}", self.doc_quote(&c.representative, room))?;
+            let ids: Vec<&str> = c.members.iter().map(String::as_str).collect();
+            self.ids(w, "        ", &ids, Some(&c.representative))?;
         }
-        self.more(w, cs.len(), n)
+        self.more(w, "  ", cs.len(), n, "")
+    }
+
+    /// One near-duplicate pair on one line (its cluster quotes the text).
+    fn near_pair(&self, w: &mut dyn Write, p: &Pair, cluster: Option<usize>) -> io::Result<()> {
+        let cluster = cluster
+            .map(|c| format!("  cluster #{c}"))
+            .unwrap_or_default();
+        writeln!(
+            w,
+            "  {} ↔ {}  Jaccard {}  {} / {} found in the other{}",
+            self.st.id(&p.a),
+            self.st.id(&p.b),
+            self.st.bold(&floor2(p.jaccard)),
+            floor_pct(p.containment_a),
+            floor_pct(p.containment_b),
+            self.st.dim(&cluster)
+        )
+    }
+
+    /// A pair with the share found in each direction and a quote of its
+    /// longest shared passage.
+    fn pair(&self, w: &mut dyn Write, p: &Pair, by_pair: &PairPassages<'_>) -> io::Result<()> {
+        let pct = floor_pct;
+        writeln!(
+            w,
+            "  {} ↔ {}  {}  Jaccard {}",
+            self.st.id(&p.a),
+            self.st.id(&p.b),
+            self.st.relation(p.relation),
+            self.st.bold(&floor2(p.jaccard)),
+        )?;
+        let share = if pct(p.containment_a) == pct(p.containment_b) {
+            format!("{} of each is found in the other", pct(p.containment_a))
+        } else if p.containment_a >= p.containment_b {
+            format!(
+                "{} of {} is found in {} ({} the other way)",
+                pct(p.containment_a),
+                p.a,
+                p.b,
+                pct(p.containment_b)
+            )
+        } else {
+            format!(
+                "{} of {} is found in {} ({} the other way)",
+                pct(p.containment_b),
+                p.b,
+                p.a,
+                pct(p.containment_a)
+            )
+        };
+        let longest = longest_passage(self.report, by_pair, p);
+        let mut line = format!(
+            "{share}; {}",
+            plural(p.passages, "verbatim passage", "verbatim passages"),
+        );
+        if let Some(q) = longest {
+            let kind = if q.kind == PassageKind::Verbatim {
+                ""
+            } else {
+                " (reworded)"
+            };
+            line.push_str(&format!(
+                ", longest shared {} words{kind}",
+                q.tokens_a.max(q.tokens_b)
+            ));
+        }
+        for l in wrap(&line, WIDTH - 6) {
+            writeln!(w, "      {l}")?;
+        }
+        if let Some(q) = longest {
+            writeln!(w, "      {}", self.quote(&q.a, &terms(q), WIDTH - 9))?;
+        }
+        Ok(())
     }
 
     fn pairs(&self, w: &mut dyn Write) -> io::Result<()> {
         let r = self.report;
-        let ps = &r.pairs;
-        self.section(w, "Similar pairs", ps.len())?;
-        if ps.is_empty() {
+        let by_pair = passages_by_pair(r);
+        let (strong, weak) = split_pairs(r, &by_pair);
+        let near = strong
+            .iter()
+            .filter(|p| p.relation == Relation::NearDuplicate)
+            .count();
+        self.section(
+            w,
+            "Similar pairs",
+            &format!(
+                "{}: {} near-duplicate, {} contained, {} sharing passages only",
+                thousands(r.pairs.len()),
+                thousands(near),
+                thousands(strong.len() - near),
+                thousands(weak.len())
+            ),
+        )?;
+        if r.pairs.is_empty() {
             let mut msg = String::from("No near-duplicate pairs");
             if let Some(t) = r.params.threshold {
                 msg.push_str(&format!(" at Jaccard ≥ {t}"));
@@ -212,153 +417,338 @@ impl TextRenderer<'_> {
             }
             return self.empty(w, &msg);
         }
-        let n = shown(ps.len(), self.top);
-        for p in &ps[..n] {
-            let est = p
-                .estimated_jaccard
-                .map(|e| format!(" (MinHash {e:.2})"))
-                .unwrap_or_default();
-            writeln!(
+        let mut rule =
+            String::from("Near-duplicate: the two share most of their word sequences (Jaccard");
+        if let Some(t) = r.params.threshold {
+            rule.push_str(&format!(" ≥ {t}"));
+        }
+        rule.push_str("); contained: one is mostly found inside the other");
+        if let Some(c) = r.params.containment {
+            rule.push_str(&format!(" (≥ {})", pct(c)));
+        }
+        rule.push_str(". The quote is their longest shared passage.");
+        self.note(w, "  ", &rule)?;
+        let (identical, near_dups): (Vec<&Pair>, Vec<&Pair>) = strong
+            .iter()
+            .filter(|p| p.relation == Relation::NearDuplicate)
+            .partition(|p| p.jaccard >= 0.995);
+        let mut contained: Vec<&Pair> = strong
+            .iter()
+            .copied()
+            .filter(|p| p.relation == Relation::Contained)
+            .collect();
+        contained.sort_by(|x, y| {
+            let cx = x.containment_a.max(x.containment_b);
+            let cy = y.containment_a.max(y.containment_b);
+            cy.total_cmp(&cx)
+        });
+        writeln!(w)?;
+        writeln!(
+            w,
+            "  {} {}",
+            self.st.bold("Near-duplicates"),
+            self.st
+                .dim(&format!("({}; most similar first)", thousands(near)))
+        )?;
+        if near == 0 {
+            self.empty(w, "None.")?;
+        }
+        if !identical.is_empty() {
+            self.note(
                 w,
-                "  {} ↔ {}  Jaccard {}{est}",
-                self.st.id(&p.a),
-                self.st.id(&p.b),
-                self.st.bold(&format!("{:.2}", p.jaccard)),
+                "  ",
+                &format!(
+                    "{} identical after normalization (Jaccard 1.00), shown with their clusters above:",
+                    plural(identical.len(), "pair is", "pairs are")
+                ),
             )?;
-            writeln!(
+            let ids: Vec<String> = identical
+                .iter()
+                .map(|p| format!("{} = {}", p.a, p.b))
+                .collect();
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            self.ids(w, "      ", &ids, None)?;
+        }
+        if !near_dups.is_empty() {
+            self.note(
                 w,
-                "      {} of {} and {} of {} shared; {}, {}",
-                pct(p.containment_a),
-                p.a,
-                pct(p.containment_b),
-                p.b,
-                count(p.shared_shingles, "shared shingle"),
-                count(p.passages, "verbatim passage")
+                "  ",
+                "x% / y%: the share of the first / of the second document found in the other.",
             )?;
         }
-        self.more(w, ps.len(), n)
+        let cluster_of: ahash::AHashMap<&str, usize> = r
+            .clusters
+            .iter()
+            .flat_map(|c| c.members.iter().map(move |m| (m.as_str(), c.id)))
+            .collect();
+        let n = shown(near_dups.len(), self.top);
+        for p in &near_dups[..n] {
+            let c = cluster_of.get(p.a.as_str()).copied();
+            let c = c.filter(|c| cluster_of.get(p.b.as_str()) == Some(c));
+            self.near_pair(w, p, c)?;
+        }
+        self.more(w, "  ", near_dups.len(), n, "near-duplicate pairs")?;
+        if !contained.is_empty() {
+            writeln!(w)?;
+            writeln!(
+                w,
+                "  {} {}",
+                self.st.bold("Contained"),
+                self.st.dim(&format!(
+                    "({}; below the Jaccard threshold, most contained first)",
+                    thousands(contained.len())
+                ))
+            )?;
+            let n = shown(contained.len(), self.top);
+            for p in &contained[..n] {
+                self.pair(w, p, &by_pair)?;
+            }
+            self.more(w, "  ", contained.len(), n, "contained pairs")?;
+        }
+        if weak.is_empty() {
+            return Ok(());
+        }
+        writeln!(w)?;
+        writeln!(
+            w,
+            "  {} {}",
+            self.st.bold("Pairs that only share passages"),
+            self.st.dim(&format!(
+                "({}; longest shared passage first)",
+                thousands(weak.len())
+            ))
+        )?;
+        let mut buckets = [0usize; 3];
+        for p in &weak {
+            let len = longest_passage(r, &by_pair, p).map_or(0, |q| q.tokens_a.max(q.tokens_b));
+            buckets[if len >= 30 {
+                0
+            } else if len >= 15 {
+                1
+            } else {
+                2
+            }] += 1;
+        }
+        self.note(
+            w,
+            "  ",
+            &format!(
+                "Below both thresholds. Longest shared passage: 30 words or more in {}, 15–29 in {}, \
+                 under 15 in {} (short ones are often formulaic titles, datelines or quotations).",
+                plural(buckets[0], "pair", "pairs"),
+                thousands(buckets[1]),
+                thousands(buckets[2])
+            ),
+        )?;
+        let limit = if self.top == 0 {
+            0
+        } else {
+            self.top.min(MAX_WEAK_PAIRS)
+        };
+        let n = shown(weak.len(), limit);
+        for p in &weak[..n] {
+            self.pair(w, p, &by_pair)?;
+        }
+        self.more(w, "  ", weak.len(), n, "pairs sharing passages only")
     }
 
     fn passage(&self, w: &mut dyn Write, i: usize, p: &Passage) -> io::Result<()> {
         writeln!(
             w,
-            "  {:>3}. {}  {} {} ↔ {} {}  {} tokens  score {:.2}",
+            "  {:>3}. {}  {} words  score {:.2}  {}",
             i + 1,
             self.st.kind(p.kind),
-            self.st.id(&p.a.doc),
-            self.st.dim(&format!("[{}..{}]", p.a.start, p.a.end)),
-            self.st.id(&p.b.doc),
-            self.st.dim(&format!("[{}..{}]", p.b.start, p.b.end)),
             if p.tokens_a == p.tokens_b {
                 p.tokens_a.to_string()
             } else {
                 format!("{}/{}", p.tokens_a, p.tokens_b)
             },
-            p.score
+            p.score,
+            self.st.dim(&format!(
+                "at [{}..{}] and [{}..{}]",
+                p.a.start, p.a.end, p.b.start, p.b.end
+            )),
         )?;
         if !p.terms.is_empty() {
-            writeln!(w, "       terms: {}", p.terms.join("، "))?;
+            let line = format!("key terms: {}", p.terms.join("، "));
+            for l in wrap(&line, WIDTH - 7) {
+                writeln!(w, "       {l}")?;
+            }
         }
-        writeln!(w, "       {}  {}", self.st.id(&p.a.doc), self.quote(&p.a))?;
-        writeln!(w, "       {}  {}", self.st.id(&p.b.doc), self.quote(&p.b))
+        let terms = terms(p);
+        let width = p.a.doc.chars().count().max(p.b.doc.chars().count());
+        let room = WIDTH
+            .saturating_sub(7 + width + 5)
+            .clamp(MIN_SNIPPET_CHARS, SNIPPET_CHARS);
+        for loc in [&p.a, &p.b] {
+            let pad = width - loc.doc.chars().count();
+            writeln!(
+                w,
+                "       {}{}  {}",
+                self.st.id(&loc.doc),
+                " ".repeat(pad),
+                self.quote(loc, &terms, room)
+            )?;
+        }
+        Ok(())
     }
 
     fn passages(&self, w: &mut dyn Write) -> io::Result<()> {
-        let ps: Vec<&Passage> = self
-            .report
-            .passages
+        let r = self.report;
+        let order = passages_for_display(r);
+        let verbatim = order
             .iter()
-            .filter(|p| p.kind != PassageKind::Repeat)
-            .collect();
-        self.section(w, "Shared passages", ps.len())?;
-        if ps.is_empty() {
-            let msg = match self.report.params.min_passage {
+            .filter(|&&i| r.passages[i].kind == PassageKind::Verbatim)
+            .count();
+        self.section(
+            w,
+            "Shared passages",
+            &format!(
+                "{}: {} verbatim, {} narrative",
+                thousands(order.len()),
+                thousands(verbatim),
+                thousands(order.len() - verbatim)
+            ),
+        )?;
+        if order.is_empty() {
+            let msg = match r.params.min_passage {
                 Some(m) => format!("No passage of ≥ {m} tokens is shared between documents."),
                 None => "No passage is shared between documents.".to_string(),
             };
             return self.empty(w, &msg);
         }
-        writeln!(
+        self.note(
             w,
-            "  {}",
-            self.st
-                .dim("[start..end] are byte offsets in the original text")
+            "  ",
+            "Most substantial first: verbatim (same words) before narrative (same content words, \
+             other wording), longest first; passages between members of one near-duplicate \
+             cluster come last. [start..end] are byte offsets in the original texts. \
+             Narrative quotes start near the first key term.",
         )?;
-        let n = shown(ps.len(), self.top);
-        for (i, p) in ps[..n].iter().enumerate() {
-            self.passage(w, i, p)?;
+        let n = shown(order.len(), self.top);
+        for (i, &pi) in order[..n].iter().enumerate() {
+            self.passage(w, i, &r.passages[pi])?;
         }
-        self.more(w, ps.len(), n)
+        self.more(w, "  ", order.len(), n, "")
     }
 
     fn repeats(&self, w: &mut dyn Write) -> io::Result<()> {
-        let ps: Vec<&Passage> = self
+        let mut ps: Vec<(usize, &Passage)> = self
             .report
             .passages
             .iter()
-            .filter(|p| p.kind == PassageKind::Repeat)
+            .enumerate()
+            .filter(|(_, p)| p.kind == PassageKind::Repeat)
             .collect();
-        self.section(w, "Repeats inside documents", ps.len())?;
+        ps.sort_by_key(|(i, p)| super::substance(p, *i));
+        self.section(
+            w,
+            "Repeats inside documents",
+            &format!("{}; longest first", thousands(ps.len())),
+        )?;
         if ps.is_empty() {
             return self.empty(w, "No passage is repeated inside a document.");
         }
         let n = shown(ps.len(), self.top);
-        for p in &ps[..n] {
+        for (_, p) in &ps[..n] {
             writeln!(
                 w,
-                "  {} {} = {}  {} tokens",
+                "  {} {} = {}  {} words",
                 self.st.id(&p.a.doc),
                 self.st.dim(&format!("[{}..{}]", p.a.start, p.a.end)),
                 self.st.dim(&format!("[{}..{}]", p.b.start, p.b.end)),
                 p.tokens_a
             )?;
-            writeln!(w, "       {}", self.quote(&p.a))?;
+            writeln!(w, "       {}", self.quote(&p.a, &[], WIDTH - 10))?;
         }
-        self.more(w, ps.len(), n)
+        self.more(w, "  ", ps.len(), n, "")
     }
 
     fn narratives(&self, w: &mut dyn Write) -> io::Result<()> {
-        let ns = &self.report.narratives;
-        self.section(w, "Narratives", ns.len())?;
+        let r = self.report;
+        let ns = narratives_by_size(r);
+        self.section(
+            w,
+            "Narratives",
+            &format!("{}; most documents first", thousands(ns.len())),
+        )?;
         if ns.is_empty() {
             return self.empty(w, "No story or passage recurs across documents.");
         }
+        self.note(
+            w,
+            "  ",
+            "Passages that recur across documents, verbatim or in other words, grouped; the label \
+             is their top shared terms. One passage is quoted per document, the representative (*) \
+             first.",
+        )?;
         let n = shown(ns.len(), self.top);
+        let per = if self.top == 0 {
+            MAX_NARRATIVE_DOCS
+        } else {
+            self.top.min(MAX_NARRATIVE_DOCS)
+        };
         for nar in &ns[..n] {
             writeln!(
                 w,
-                "  #{:<3} {}  {}, {}{}",
+                "  #{:<4}{}  {}, {}{}",
                 nar.id,
                 self.st.bold(&nar.label),
-                count(nar.docs, "document"),
-                count(nar.members.len(), "passage"),
+                plural(nar.docs, "document", "documents"),
+                plural(nar.members.len(), "passage", "passages"),
                 if nar.verbatim { ", all verbatim" } else { "" }
             )?;
-            let m = shown(nar.members.len(), self.top);
-            for (i, loc) in nar.members[..m].iter().enumerate() {
-                let mark = if i == nar.representative { "*" } else { " " };
+            let analysed = r.summary.analysed.max(1);
+            if nar.docs >= 20 && nar.docs as f64 > WIDE_NARRATIVE * analysed as f64 {
+                self.note(
+                    w,
+                    "        ",
+                    &format!(
+                        "Links {} of the analysed documents: a group this large is usually a chain \
+                         of loosely related passages rather than one story; check the members.",
+                        pct(nar.docs as f64 / analysed as f64)
+                    ),
+                )?;
+            }
+            let docs = narrative_docs(nar);
+            let terms = if nar.verbatim {
+                Vec::new()
+            } else {
+                label_terms(&nar.label)
+            };
+            let width = docs
+                .iter()
+                .take(per)
+                .map(|l| l.doc.chars().count())
+                .max()
+                .unwrap_or(0);
+            let room = WIDTH
+                .saturating_sub(6 + width + 6)
+                .clamp(MIN_SNIPPET_CHARS, SNIPPET_CHARS);
+            let m = shown(docs.len(), per);
+            for (i, loc) in docs[..m].iter().enumerate() {
+                let mark = if i == 0 && nar.members.get(nar.representative).is_some() {
+                    "*"
+                } else {
+                    " "
+                };
+                let pad = width - loc.doc.chars().count();
                 writeln!(
                     w,
-                    "      {mark}{}  {}",
+                    "      {}{mark}{}  {}",
                     self.st.id(&loc.doc),
-                    self.quote(loc)
+                    " ".repeat(pad),
+                    self.quote(loc, &terms, room)
                 )?;
             }
-            if nar.members.len() > m {
-                writeln!(
-                    w,
-                    "       {}",
-                    self.st
-                        .dim(&format!("… and {} more", nar.members.len() - m))
-                )?;
-            }
+            self.more(w, "      ", docs.len(), m, "documents")?;
         }
-        self.more(w, ns.len(), n)
+        self.more(w, "  ", ns.len(), n, "")
     }
 
     fn phrases(&self, w: &mut dyn Write) -> io::Result<()> {
         let ps = &self.report.phrases;
-        self.section(w, "Reused phrases", ps.len())?;
+        self.section(w, "Reused phrases", &thousands(ps.len()))?;
         if ps.is_empty() {
             return self.empty(
                 w,
@@ -369,19 +759,20 @@ impl TextRenderer<'_> {
         for p in &ps[..n] {
             writeln!(
                 w,
-                "  «{}»  {} words, {} documents: {}",
+                "  «{}»  {} words, {}",
                 snippet(&p.text, SNIPPET_CHARS),
                 p.tokens,
-                p.docs,
-                self.ids(p.occurrences.iter().map(|o| o.doc.as_str()))
+                plural(p.docs, "document", "documents"),
             )?;
+            let ids: Vec<&str> = p.occurrences.iter().map(|o| o.doc.as_str()).collect();
+            self.ids(w, "      ", &ids, None)?;
         }
-        self.more(w, ps.len(), n)
+        self.more(w, "  ", ps.len(), n, "")
     }
 
     fn boilerplate(&self, w: &mut dyn Write) -> io::Result<()> {
         let bs = &self.report.boilerplate;
-        self.section(w, "Boilerplate (ignored)", bs.len())?;
+        self.section(w, "Boilerplate (ignored)", &thousands(bs.len()))?;
         if bs.is_empty() {
             let msg = match self.report.params.max_df {
                 Some(df) => format!("None: no phrase occurs in more than {df} documents."),
@@ -393,59 +784,131 @@ impl TextRenderer<'_> {
         for b in &bs[..n] {
             writeln!(
                 w,
-                "  «{}»  {} documents ({})",
+                "  «{}»  {} ({})",
                 snippet(&b.text, SNIPPET_CHARS),
-                b.docs,
+                plural(b.docs, "document", "documents"),
                 pct(b.fraction)
             )?;
         }
-        self.more(w, bs.len(), n)
+        self.more(w, "  ", bs.len(), n, "")
     }
 
     fn skipped(&self, w: &mut dyn Write) -> io::Result<()> {
         let ss = &self.report.skipped;
-        self.section(w, "Skipped documents", ss.len())?;
+        self.section(w, "Skipped documents", &thousands(ss.len()))?;
         if ss.is_empty() {
             return self.empty(w, "None: every document read was analysed.");
         }
-        let n = shown(ss.len(), self.top);
-        for s in &ss[..n] {
+        // Grouped by reason, reasons in order of first appearance.
+        let mut by_reason: BTreeMap<&str, (usize, Vec<String>)> = BTreeMap::new();
+        for (i, s) in ss.iter().enumerate() {
             let src = if s.source.is_empty() || s.source == s.id {
-                String::new()
+                s.id.clone()
             } else {
-                format!(" ({})", s.source)
+                format!("{} ({})", s.id, short_source(&s.source))
             };
-            writeln!(w, "  {}{src}: {}", self.st.id(&s.id), s.reason)?;
+            by_reason
+                .entry(&s.reason)
+                .or_insert((i, Vec::new()))
+                .1
+                .push(src);
         }
-        self.more(w, ss.len(), n)
+        let mut groups: Vec<(&str, usize, Vec<String>)> =
+            by_reason.into_iter().map(|(k, (i, v))| (k, i, v)).collect();
+        groups.sort_by_key(|g| g.1);
+        let n = shown(groups.len(), self.top);
+        for (reason, _, docs) in &groups[..n] {
+            writeln!(
+                w,
+                "  {}: {}",
+                plural(docs.len(), "document", "documents"),
+                reason
+            )?;
+            let ids: Vec<&str> = docs.iter().map(String::as_str).collect();
+            self.ids(w, "      ", &ids, None)?;
+        }
+        self.more(w, "  ", groups.len(), n, "reasons")
     }
 
     fn warnings(&self, w: &mut dyn Write) -> io::Result<()> {
         let ws = &self.report.warnings;
-        self.section(w, "Warnings", ws.len())?;
+        self.section(w, "Warnings", &thousands(ws.len()))?;
         if ws.is_empty() {
             return self.empty(w, "None.");
         }
         let n = shown(ws.len(), self.top);
         for msg in &ws[..n] {
-            writeln!(w, "  {} {msg}", self.st.warn("!"))?;
+            let lines = wrap(msg, WIDTH - 4);
+            for (i, l) in lines.iter().enumerate() {
+                let mark = if i == 0 {
+                    self.st.warn("!")
+                } else {
+                    " ".to_string()
+                };
+                writeln!(w, "  {mark} {l}")?;
+            }
         }
-        self.more(w, ws.len(), n)
+        self.more(w, "  ", ws.len(), n, "")
     }
 }
 
-/// `n thing` or `n things`.
-fn count(n: usize, thing: &str) -> String {
-    if n == 1 {
-        format!("1 {thing}")
-    } else {
-        format!("{n} {thing}s")
-    }
+/// Per-pair passages, as [`passages_by_pair`] gives them.
+type PairPassages<'r> = ahash::AHashMap<(&'r str, &'r str), Vec<usize>>;
+
+/// The key terms of a passage, for centring its snippets.
+fn terms(p: &Passage) -> Vec<&str> {
+    p.terms.iter().map(String::as_str).collect()
 }
 
-/// A share in 0..1 as a whole percentage.
+/// The last path component of a source (`dir/feed.jsonl:4` → `feed.jsonl:4`).
+fn short_source(s: &str) -> &str {
+    s.rsplit('/').next().unwrap_or(s)
+}
+
+/// Words of `s` filled into lines of at most `width` characters (a longer
+/// word gets a line of its own).
+pub(crate) fn wrap(s: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut len = 0;
+    for word in s.split_whitespace() {
+        let n = word.chars().count();
+        if len > 0 && len + 1 + n > width {
+            lines.push(std::mem::take(&mut line));
+            len = 0;
+        }
+        if len > 0 {
+            line.push(' ');
+            len += 1;
+        }
+        line.push_str(word);
+        len += n;
+    }
+    if len > 0 {
+        lines.push(line);
+    }
+    lines
+}
+
+/// A share in 0..1 as a whole percentage rounded down, so that a share
+/// just under a threshold never reads as the threshold itself.
+fn floor_pct(x: f64) -> String {
+    format!("{:.0}%", (x * 100.0 + 1e-9).floor())
+}
+
+/// A value in 0..1 with two decimals, rounded down (0.4998 reads 0.49,
+/// not the threshold 0.50).
+fn floor2(x: f64) -> String {
+    format!("{:.2}", (x * 100.0 + 1e-9).floor() / 100.0)
+}
+
+/// A share in 0..1 as a whole percentage; a small non-zero share is `<1%`.
 fn pct(x: f64) -> String {
-    format!("{:.0}%", x * 100.0)
+    if x > 0.0 && x < 0.005 {
+        "<1%".to_string()
+    } else {
+        format!("{:.0}%", x * 100.0)
+    }
 }
 
 fn params_line(p: &Params) -> String {
@@ -454,4 +917,16 @@ fn params_line(p: &Params) -> String {
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrap_fills_lines_and_keeps_long_words() {
+        assert_eq!(wrap("a bb ccc dddd", 6), vec!["a bb", "ccc", "dddd"]);
+        assert_eq!(wrap("  ", 6), Vec::<String>::new());
+        assert_eq!(wrap("abcdefgh x", 4), vec!["abcdefgh", "x"]);
+    }
 }
