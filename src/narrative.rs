@@ -77,7 +77,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cluster::UnionFind;
 use crate::span::Span;
-use crate::stem::{is_stop_word, light10, light10_no_waw, strip_article};
+use crate::stem::{is_stop_word, light10, light10_no_waw, strip_article, verb_form_key};
 use crate::tokenize::Tokens;
 
 /// Parameters of the narrative level. `Default` gives the tuned values.
@@ -215,10 +215,15 @@ static BACKGROUND: LazyLock<(f32, HashMap<&'static str, u32>)> = LazyLock::new(|
 
 /// Background IDF of a stem: `ln((Nb + 1) / (df + 0.5))`; stems missing from
 /// the table (seen in fewer documents than its cut-off) count as `df = 1`.
+#[cfg(test)]
 fn background_idf(stem: &str) -> f32 {
-    let (n, map) = &*BACKGROUND;
-    let df = map.get(stem).copied().unwrap_or(1) as f32;
-    ((n + 1.0) / (df + 0.5)).ln()
+    background_idf_of(BACKGROUND.1.get(stem).copied().unwrap_or(1))
+}
+
+/// Background IDF of a background document frequency.
+fn background_idf_of(df: u32) -> f32 {
+    let n = BACKGROUND.0;
+    ((n + 1.0) / (df.min(n as u32) as f32 + 0.5)).ln()
 }
 
 /// Proclitic back-off (an athar extension of light10, which leaves the
@@ -303,6 +308,80 @@ struct DocContent {
     terms: Vec<u32>,
     /// Hash of the token's fine form (see [`fine_form`]).
     fine: Vec<u64>,
+    /// The terms of the adjacent tokens (left, right) with which this token
+    /// forms a collocation (see [`bind_collocations`]); `u32::MAX` for none.
+    bound: Vec<[u32; 2]>,
+}
+
+/// Merge the terms of one derived verb ([`verb_form_key`]): returns the
+/// final term of every interned stem, and the background document frequency
+/// of every final term.
+fn fold_verb_forms(names: &[&str]) -> (Vec<u32>, Vec<u32>) {
+    let bg = |s: &str| BACKGROUND.1.get(s).copied().unwrap_or(1);
+    let mut by_key: HashMap<String, u32> = HashMap::new();
+    let mut canon = Vec::with_capacity(names.len());
+    let mut bg_df: Vec<u32> = Vec::with_capacity(names.len());
+    for s in names {
+        let key = verb_form_key(s).unwrap_or_else(|| (*s).to_string());
+        let next = bg_df.len() as u32;
+        let id = *by_key.entry(key).or_insert(next);
+        if id == next {
+            bg_df.push(bg(s));
+        } else {
+            bg_df[id as usize] += bg(s);
+        }
+        canon.push(id);
+    }
+    (canon, bg_df)
+}
+
+/// Collocations: a token is *bound* to an adjacent token (no word between)
+/// when that pair of terms occurs at least twice in the corpus and accounts
+/// for at least half of the occurrences of the token's term (`لواء التوحيد`
+/// binds `التوحيد`; `الجناح العسكري` binds `الجناح`). A bound word names a
+/// fixed phrase: the same word outside that phrase (`راية التوحيد`,
+/// `الجناح المسلح`) is another sense or another entity.
+fn bind_collocations(content: &mut [DocContent], n_terms: usize) {
+    let mut count = vec![0u32; n_terms];
+    let mut pairs: HashMap<(u32, u32), u32> = HashMap::new();
+    for c in content.iter() {
+        for &t in &c.terms {
+            count[t as usize] += 1;
+        }
+        for k in 1..c.terms.len() {
+            if c.toks[k] == c.toks[k - 1] + 1 && c.terms[k] != c.terms[k - 1] {
+                *pairs.entry((c.terms[k - 1], c.terms[k])).or_default() += 1;
+            }
+        }
+    }
+    let binds = |pair: (u32, u32), t: u32| {
+        pairs
+            .get(&pair)
+            .is_some_and(|&n| n >= 2 && 2 * n >= count[t as usize])
+    };
+    for c in content.iter_mut() {
+        let n = c.terms.len();
+        c.bound = (0..n)
+            .map(|k| {
+                let t = c.terms[k];
+                let mut b = [u32::MAX; 2];
+                if k > 0 && c.toks[k] == c.toks[k - 1] + 1 && binds((c.terms[k - 1], t), t) {
+                    b[0] = c.terms[k - 1];
+                }
+                if k + 1 < n && c.toks[k + 1] == c.toks[k] + 1 && binds((t, c.terms[k + 1]), t) {
+                    b[1] = c.terms[k + 1];
+                }
+                b
+            })
+            .collect();
+    }
+}
+
+/// True when two occurrences stand in the same collocation context: both
+/// free, or bound to the same neighbour on the same side.
+fn same_context(x: [u32; 2], y: [u32; 2]) -> bool {
+    let free = |b: [u32; 2]| b == [u32::MAX; 2];
+    (free(x) && free(y)) || (x[0] != u32::MAX && x[0] == y[0]) || (x[1] != u32::MAX && x[1] == y[1])
 }
 
 /// A token's form with only light10's prefixes and the inflectional
@@ -344,9 +423,7 @@ impl<'d, 'a> Model<'d, 'a> {
         // Intern stems in document order: deterministic ids.
         let mut ids: HashMap<&str, u32> = HashMap::new();
         let mut names: Vec<&str> = Vec::new();
-        let mut df: Vec<u32> = Vec::new();
         let mut content = Vec::with_capacity(docs.len());
-        let mut seen: Vec<u32> = Vec::new();
         for (d, list) in stems.iter().enumerate() {
             let mut toks = Vec::with_capacity(list.len());
             let mut terms = Vec::with_capacity(list.len());
@@ -354,14 +431,8 @@ impl<'d, 'a> Model<'d, 'a> {
             for &(i, s) in list {
                 let id = *ids.entry(s).or_insert_with(|| {
                     names.push(s);
-                    df.push(0);
-                    seen.push(u32::MAX);
                     (names.len() - 1) as u32
                 });
-                if seen[id as usize] != d as u32 {
-                    seen[id as usize] = d as u32;
-                    df[id as usize] += 1;
-                }
                 toks.push(i);
                 terms.push(id);
                 let word = docs[d].tokens.text(i as usize);
@@ -378,16 +449,37 @@ impl<'d, 'a> Model<'d, 'a> {
                 }
                 fine.push(xxhash_rust::xxh3::xxh3_64(f.as_bytes()));
             }
-            content.push(DocContent { toks, terms, fine });
+            content.push(DocContent {
+                toks,
+                terms,
+                fine,
+                bound: Vec::new(),
+            });
         }
+        // Derived verb forms share one term (اعتقال، اعتقلت، يعتقل); their
+        // fine forms differ, so they match as derivations. The background
+        // frequency of a merged term is the sum of its stems'.
+        let (canon, bg_df) = fold_verb_forms(&names);
+        let mut df: Vec<u32> = vec![0; bg_df.len()];
+        let mut seen: Vec<u32> = vec![u32::MAX; bg_df.len()];
+        for (d, c) in content.iter_mut().enumerate() {
+            for t in c.terms.iter_mut() {
+                *t = canon[*t as usize];
+                if seen[*t as usize] != d as u32 {
+                    seen[*t as usize] = d as u32;
+                    df[*t as usize] += 1;
+                }
+            }
+        }
+        bind_collocations(&mut content, df.len());
         let n = docs.len() as f32;
         let m = params.background_docs.max(0.0);
         let conf = n / (n + 3.0);
-        let weights: Vec<f32> = names
+        let weights: Vec<f32> = bg_df
             .par_iter()
             .zip(df.par_iter())
-            .map(|(s, &df)| {
-                let idf_bg = background_idf(s);
+            .map(|(&s, &df)| {
+                let idf_bg = background_idf_of(s);
                 let idf_c = ((n + 1.0) / (df as f32 + 0.5)).ln();
                 let base = (m * idf_bg + n * idf_c) / (m + n).max(f32::MIN_POSITIVE);
                 let spread = if n >= 2.0 {
@@ -515,17 +607,19 @@ impl<'d, 'a> Model<'d, 'a> {
     }
 
     /// True when some occurrence of `term` in `a` and some in `b` have the
-    /// same fine form.
+    /// same fine form and the same collocation context ([`same_context`]).
     fn fine_agree(&self, a: &Window, b: &Window, term: u32) -> bool {
         let forms = |w: &Window| {
             let c = &self.content[w.doc as usize];
             (w.lo as usize..w.hi as usize)
                 .filter(|&k| c.terms[k] == term)
-                .map(|k| c.fine[k])
-                .collect::<Vec<u64>>()
+                .map(|k| (c.fine[k], c.bound[k]))
+                .collect::<Vec<(u64, [u32; 2])>>()
         };
         let fa = forms(a);
-        forms(b).iter().any(|f| fa.contains(f))
+        forms(b)
+            .iter()
+            .any(|&(f, bb)| fa.iter().any(|&(g, ba)| f == g && same_context(ba, bb)))
     }
 
     /// The evidence of the shared terms: terms adjacent to each other in BOTH
@@ -1123,5 +1217,92 @@ mod tests {
         );
         assert_eq!(g[0].links, 2);
         assert_eq!(g[1].n_docs, 2);
+    }
+}
+
+#[cfg(test)]
+mod debug {
+    use super::*;
+    use crate::normalize::NormalizeOptions;
+    use crate::tokenize::{Tokenizer, sentences};
+
+    /// `DX=2 DY=3 cargo test --release --lib narrative::debug -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn dump_pairs() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        let texts: Vec<String> = paths
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect();
+        let mut tk = Tokenizer::new(NormalizeOptions::default());
+        let p: Vec<(Tokens, Vec<Span>)> = texts
+            .iter()
+            .map(|t| (tk.tokenize(t), sentences(t)))
+            .collect();
+        let d: Vec<NarrativeDoc> = texts
+            .iter()
+            .zip(&p)
+            .map(|(t, (tk, s))| NarrativeDoc {
+                text: t,
+                tokens: tk,
+                sentences: s,
+            })
+            .collect();
+        let mut params = NarrativeParams::default();
+        if let Ok(v) = std::env::var("MINW") {
+            params.min_window = v.parse().unwrap();
+        }
+        if let Ok(v) = std::env::var("MAXW") {
+            params.max_window = v.parse().unwrap();
+        }
+        let min_cos: f32 = std::env::var("MIN").map_or(0.15, |v| v.parse().unwrap());
+        let m = Model::build(&d, &params);
+        let dx: u32 = std::env::var("DX").map_or(2, |v| v.parse().unwrap());
+        let dy: u32 = std::env::var("DY").map_or(3, |v| v.parse().unwrap());
+        let pat = std::env::var("PAT").unwrap_or_default();
+        let names: HashMap<u32, String> =
+            m.content
+                .iter()
+                .enumerate()
+                .flat_map(|(di, c)| {
+                    let m = &m;
+                    c.terms.iter().zip(&c.toks).map(move |(&t, &tok)| {
+                        (t, m.docs[di].tokens.text(tok as usize).to_string())
+                    })
+                })
+                .collect();
+        for a in m.windows.iter().filter(|w| w.doc == dx) {
+            if !a.span.slice(&texts[dx as usize]).contains(&pat) {
+                continue;
+            }
+            for b in m.windows.iter().filter(|w| w.doc == dy) {
+                let (s, shared) = m.score(a, b, &params);
+                if s < min_cos || s == 0.0 {
+                    continue;
+                }
+                let ev = m.evidence_units(a, b, &shared, &params);
+                println!(
+                    "{:?} {:?} cos {:.3} ev {:.1} [{}]",
+                    a.span.range(),
+                    b.span.range(),
+                    s,
+                    ev,
+                    shared
+                        .iter()
+                        .map(|&(t, c)| format!(
+                            "{}:{:.2}/{:.2}",
+                            names[&t], m.weights[t as usize], c
+                        ))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                );
+            }
+        }
     }
 }
