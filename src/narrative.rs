@@ -110,6 +110,12 @@ pub struct NarrativeParams {
     /// (`حمل`/`حمله`, `قيادي`/`قياده`), relative to 1 for an inflectional
     /// match (`اعتقال`/`اعتقالات`); applied to the score and the evidence.
     pub derived_match: f32,
+    /// Group support, as a fraction of [`threshold`](Self::threshold): a
+    /// pair scoring at least `group_support × threshold` (with the evidence
+    /// [`min_terms`](Self::min_terms) asks for) is also a link when one of
+    /// its passages is linked at the bar and the pair shares a term of that
+    /// narrative group's evidence. `1` turns support off.
+    pub group_support: f32,
 }
 
 impl Default for NarrativeParams {
@@ -126,6 +132,7 @@ impl Default for NarrativeParams {
             max_key_terms: 8,
             lonely_weight: 0.5,
             derived_match: 0.5,
+            group_support: 0.5,
         }
     }
 }
@@ -335,10 +342,12 @@ fn fold_verb_forms(names: &[&str]) -> (Vec<u32>, Vec<u32>) {
     (canon, bg_df)
 }
 
-/// Collocations: a token is *bound* to an adjacent token (no word between)
-/// when that pair of terms occurs at least twice in the corpus and accounts
-/// for at least half of the occurrences of the token's term (`لواء التوحيد`
-/// binds `التوحيد`; `الجناح العسكري` binds `الجناح`). A bound word names a
+/// Collocations: two adjacent tokens (no word between) are *bound* to each
+/// other when their pair of terms occurs at least twice in the corpus (in
+/// either order: `السلفيين الجهاديين`, `جهاديون سلفيون`) and
+/// accounts for at least half of the occurrences of one of the two terms
+/// (`لواء التوحيد` binds `التوحيد`; `الجناح العسكري` binds `الجناح`;
+/// `ولاية سيناء` binds both words there, but not `سيناء` in `في سيناء`). A bound word names a
 /// fixed phrase: the same word outside that phrase (`راية التوحيد`,
 /// `الجناح المسلح`) is another sense or another entity.
 fn bind_collocations(content: &mut [DocContent], n_terms: usize) {
@@ -350,14 +359,16 @@ fn bind_collocations(content: &mut [DocContent], n_terms: usize) {
         }
         for k in 1..c.terms.len() {
             if c.toks[k] == c.toks[k - 1] + 1 && c.terms[k] != c.terms[k - 1] {
-                *pairs.entry((c.terms[k - 1], c.terms[k])).or_default() += 1;
+                let (x, y) = (c.terms[k - 1], c.terms[k]);
+                *pairs.entry((x.min(y), x.max(y))).or_default() += 1;
             }
         }
     }
-    let binds = |pair: (u32, u32), t: u32| {
-        pairs
-            .get(&pair)
-            .is_some_and(|&n| n >= 2 && 2 * n >= count[t as usize])
+    let binds = |(x, y): (u32, u32), _t: u32| {
+        let pair = (x.min(y), x.max(y));
+        pairs.get(&pair).is_some_and(|&n| {
+            n >= 2 && (2 * n >= count[pair.0 as usize] || 2 * n >= count[pair.1 as usize])
+        })
     };
     for c in content.iter_mut() {
         let n = c.terms.len();
@@ -378,10 +389,11 @@ fn bind_collocations(content: &mut [DocContent], n_terms: usize) {
 }
 
 /// True when two occurrences stand in the same collocation context: both
-/// free, or bound to the same neighbour on the same side.
+/// free, or bound to the same neighbouring term (on either side: `جهاديون
+/// سلفيون` and `السلفيين الجهاديين` are one phrase).
 fn same_context(x: [u32; 2], y: [u32; 2]) -> bool {
     let free = |b: [u32; 2]| b == [u32::MAX; 2];
-    (free(x) && free(y)) || (x[0] != u32::MAX && x[0] == y[0]) || (x[1] != u32::MAX && x[1] == y[1])
+    (free(x) && free(y)) || x.iter().any(|&t| t != u32::MAX && y.contains(&t))
 }
 
 /// A token's form with only light10's prefixes and the inflectional
@@ -622,6 +634,18 @@ impl<'d, 'a> Model<'d, 'a> {
             .any(|&(f, bb)| fa.iter().any(|&(g, ba)| f == g && same_context(ba, bb)))
     }
 
+    /// True when some shared term occurs outside any collocation in both
+    /// windows. Passages that share only fixed phrases (`ابو بكر البغدادي`,
+    /// `ولاية سيناء`, `صاحب السمو الملكي`) mention the same names or
+    /// formulas; they do not yet tell the same story.
+    fn has_free_evidence(&self, a: &Window, b: &Window, shared: &[(u32, f32)]) -> bool {
+        let free = |w: &Window, t: u32| {
+            let c = &self.content[w.doc as usize];
+            (w.lo as usize..w.hi as usize).any(|k| c.terms[k] == t && c.bound[k] == [u32::MAX; 2])
+        };
+        shared.iter().any(|&(t, _)| free(a, t) && free(b, t))
+    }
+
     /// The evidence of the shared terms: terms adjacent to each other in BOTH
     /// windows (`كتائب القسام`, `ابو بكر البغدادي`) are one multi-word name
     /// and count once; a unit counts 1 when some term of it matches in the
@@ -824,23 +848,67 @@ struct RawLink {
 /// very short documents simply produce no windows.
 pub fn find_links(docs: &[NarrativeDoc], params: &NarrativeParams) -> Vec<Link> {
     let model = Model::build(docs, params);
-    let raw: Vec<RawLink> = model
+    let support_bar = params.threshold * params.group_support.clamp(0.0, 1.0);
+    // Every candidate pair with enough evidence, at the bar or above the
+    // support bar.
+    let scored: Vec<RawLink> = model
         .candidates(params)
         .into_par_iter()
         .filter_map(|(i, j)| {
             let (a, b) = (&model.windows[i as usize], &model.windows[j as usize]);
             let (score, shared) = model.score(a, b, params);
-            (score >= params.threshold
+            (score >= support_bar.min(params.threshold)
                 && shared.len() >= params.min_terms
-                && model.evidence_units(a, b, &shared, params) >= params.min_terms as f32)
-                .then_some(RawLink {
-                    wa: i,
-                    wb: j,
-                    score,
-                    shared,
-                })
+                && model.evidence_units(a, b, &shared, params) >= params.min_terms as f32
+                && model.has_free_evidence(a, b, &shared))
+            .then_some(RawLink {
+                wa: i,
+                wb: j,
+                score,
+                shared,
+            })
         })
         .collect();
+    let (mut raw, weak): (Vec<RawLink>, Vec<RawLink>) = scored
+        .into_iter()
+        .partition(|r| r.score >= params.threshold);
+    // Group support: the windows linked at the bar form groups; the evidence
+    // of a group is the set of terms its links share. A link under the bar
+    // is kept when one of its windows belongs to a group and it shares one
+    // of that group's evidence terms: it repeats, in a third telling, what
+    // two documents already agree on.
+    if !weak.is_empty() && !raw.is_empty() {
+        let mut uf = UnionFind::new(model.windows.len());
+        for r in &raw {
+            uf.union(r.wa, r.wb);
+        }
+        let mut evidence: Vec<(u32, u32)> = raw
+            .iter()
+            .flat_map(|r| {
+                let root = uf.find(r.wa);
+                r.shared.iter().map(move |&(t, _)| (root, t))
+            })
+            .collect();
+        evidence.sort_unstable();
+        evidence.dedup();
+        let in_group: std::collections::HashSet<u32> =
+            raw.iter().flat_map(|r| [r.wa, r.wb]).collect();
+        let supported = |w: u32, r: &RawLink, uf: &mut UnionFind| {
+            in_group.contains(&w) && {
+                let root = uf.find(w);
+                r.shared
+                    .iter()
+                    .any(|&(t, _)| evidence.binary_search(&(root, t)).is_ok())
+            }
+        };
+        let mut kept = Vec::new();
+        for r in weak {
+            if supported(r.wa, &r, &mut uf) || supported(r.wb, &r, &mut uf) {
+                kept.push(r);
+            }
+        }
+        raw.extend(kept);
+    }
     merge_links(&model, raw, params)
 }
 
