@@ -872,42 +872,60 @@ pub fn find_links(docs: &[NarrativeDoc], params: &NarrativeParams) -> Vec<Link> 
     let (mut raw, weak): (Vec<RawLink>, Vec<RawLink>) = scored
         .into_iter()
         .partition(|r| r.score >= params.threshold);
-    // Group support: the windows linked at the bar form groups; the evidence
-    // of a group is the set of terms its links share. A link under the bar
-    // is kept when one of its windows belongs to a group and it shares one
-    // of that group's evidence terms: it repeats, in a third telling, what
-    // two documents already agree on.
+    // Group support: a window linked at the bar has the evidence of its
+    // links (the terms they share). A window not linked at the bar, of a
+    // third document, joins through its best link under the bar when that
+    // link shares one of those terms: the term is then found in three
+    // tellings, and two of them already agree at the bar.
     if !weak.is_empty() && !raw.is_empty() {
-        let mut uf = UnionFind::new(model.windows.len());
-        for r in &raw {
-            uf.union(r.wa, r.wb);
-        }
-        let mut evidence: Vec<(u32, u32)> = raw
+        let w = &model.windows;
+        // (window, term, partner document) of every link at the bar.
+        let mut evidence: Vec<(u32, u32, u32)> = raw
             .iter()
             .flat_map(|r| {
-                let root = uf.find(r.wa);
-                r.shared.iter().map(move |&(t, _)| (root, t))
+                r.shared.iter().flat_map(move |&(t, _)| {
+                    [
+                        (r.wa, t, w[r.wb as usize].doc),
+                        (r.wb, t, w[r.wa as usize].doc),
+                    ]
+                })
             })
             .collect();
         evidence.sort_unstable();
         evidence.dedup();
-        let in_group: std::collections::HashSet<u32> =
+        let linked: std::collections::HashSet<u32> =
             raw.iter().flat_map(|r| [r.wa, r.wb]).collect();
-        let supported = |w: u32, r: &RawLink, uf: &mut UnionFind| {
-            in_group.contains(&w) && {
-                let root = uf.find(w);
-                r.shared
-                    .iter()
-                    .any(|&(t, _)| evidence.binary_search(&(root, t)).is_ok())
-            }
+        // The member `m` supports the orphan window `o` through link `r`.
+        let supports = |m: u32, o: u32, r: &RawLink| {
+            let od = w[o as usize].doc;
+            !linked.contains(&o)
+                && r.shared.iter().any(|&(t, _)| {
+                    let from = evidence.partition_point(|e| (e.0, e.1) < (m, t));
+                    evidence[from..]
+                        .iter()
+                        .take_while(|e| (e.0, e.1) == (m, t))
+                        .any(|e| e.2 != od)
+                })
         };
-        let mut kept = Vec::new();
-        for r in weak {
-            if supported(r.wa, &r, &mut uf) || supported(r.wb, &r, &mut uf) {
-                kept.push(r);
+        let mut best: HashMap<u32, usize> = HashMap::new();
+        for (k, r) in weak.iter().enumerate() {
+            for (m, o) in [(r.wa, r.wb), (r.wb, r.wa)] {
+                if supports(m, o, r) {
+                    let e = best.entry(o).or_insert(k);
+                    let cur = &weak[*e];
+                    if (r.score, std::cmp::Reverse((r.wa, r.wb)))
+                        > (cur.score, std::cmp::Reverse((cur.wa, cur.wb)))
+                    {
+                        *e = k;
+                    }
+                }
             }
         }
-        raw.extend(kept);
+        let mut keep: Vec<usize> = best.into_values().collect();
+        keep.sort_unstable();
+        keep.dedup();
+        let mut weak: Vec<Option<RawLink>> = weak.into_iter().map(Some).collect();
+        raw.extend(keep.into_iter().filter_map(|k| weak[k].take()));
     }
     merge_links(&model, raw, params)
 }

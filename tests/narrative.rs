@@ -373,6 +373,9 @@ fn saudi_news_run() {
     if let Ok(v) = std::env::var("PT") {
         params.prefix_terms = v.parse().unwrap();
     }
+    if let Ok(v) = std::env::var("GS") {
+        params.group_support = v.parse().unwrap();
+    }
     let links = find_links(&d, &params);
     let t2 = std::time::Instant::now();
     check_spans(&texts, &links);
@@ -398,8 +401,34 @@ fn saudi_news_run() {
         exact.len(),
         t3 - t2
     );
-    let step = (links.len() / 40).max(1);
-    for l in links.iter().step_by(step).filter(|l| l.score < 0.45) {
+    let supported: Vec<&Link> = links
+        .iter()
+        .filter(|l| l.score < params.threshold)
+        .collect();
+    let pairs = |ls: &[&Link]| {
+        let mut p: Vec<(usize, usize)> = ls.iter().map(|l| (l.a.0, l.b.0)).collect();
+        p.sort_unstable();
+        p.dedup();
+        p.len()
+    };
+    let all: Vec<&Link> = links.iter().collect();
+    println!(
+        "{} links under the bar (group support); document pairs: {} in all, {} at the bar",
+        supported.len(),
+        pairs(&all),
+        pairs(
+            &all.iter()
+                .copied()
+                .filter(|l| l.score >= params.threshold)
+                .collect::<Vec<_>>()
+        )
+    );
+    let sample: Vec<&Link> = match std::env::var("SAMPLE").as_deref() {
+        Ok("support") => supported,
+        _ => all,
+    };
+    let step = (sample.len() / 30).max(1);
+    for l in sample.iter().step_by(step) {
         println!(
             "{} <-> {} {:.3} [{}]\n  A: {}\n  B: {}",
             l.a.0,
