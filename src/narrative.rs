@@ -15,6 +15,9 @@
 //!    proclitic `ل`/`ب` hides a word seen elsewhere (`لحماس` → `حماس`).
 //!    Terms found in one document only cannot be shared: they are not stored,
 //!    and enter a window's norm at [`NarrativeParams::lonely_weight`].
+//!    Stems of one derived verb (forms VII, VIII, X:
+//!    [`stem::verb_form_key`](crate::stem::verb_form_key)) are one term:
+//!    `اعتقال`, `اعتقلت`, `يعتقل` (a derivation match, see step 5).
 //! 2. **Term weights.** A stem's weight is an IDF blended from two sources:
 //!    a built-in *background* document frequency table
 //!    (`src/data/background-df.tsv`, derived from one day of Saudi news, see
@@ -49,7 +52,23 @@
 //!    evidence, where stems adjacent in BOTH windows form one unit
 //!    (`كتائب القسام`, `ابو بكر البغدادي` are one name, not two pieces of
 //!    evidence). Overlap made of common words or one name is not a narrative.
-//! 6. **Merging.** Links between the same two documents whose windows are
+//!    **Collocations**: two adjacent words (no word between) whose
+//!    pair recurs in the corpus and makes up at least half of the uses of one
+//!    of them are a fixed phrase (`لواء التوحيد`, `الجناح العسكري`). A shared
+//!    word inside a fixed phrase in one passage and outside it (or in another)
+//!    in the other matches as a derivation only (`لواء التوحيد` / `راية
+//!    التوحيد`; `الجناح العسكري` / `الجناح المسلح`), and a link needs at least
+//!    one shared word that is free of fixed phrases in both passages: names
+//!    and formulas alone (`ابو بكر البغدادي`, `ولاية سيناء`, `خادم الحرمين
+//!    الشريفين`) are not a story.
+//! 6. **Group support.** A window not linked at the bar joins a narrative
+//!    through its best pair scoring at least
+//!    [`NarrativeParams::group_support`] × threshold (with the evidence above)
+//!    when its partner window is linked at the bar to a third document and
+//!    the pair shares a term of that link's evidence: the term is then found
+//!    in three tellings, two of which agree at the bar. Such links report
+//!    their own (lower) score.
+//! 7. **Merging.** Links between the same two documents whose windows are
 //!    the same or consecutive in both documents merge into one passage pair.
 //!
 //! [`group`] then joins passages (narrative links, and verbatim passages
@@ -61,10 +80,10 @@
 //!
 //! ## Known limits
 //!
-//! Evidence is lexical. Two passages sharing an entity and its stock
-//! description (`كتائب القسام الجناح العسكري لحماس`) or a homonym under light
-//! stemming (`لواء التوحيد` / `راية التوحيد`) can pass the bar; the key terms
-//! of every link are reported so that a reader can judge. Courtesy formulas
+//! Evidence is lexical; the key terms of every link are reported so that a
+//! reader can judge. Group support trades precision for recall on large
+//! corpora (on one day of Saudi news it adds about a third more links, most
+//! of them weak); `group_support = 1` turns it off. Courtesy formulas
 //! and site boilerplate repeated across outlets also look like shared
 //! narratives: drop links covered by verbatim or boilerplate passages
 //! ([`without_verbatim`]).
@@ -1303,92 +1322,5 @@ mod tests {
         );
         assert_eq!(g[0].links, 2);
         assert_eq!(g[1].n_docs, 2);
-    }
-}
-
-#[cfg(test)]
-mod debug {
-    use super::*;
-    use crate::normalize::NormalizeOptions;
-    use crate::tokenize::{Tokenizer, sentences};
-
-    /// `DX=2 DY=3 cargo test --release --lib narrative::debug -- --ignored --nocapture`
-    #[test]
-    #[ignore]
-    fn dump_pairs() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
-        let mut paths: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        paths.sort();
-        let texts: Vec<String> = paths
-            .iter()
-            .map(|p| std::fs::read_to_string(p).unwrap())
-            .collect();
-        let mut tk = Tokenizer::new(NormalizeOptions::default());
-        let p: Vec<(Tokens, Vec<Span>)> = texts
-            .iter()
-            .map(|t| (tk.tokenize(t), sentences(t)))
-            .collect();
-        let d: Vec<NarrativeDoc> = texts
-            .iter()
-            .zip(&p)
-            .map(|(t, (tk, s))| NarrativeDoc {
-                text: t,
-                tokens: tk,
-                sentences: s,
-            })
-            .collect();
-        let mut params = NarrativeParams::default();
-        if let Ok(v) = std::env::var("MINW") {
-            params.min_window = v.parse().unwrap();
-        }
-        if let Ok(v) = std::env::var("MAXW") {
-            params.max_window = v.parse().unwrap();
-        }
-        let min_cos: f32 = std::env::var("MIN").map_or(0.15, |v| v.parse().unwrap());
-        let m = Model::build(&d, &params);
-        let dx: u32 = std::env::var("DX").map_or(2, |v| v.parse().unwrap());
-        let dy: u32 = std::env::var("DY").map_or(3, |v| v.parse().unwrap());
-        let pat = std::env::var("PAT").unwrap_or_default();
-        let names: HashMap<u32, String> =
-            m.content
-                .iter()
-                .enumerate()
-                .flat_map(|(di, c)| {
-                    let m = &m;
-                    c.terms.iter().zip(&c.toks).map(move |(&t, &tok)| {
-                        (t, m.docs[di].tokens.text(tok as usize).to_string())
-                    })
-                })
-                .collect();
-        for a in m.windows.iter().filter(|w| w.doc == dx) {
-            if !a.span.slice(&texts[dx as usize]).contains(&pat) {
-                continue;
-            }
-            for b in m.windows.iter().filter(|w| w.doc == dy) {
-                let (s, shared) = m.score(a, b, &params);
-                if s < min_cos || s == 0.0 {
-                    continue;
-                }
-                let ev = m.evidence_units(a, b, &shared, &params);
-                println!(
-                    "{:?} {:?} cos {:.3} ev {:.1} [{}]",
-                    a.span.range(),
-                    b.span.range(),
-                    s,
-                    ev,
-                    shared
-                        .iter()
-                        .map(|&(t, c)| format!(
-                            "{}:{:.2}/{:.2}",
-                            names[&t], m.weights[t as usize], c
-                        ))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                );
-            }
-        }
     }
 }
