@@ -15,6 +15,9 @@
 //!    proclitic `ل`/`ب` hides a word seen elsewhere (`لحماس` → `حماس`).
 //!    Terms found in one document only cannot be shared: they are not stored,
 //!    and enter a window's norm at [`NarrativeParams::lonely_weight`].
+//!    Stems of one derived verb (forms VII, VIII, X:
+//!    [`stem::verb_form_key`](crate::stem::verb_form_key)) are one term:
+//!    `اعتقال`, `اعتقلت`, `يعتقل` (a derivation match, see step 5).
 //! 2. **Term weights.** A stem's weight is an IDF blended from two sources:
 //!    a built-in *background* document frequency table
 //!    (`src/data/background-df.tsv`, derived from one day of Saudi news, see
@@ -49,7 +52,23 @@
 //!    evidence, where stems adjacent in BOTH windows form one unit
 //!    (`كتائب القسام`, `ابو بكر البغدادي` are one name, not two pieces of
 //!    evidence). Overlap made of common words or one name is not a narrative.
-//! 6. **Merging.** Links between the same two documents whose windows are
+//!    **Collocations**: two adjacent words (no word between) whose
+//!    pair recurs in the corpus and makes up at least half of the uses of one
+//!    of them are a fixed phrase (`لواء التوحيد`, `الجناح العسكري`). A shared
+//!    word inside a fixed phrase in one passage and outside it (or in another)
+//!    in the other matches as a derivation only (`لواء التوحيد` / `راية
+//!    التوحيد`; `الجناح العسكري` / `الجناح المسلح`), and a link needs at least
+//!    one shared word that is free of fixed phrases in both passages: names
+//!    and formulas alone (`ابو بكر البغدادي`, `ولاية سيناء`, `خادم الحرمين
+//!    الشريفين`) are not a story.
+//! 6. **Group support.** A window not linked at the bar joins a narrative
+//!    through its best pair scoring at least
+//!    [`NarrativeParams::group_support`] × threshold (with the evidence above)
+//!    when its partner window is linked at the bar to a third document and
+//!    the pair shares a term of that link's evidence: the term is then found
+//!    in three tellings, two of which agree at the bar. Such links report
+//!    their own (lower) score.
+//! 7. **Merging.** Links between the same two documents whose windows are
 //!    the same or consecutive in both documents merge into one passage pair.
 //!
 //! [`group`] then joins passages (narrative links, and verbatim passages
@@ -61,10 +80,10 @@
 //!
 //! ## Known limits
 //!
-//! Evidence is lexical. Two passages sharing an entity and its stock
-//! description (`كتائب القسام الجناح العسكري لحماس`) or a homonym under light
-//! stemming (`لواء التوحيد` / `راية التوحيد`) can pass the bar; the key terms
-//! of every link are reported so that a reader can judge. Courtesy formulas
+//! Evidence is lexical; the key terms of every link are reported so that a
+//! reader can judge. Group support trades precision for recall on large
+//! corpora (on one day of Saudi news it adds about a third more links, most
+//! of them weak); `group_support = 1` turns it off. Courtesy formulas
 //! and site boilerplate repeated across outlets also look like shared
 //! narratives: drop links covered by verbatim or boilerplate passages
 //! ([`without_verbatim`]).
@@ -77,7 +96,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cluster::UnionFind;
 use crate::span::Span;
-use crate::stem::{is_stop_word, light10, light10_no_waw, strip_article};
+use crate::stem::{is_stop_word, light10, light10_no_waw, strip_article, verb_form_key};
 use crate::tokenize::Tokens;
 
 /// Parameters of the narrative level. `Default` gives the tuned values.
@@ -110,6 +129,12 @@ pub struct NarrativeParams {
     /// (`حمل`/`حمله`, `قيادي`/`قياده`), relative to 1 for an inflectional
     /// match (`اعتقال`/`اعتقالات`); applied to the score and the evidence.
     pub derived_match: f32,
+    /// Group support, as a fraction of [`threshold`](Self::threshold): a
+    /// pair scoring at least `group_support × threshold` (with the evidence
+    /// [`min_terms`](Self::min_terms) asks for) is also a link when one of
+    /// its passages is linked at the bar and the pair shares a term of that
+    /// narrative group's evidence. `1` turns support off.
+    pub group_support: f32,
 }
 
 impl Default for NarrativeParams {
@@ -126,6 +151,7 @@ impl Default for NarrativeParams {
             max_key_terms: 8,
             lonely_weight: 0.5,
             derived_match: 0.5,
+            group_support: 0.5,
         }
     }
 }
@@ -215,10 +241,15 @@ static BACKGROUND: LazyLock<(f32, HashMap<&'static str, u32>)> = LazyLock::new(|
 
 /// Background IDF of a stem: `ln((Nb + 1) / (df + 0.5))`; stems missing from
 /// the table (seen in fewer documents than its cut-off) count as `df = 1`.
+#[cfg(test)]
 fn background_idf(stem: &str) -> f32 {
-    let (n, map) = &*BACKGROUND;
-    let df = map.get(stem).copied().unwrap_or(1) as f32;
-    ((n + 1.0) / (df + 0.5)).ln()
+    background_idf_of(BACKGROUND.1.get(stem).copied().unwrap_or(1))
+}
+
+/// Background IDF of a background document frequency.
+fn background_idf_of(df: u32) -> f32 {
+    let n = BACKGROUND.0;
+    ((n + 1.0) / (df.min(n as u32) as f32 + 0.5)).ln()
 }
 
 /// Proclitic back-off (an athar extension of light10, which leaves the
@@ -303,6 +334,85 @@ struct DocContent {
     terms: Vec<u32>,
     /// Hash of the token's fine form (see [`fine_form`]).
     fine: Vec<u64>,
+    /// The terms of the adjacent tokens (left, right) with which this token
+    /// forms a collocation (see [`bind_collocations`]); `u32::MAX` for none.
+    bound: Vec<[u32; 2]>,
+}
+
+/// Merge the terms of one derived verb ([`verb_form_key`]): returns the
+/// final term of every interned stem, and the background document frequency
+/// of every final term.
+fn fold_verb_forms(names: &[&str]) -> (Vec<u32>, Vec<u32>) {
+    let bg = |s: &str| BACKGROUND.1.get(s).copied().unwrap_or(1);
+    let mut by_key: HashMap<String, u32> = HashMap::new();
+    let mut canon = Vec::with_capacity(names.len());
+    let mut bg_df: Vec<u32> = Vec::with_capacity(names.len());
+    for s in names {
+        let key = verb_form_key(s).unwrap_or_else(|| (*s).to_string());
+        let next = bg_df.len() as u32;
+        let id = *by_key.entry(key).or_insert(next);
+        if id == next {
+            bg_df.push(bg(s));
+        } else {
+            bg_df[id as usize] += bg(s);
+        }
+        canon.push(id);
+    }
+    (canon, bg_df)
+}
+
+/// Collocations: two adjacent tokens (no word between) are *bound* to each
+/// other when their pair of terms occurs at least twice in the corpus (in
+/// either order: `السلفيين الجهاديين`, `جهاديون سلفيون`) and
+/// accounts for at least half of the occurrences of one of the two terms
+/// (`لواء التوحيد` binds `التوحيد`; `الجناح العسكري` binds `الجناح`;
+/// `ولاية سيناء` binds both words there, but not `سيناء` in `في سيناء`). A bound word names a
+/// fixed phrase: the same word outside that phrase (`راية التوحيد`,
+/// `الجناح المسلح`) is another sense or another entity.
+fn bind_collocations(content: &mut [DocContent], n_terms: usize) {
+    let mut count = vec![0u32; n_terms];
+    let mut pairs: HashMap<(u32, u32), u32> = HashMap::new();
+    for c in content.iter() {
+        for &t in &c.terms {
+            count[t as usize] += 1;
+        }
+        for k in 1..c.terms.len() {
+            if c.toks[k] == c.toks[k - 1] + 1 && c.terms[k] != c.terms[k - 1] {
+                let (x, y) = (c.terms[k - 1], c.terms[k]);
+                *pairs.entry((x.min(y), x.max(y))).or_default() += 1;
+            }
+        }
+    }
+    let binds = |(x, y): (u32, u32), _t: u32| {
+        let pair = (x.min(y), x.max(y));
+        pairs.get(&pair).is_some_and(|&n| {
+            n >= 2 && (2 * n >= count[pair.0 as usize] || 2 * n >= count[pair.1 as usize])
+        })
+    };
+    for c in content.iter_mut() {
+        let n = c.terms.len();
+        c.bound = (0..n)
+            .map(|k| {
+                let t = c.terms[k];
+                let mut b = [u32::MAX; 2];
+                if k > 0 && c.toks[k] == c.toks[k - 1] + 1 && binds((c.terms[k - 1], t), t) {
+                    b[0] = c.terms[k - 1];
+                }
+                if k + 1 < n && c.toks[k + 1] == c.toks[k] + 1 && binds((t, c.terms[k + 1]), t) {
+                    b[1] = c.terms[k + 1];
+                }
+                b
+            })
+            .collect();
+    }
+}
+
+/// True when two occurrences stand in the same collocation context: both
+/// free, or bound to the same neighbouring term (on either side: `جهاديون
+/// سلفيون` and `السلفيين الجهاديين` are one phrase).
+fn same_context(x: [u32; 2], y: [u32; 2]) -> bool {
+    let free = |b: [u32; 2]| b == [u32::MAX; 2];
+    (free(x) && free(y)) || x.iter().any(|&t| t != u32::MAX && y.contains(&t))
 }
 
 /// A token's form with only light10's prefixes and the inflectional
@@ -344,9 +454,7 @@ impl<'d, 'a> Model<'d, 'a> {
         // Intern stems in document order: deterministic ids.
         let mut ids: HashMap<&str, u32> = HashMap::new();
         let mut names: Vec<&str> = Vec::new();
-        let mut df: Vec<u32> = Vec::new();
         let mut content = Vec::with_capacity(docs.len());
-        let mut seen: Vec<u32> = Vec::new();
         for (d, list) in stems.iter().enumerate() {
             let mut toks = Vec::with_capacity(list.len());
             let mut terms = Vec::with_capacity(list.len());
@@ -354,14 +462,8 @@ impl<'d, 'a> Model<'d, 'a> {
             for &(i, s) in list {
                 let id = *ids.entry(s).or_insert_with(|| {
                     names.push(s);
-                    df.push(0);
-                    seen.push(u32::MAX);
                     (names.len() - 1) as u32
                 });
-                if seen[id as usize] != d as u32 {
-                    seen[id as usize] = d as u32;
-                    df[id as usize] += 1;
-                }
                 toks.push(i);
                 terms.push(id);
                 let word = docs[d].tokens.text(i as usize);
@@ -378,16 +480,37 @@ impl<'d, 'a> Model<'d, 'a> {
                 }
                 fine.push(xxhash_rust::xxh3::xxh3_64(f.as_bytes()));
             }
-            content.push(DocContent { toks, terms, fine });
+            content.push(DocContent {
+                toks,
+                terms,
+                fine,
+                bound: Vec::new(),
+            });
         }
+        // Derived verb forms share one term (اعتقال، اعتقلت، يعتقل); their
+        // fine forms differ, so they match as derivations. The background
+        // frequency of a merged term is the sum of its stems'.
+        let (canon, bg_df) = fold_verb_forms(&names);
+        let mut df: Vec<u32> = vec![0; bg_df.len()];
+        let mut seen: Vec<u32> = vec![u32::MAX; bg_df.len()];
+        for (d, c) in content.iter_mut().enumerate() {
+            for t in c.terms.iter_mut() {
+                *t = canon[*t as usize];
+                if seen[*t as usize] != d as u32 {
+                    seen[*t as usize] = d as u32;
+                    df[*t as usize] += 1;
+                }
+            }
+        }
+        bind_collocations(&mut content, df.len());
         let n = docs.len() as f32;
         let m = params.background_docs.max(0.0);
         let conf = n / (n + 3.0);
-        let weights: Vec<f32> = names
+        let weights: Vec<f32> = bg_df
             .par_iter()
             .zip(df.par_iter())
-            .map(|(s, &df)| {
-                let idf_bg = background_idf(s);
+            .map(|(&s, &df)| {
+                let idf_bg = background_idf_of(s);
                 let idf_c = ((n + 1.0) / (df as f32 + 0.5)).ln();
                 let base = (m * idf_bg + n * idf_c) / (m + n).max(f32::MIN_POSITIVE);
                 let spread = if n >= 2.0 {
@@ -515,17 +638,31 @@ impl<'d, 'a> Model<'d, 'a> {
     }
 
     /// True when some occurrence of `term` in `a` and some in `b` have the
-    /// same fine form.
+    /// same fine form and the same collocation context ([`same_context`]).
     fn fine_agree(&self, a: &Window, b: &Window, term: u32) -> bool {
         let forms = |w: &Window| {
             let c = &self.content[w.doc as usize];
             (w.lo as usize..w.hi as usize)
                 .filter(|&k| c.terms[k] == term)
-                .map(|k| c.fine[k])
-                .collect::<Vec<u64>>()
+                .map(|k| (c.fine[k], c.bound[k]))
+                .collect::<Vec<(u64, [u32; 2])>>()
         };
         let fa = forms(a);
-        forms(b).iter().any(|f| fa.contains(f))
+        forms(b)
+            .iter()
+            .any(|&(f, bb)| fa.iter().any(|&(g, ba)| f == g && same_context(ba, bb)))
+    }
+
+    /// True when some shared term occurs outside any collocation in both
+    /// windows. Passages that share only fixed phrases (`ابو بكر البغدادي`,
+    /// `ولاية سيناء`, `صاحب السمو الملكي`) mention the same names or
+    /// formulas; they do not yet tell the same story.
+    fn has_free_evidence(&self, a: &Window, b: &Window, shared: &[(u32, f32)]) -> bool {
+        let free = |w: &Window, t: u32| {
+            let c = &self.content[w.doc as usize];
+            (w.lo as usize..w.hi as usize).any(|k| c.terms[k] == t && c.bound[k] == [u32::MAX; 2])
+        };
+        shared.iter().any(|&(t, _)| free(a, t) && free(b, t))
     }
 
     /// The evidence of the shared terms: terms adjacent to each other in BOTH
@@ -730,23 +867,85 @@ struct RawLink {
 /// very short documents simply produce no windows.
 pub fn find_links(docs: &[NarrativeDoc], params: &NarrativeParams) -> Vec<Link> {
     let model = Model::build(docs, params);
-    let raw: Vec<RawLink> = model
+    let support_bar = params.threshold * params.group_support.clamp(0.0, 1.0);
+    // Every candidate pair with enough evidence, at the bar or above the
+    // support bar.
+    let scored: Vec<RawLink> = model
         .candidates(params)
         .into_par_iter()
         .filter_map(|(i, j)| {
             let (a, b) = (&model.windows[i as usize], &model.windows[j as usize]);
             let (score, shared) = model.score(a, b, params);
-            (score >= params.threshold
+            (score >= support_bar.min(params.threshold)
                 && shared.len() >= params.min_terms
-                && model.evidence_units(a, b, &shared, params) >= params.min_terms as f32)
-                .then_some(RawLink {
-                    wa: i,
-                    wb: j,
-                    score,
-                    shared,
-                })
+                && model.evidence_units(a, b, &shared, params) >= params.min_terms as f32
+                && model.has_free_evidence(a, b, &shared))
+            .then_some(RawLink {
+                wa: i,
+                wb: j,
+                score,
+                shared,
+            })
         })
         .collect();
+    let (mut raw, weak): (Vec<RawLink>, Vec<RawLink>) = scored
+        .into_iter()
+        .partition(|r| r.score >= params.threshold);
+    // Group support: a window linked at the bar has the evidence of its
+    // links (the terms they share). A window not linked at the bar, of a
+    // third document, joins through its best link under the bar when that
+    // link shares one of those terms: the term is then found in three
+    // tellings, and two of them already agree at the bar.
+    if !weak.is_empty() && !raw.is_empty() {
+        let w = &model.windows;
+        // (window, term, partner document) of every link at the bar.
+        let mut evidence: Vec<(u32, u32, u32)> = raw
+            .iter()
+            .flat_map(|r| {
+                r.shared.iter().flat_map(move |&(t, _)| {
+                    [
+                        (r.wa, t, w[r.wb as usize].doc),
+                        (r.wb, t, w[r.wa as usize].doc),
+                    ]
+                })
+            })
+            .collect();
+        evidence.sort_unstable();
+        evidence.dedup();
+        let linked: std::collections::HashSet<u32> =
+            raw.iter().flat_map(|r| [r.wa, r.wb]).collect();
+        // The member `m` supports the orphan window `o` through link `r`.
+        let supports = |m: u32, o: u32, r: &RawLink| {
+            let od = w[o as usize].doc;
+            !linked.contains(&o)
+                && r.shared.iter().any(|&(t, _)| {
+                    let from = evidence.partition_point(|e| (e.0, e.1) < (m, t));
+                    evidence[from..]
+                        .iter()
+                        .take_while(|e| (e.0, e.1) == (m, t))
+                        .any(|e| e.2 != od)
+                })
+        };
+        let mut best: HashMap<u32, usize> = HashMap::new();
+        for (k, r) in weak.iter().enumerate() {
+            for (m, o) in [(r.wa, r.wb), (r.wb, r.wa)] {
+                if supports(m, o, r) {
+                    let e = best.entry(o).or_insert(k);
+                    let cur = &weak[*e];
+                    if (r.score, std::cmp::Reverse((r.wa, r.wb)))
+                        > (cur.score, std::cmp::Reverse((cur.wa, cur.wb)))
+                    {
+                        *e = k;
+                    }
+                }
+            }
+        }
+        let mut keep: Vec<usize> = best.into_values().collect();
+        keep.sort_unstable();
+        keep.dedup();
+        let mut weak: Vec<Option<RawLink>> = weak.into_iter().map(Some).collect();
+        raw.extend(keep.into_iter().filter_map(|k| weak[k].take()));
+    }
     merge_links(&model, raw, params)
 }
 

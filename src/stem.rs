@@ -135,6 +135,12 @@ pub fn is_stop_word(normalized: &str) -> bool {
     if STOP_WORDS.contains(normalized) {
         return true;
     }
+    // Tanween alif: `عددا`, `كثيرا` are listed words in the accusative.
+    if let Some(rest) = normalized.strip_suffix('ا') {
+        if chars(rest) >= 3 && STOP_WORDS.contains(rest) {
+            return true;
+        }
+    }
     match normalized
         .strip_prefix('و')
         .or_else(|| normalized.strip_prefix('ف'))
@@ -142,6 +148,71 @@ pub fn is_stop_word(normalized: &str) -> bool {
         Some(rest) if chars(rest) >= 2 => STOP_WORDS.contains(rest),
         _ => false,
     }
+}
+
+/// The verb key of a stem of a derived verb form (forms VII `انفعل`, VIII
+/// `افتعل` and X `استفعل`), shared by its perfect, imperfect and verbal noun
+/// (masdar): `اعتقال`, `اعتقلت`, `اعتقلوا`, `يعتقل` (light10 stems) all give
+/// `اعتقل`; `انسحاب`/`ينسحب` give `انسحب`; `استهداف`/`تستهدف` give
+/// `استهدف`. `None` when the stem has none of these shapes.
+///
+/// An athar extension of light10 (which keeps the verb prefixes and the
+/// masdar's long vowel): only these three forms are folded, because their
+/// shapes (`ا.ت..`, `ان...`, `است...` with a fixed length) are rarely taken
+/// by unrelated nouns, unlike form I (`قتل`/`مقتل`/`قتال`). The narrative
+/// level counts a match between two words that only share this key as a
+/// derivation (a weaker match), never as the same word.
+///
+/// ```
+/// use athar::stem::verb_form_key;
+/// assert_eq!(verb_form_key("اعتقال").as_deref(), Some("اعتقل"));
+/// assert_eq!(verb_form_key("اعتقلت").as_deref(), Some("اعتقل"));
+/// assert_eq!(verb_form_key("يعتقل").as_deref(), Some("اعتقل"));
+/// assert_eq!(verb_form_key("استهداف").as_deref(), Some("استهدف"));
+/// assert_eq!(verb_form_key("حماس"), None);
+/// ```
+pub fn verb_form_key(stem: &str) -> Option<String> {
+    let c: Vec<char> = stem.chars().collect();
+    // The perfect of a form: ا C ت C C, ا ن C C C, ا س ت C C C.
+    // (A long vowel before the last letter is a noun pattern: تنظيم.)
+    let perfect = |c: &[char]| -> bool {
+        if c.len() < 5 || matches!(c[c.len() - 2], 'ا' | 'و' | 'ي') {
+            return false;
+        }
+        match c.len() {
+            5 => c[0] == 'ا' && (c[2] == 'ت' || c[1] == 'ن'),
+            6 => c[0] == 'ا' && c[1] == 'س' && c[2] == 'ت',
+            _ => false,
+        }
+    };
+    let key = |c: &[char]| Some(c.iter().collect::<String>());
+    if perfect(&c) {
+        return key(&c);
+    }
+    // The perfect with a subject suffix: اعتقلت، اعتقلوا، انسحبتا.
+    for suf in [&['و', 'ا'][..], &['ت', 'ا'], &['ت']] {
+        if c.ends_with(suf) && perfect(&c[..c.len() - suf.len()]) {
+            return key(&c[..c.len() - suf.len()]);
+        }
+    }
+    // The imperfect: ي/ت/ن in place of the ا.
+    if matches!(c.first(), Some('ي' | 'ت' | 'ن')) {
+        let mut p = c.clone();
+        p[0] = 'ا';
+        if perfect(&p) {
+            return key(&p);
+        }
+    }
+    // The masdar: the perfect with ا before the last letter (اعتقال،
+    // انسحاب، استهداف).
+    if c.len() >= 6 && c[c.len() - 2] == 'ا' {
+        let mut p = c.clone();
+        p.remove(c.len() - 2);
+        if perfect(&p) {
+            return key(&p);
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -219,9 +290,43 @@ mod tests {
     }
 
     #[test]
+    fn verb_form_keys() {
+        for (w, k) in [
+            ("اعتقال", "اعتقل"),
+            ("اعتقل", "اعتقل"),
+            ("اعتقلت", "اعتقل"),
+            ("اعتقلوا", "اعتقل"),
+            ("يعتقل", "اعتقل"),
+            ("تعتقل", "اعتقل"),
+            ("انسحاب", "انسحب"),
+            ("ينسحب", "انسحب"),
+            ("انسحبت", "انسحب"),
+            ("انتخاب", "انتخب"),
+            ("استهداف", "استهدف"),
+            ("تستهدف", "استهدف"),
+            ("استهدفوا", "استهدف"),
+        ] {
+            assert_eq!(verb_form_key(light10(w)).as_deref(), Some(k), "{w}");
+        }
+        for w in [
+            "حماس",
+            "سلف",
+            "قتل",
+            "مقتل",
+            "قتال",
+            "تنظيم",
+            "اسلام",
+            "نظام",
+            "امير",
+        ] {
+            assert_eq!(verb_form_key(w), None, "{w}");
+        }
+    }
+
+    #[test]
     fn stop_words() {
         for w in [
-            "في", "الذي", "قال", "وقال", "فهو", "اضاف", "اكد", "2015", "x", "هذه",
+            "في", "الذي", "قال", "وقال", "فهو", "اضاف", "اكد", "2015", "x", "هذه", "عددا",
         ] {
             assert!(is_stop_word(w), "{w}");
         }
