@@ -1064,6 +1064,11 @@ pub fn without_verbatim(links: Vec<Link>, verbatim: &[Link]) -> Vec<Link> {
         .collect()
 }
 
+/// Passages of one document compared with each new one while grouping; a
+/// document with more open (mutually overlapping) passages compares only the
+/// latest ones, which keeps grouping linear.
+const MAX_OPEN_PASSAGES: usize = 64;
+
 /// Join passages that overlap within a document into narratives across
 /// documents.
 ///
@@ -1093,22 +1098,97 @@ pub fn group(
             ]
         })
         .collect();
-    let mut uf = UnionFind::new(ends.len());
-    for k in 0..links.len() {
-        uf.union(2 * k as u32, 2 * k as u32 + 1);
-    }
+    // 1. Passages: link ends of one document that cover much the same text
+    // (their overlap is at least half of the longer one) are one passage.
+    let mut same = UnionFind::new(ends.len());
     let mut order: Vec<u32> = (0..ends.len() as u32).collect();
     order.sort_by_key(|&i| (ends[i as usize], i));
-    // Sweep each document's passages in offset order, joining overlaps.
-    let mut run: Option<(u32, usize, usize)> = None; // (node, doc, max end)
+    let mut active: Vec<u32> = Vec::new(); // passages of the current document still open
     for &i in &order {
         let m = ends[i as usize];
-        match run {
-            Some((node, doc, end)) if doc == m.doc && m.span.start() < end => {
-                uf.union(node, i);
-                run = Some((node, doc, end.max(m.span.end())));
+        active.retain(|&j| {
+            let a = ends[j as usize];
+            a.doc == m.doc && a.span.end() > m.span.start()
+        });
+        for &j in &active {
+            let a = ends[j as usize].span;
+            let overlap = a.end().min(m.span.end()) - m.span.start().max(a.start());
+            if 2 * overlap >= a.len().max(m.span.len()) {
+                same.union(j, i);
             }
-            _ => run = Some((i, m.doc, m.span.end())),
+        }
+        active.push(i);
+        if active.len() > MAX_OPEN_PASSAGES {
+            active.remove(0);
+        }
+    }
+    // 2. Star clustering over the passage graph: the passage with the most
+    // links (ties: the earliest) and its direct partners form a group, then
+    // the next among those left. Connected components would chain stories
+    // through generic passages (greetings, official titles) into one giant
+    // group; a star never reaches further than one link from its centre.
+    let root: Vec<u32> = (0..ends.len() as u32).map(|i| same.find(i)).collect();
+    let mut adjacency: Vec<Vec<u32>> = vec![Vec::new(); ends.len()];
+    for k in 0..links.len() {
+        let (x, y) = (root[2 * k], root[2 * k + 1]);
+        if x != y {
+            adjacency[x as usize].push(y);
+            adjacency[y as usize].push(x);
+        }
+    }
+    for adj in &mut adjacency {
+        adj.sort_unstable();
+        adj.dedup();
+    }
+    let mut centres: Vec<u32> = (0..ends.len() as u32)
+        .filter(|&i| root[i as usize] == i && !adjacency[i as usize].is_empty())
+        .collect();
+    centres.sort_by_key(|&i| {
+        (
+            std::cmp::Reverse(adjacency[i as usize].len()),
+            ends[i as usize],
+            i,
+        )
+    });
+    let mut taken = vec![false; ends.len()];
+    let mut star_of = vec![u32::MAX; ends.len()];
+    for &c in &centres {
+        if taken[c as usize] {
+            continue;
+        }
+        let free: Vec<u32> = adjacency[c as usize]
+            .iter()
+            .copied()
+            .filter(|&n| !taken[n as usize])
+            .collect();
+        if free.is_empty() {
+            continue;
+        }
+        for &n in free.iter().chain(std::iter::once(&c)) {
+            taken[n as usize] = true;
+            star_of[n as usize] = c;
+        }
+    }
+    // A passage left over joins the star of its first grouped partner: a
+    // story told once more elsewhere is still part of it, and no group
+    // reaches further than two links from its centre.
+    for &c in &centres {
+        if taken[c as usize] {
+            continue;
+        }
+        if let Some(&n) = adjacency[c as usize]
+            .iter()
+            .find(|&&n| star_of[n as usize] != u32::MAX)
+        {
+            taken[c as usize] = true;
+            star_of[c as usize] = star_of[n as usize];
+        }
+    }
+    let mut uf = UnionFind::new(ends.len());
+    for i in 0..ends.len() as u32 {
+        let star = star_of[root[i as usize] as usize];
+        if star != u32::MAX {
+            uf.union(i, star);
         }
     }
     let model = (!docs.is_empty()).then(|| Model::build(docs, params));
