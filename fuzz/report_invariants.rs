@@ -111,7 +111,9 @@ pub fn check_report(corpus: &Corpus, norm: NormalizeOptions, report: &Report) {
             PassageKind::Repeat => {
                 assert_eq!(a, b, "repeat across documents");
                 assert!(p.a.start < p.b.start, "repeat {p:?}: a not before b");
-                assert!(p.a.end <= p.b.start, "repeat {p:?}: copies overlap");
+                // The token ranges are disjoint, but the byte spans may
+                // share one span holding several tokens (ﷺ cut between the
+                // copies), so only the starts are ordered.
             }
             PassageKind::Verbatim => {
                 assert!(a < b, "verbatim passage inside one document");

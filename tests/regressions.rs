@@ -206,8 +206,12 @@ fn align_edge_sequences() {
 
 #[test]
 fn pipeline_edge_corpora() {
-    let corpora: [&[&str]; 6] = [
+    // Found by the `pipeline` fuzz target: repeats inside a run of `ﷺ`
+    // (four tokens, one span) whose copies cut a `ﷺ` between them.
+    let ligatures = "ﷺ ".repeat(17) + "في ".repeat(6).as_str() + "عن";
+    let corpora: [&[&str]; 7] = [
         &["ﷺ", "ﷺ"],
+        &["x", "", &ligatures],
         &[
             "قال قال قال قال قال قال قال قال قال قال قال قال",
             "قال قال قال قال قال قال قال قال",
@@ -243,7 +247,7 @@ fn pipeline_edge_corpora() {
             ..Corpus::default()
         };
         for preset in [Preset::Default, Preset::None] {
-            for (k, min_passage) in [(1, 1), (2, 3), (5, 8)] {
+            for (k, min_passage) in [(1, 1), (2, 3), (4, 4), (5, 8)] {
                 let normalize = NormalizeOptions::preset(preset);
                 let config = Config {
                     normalize,

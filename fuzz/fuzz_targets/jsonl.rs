@@ -103,7 +103,10 @@ fn generated(lines: &[Line], detect: bool, crlf: bool) {
                 if let Some((k, v, false)) = extra {
                     obj.insert(k.clone(), v.clone().into());
                 }
-                input.push_str(&serde_json::Value::Object(obj).to_string());
+                // serde_json writes DEL (U+007F) raw; escaped, a string of them
+                // does not make the stream look binary (which skips it whole).
+                let json = serde_json::Value::Object(obj).to_string();
+                input.push_str(&json.replace('\u{7f}', "\\u007f"));
             }
         }
         input.push_str(if crlf { "\r\n" } else { "\n" });
