@@ -356,7 +356,8 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
     for d in &mut data {
         d.shingle_set = Vec::new();
     }
-    let data = &data;
+    let data_owned = data;
+    let data = &data_owned;
 
     timings.stage("boilerplate");
     // 6. Verbatim alignment of the candidates that share enough shingles.
@@ -431,6 +432,15 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         .filter(|(_, m)| !m.is_empty())
         .collect();
 
+    let stats: Vec<DocStats> = data
+        .iter()
+        .map(|d| DocStats {
+            tokens: d.token_hashes.len(),
+            sentences: d.sentences,
+        })
+        .collect();
+    // Token hashes are not needed any more: free them before the span map.
+    drop(data_owned);
     timings.stage("repeats");
     // 8. Build the report: ids, byte and character offsets, sorted sections.
     // Token spans are needed for every document the narrative stage reads,
@@ -462,13 +472,6 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         params: params(config, lsh_params, max_df),
         ..Report::default()
     };
-    let stats: Vec<DocStats> = data
-        .iter()
-        .map(|d| DocStats {
-            tokens: d.token_hashes.len(),
-            sentences: d.sentences,
-        })
-        .collect();
     report.documents = document_entries(corpus, &stats);
     report.summary = summary(corpus, &stats);
     report.skipped = corpus
