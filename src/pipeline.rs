@@ -650,9 +650,19 @@ const POSTINGS_PER_PART: usize = 1 << 22;
 /// Pairs the documents of each shingle found in 2..=`max_bucket` documents
 /// and keeps the documents of shingles found in more than `max_df`.
 fn shingle_postings(data: &[DocData], max_bucket: usize, max_df: usize) -> Postings {
+    shingle_postings_in_parts(data, max_bucket, max_df, POSTINGS_PER_PART)
+}
+
+/// [`shingle_postings`] with about `per_part` postings a part.
+fn shingle_postings_in_parts(
+    data: &[DocData],
+    max_bucket: usize,
+    max_df: usize,
+    per_part: usize,
+) -> Postings {
     let total: usize = data.iter().map(|d| d.shingle_set.len()).sum();
     let parts = total
-        .div_ceil(POSTINGS_PER_PART)
+        .div_ceil(per_part.max(1))
         .next_power_of_two()
         .clamp(1, 1 << 12);
     let bits = parts.trailing_zeros();
@@ -1038,5 +1048,79 @@ fn summary(corpus: &Corpus, stats: &[DocStats]) -> Summary {
         bytes: corpus.documents.iter().map(|d| d.text.len() as u64).sum(),
         tokens: stats.iter().map(|s| s.tokens as u64).sum(),
         sentences: stats.iter().map(|s| s.sentences as u64).sum(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Documents whose shingle sets draw from a small pool of hashes spread
+    /// over the whole `u64` range, so that shingles are shared and fall in
+    /// every part.
+    fn docs(n: usize) -> Vec<DocData> {
+        let mut state = 7u64;
+        let pool: Vec<u64> = (0..400)
+            .map(|_| crate::minhash::splitmix64(&mut state))
+            .collect();
+        (0..n)
+            .map(|_| {
+                let len = (crate::minhash::splitmix64(&mut state) % 60) as usize;
+                let mut set: Vec<u64> = (0..len)
+                    .map(|_| pool[(crate::minhash::splitmix64(&mut state) % 400) as usize])
+                    .collect();
+                set.sort_unstable();
+                set.dedup();
+                DocData {
+                    token_hashes: Vec::new(),
+                    shingle_set: set,
+                    sentences: 0,
+                }
+            })
+            .collect()
+    }
+
+    /// Brute force: every pair of documents and the number of shingles they
+    /// share through shingles in at most `max_bucket` documents.
+    fn brute(data: &[DocData], max_bucket: usize, max_df: usize) -> Postings {
+        let mut df: std::collections::BTreeMap<u64, Vec<u32>> = Default::default();
+        for (d, dd) in data.iter().enumerate() {
+            for &h in &dd.shingle_set {
+                df.entry(h).or_default().push(d as u32);
+            }
+        }
+        let mut shared: std::collections::BTreeMap<(u32, u32), u32> = Default::default();
+        for docs in df.values().filter(|v| (2..=max_bucket).contains(&v.len())) {
+            for (i, &a) in docs.iter().enumerate() {
+                for &b in &docs[i + 1..] {
+                    *shared.entry((a, b)).or_default() += 1;
+                }
+            }
+        }
+        Postings {
+            shared: shared.into_iter().collect(),
+            frequent: df.into_iter().filter(|(_, v)| v.len() > max_df).collect(),
+        }
+    }
+
+    #[test]
+    fn postings_do_not_depend_on_parts_or_threads() {
+        let data = docs(300);
+        let want = brute(&data, 40, 20);
+        assert!(want.shared.len() > 100 && !want.frequent.is_empty());
+        for per_part in [usize::MAX, 1000, 97, 1] {
+            for threads in [1, 2, 3] {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                let got = pool.install(|| shingle_postings_in_parts(&data, 40, 20, per_part));
+                assert_eq!(
+                    got.shared, want.shared,
+                    "per_part {per_part}, {threads} threads"
+                );
+                assert_eq!(got.frequent, want.frequent, "per_part {per_part}");
+            }
+        }
     }
 }
