@@ -179,6 +179,33 @@ fn sign_stage(texts: &[String], h: &MinHasher) -> Vec<athar::minhash::Signature>
         .collect()
 }
 
+/// The sign stage exactly as `pipeline::analyse` runs it: tokens, token
+/// hashes, the sorted shingle set, the signature and the sentence count.
+fn pipeline_sign_stage(texts: &[String], h: &MinHasher) -> Vec<(Vec<u64>, usize)> {
+    texts
+        .par_iter()
+        .map_init(
+            || {
+                (
+                    Tokenizer::new(NormalizeOptions::default()),
+                    Tokens::default(),
+                    SignBuffer::default(),
+                )
+            },
+            |(tk, toks, buf), text| {
+                tk.tokenize_into(text, toks);
+                let mut hashes = Vec::with_capacity(toks.len());
+                token_hashes(toks, &mut hashes);
+                let mut set = Vec::new();
+                shingle_set_into(&hashes, shingle::DEFAULT_K, &mut set);
+                let sig = h.sign_token_hashes(&hashes, buf);
+                black_box(sig);
+                (set, athar::tokenize::sentences(text).len())
+            },
+        )
+        .collect()
+}
+
 /// Single-threaded stages, timed in thread CPU time.
 fn single_thread(c: &mut Criterion<ThreadCpu>) {
     let corpus = corpus();
@@ -291,6 +318,9 @@ fn single_thread(c: &mut Criterion<ThreadCpu>) {
     g.sample_size(10);
     g.bench_function("1_thread", |b| {
         b.iter(|| one.install(|| black_box(sign_stage(&corpus.texts, &fast))))
+    });
+    g.bench_function("1_thread_as_pipeline", |b| {
+        b.iter(|| one.install(|| black_box(pipeline_sign_stage(&corpus.texts, &fast))))
     });
     g.finish();
 }

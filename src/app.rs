@@ -86,7 +86,15 @@ fn open_output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
 pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let config = args.to_config()?;
     let out_args = &args.output;
+    let timings = std::env::var_os("ATHAR_TIMINGS").is_some();
+    let t0 = std::time::Instant::now();
     let corpus = load(&args.input)?;
+    if timings {
+        eprintln!(
+            "athar: timing load         {:>8.3} s",
+            t0.elapsed().as_secs_f64()
+        );
+    }
     let bars = Bars::new(out_args.quiet);
     let pool = thread_pool(args.matching.threads)?;
     let report = pool.install(|| pipeline::analyse(&corpus, &config, &bars))?;
@@ -101,8 +109,15 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         top: out_args.top,
         ..RenderOptions::default()
     };
+    let t1 = std::time::Instant::now();
     report::render(&report, &texts, out_args.format(), &opts, &mut out)?;
     out.flush()?;
+    if timings {
+        eprintln!(
+            "athar: timing render       {:>8.3} s",
+            t1.elapsed().as_secs_f64()
+        );
+    }
     if let Some(p) = &out_args.output {
         if !out_args.quiet {
             eprintln!("athar: wrote {}", p.display());

@@ -81,7 +81,7 @@ impl Default for Config {
             max_bucket: 200,
             max_df: MaxDf::Fraction(0.02),
             max_gap: 8,
-            min_passage: 8,
+            min_passage: 10,
             narratives: true,
             narrative_threshold: round(NarrativeParams::default().threshold as f64),
         }
@@ -107,14 +107,94 @@ impl Progress for NoProgress {
     fn finish(&self) {}
 }
 
+/// Stage timings on stderr when the environment variable `ATHAR_TIMINGS` is
+/// set (to anything): for profiling runs only; the report is unaffected.
+struct Timings {
+    on: bool,
+    start: std::time::Instant,
+    last: std::time::Instant,
+    last_cpu: f64,
+}
+
+/// A memory figure of this process from Linux's `/proc/self/status`, in MB
+/// (0 where unknown).
+fn memory_mb(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix(field))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
+}
+
+/// CPU seconds (user + system) of this process so far, where Linux's
+/// `/proc/self/stat` tells it (assumes the usual 100 clock ticks a second).
+pub(crate) fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return f64::NAN;
+    };
+    // Fields after the command name (which ends in ')'): utime and stime are
+    // the 12th and 13th of them.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let tick = |i: usize| {
+        f.get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    };
+    (tick(11) + tick(12)) / 100.0
+}
+
+impl Timings {
+    fn new() -> Timings {
+        let now = std::time::Instant::now();
+        let on = std::env::var_os("ATHAR_TIMINGS").is_some();
+        Timings {
+            on,
+            start: now,
+            last: now,
+            last_cpu: if on { cpu_seconds() } else { 0.0 },
+        }
+    }
+
+    /// Reports the time a part of a stage took since `start`.
+    fn note(&self, name: &str, start: std::time::Instant) {
+        if self.on {
+            eprintln!(
+                "athar: timing   {name:<11} {:>8.3} s wall",
+                start.elapsed().as_secs_f64()
+            );
+        }
+    }
+
+    /// Reports the time since the previous stage ended.
+    fn stage(&mut self, name: &str) {
+        let now = std::time::Instant::now();
+        if self.on {
+            let cpu = cpu_seconds();
+            eprintln!(
+                "athar: timing {name:<13} {:>8.3} s wall {:>8.2} s cpu (total {:>8.3} s wall) \
+                 rss {} MB, peak {} MB",
+                (now - self.last).as_secs_f64(),
+                cpu - self.last_cpu,
+                (now - self.start).as_secs_f64(),
+                memory_mb("VmRSS:"),
+                memory_mb("VmHWM:"),
+            );
+            self.last_cpu = cpu;
+        }
+        self.last = now;
+    }
+}
+
 /// Per-document results of the first pass.
 struct DocData {
     /// One stable hash per normalized token.
     token_hashes: Vec<u64>,
     /// Sorted, distinct shingle hashes.
     shingle_set: Vec<u64>,
-    /// MinHash signature.
-    signature: Signature,
     /// Number of sentences.
     sentences: usize,
 }
@@ -150,9 +230,16 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
     };
     lsh_params.validate(config.num_perm)?;
 
+    let mut timings = Timings::new();
     // 1. Tokens, token hashes, shingle sets and signatures, per document.
     progress.start("signing", docs.len() as u64);
-    let data: Vec<DocData> = docs
+    // Sentence spans are kept only for the narrative stage.
+    let keep_sentences = config.narratives;
+    #[allow(clippy::type_complexity)]
+    let (mut data, (signatures, sentence_spans)): (
+        Vec<DocData>,
+        (Vec<Signature>, Vec<Vec<Span>>),
+    ) = docs
         .par_iter()
         .map_init(
             || {
@@ -169,27 +256,29 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
                 let mut shingle_set = Vec::new();
                 shingle::shingle_set_into(&token_hashes, k, &mut shingle_set);
                 let signature = hasher.sign_token_hashes(&token_hashes, buf);
+                let sents = sentences(&doc.text);
                 progress.advance(1);
-                DocData {
+                let data = DocData {
                     token_hashes,
                     shingle_set,
-                    signature,
-                    sentences: sentences(&doc.text).len(),
-                }
+                    sentences: sents.len(),
+                };
+                let sents = if keep_sentences { sents } else { Vec::new() };
+                (data, (signature, sents))
             },
         )
-        .collect();
+        .unzip();
     progress.finish();
     let mut warnings = corpus.warnings.clone();
 
+    timings.stage("sign");
     // 2. Shingle postings: the pairs of documents that share shingles.
     let max_df = config.max_df.resolve(docs.len());
-    let postings = shingle_postings(&data, config.max_bucket);
+    let postings = shingle_postings(&data, config.max_bucket, max_df);
 
+    timings.stage("postings");
     // 3. LSH candidates from the signatures.
-    let signatures: Vec<Signature> = data.iter().map(|d| d.signature.clone()).collect();
     let lsh_candidates = lsh::candidates(&signatures, lsh_params, config.max_bucket)?;
-    drop(signatures);
     if !lsh_candidates.capped.is_empty() {
         let mut docs_in: Vec<u32> = lsh_candidates
             .capped
@@ -212,6 +301,7 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
             names.join(", ")
         ));
     }
+    timings.stage("lsh");
     let min_shared = config.min_passage.saturating_sub(k) + 1;
     let mut candidates: Vec<(u32, u32)> = postings
         .shared
@@ -223,6 +313,7 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
     candidates.par_sort_unstable();
     candidates.dedup();
 
+    timings.stage("candidates");
     // 4. Exact verification of every candidate; near-duplicate clusters.
     let thresholds = Thresholds {
         jaccard: config.threshold,
@@ -247,6 +338,7 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         }
     }
 
+    timings.stage("verify");
     // 5. Boilerplate: shingles found in more than max_df near-duplicate
     // clusters (a lone document is its own cluster). Counting clusters, not
     // documents, keeps a story republished by many outlets from being taken
@@ -260,7 +352,14 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         ));
     }
     drop(postings);
+    // Shingle sets served the postings and verification; free them.
+    for d in &mut data {
+        d.shingle_set = Vec::new();
+    }
+    let data_owned = data;
+    let data = &data_owned;
 
+    timings.stage("boilerplate");
     // 6. Verbatim alignment of the candidates that share enough shingles.
     let align_params = AlignParams {
         k,
@@ -271,66 +370,74 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
     };
     let boilerplate = &boilerplate;
     let ignore = |h: u64| boilerplate.contains(h);
-    progress.start("aligning", verified.len() as u64);
-    let linked: Vec<Linked> = verified
-        .into_par_iter()
-        .filter_map(|(a, b, sim)| {
-            let (da, db) = (&data[a as usize], &data[b as usize]);
-            let matches = if sim.intersection >= min_shared {
-                let mut m =
-                    align::align(&da.token_hashes, &db.token_hashes, &align_params, &ignore);
-                m.retain(|m| {
-                    !mostly_boilerplate(
-                        &da.token_hashes[m.a.start as usize..m.a.end as usize],
-                        k,
-                        boilerplate,
-                    )
-                });
-                m
-            } else {
-                Vec::new()
-            };
-            progress.advance(1);
-            (sim.passes(&thresholds) || !matches.is_empty()).then(|| Linked {
-                a,
-                b,
-                estimate: da
-                    .signature
-                    .estimate_jaccard(&db.signature)
-                    .unwrap_or(f64::NAN),
-                sim,
-                matches,
-            })
-        })
-        .collect();
-    progress.finish();
-
-    // 7. Repeats inside documents.
-    let repeats: Vec<(u32, Vec<Match>)> = data
-        .par_iter()
-        .enumerate()
-        .map(|(i, d)| (i as u32, align::repeats(&d.token_hashes, &align_params)))
-        .filter(|(_, m)| !m.is_empty())
-        .collect();
-
-    // 8. Phrases and boilerplate.
-    let token_hashes: Vec<&[u64]> = data.iter().map(|d| d.token_hashes.as_slice()).collect();
+    // Phrase finding is sequential: run it beside the parallel alignment.
     let phrase_params = PhraseParams {
         min_tokens: 3,
         max_df,
         top: 200,
     };
-    let reused = phrases::reused_phrases(&token_hashes, &phrase_params);
-    let boiler = phrases::boilerplate_phrases(&token_hashes, k, boilerplate);
-
-    // 9. Build the report: ids, byte and character offsets, sorted sections.
-    let spans = SpanMap::new(docs, config);
-    let mut report = Report {
-        schema_version: SCHEMA_VERSION,
-        tool: format!("athar {}", env!("CARGO_PKG_VERSION")),
-        params: params(config, lsh_params, max_df),
-        ..Report::default()
+    let phrase_stage = || {
+        let t = std::time::Instant::now();
+        let token_hashes: Vec<&[u64]> = data.iter().map(|d| d.token_hashes.as_slice()).collect();
+        let reused = phrases::reused_phrases(&token_hashes, &phrase_params);
+        let boiler = phrases::boilerplate_phrases(&token_hashes, k, boilerplate);
+        timings.note("phrases", t);
+        (reused, boiler)
     };
+    let align_stage = || {
+        let t = std::time::Instant::now();
+        progress.start("aligning", verified.len() as u64);
+        let linked: Vec<Linked> = verified
+            .into_par_iter()
+            .filter_map(|(a, b, sim)| {
+                let (da, db) = (&data[a as usize], &data[b as usize]);
+                let matches = if sim.intersection >= min_shared {
+                    let mut m =
+                        align::align(&da.token_hashes, &db.token_hashes, &align_params, &ignore);
+                    m.retain(|m| {
+                        !mostly_boilerplate(
+                            &da.token_hashes[m.a.start as usize..m.a.end as usize],
+                            k,
+                            boilerplate,
+                        )
+                    });
+                    m
+                } else {
+                    Vec::new()
+                };
+                progress.advance(1);
+                (sim.passes(&thresholds) || !matches.is_empty()).then(|| Linked {
+                    a,
+                    b,
+                    estimate: signatures[a as usize]
+                        .estimate_jaccard(&signatures[b as usize])
+                        .unwrap_or(f64::NAN),
+                    sim,
+                    matches,
+                })
+            })
+            .collect();
+        progress.finish();
+        timings.note("align", t);
+        linked
+    };
+    let (linked, (reused, boiler)) = rayon::join(align_stage, phrase_stage);
+
+    timings.stage("align+phrases");
+    // 7. Repeats inside documents: from one shingle up, so that a short
+    // caption or heading printed several times is found; below
+    // `min_passage` only whole lines are kept (see `whole_line`).
+    let repeat_params = AlignParams {
+        min_passage: k.min(config.min_passage),
+        ..align_params
+    };
+    let repeats: Vec<(u32, Vec<Match>)> = data
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| (i as u32, align::repeats(&d.token_hashes, &repeat_params)))
+        .filter(|(_, m)| !m.is_empty())
+        .collect();
+
     let stats: Vec<DocStats> = data
         .iter()
         .map(|d| DocStats {
@@ -338,6 +445,39 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
             sentences: d.sentences,
         })
         .collect();
+    // Token hashes are not needed any more: free them before the span map.
+    drop(data_owned);
+    timings.stage("repeats");
+    // 8. Build the report: ids, byte and character offsets, sorted sections.
+    // Token spans are needed for every document the narrative stage reads,
+    // otherwise only for those the report points into.
+    let needed: Option<Vec<bool>> = (!config.narratives).then(|| {
+        let mut needed = vec![false; docs.len()];
+        for l in linked.iter().filter(|l| !l.matches.is_empty()) {
+            needed[l.a as usize] = true;
+            needed[l.b as usize] = true;
+        }
+        for (d, _) in &repeats {
+            needed[*d as usize] = true;
+        }
+        for p in &reused {
+            for o in &p.occurrences {
+                needed[o.doc as usize] = true;
+            }
+        }
+        for b in &boiler {
+            needed[b.doc] = true;
+        }
+        needed
+    });
+    let spans = SpanMap::new(docs, config, needed.as_deref(), sentence_spans);
+    timings.stage("spanmap");
+    let mut report = Report {
+        schema_version: SCHEMA_VERSION,
+        tool: format!("athar {}", env!("CARGO_PKG_VERSION")),
+        params: params(config, lsh_params, max_df),
+        ..Report::default()
+    };
     report.documents = document_entries(corpus, &stats);
     report.summary = summary(corpus, &stats);
     report.skipped = corpus
@@ -404,8 +544,15 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         }
     }
     for (d, ms) in &repeats {
+        let text = &docs[*d as usize].text;
         for m in ms {
-            passages.push((*d, *d, spans.passage(PassageKind::Repeat, *d, *d, m)));
+            let long = m.matched_tokens as usize >= config.min_passage;
+            if long
+                || (whole_line(text, spans.span(*d, m.a.clone()))
+                    && whole_line(text, spans.span(*d, m.b.clone())))
+            {
+                passages.push((*d, *d, spans.passage(PassageKind::Repeat, *d, *d, m)));
+            }
         }
     }
     passages.sort_by(|x, y| {
@@ -449,6 +596,7 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
             fraction: round(b.docs as f64 / docs.len() as f64),
         })
         .collect();
+    timings.stage("build");
     if config.narratives {
         progress.start("narratives", 1);
         let (narrative_passages, narratives) = narratives(&spans, &linked, config);
@@ -457,6 +605,7 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         report.narratives = narratives;
         sort_passages(&mut report.passages, docs);
     }
+    timings.stage("narratives");
     report.warnings = warnings;
     Ok(report)
 }
@@ -480,6 +629,16 @@ fn round(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
+/// True when `span` covers a whole line of `text`: nothing but white space
+/// and punctuation between it and the line breaks (or the ends of the text)
+/// around it. A caption or heading printed several times is such a line.
+fn whole_line(text: &str, span: Span) -> bool {
+    let filler = |c: char| !c.is_alphanumeric();
+    let before = text[..span.start()].rsplit('\n').next().unwrap_or("");
+    let after = text[span.end()..].split('\n').next().unwrap_or("");
+    before.chars().all(filler) && after.chars().all(filler)
+}
+
 /// True when at least half the shingles of `tokens` are boilerplate: a
 /// stock formula (an official's full title, a site's "read also" line) whose
 /// rarer variants seeded a passage that is still mostly boilerplate.
@@ -495,39 +654,117 @@ fn mostly_boilerplate(tokens: &[u64], k: usize, boilerplate: &BoilerplateSet) ->
     2 * common >= total && common > 0
 }
 
-/// Every `(shingle, document)` posting of the corpus, sorted, and the
-/// document pairs that share shingles.
+/// What the shingle postings of the corpus tell: the document pairs that
+/// share shingles, and the documents of every frequent shingle.
 struct Postings {
-    /// Sorted `(shingle hash, document)`, one per distinct shingle of a document.
-    postings: Vec<(u64, u32)>,
     /// Document pairs sharing shingles, with the number shared (pairs are
-    /// only counted through shingles in at most `max_bucket` documents).
+    /// only counted through shingles in at most `max_bucket` documents),
+    /// sorted by pair.
     shared: Vec<((u32, u32), u32)>,
+    /// The shingles found in more than `max_df` documents, by hash, each
+    /// with its documents in order.
+    frequent: Vec<(u64, Vec<u32>)>,
 }
 
-/// Sorts every `(shingle, document)` posting and pairs the documents of each
-/// run of 2..=`max_bucket` documents.
-fn shingle_postings(data: &[DocData], max_bucket: usize) -> Postings {
-    let mut postings: Vec<(u64, u32)> = data
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(d, dd)| dd.shingle_set.iter().map(move |&h| (h, d as u32)))
-        .collect();
-    postings.par_sort_unstable();
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
-    for run in postings.chunk_by(|x, y| x.0 == y.0) {
-        if (2..=max_bucket).contains(&run.len()) {
-            for (i, x) in run.iter().enumerate() {
-                pairs.extend(run[i + 1..].iter().map(|y| (x.1, y.1)));
+/// The `(shingle, document)` postings are built in parts, by the top bits of
+/// the shingle hash, about this many postings a part: each part is sorted and
+/// scanned on its own, so only a few parts are in memory at once.
+const POSTINGS_PER_PART: usize = 1 << 22;
+
+/// Pairs the documents of each shingle found in 2..=`max_bucket` documents
+/// and keeps the documents of shingles found in more than `max_df`.
+fn shingle_postings(data: &[DocData], max_bucket: usize, max_df: usize) -> Postings {
+    shingle_postings_in_parts(data, max_bucket, max_df, POSTINGS_PER_PART)
+}
+
+/// [`shingle_postings`] with about `per_part` postings a part.
+fn shingle_postings_in_parts(
+    data: &[DocData],
+    max_bucket: usize,
+    max_df: usize,
+    per_part: usize,
+) -> Postings {
+    let total: usize = data.iter().map(|d| d.shingle_set.len()).sum();
+    let parts = total
+        .div_ceil(per_part.max(1))
+        .next_power_of_two()
+        .clamp(1, 1 << 12);
+    let bits = parts.trailing_zeros();
+    let part_of = |h: u64| h.checked_shr(64 - bits).unwrap_or(0) as usize;
+    // Consecutive parts form a group, scanned in order by one thread with a
+    // cursor into each (sorted) shingle set. The result does not depend on
+    // the grouping.
+    let groups = rayon::current_num_threads().clamp(1, parts);
+    let per_group = parts.div_ceil(groups);
+    let results: Vec<Postings> = (0..groups)
+        .into_par_iter()
+        .map(|g| {
+            let (first, last) = (g * per_group, ((g + 1) * per_group).min(parts));
+            let mut cursor: Vec<u32> = data
+                .iter()
+                .map(|d| d.shingle_set.partition_point(|&h| part_of(h) < first) as u32)
+                .collect();
+            let mut shared = Vec::new();
+            let mut frequent = Vec::new();
+            let mut postings: Vec<(u64, u32)> = Vec::new();
+            let mut pairs: Vec<(u32, u32)> = Vec::new();
+            for part in first..last {
+                postings.clear();
+                for (d, dd) in data.iter().enumerate() {
+                    let set = &dd.shingle_set;
+                    let start = cursor[d] as usize;
+                    let end = start + set[start..].partition_point(|&h| part_of(h) == part);
+                    postings.extend(set[start..end].iter().map(|&h| (h, d as u32)));
+                    cursor[d] = end as u32;
+                }
+                postings.par_sort_unstable();
+                pairs.clear();
+                for run in postings.chunk_by(|x, y| x.0 == y.0) {
+                    if (2..=max_bucket).contains(&run.len()) {
+                        for (i, x) in run.iter().enumerate() {
+                            pairs.extend(run[i + 1..].iter().map(|y| (x.1, y.1)));
+                        }
+                    }
+                    if run.len() > max_df {
+                        frequent.push((run[0].0, run.iter().map(|&(_, d)| d).collect()));
+                    }
+                }
+                pairs.par_sort_unstable();
+                shared.extend(
+                    pairs
+                        .chunk_by(|x, y| x == y)
+                        .map(|run| (run[0], run.len() as u32)),
+                );
             }
-        }
-    }
-    pairs.par_sort_unstable();
-    let shared = pairs
-        .chunk_by(|x, y| x == y)
-        .map(|run| (run[0], run.len() as u32))
+            Postings { shared, frequent }
+        })
         .collect();
-    Postings { postings, shared }
+    let mut shared: Vec<((u32, u32), u32)> = Vec::new();
+    let mut frequent = Vec::new();
+    for p in results {
+        if shared.is_empty() {
+            shared = p.shared;
+        } else {
+            shared.extend(p.shared);
+        }
+        frequent.extend(p.frequent);
+    }
+    if parts > 1 {
+        // A pair may share shingles of several parts: add up its counts.
+        shared.par_sort_unstable();
+        shared = shared
+            .chunk_by(|x, y| x.0 == y.0)
+            .map(|run| (run[0].0, run.iter().map(|r| r.1).sum()))
+            .collect();
+    }
+    if std::env::var_os("ATHAR_TIMINGS").is_some() {
+        eprintln!(
+            "athar: postings: {total} in {parts} part(s); {} pairs, {} frequent shingles",
+            shared.len(),
+            frequent.len()
+        );
+    }
+    Postings { shared, frequent }
 }
 
 impl Postings {
@@ -542,16 +779,13 @@ impl Postings {
         let mut boiler = Vec::new();
         let mut crowded = 0;
         let mut roots: Vec<u32> = Vec::new();
-        for run in self.postings.chunk_by(|x, y| x.0 == y.0) {
-            if run.len() <= max_df {
-                continue;
-            }
+        for (hash, run) in &self.frequent {
             roots.clear();
-            roots.extend(run.iter().map(|&(_, d)| components.find(d)));
+            roots.extend(run.iter().map(|&d| components.find(d)));
             roots.sort_unstable();
             roots.dedup();
             if roots.len() > max_df {
-                boiler.push(run[0].0);
+                boiler.push(*hash);
             } else if run.len() > max_bucket {
                 crowded += 1;
             }
@@ -569,14 +803,29 @@ struct SpanMap<'c> {
 }
 
 impl<'c> SpanMap<'c> {
-    fn new(docs: &'c [crate::corpus::Document], config: &Config) -> SpanMap<'c> {
-        let (tokens, sentences) = docs
+    /// Tokenizes the documents marked in `needed` (all when `None`); the
+    /// others get no tokens and must not be asked about. `sentences` are
+    /// the sentence spans of every document, or empty.
+    fn new(
+        docs: &'c [crate::corpus::Document],
+        config: &Config,
+        needed: Option<&[bool]>,
+        sentences: Vec<Vec<Span>>,
+    ) -> SpanMap<'c> {
+        let tokens = docs
             .par_iter()
+            .enumerate()
             .map_init(
                 || Tokenizer::new(config.normalize),
-                |t, d| (t.tokenize(&d.text), sentences(&d.text)),
+                |t, (i, d)| {
+                    if needed.is_none_or(|n| n[i]) {
+                        t.tokenize(&d.text)
+                    } else {
+                        Tokens::default()
+                    }
+                },
             )
-            .unzip();
+            .collect();
         SpanMap {
             docs,
             tokens,
@@ -870,5 +1119,79 @@ fn summary(corpus: &Corpus, stats: &[DocStats]) -> Summary {
         bytes: corpus.documents.iter().map(|d| d.text.len() as u64).sum(),
         tokens: stats.iter().map(|s| s.tokens as u64).sum(),
         sentences: stats.iter().map(|s| s.sentences as u64).sum(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Documents whose shingle sets draw from a small pool of hashes spread
+    /// over the whole `u64` range, so that shingles are shared and fall in
+    /// every part.
+    fn docs(n: usize) -> Vec<DocData> {
+        let mut state = 7u64;
+        let pool: Vec<u64> = (0..400)
+            .map(|_| crate::minhash::splitmix64(&mut state))
+            .collect();
+        (0..n)
+            .map(|_| {
+                let len = (crate::minhash::splitmix64(&mut state) % 60) as usize;
+                let mut set: Vec<u64> = (0..len)
+                    .map(|_| pool[(crate::minhash::splitmix64(&mut state) % 400) as usize])
+                    .collect();
+                set.sort_unstable();
+                set.dedup();
+                DocData {
+                    token_hashes: Vec::new(),
+                    shingle_set: set,
+                    sentences: 0,
+                }
+            })
+            .collect()
+    }
+
+    /// Brute force: every pair of documents and the number of shingles they
+    /// share through shingles in at most `max_bucket` documents.
+    fn brute(data: &[DocData], max_bucket: usize, max_df: usize) -> Postings {
+        let mut df: std::collections::BTreeMap<u64, Vec<u32>> = Default::default();
+        for (d, dd) in data.iter().enumerate() {
+            for &h in &dd.shingle_set {
+                df.entry(h).or_default().push(d as u32);
+            }
+        }
+        let mut shared: std::collections::BTreeMap<(u32, u32), u32> = Default::default();
+        for docs in df.values().filter(|v| (2..=max_bucket).contains(&v.len())) {
+            for (i, &a) in docs.iter().enumerate() {
+                for &b in &docs[i + 1..] {
+                    *shared.entry((a, b)).or_default() += 1;
+                }
+            }
+        }
+        Postings {
+            shared: shared.into_iter().collect(),
+            frequent: df.into_iter().filter(|(_, v)| v.len() > max_df).collect(),
+        }
+    }
+
+    #[test]
+    fn postings_do_not_depend_on_parts_or_threads() {
+        let data = docs(300);
+        let want = brute(&data, 40, 20);
+        assert!(want.shared.len() > 100 && !want.frequent.is_empty());
+        for per_part in [usize::MAX, 1000, 97, 1] {
+            for threads in [1, 2, 3] {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                let got = pool.install(|| shingle_postings_in_parts(&data, 40, 20, per_part));
+                assert_eq!(
+                    got.shared, want.shared,
+                    "per_part {per_part}, {threads} threads"
+                );
+                assert_eq!(got.frequent, want.frequent, "per_part {per_part}");
+            }
+        }
     }
 }
