@@ -408,7 +408,7 @@ fn text_empty_sections_explain_themselves() {
         ),
         "{text}"
     );
-    assert!(text.contains("None: no phrase occurs in more than 2 documents."));
+    assert!(text.contains("None: no phrase occurs in more than 2 unrelated documents (copies of one story count once)."));
     assert!(text.contains("None: every document read was analysed."));
     let empty = render_to_string(&Report::default(), Format::Text, &RenderOptions::default());
     assert!(empty.contains("No passage is shared between documents."));

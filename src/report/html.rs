@@ -1087,7 +1087,9 @@ impl<'a> Page<'a> {
         )?;
         if bs.is_empty() {
             let msg = match self.r.params.max_df {
-                Some(df) => format!("None: no phrase occurs in more than {df} documents."),
+                Some(df) => format!(
+                    "None: no phrase occurs in more than {df} unrelated documents (copies of one story count once)."
+                ),
                 None => "None.".to_string(),
             };
             note(w, &msg)?;

@@ -775,7 +775,9 @@ impl TextRenderer<'_> {
         self.section(w, "Boilerplate (ignored)", &thousands(bs.len()))?;
         if bs.is_empty() {
             let msg = match self.report.params.max_df {
-                Some(df) => format!("None: no phrase occurs in more than {df} documents."),
+                Some(df) => format!(
+                    "None: no phrase occurs in more than {df} unrelated documents (copies of one story count once)."
+                ),
                 None => "None.".to_string(),
             };
             return self.empty(w, &msg);
