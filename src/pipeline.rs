@@ -88,6 +88,15 @@ impl Default for Config {
     }
 }
 
+impl Config {
+    /// Shingles two documents must share before they are aligned (and, found
+    /// through shingle postings, checked at all): enough to hold one passage
+    /// of `min_passage` tokens.
+    pub fn min_shared(&self) -> usize {
+        self.min_passage.saturating_sub(self.shingle_size) + 1
+    }
+}
+
 /// Receives progress from long stages. Implementations must be cheap and thread-safe.
 pub trait Progress: Sync {
     /// A stage starts with `total` units of work.
@@ -255,7 +264,9 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
                 shingle::token_hashes(tokens, &mut token_hashes);
                 let mut shingle_set = Vec::new();
                 shingle::shingle_set_into(&token_hashes, k, &mut shingle_set);
-                let signature = hasher.sign_token_hashes(&token_hashes, buf);
+                // MinHash of the distinct shingles equals MinHash of the
+                // sequence: sign the set just built instead of rolling again.
+                let signature = hasher.sign_iter(shingle_set.iter().copied(), buf);
                 let sents = sentences(&doc.text);
                 progress.advance(1);
                 let data = DocData {
@@ -302,7 +313,7 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         ));
     }
     timings.stage("lsh");
-    let min_shared = config.min_passage.saturating_sub(k) + 1;
+    let min_shared = config.min_shared();
     let mut candidates: Vec<(u32, u32)> = postings
         .shared
         .iter()

@@ -565,7 +565,7 @@ pub fn tune(
     lsh_params.validate(config.num_perm)?;
     // As in the pipeline: pairs sharing this many shingles are candidates
     // whatever LSH says.
-    let min_shared = config.min_passage.saturating_sub(k) + 1;
+    let min_shared = config.min_shared();
 
     // 1. Shingle sets.
     progress.start("shingling", docs.len() as u64);

@@ -29,7 +29,7 @@ use super::{
     DocumentEntry, Loc, Pair, Passage, PassageKind, Relation, RenderOptions, Report, TextSource,
     clusters_by_size, findings, label_terms, loc_text, longest_passage, narrative_docs,
     narratives_by_size, params_list, passages_by_pair, passages_for_display, plural, shown,
-    snippet, snippet_at, split_pairs, thousands,
+    snippet, snippet_at, split_pairs, thousands, weak_pairs_summary,
 };
 
 /// Longest snippet quoted in lists, in characters.
@@ -730,27 +730,7 @@ impl<'a> Page<'a> {
                 "<h3 lang=\"en\" dir=\"ltr\">Pairs that only share passages <span class=\"count\">{}</span> <small>longest shared passage first</small></h3>",
                 thousands(weak.len())
             )?;
-            let mut buckets = [0usize; 3];
-            for p in &weak {
-                let len = longest_passage(r, &by_pair, p).map_or(0, |q| q.tokens_a.max(q.tokens_b));
-                buckets[if len >= 30 {
-                    0
-                } else if len >= 15 {
-                    1
-                } else {
-                    2
-                }] += 1;
-            }
-            note(
-                w,
-                &format!(
-                    "Below both thresholds. Longest shared passage: 30 words or more in {}, 15–29 in {}, \
-                     under 15 in {} (short ones are often formulaic titles, datelines or quotations).",
-                    plural(buckets[0], "pair", "pairs"),
-                    thousands(buckets[1]),
-                    thousands(buckets[2])
-                ),
-            )?;
+            note(w, &weak_pairs_summary(r, &by_pair, &weak))?;
             let limit = if self.opts.top == 0 {
                 weak.len()
             } else {

@@ -657,6 +657,27 @@ pub(crate) fn longest_passage<'r>(
         .map(|&i| &r.passages[i])
 }
 
+/// One sentence on the pairs that only share passages: how many have a
+/// longest shared passage of 30 words or more, 15–29, and under 15.
+pub(crate) fn weak_pairs_summary(
+    r: &Report,
+    by_pair: &HashMap<(&str, &str), Vec<usize>>,
+    weak: &[&Pair],
+) -> String {
+    let mut buckets = [0usize; 3];
+    for p in weak {
+        let len = longest_passage(r, by_pair, p).map_or(0, |q| q.tokens_a.max(q.tokens_b));
+        buckets[usize::from(len < 30) + usize::from(len < 15)] += 1;
+    }
+    format!(
+        "Below both thresholds. Longest shared passage: 30 words or more in {}, 15–29 in {}, \
+         under 15 in {} (short ones are often formulaic titles, datelines or quotations).",
+        plural(buckets[0], "pair", "pairs"),
+        thousands(buckets[1]),
+        thousands(buckets[2])
+    )
+}
+
 /// Plain-words statements of what a run found, for the top of the text and
 /// HTML reports, e.g. `"127 groups of near-duplicate documents (412
 /// documents)"`. Counts only; every figure is a count of report entries.

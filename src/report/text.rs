@@ -29,7 +29,7 @@ use super::{
     Loc, Pair, Params, Passage, PassageKind, Relation, RenderOptions, Report, TextSource,
     clusters_by_size, findings, label_terms, loc_text, longest_passage, narrative_docs,
     narratives_by_size, params_list, passages_by_pair, passages_for_display, plural, shown,
-    snippet, snippet_at, split_pairs, thousands,
+    snippet, snippet_at, split_pairs, thousands, weak_pairs_summary,
 };
 
 /// Target line width, in characters.
@@ -518,28 +518,7 @@ impl TextRenderer<'_> {
                 thousands(weak.len())
             ))
         )?;
-        let mut buckets = [0usize; 3];
-        for p in &weak {
-            let len = longest_passage(r, &by_pair, p).map_or(0, |q| q.tokens_a.max(q.tokens_b));
-            buckets[if len >= 30 {
-                0
-            } else if len >= 15 {
-                1
-            } else {
-                2
-            }] += 1;
-        }
-        self.note(
-            w,
-            "  ",
-            &format!(
-                "Below both thresholds. Longest shared passage: 30 words or more in {}, 15–29 in {}, \
-                 under 15 in {} (short ones are often formulaic titles, datelines or quotations).",
-                plural(buckets[0], "pair", "pairs"),
-                thousands(buckets[1]),
-                thousands(buckets[2])
-            ),
-        )?;
+        self.note(w, "  ", &weak_pairs_summary(r, &by_pair, &weak))?;
         let limit = if self.top == 0 {
             0
         } else {
