@@ -10,8 +10,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::{GenArgs, InputArgs, ReportArgs, TokensArgs, TuneArgs};
+use crate::cli::{DedupArgs, GenArgs, InputArgs, OutputArgs, ReportArgs, TokensArgs, TuneArgs};
 use crate::corpus::{self, Corpus};
+use crate::dedup::Dedup;
 use crate::pipeline::{self, Progress};
 use crate::report::{self, RenderOptions};
 use crate::synth;
@@ -103,6 +104,17 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         .into_iter()
         .map(|d| (d.id, d.text))
         .collect();
+    write_report(&report, &texts, out_args)
+}
+
+/// Renders `report` where `out_args` say; the exit code follows
+/// `--fail-on-reuse`.
+fn write_report(
+    report: &report::Report,
+    texts: &dyn report::TextSource,
+    out_args: &OutputArgs,
+) -> anyhow::Result<ExitCode> {
+    let timings = std::env::var_os("ATHAR_TIMINGS").is_some();
     let mut out = open_output(out_args.output.as_deref())?;
     let opts = RenderOptions {
         color: out_args.color(),
@@ -110,7 +122,7 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         ..RenderOptions::default()
     };
     let t1 = std::time::Instant::now();
-    report::render(&report, &texts, out_args.format(), &opts, &mut out)?;
+    report::render(report, texts, out_args.format(), &opts, &mut out)?;
     out.flush()?;
     if timings {
         eprintln!(
@@ -130,6 +142,80 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         ExitCode::SUCCESS
     })
 }
+
+/// `athar dedup`: the near-duplicate pass alone. Documents are signed in
+/// batches while the next ones are read (on a thread of their own), and
+/// their texts dropped: memory holds signatures and compact shingle sets,
+/// not the corpus.
+pub fn dedup(args: &DedupArgs) -> anyhow::Result<ExitCode> {
+    let config = args.report.to_config()?;
+    let out_args = &args.report.output;
+    if out_args.format() == report::Format::Html {
+        anyhow::bail!(
+            "athar dedup writes text or JSON, not HTML (the HTML report shows texts side by \
+             side: use athar report)"
+        );
+    }
+    let mut dedup = Dedup::new(&config)?;
+    let pool = thread_pool(args.report.matching.threads)?;
+    let read = config.read.clone();
+    let paths = &args.report.input.paths;
+    let bars = Bars::new(out_args.quiet);
+    bars.start("signing", 0);
+    let summary = pool.install(|| {
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<corpus::Item>>(2);
+            let reader = scope.spawn(move || {
+                let mut batch = Vec::new();
+                let mut bytes = 0usize;
+                let summary = corpus::read_each(paths, &read, &mut |item| {
+                    if let corpus::Item::Document(d) = &item {
+                        bytes += d.text.len();
+                    }
+                    batch.push(item);
+                    if bytes >= DEDUP_BATCH_BYTES || batch.len() >= DEDUP_BATCH_DOCS {
+                        // A closed channel means the consumer failed; stop sending.
+                        let _ = tx.send(std::mem::take(&mut batch));
+                        bytes = 0;
+                    }
+                });
+                if !batch.is_empty() {
+                    let _ = tx.send(batch);
+                }
+                summary
+            });
+            for batch in rx {
+                let n = batch.len() as u64;
+                dedup.add(batch);
+                bars.advance(n);
+            }
+            reader.join().expect("reader thread")
+        })
+    })?;
+    bars.finish();
+    let heads = dedup.heads();
+    let report = pool.install(|| dedup.finish(summary.warnings))?;
+    if let Some(path) = &args.keep {
+        let mut f = BufWriter::new(
+            File::create(path).with_context(|| format!("{}: cannot create", path.display()))?,
+        );
+        for id in crate::dedup::keep_list(&report) {
+            writeln!(f, "{id}")?;
+        }
+        f.flush()
+            .with_context(|| format!("{}: cannot write", path.display()))?;
+        if !out_args.quiet {
+            eprintln!("athar: wrote {}", path.display());
+        }
+    }
+    write_report(&report, &heads, out_args)
+}
+
+/// `athar dedup` hands the reader's documents to the signers in batches of
+/// about this many bytes of text...
+const DEDUP_BATCH_BYTES: usize = 16 << 20;
+/// ...or this many documents, whichever comes first.
+const DEDUP_BATCH_DOCS: usize = 8192;
 
 /// `athar tokens`.
 pub fn tokens(args: &TokensArgs) -> anyhow::Result<ExitCode> {

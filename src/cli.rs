@@ -20,6 +20,7 @@ Examples:
   athar                                  report on the .txt files in corpus/
   athar report news/ -o report.html      HTML report on a folder, side by side
   athar report day.jsonl --format json   JSON report on JSON Lines (id/text)
+  athar dedup crawl.jsonl --keep ids.txt near-duplicate clusters of millions of documents
   athar tokens --offsets article.txt     normalized tokens with byte offsets
   athar tune day.jsonl                   help choosing thresholds";
 
@@ -46,6 +47,14 @@ enum Command {
     /// Report near-duplicates, shared passages, narratives and reused phrases (the default).
     #[command(after_help = "Example:\n  athar report corpus/ --format json -o report.json")]
     Report(ReportArgs),
+    /// Near-duplicate clusters only, for millions of documents: streams the input, keeps no texts.
+    #[command(
+        after_help = "Examples:\n  athar dedup crawl.jsonl -o clusters.json --keep kept-ids.txt\n  \
+                      athar dedup archive/ --threshold 0.7\n\n\
+                      Passage, narrative and phrase options do not apply. Pairs come from LSH \
+                      only: a short text inside a long one (low Jaccard) is found by athar report."
+    )]
+    Dedup(DedupArgs),
     /// Print the normalized tokens, one per line (for checking normalization).
     #[command(after_help = "Example:\n  athar tokens --offsets corpus/001_b0e07918fdc47d3a.txt")]
     Tokens(TokensArgs),
@@ -426,6 +435,17 @@ impl ReportArgs {
     }
 }
 
+/// Arguments of `athar dedup`.
+#[derive(Debug, Clone, Args)]
+pub struct DedupArgs {
+    #[command(flatten)]
+    pub(crate) report: ReportArgs,
+    /// Also write the ids of the documents to keep, one a line, in input order: every document
+    /// in no cluster and each cluster's representative.
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    pub(crate) keep: Option<PathBuf>,
+}
+
 /// Arguments of `athar tokens`.
 #[derive(Debug, Clone, Args)]
 pub struct TokensArgs {
@@ -497,6 +517,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         None => crate::app::report(&cli.report),
         Some(Command::Report(args)) => crate::app::report(&args),
+        Some(Command::Dedup(args)) => crate::app::dedup(&args),
         Some(Command::Tokens(args)) => crate::app::tokens(&args),
         Some(Command::Tune(args)) => crate::app::tune(&args),
         Some(Command::Gen(args)) => crate::app::gen_corpus(&args),

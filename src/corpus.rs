@@ -81,6 +81,7 @@ use std::path::{Path, PathBuf};
 
 use ahash::AHashMap;
 use encoding_rs::{Encoding, ISO_8859_6, UTF_16BE, UTF_16LE, WINDOWS_1256};
+use rayon::prelude::*;
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 use walkdir::WalkDir;
@@ -672,9 +673,10 @@ impl<'o> CorpusReader<'o> {
         let mut line_no = 0u64;
         let mut total = 0u64;
         let mut content = false;
-        let mut missing_ids = 0u64;
-        // Lines that were JSON objects, and lines that failed before any was.
-        let (mut objects, mut failures) = (0u64, 0u64);
+        let mut tally = JsonTally::default();
+        // Non-blank lines waiting to be parsed (in parallel), and their size.
+        let mut batch: Vec<PendingLine> = Vec::new();
+        let mut batch_bytes = 0usize;
         loop {
             buf.clear();
             match reader.read_until(b'\n', &mut buf) {
@@ -731,28 +733,24 @@ impl<'o> CorpusReader<'o> {
                     return self.skip(id.to_string(), name.to_string(), total, reason, sink);
                 }
             }
-            let before = self.summary.documents;
-            match self.json_line(name, line_no, line, buf.len() as u64, sink) {
-                Some(missing) => {
-                    objects += 1;
-                    missing_ids += u64::from(missing);
+            batch_bytes += line.len();
+            batch.push(PendingLine {
+                line_no,
+                raw: line.to_vec(),
+                bytes: buf.len() as u64,
+                total,
+            });
+            if batch_bytes >= JSON_BATCH_BYTES {
+                batch_bytes = 0;
+                if let Some(total) = self.json_batch(name, &mut batch, utf16, &mut tally, sink) {
+                    return self.give_up(id, name, total, sink);
                 }
-                None if objects == 0 => {
-                    failures += 1;
-                    if failures == GIVE_UP_AFTER {
-                        let reason = format!(
-                            "stopped reading: none of the first {GIVE_UP_AFTER} lines is a JSON \
-                             object (see the lines skipped before); is this really JSON Lines?"
-                        );
-                        return self.skip(id.to_string(), name.to_string(), total, reason, sink);
-                    }
-                }
-                None => {}
-            }
-            if utf16.is_some() && self.summary.documents > before {
-                self.summary.converted += 1;
             }
         }
+        if let Some(total) = self.json_batch(name, &mut batch, utf16, &mut tally, sink) {
+            return self.give_up(id, name, total, sink);
+        }
+        let missing_ids = tally.missing_ids;
         if !content {
             if detect {
                 return self.text_document(id.to_string(), name.to_string(), prefix, false, sink);
@@ -782,82 +780,66 @@ impl<'o> CorpusReader<'o> {
         }
     }
 
-    /// One non-blank JSON line. Returns whether it had no usable id.
-    /// One non-blank JSON line. Returns `None` when it is not a JSON object
-    /// (or not text at all), else whether it had no usable id.
-    fn json_line(
+    /// Parses the lines of `batch` in parallel and hands them out in order.
+    /// Returns `Some(total)` (the bytes read up to that line) when the input
+    /// should be given up as not JSON Lines at all: [`GIVE_UP_AFTER`] lines
+    /// failed before any was a JSON object.
+    fn json_batch(
         &mut self,
         name: &str,
-        line_no: u64,
-        raw: &[u8],
-        bytes: u64,
+        batch: &mut Vec<PendingLine>,
+        utf16: Option<&'static Encoding>,
+        tally: &mut JsonTally,
         sink: &mut dyn FnMut(Item),
-    ) -> Option<bool> {
-        let source = format!("{name}:{line_no}");
-        let (line, note) = match std::str::from_utf8(raw) {
-            Ok(s) => (Cow::Borrowed(s), None),
-            Err(_) => match decode_invalid(raw, self.opts, true) {
-                Ok((s, note)) => (Cow::Owned(s), Some(note)),
-                Err(reason) => {
-                    self.skip(source.clone(), source, bytes, reason, sink);
-                    return None;
+    ) -> Option<u64> {
+        let opts = self.opts;
+        let parsed: Vec<(JsonLine, u64)> = batch
+            .par_drain(..)
+            .map(|p| {
+                let source = format!("{name}:{}", p.line_no);
+                (parse_json_line(opts, source, &p.raw, p.bytes), p.total)
+            })
+            .collect();
+        for (line, total) in parsed {
+            let before = self.summary.documents;
+            match self.apply_json_line(line, sink) {
+                Some(missing) => {
+                    tally.objects += 1;
+                    tally.missing_ids += u64::from(missing);
                 }
-            },
-        };
-        if !line.trim_start().starts_with('{') {
-            let reason = "not a JSON object (each line must be one object, like \
-                          {\"id\": ..., \"text\": ...})"
-                .to_string();
-            self.skip(source.clone(), source, bytes, reason, sink);
-            return None;
+                None if tally.objects == 0 => {
+                    tally.failures += 1;
+                    if tally.failures == GIVE_UP_AFTER {
+                        return Some(total);
+                    }
+                }
+                None => {}
+            }
+            if utf16.is_some() && self.summary.documents > before {
+                self.summary.converted += 1;
+            }
         }
-        let seed = LineSeed {
-            id_field: &self.opts.id_field,
-            text_field: &self.opts.text_field,
-        };
-        let mut de = serde_json::Deserializer::from_str(&line);
-        let fields = match seed.deserialize(&mut de).and_then(|f| de.end().map(|()| f)) {
-            Ok(fields) => fields,
-            Err(e) => {
-                self.skip(source.clone(), source, bytes, json_reason(&e), sink);
-                return None;
-            }
-        };
-        drop(line);
-        let (id, missing) = match fields.id {
-            Some(Value::String(s)) if !s.is_empty() => (s, false),
-            Some(Value::Number(n)) => (n.to_string(), false),
-            _ => (source.clone(), true),
-        };
-        let field = &self.opts.text_field;
-        let text = match fields.text {
-            Some(Value::String(text)) => text,
-            None => {
-                let reason = format!(
-                    "no \"{field}\" field (fields: {}); choose the text field with --text-field",
-                    fields.keys.describe()
-                );
-                self.skip(id, source, bytes, reason, sink);
-                return Some(missing);
-            }
-            Some(other) => {
-                let reason = format!("field \"{field}\" is {}, not a string", value_kind(&other));
-                self.skip(id, source, bytes, reason, sink);
-                return Some(missing);
-            }
-        };
-        if is_blank_str(&text) {
-            let what = if text.is_empty() {
-                "empty"
-            } else {
-                "only whitespace"
-            };
-            let reason = format!("field \"{field}\" is {what}");
-            self.skip(id, source, bytes, reason, sink);
-            return Some(missing);
+        None
+    }
+
+    /// Skips the rest of `name`: its first lines were no JSON objects.
+    fn give_up(&mut self, id: &str, name: &str, total: u64, sink: &mut dyn FnMut(Item)) {
+        let reason = format!(
+            "stopped reading: none of the first {GIVE_UP_AFTER} lines is a JSON object (see the \
+             lines skipped before); is this really JSON Lines?"
+        );
+        self.skip(id.to_string(), name.to_string(), total, reason, sink);
+    }
+
+    /// Hands out what [`parse_json_line`] made of a line. Returns `None`
+    /// when it was not a JSON object (or not text at all), else whether it
+    /// had no usable id.
+    fn apply_json_line(&mut self, line: JsonLine, sink: &mut dyn FnMut(Item)) -> Option<bool> {
+        match line.outcome {
+            Ok((id, text, note)) => self.document(id, line.source, text, note, sink),
+            Err((id, reason)) => self.skip(id, line.source, line.bytes, reason, sink),
         }
-        self.document(id, source, text, note, sink);
-        Some(missing)
+        line.missing_id
     }
 
     // ----- output --------------------------------------------------------
@@ -1075,6 +1057,113 @@ impl<'de> Visitor<'de> for LineSeed<'_> {
             }
         }
         Ok(fields)
+    }
+}
+
+/// JSON lines are parsed in parallel batches of about this many bytes.
+const JSON_BATCH_BYTES: usize = 4 << 20;
+
+/// A non-blank JSON line read but not parsed yet.
+struct PendingLine {
+    line_no: u64,
+    /// The line without its line break.
+    raw: Vec<u8>,
+    /// Bytes of the line with its line break.
+    bytes: u64,
+    /// Bytes of the input read up to and including this line.
+    total: u64,
+}
+
+/// Counts kept over the lines of one JSON Lines input.
+#[derive(Default)]
+struct JsonTally {
+    /// Lines that were JSON objects.
+    objects: u64,
+    /// Lines that failed before any was a JSON object.
+    failures: u64,
+    /// Objects without a usable id.
+    missing_ids: u64,
+}
+
+/// What one non-blank JSON line holds, worked out without touching the
+/// reader's state (so that lines can be parsed in parallel).
+struct JsonLine {
+    /// `name:line`.
+    source: String,
+    /// Bytes of the line.
+    bytes: u64,
+    /// `None` when the line is not a JSON object; else whether it had no
+    /// usable id (it is then named by its source).
+    missing_id: Option<bool>,
+    /// `(id, text, conversion note)` of a document, or `(id, reason)` of a
+    /// skipped line.
+    outcome: std::result::Result<(String, String, Option<String>), (String, String)>,
+}
+
+/// Parses one non-blank JSON line `raw` found at `source`.
+fn parse_json_line(opts: &ReadOptions, source: String, raw: &[u8], bytes: u64) -> JsonLine {
+    let fail = |source: String, reason: String| JsonLine {
+        outcome: Err((source.clone(), reason)),
+        source,
+        bytes,
+        missing_id: None,
+    };
+    let (line, note) = match std::str::from_utf8(raw) {
+        Ok(s) => (Cow::Borrowed(s), None),
+        Err(_) => match decode_invalid(raw, opts, true) {
+            Ok((s, note)) => (Cow::Owned(s), Some(note)),
+            Err(reason) => return fail(source, reason),
+        },
+    };
+    if !line.trim_start().starts_with('{') {
+        let reason = "not a JSON object (each line must be one object, like \
+                      {\"id\": ..., \"text\": ...})"
+            .to_string();
+        return fail(source, reason);
+    }
+    let seed = LineSeed {
+        id_field: &opts.id_field,
+        text_field: &opts.text_field,
+    };
+    let mut de = serde_json::Deserializer::from_str(&line);
+    let fields = match seed.deserialize(&mut de).and_then(|f| de.end().map(|()| f)) {
+        Ok(fields) => fields,
+        Err(e) => return fail(source, json_reason(&e)),
+    };
+    drop(line);
+    let (id, missing) = match fields.id {
+        Some(Value::String(s)) if !s.is_empty() => (s, false),
+        Some(Value::Number(n)) => (n.to_string(), false),
+        _ => (source.clone(), true),
+    };
+    let field = &opts.text_field;
+    let outcome = match fields.text {
+        Some(Value::String(text)) if is_blank_str(&text) => {
+            let what = if text.is_empty() {
+                "empty"
+            } else {
+                "only whitespace"
+            };
+            Err((id, format!("field \"{field}\" is {what}")))
+        }
+        Some(Value::String(text)) => Ok((id, text, note)),
+        None => Err((
+            id,
+            format!(
+                "no \"{field}\" field (fields: {}); choose the text field with --text-field",
+                fields.keys.describe()
+            ),
+        )),
+        Some(other) => Err((
+            id,
+            format!("field \"{field}\" is {}, not a string", value_kind(&other)),
+        )),
+    };
+    JsonLine {
+        source,
+        bytes,
+        missing_id: Some(missing),
+        outcome,
     }
 }
 

@@ -17,7 +17,8 @@
 //!    the same story in other words; [`phrases`] ranks reused phrases and
 //!    recognises boilerplate.
 //! 6. [`pipeline`] runs it all and returns a [`report::Report`], which
-//!    [`report`] renders as text, JSON or HTML.
+//!    [`report`] renders as text, JSON or HTML. [`dedup`] runs the
+//!    near-duplicate pass alone over a stream, for millions of documents.
 //!
 //! Only [`corpus`] reads input and only [`report`] writes output; the stages
 //! in between are pure functions over plain types.
@@ -29,6 +30,7 @@ pub mod app;
 pub mod cli;
 pub mod cluster;
 pub mod corpus;
+pub mod dedup;
 pub mod error;
 pub mod lsh;
 pub mod minhash;

@@ -118,7 +118,7 @@ impl Progress for NoProgress {
 
 /// Stage timings on stderr when the environment variable `ATHAR_TIMINGS` is
 /// set (to anything): for profiling runs only; the report is unaffected.
-struct Timings {
+pub(crate) struct Timings {
     on: bool,
     start: std::time::Instant,
     last: std::time::Instant,
@@ -157,7 +157,7 @@ pub(crate) fn cpu_seconds() -> f64 {
 }
 
 impl Timings {
-    fn new() -> Timings {
+    pub(crate) fn new() -> Timings {
         let now = std::time::Instant::now();
         let on = std::env::var_os("ATHAR_TIMINGS").is_some();
         Timings {
@@ -179,7 +179,7 @@ impl Timings {
     }
 
     /// Reports the time since the previous stage ended.
-    fn stage(&mut self, name: &str) {
+    pub(crate) fn stage(&mut self, name: &str) {
         let now = std::time::Instant::now();
         if self.on {
             let cpu = cpu_seconds();
@@ -290,28 +290,11 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
     timings.stage("postings");
     // 3. LSH candidates from the signatures.
     let lsh_candidates = lsh::candidates(&signatures, lsh_params, config.max_bucket)?;
-    if !lsh_candidates.capped.is_empty() {
-        let mut docs_in: Vec<u32> = lsh_candidates
-            .capped
-            .iter()
-            .flat_map(|c| c.docs.iter().copied())
-            .collect();
-        docs_in.sort_unstable();
-        docs_in.dedup();
-        let names: Vec<&str> = docs_in
-            .iter()
-            .take(5)
-            .map(|&d| docs[d as usize].id.as_str())
-            .collect();
-        warnings.push(format!(
-            "{} LSH bucket(s) held more than --max-bucket {} documents and were not expanded \
-             (boilerplate or mass duplication?); {} documents involved, e.g. {}",
-            lsh_candidates.capped.len(),
-            config.max_bucket,
-            docs_in.len(),
-            names.join(", ")
-        ));
-    }
+    warnings.extend(capped_warning(
+        &lsh_candidates.capped,
+        config.max_bucket,
+        |d| &docs[d as usize].id,
+    ));
     timings.stage("lsh");
     let min_shared = config.min_shared();
     let mut candidates: Vec<(u32, u32)> = postings
@@ -491,24 +474,10 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
     };
     report.documents = document_entries(corpus, &stats);
     report.summary = summary(corpus, &stats);
-    report.skipped = corpus
-        .skipped
-        .iter()
-        .map(|s| crate::report::SkippedEntry {
-            id: s.id.clone(),
-            source: s.source.clone(),
-            reason: s.reason.clone(),
-        })
-        .collect();
+    report.skipped = skipped_entries(&corpus.skipped);
 
     let mut pairs: Vec<&Linked> = linked.iter().collect();
-    pairs.sort_by(|x, y| {
-        y.sim
-            .jaccard
-            .total_cmp(&x.sim.jaccard)
-            .then(y.sim.max_containment().total_cmp(&x.sim.max_containment()))
-            .then((x.a, x.b).cmp(&(y.a, y.b)))
-    });
+    pairs.sort_by(|x, y| pair_order((&x.sim, x.a, x.b), (&y.sim, y.a, y.b)));
     report.pairs = pairs
         .iter()
         .map(|l| Pair {
@@ -520,13 +489,7 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
             estimated_jaccard: l.estimate.is_finite().then(|| round(l.estimate)),
             shared_shingles: l.sim.intersection,
             passages: l.matches.len(),
-            relation: if l.sim.intersection > 0 && l.sim.jaccard >= config.threshold {
-                Relation::NearDuplicate
-            } else if l.sim.passes(&thresholds) {
-                Relation::Contained
-            } else {
-                Relation::SharesPassages
-            },
+            relation: relation(&l.sim, &thresholds),
         })
         .collect();
 
@@ -535,18 +498,7 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         .filter(|l| l.sim.passes(&thresholds))
         .map(|l| (l.a, l.b, l.sim.jaccard.max(l.sim.max_containment())))
         .collect();
-    report.clusters = cluster::near_duplicate_clusters(docs.len(), &kept)
-        .into_iter()
-        .map(|c| Cluster {
-            id: c.id,
-            representative: docs[c.representative as usize].id.clone(),
-            members: c
-                .members
-                .iter()
-                .map(|&m| docs[m as usize].id.clone())
-                .collect(),
-        })
-        .collect();
+    report.clusters = cluster_entries(docs.len(), &kept, |d| &docs[d as usize].id);
 
     let mut passages: Vec<(u32, u32, Passage)> = Vec::new();
     for l in &linked {
@@ -1070,7 +1022,98 @@ struct DocStats {
     sentences: usize,
 }
 
-fn params(config: &Config, lsh: LshParams, max_df: usize) -> Params {
+/// A warning naming the LSH buckets that held more than `max_bucket`
+/// documents (`id` names a document), or `None` when there were none.
+pub(crate) fn capped_warning<'a>(
+    capped: &[lsh::CappedBucket],
+    max_bucket: usize,
+    id: impl Fn(u32) -> &'a str,
+) -> Option<String> {
+    if capped.is_empty() {
+        return None;
+    }
+    let mut docs_in: Vec<u32> = capped.iter().flat_map(|c| c.docs.iter().copied()).collect();
+    docs_in.sort_unstable();
+    docs_in.dedup();
+    let names: Vec<&str> = docs_in.iter().take(5).map(|&d| id(d)).collect();
+    Some(format!(
+        "{} LSH bucket(s) held more than --max-bucket {max_bucket} documents and were not \
+         expanded (boilerplate or mass duplication?); {} documents involved, e.g. {}",
+        capped.len(),
+        docs_in.len(),
+        names.join(", ")
+    ))
+}
+
+/// Report order of pairs `(similarity, a, b)`: most similar first (Jaccard,
+/// then the larger containment), then by document.
+pub(crate) fn pair_order(
+    x: (&Similarity, u32, u32),
+    y: (&Similarity, u32, u32),
+) -> std::cmp::Ordering {
+    y.0.jaccard
+        .total_cmp(&x.0.jaccard)
+        .then(y.0.max_containment().total_cmp(&x.0.max_containment()))
+        .then((x.1, x.2).cmp(&(y.1, y.2)))
+}
+
+/// What a verified pair is: near-duplicate (Jaccard at the threshold),
+/// contained (containment at its threshold), or sharing passages only.
+pub(crate) fn relation(sim: &Similarity, thresholds: &Thresholds) -> Relation {
+    if sim.intersection > 0 && sim.jaccard >= thresholds.jaccard {
+        Relation::NearDuplicate
+    } else if sim.passes(thresholds) {
+        Relation::Contained
+    } else {
+        Relation::SharesPassages
+    }
+}
+
+/// The report's clusters of `n` documents from the kept pairs
+/// `(a, b, similarity)`; `id` names a document.
+pub(crate) fn cluster_entries<'a>(
+    n: usize,
+    kept: &[(u32, u32, f64)],
+    id: impl Fn(u32) -> &'a str,
+) -> Vec<Cluster> {
+    cluster::near_duplicate_clusters(n, kept)
+        .into_iter()
+        .map(|c| Cluster {
+            id: c.id,
+            representative: id(c.representative).to_string(),
+            members: c.members.iter().map(|&m| id(m).to_string()).collect(),
+        })
+        .collect()
+}
+
+/// The report's list of skipped documents.
+pub(crate) fn skipped_entries(
+    skipped: &[crate::corpus::Skipped],
+) -> Vec<crate::report::SkippedEntry> {
+    skipped
+        .iter()
+        .map(|s| crate::report::SkippedEntry {
+            id: s.id.clone(),
+            source: s.source.clone(),
+            reason: s.reason.clone(),
+        })
+        .collect()
+}
+
+/// The document entry of a skipped document.
+pub(crate) fn skipped_document(s: &crate::corpus::Skipped) -> DocumentEntry {
+    DocumentEntry {
+        id: s.id.clone(),
+        source: s.source.clone(),
+        bytes: s.bytes,
+        tokens: 0,
+        sentences: 0,
+        status: Status::Skipped,
+        reason: Some(s.reason.clone()),
+    }
+}
+
+pub(crate) fn params(config: &Config, lsh: LshParams, max_df: usize) -> Params {
     Params {
         normalize: config.normalize.id(),
         shingle_size: config.shingle_size,
@@ -1089,6 +1132,7 @@ fn params(config: &Config, lsh: LshParams, max_df: usize) -> Params {
         narrative_threshold: config
             .narratives
             .then_some(round(config.narrative_threshold)),
+        mode: None,
     }
 }
 
@@ -1110,15 +1154,7 @@ fn document_entries(corpus: &Corpus, stats: &[DocStats]) -> Vec<DocumentEntry> {
             reason: None,
         })
         .collect();
-    out.extend(corpus.skipped.iter().map(|s| DocumentEntry {
-        id: s.id.clone(),
-        source: s.source.clone(),
-        bytes: s.bytes,
-        tokens: 0,
-        sentences: 0,
-        status: Status::Skipped,
-        reason: Some(s.reason.clone()),
-    }));
+    out.extend(corpus.skipped.iter().map(skipped_document));
     out
 }
 

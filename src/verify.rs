@@ -64,8 +64,9 @@ pub struct Thresholds {
     pub containment: Option<f64>,
 }
 
-/// `|a ∩ b|` of two sorted, duplicate-free slices.
-pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
+/// `|a ∩ b|` of two sorted, duplicate-free slices (of full 64-bit shingle
+/// hashes, or of their compact 32-bit form, see [`compact_set`]).
+pub fn intersection_size<T: Ord + Copy>(a: &[T], b: &[T]) -> usize {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if small.is_empty() {
         return 0;
@@ -77,7 +78,7 @@ pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
     }
 }
 
-fn merge_intersection(a: &[u64], b: &[u64]) -> usize {
+fn merge_intersection<T: Ord + Copy>(a: &[T], b: &[T]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         let (x, y) = (a[i], b[j]);
@@ -89,7 +90,7 @@ fn merge_intersection(a: &[u64], b: &[u64]) -> usize {
     n
 }
 
-fn gallop_intersection(small: &[u64], large: &[u64]) -> usize {
+fn gallop_intersection<T: Ord + Copy>(small: &[T], large: &[T]) -> usize {
     let mut n = 0;
     let mut lo = 0;
     for &x in small {
@@ -117,10 +118,24 @@ fn gallop_intersection(small: &[u64], large: &[u64]) -> usize {
 }
 
 /// Exact similarity of two sorted, duplicate-free shingle sets.
-pub fn similarity(a: &[u64], b: &[u64]) -> Similarity {
+pub fn similarity<T: Ord + Copy>(a: &[T], b: &[T]) -> Similarity {
     debug_assert!(a.windows(2).all(|w| w[0] < w[1]), "set a not sorted/unique");
     debug_assert!(b.windows(2).all(|w| w[0] < w[1]), "set b not sorted/unique");
     Similarity::from_counts(intersection_size(a, b), a.len(), b.len())
+}
+
+/// The compact form of a sorted, duplicate-free shingle set: the high 32
+/// bits of every hash, sorted and duplicate-free. Half the memory, for runs
+/// over millions of documents ([`crate::dedup`]). Two distinct shingles of a
+/// pair of 1,000-shingle documents share their high bits with probability
+/// about 1000²/2³² ≈ 0.0002, so the exact Jaccard of the compact sets
+/// differs from that of the full sets by less than one shingle in almost
+/// every pair.
+pub fn compact_set(set: &[u64]) -> Vec<u32> {
+    let mut out: Vec<u32> = set.iter().map(|&h| (h >> 32) as u32).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Verify candidate pairs in parallel: for each `(a, b)` in `pairs`, the
@@ -130,7 +145,7 @@ pub fn similarity(a: &[u64], b: &[u64]) -> Similarity {
 ///
 /// # Panics
 /// When a pair indexes outside `sets`.
-pub fn verify_pairs<S: AsRef<[u64]> + Sync>(
+pub fn verify_pairs<T: Ord + Copy, S: AsRef<[T]> + Sync>(
     sets: &[S],
     pairs: &[(u32, u32)],
     thresholds: &Thresholds,
@@ -156,7 +171,7 @@ mod tests {
         assert!((s.jaccard - 2.0 / 5.0).abs() < 1e-12);
         assert!((s.containment_a - 0.5).abs() < 1e-12);
         assert!((s.containment_b - 2.0 / 3.0).abs() < 1e-12);
-        let e = similarity(&[], &[]);
+        let e = similarity::<u64>(&[], &[]);
         assert_eq!(
             (e.jaccard, e.containment_a, e.containment_b),
             (0.0, 0.0, 0.0)
@@ -173,6 +188,25 @@ mod tests {
                 "{small:?}"
             );
         }
+    }
+
+    #[test]
+    fn compact_sets_give_the_same_similarity() {
+        let mut state = 3u64;
+        let a: Vec<u64> = {
+            let mut v: Vec<u64> = (0..2000)
+                .map(|_| crate::minhash::splitmix64(&mut state))
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        // b: every other shingle of a plus as many new ones.
+        let mut b: Vec<u64> = a.iter().step_by(2).copied().collect();
+        b.extend((0..1000).map(|_| crate::minhash::splitmix64(&mut state)));
+        b.sort_unstable();
+        let (ca, cb) = (compact_set(&a), compact_set(&b));
+        assert!(ca.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(similarity(&ca, &cb), similarity(&a, &b));
     }
 
     #[test]

@@ -118,6 +118,7 @@ fn sample() -> Report {
             max_gap: Some(3),
             min_passage: Some(6),
             narrative_threshold: Some(0.6),
+            mode: None,
         },
         summary: Summary {
             documents_read: 4,

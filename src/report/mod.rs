@@ -90,6 +90,21 @@ pub struct Params {
     /// Score needed for a narrative link.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub narrative_threshold: Option<f64>,
+    /// `near-duplicates` when only the near-duplicate pass ran (`athar
+    /// dedup`): passages, narratives and phrases were not looked for and
+    /// sentences were not counted. Absent from a full report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+}
+
+/// [`Params::mode`] of a report made by the near-duplicate pass alone.
+pub const MODE_NEAR_DUPLICATES: &str = "near-duplicates";
+
+impl Params {
+    /// True when only the near-duplicate pass ran ([`MODE_NEAR_DUPLICATES`]).
+    pub fn near_duplicates_only(&self) -> bool {
+        self.mode.as_deref() == Some(MODE_NEAR_DUPLICATES)
+    }
 }
 
 /// Totals over the corpus.
@@ -821,6 +836,7 @@ pub(crate) fn params_list(p: &Params) -> Vec<(&'static str, String)> {
         "narrative_threshold",
         p.narrative_threshold.map(|x| x.to_string()),
     );
+    opt("mode", p.mode.clone());
     v
 }
 

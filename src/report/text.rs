@@ -65,11 +65,13 @@ pub fn render(
     r.header(&mut w)?;
     r.clusters(&mut w)?;
     r.pairs(&mut w)?;
-    r.passages(&mut w)?;
-    r.repeats(&mut w)?;
-    r.narratives(&mut w)?;
-    r.phrases(&mut w)?;
-    r.boilerplate(&mut w)?;
+    if !report.params.near_duplicates_only() {
+        r.passages(&mut w)?;
+        r.repeats(&mut w)?;
+        r.narratives(&mut w)?;
+        r.phrases(&mut w)?;
+        r.boilerplate(&mut w)?;
+    }
     r.skipped(&mut w)?;
     r.warnings(&mut w)?;
     w.flush()
@@ -241,14 +243,19 @@ impl TextRenderer<'_> {
         let s = &r.summary;
         let tool = if r.tool.is_empty() { "athar" } else { &r.tool };
         writeln!(w, "{}", self.st.bold(&format!("{tool} report")))?;
+        let near_only = r.params.near_duplicates_only();
+        let sentences = if near_only {
+            String::new()
+        } else {
+            format!(", {} sentences", thousands(s.sentences as usize))
+        };
         let docs = format!(
-            "{} read: {} analysed, {} skipped. Analysed: {} bytes, {} tokens, {} sentences.",
+            "{} read: {} analysed, {} skipped. Analysed: {} bytes, {} tokens{sentences}.",
             plural(s.documents_read, "document", "documents"),
             thousands(s.analysed),
             thousands(s.skipped),
             thousands(s.bytes as usize),
             thousands(s.tokens as usize),
-            thousands(s.sentences as usize)
         );
         for line in wrap(&docs, WIDTH) {
             writeln!(w, "{line}")?;
@@ -258,6 +265,12 @@ impl TextRenderer<'_> {
         let mut para = String::from("Found: ");
         para.push_str(&found.join("; "));
         para.push('.');
+        if near_only {
+            para.push_str(
+                " Near-duplicate pass only (athar dedup): shared passages, narratives and \
+                 phrases were not looked for; athar report finds them.",
+            );
+        }
         for line in wrap(&para, WIDTH) {
             writeln!(w, "{line}")?;
         }
@@ -354,10 +367,14 @@ impl TextRenderer<'_> {
             )
         };
         let longest = longest_passage(self.report, by_pair, p);
-        let mut line = format!(
-            "{share}; {}",
-            plural(p.passages, "verbatim passage", "verbatim passages"),
-        );
+        let mut line = if self.report.params.near_duplicates_only() {
+            share
+        } else {
+            format!(
+                "{share}; {}",
+                plural(p.passages, "verbatim passage", "verbatim passages"),
+            )
+        };
         if let Some(q) = longest {
             let kind = if q.kind == PassageKind::Verbatim {
                 ""
@@ -411,6 +428,7 @@ impl TextRenderer<'_> {
                 .filter(|p| p.kind != PassageKind::Repeat)
                 .count();
             match links {
+                _ if r.params.near_duplicates_only() => msg.push('.'),
                 0 => msg.push_str(", and no shared passages."),
                 1 => msg.push_str("; 1 passage link below."),
                 n => msg.push_str(&format!("; {n} passage links below.")),
@@ -426,7 +444,10 @@ impl TextRenderer<'_> {
         if let Some(c) = r.params.containment {
             rule.push_str(&format!(" (≥ {})", pct(c)));
         }
-        rule.push_str(". The quote is their longest shared passage.");
+        rule.push('.');
+        if !r.params.near_duplicates_only() {
+            rule.push_str(" The quote is their longest shared passage.");
+        }
         self.note(w, "  ", &rule)?;
         let (identical, near_dups): (Vec<&Pair>, Vec<&Pair>) = strong
             .iter()

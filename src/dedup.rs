@@ -1,0 +1,343 @@
+//! The near-duplicate pass on its own, over a stream of documents, in memory
+//! that does not hold the texts: `athar dedup`.
+//!
+//! [`crate::pipeline::analyse`] keeps every text, token and shingle in memory
+//! for the passage stages. A dataset builder deduplicating millions of
+//! documents needs the clusters only. [`Dedup`] signs documents batch by batch
+//! as they are read and keeps, per document, its MinHash signature (32-bit
+//! slots), its compact shingle set (the high 32 bits of every shingle hash,
+//! see [`verify::compact_set`]) and the first [`HEAD_BYTES`] of its text for
+//! quoting; the texts themselves are dropped. [`Dedup::finish`] runs LSH,
+//! exact verification (Jaccard and containment, over the compact sets) and
+//! clustering, and returns a [`Report`] whose `params.mode` is
+//! [`MODE_NEAR_DUPLICATES`].
+//!
+//! The pairs are those LSH proposes. LSH aims at the lower of the Jaccard
+//! threshold and the Jaccard that two documents of equal length have at the
+//! containment threshold ([`lsh_target`]), so near-duplicates and contained
+//! pairs of similar length are found. A short document contained in a much
+//! longer one (high containment, low Jaccard) is found by `athar report`,
+//! which also pairs documents through the shingles they share; here only
+//! when LSH happens to propose the pair.
+//!
+//! # Example
+//!
+//! ```
+//! use athar::corpus::{Document, Item};
+//! use athar::dedup::{keep_list, Dedup};
+//! use athar::pipeline::Config;
+//!
+//! let story = "أعلنت وزارة الصحة اليوم عن افتتاح مستشفى جديد في المدينة يضم مئتي سرير \
+//!              ويخدم سكان الأحياء الشمالية والقرى المجاورة لها";
+//! let doc = |id: &str, text: String| Item::Document(Document {
+//!     id: id.into(),
+//!     source: id.into(),
+//!     text,
+//! });
+//! let mut dedup = Dedup::new(&Config::default())?;
+//! dedup.add(vec![
+//!     doc("a", story.to_string()),
+//!     doc("b", format!("{story} الكبرى")),
+//!     doc("c", "خبر آخر لا علاقة له بالمستشفى ولا بالوزارة".to_string()),
+//! ]);
+//! let report = dedup.finish(Vec::new())?;
+//! assert_eq!(report.clusters.len(), 1);
+//! assert_eq!(report.clusters[0].members, ["a", "b"]);
+//! assert_eq!(keep_list(&report).len(), 2); // one of a and b, and c
+//! # Ok::<(), athar::Error>(())
+//! ```
+
+use rayon::prelude::*;
+
+use crate::corpus::{Item, Skipped};
+use crate::lsh::{self, LshParams};
+use crate::minhash::{MinHashParams, MinHasher, SignBuffer, Signature};
+use crate::pipeline::{self, Config};
+use crate::report::{
+    DocumentEntry, MODE_NEAR_DUPLICATES, Pair, Report, SCHEMA_VERSION, Status, Summary,
+};
+use crate::shingle;
+use crate::tokenize::{Tokenizer, Tokens};
+use crate::verify::{self, Similarity, Thresholds};
+
+/// Bytes of each document's text kept for quoting in the text report (cut
+/// back to a character boundary).
+pub const HEAD_BYTES: usize = 240;
+
+/// The near-duplicate pass over documents added in batches. See the module
+/// docs.
+pub struct Dedup {
+    config: Config,
+    hasher: MinHasher,
+    lsh: LshParams,
+    /// Analysed documents, in input order (`sentences` is not counted).
+    entries: Vec<DocumentEntry>,
+    /// Signature slots, `num_perm` per analysed document.
+    values: Vec<u32>,
+    /// Documents without a shingle (too short): in no pair.
+    empty: Vec<bool>,
+    /// Compact shingle sets.
+    sets: Vec<Box<[u32]>>,
+    /// The start of every text, for quoting.
+    heads: Vec<Box<str>>,
+    skipped: Vec<Skipped>,
+}
+
+impl std::fmt::Debug for Dedup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dedup")
+            .field("documents", &self.entries.len())
+            .field("skipped", &self.skipped.len())
+            .field("lsh", &self.lsh)
+            .finish()
+    }
+}
+
+/// What signing gives for one document.
+struct Signed {
+    entry: DocumentEntry,
+    signature: Signature,
+    set: Box<[u32]>,
+    head: Box<str>,
+}
+
+impl Dedup {
+    /// A pass with `config`'s normalization, shingles, MinHash, LSH and
+    /// thresholds (its passage and narrative settings do not apply).
+    pub fn new(config: &Config) -> crate::Result<Dedup> {
+        let hasher = MinHasher::new(MinHashParams {
+            algorithm: config.algorithm,
+            num_perm: config.num_perm,
+            seed: config.seed,
+            k: config.shingle_size,
+            ..MinHashParams::new(&config.normalize)
+        })?;
+        let lsh = match config.bands_rows {
+            Some((bands, rows)) => LshParams { bands, rows },
+            None => pipeline::lsh_params_for(lsh_target(config), config.num_perm)?,
+        };
+        lsh.validate(config.num_perm)?;
+        Ok(Dedup {
+            config: config.clone(),
+            hasher,
+            lsh,
+            entries: Vec::new(),
+            values: Vec::new(),
+            empty: Vec::new(),
+            sets: Vec::new(),
+            heads: Vec::new(),
+            skipped: Vec::new(),
+        })
+    }
+
+    /// Documents added so far (analysed and skipped).
+    pub fn len(&self) -> usize {
+        self.entries.len() + self.skipped.len()
+    }
+
+    /// True when nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Signs a batch of items, in parallel, keeping their order; the texts
+    /// are dropped.
+    pub fn add(&mut self, items: Vec<Item>) {
+        let k = self.config.shingle_size;
+        let hasher = &self.hasher;
+        let normalize = self.config.normalize;
+        let mut docs = Vec::with_capacity(items.len());
+        for item in items {
+            match item {
+                Item::Document(d) => docs.push(d),
+                Item::Skipped(s) => self.skipped.push(s),
+            }
+        }
+        let signed: Vec<Signed> = docs
+            .into_par_iter()
+            .map_init(
+                || {
+                    (
+                        Tokenizer::new(normalize),
+                        Tokens::default(),
+                        SignBuffer::default(),
+                        Vec::new(),
+                        Vec::new(),
+                    )
+                },
+                |(tokenizer, tokens, buf, hashes, set), doc| {
+                    tokenizer.tokenize_into(&doc.text, tokens);
+                    shingle::token_hashes(tokens, hashes);
+                    shingle::shingle_set_into(hashes, k, set);
+                    let signature = hasher.sign_iter(set.iter().copied(), buf);
+                    let mut cut = doc.text.len().min(HEAD_BYTES);
+                    while !doc.text.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    Signed {
+                        entry: DocumentEntry {
+                            bytes: doc.text.len() as u64,
+                            tokens: tokens.len(),
+                            sentences: 0,
+                            status: Status::Analysed,
+                            reason: None,
+                            id: doc.id,
+                            source: doc.source,
+                        },
+                        signature,
+                        set: verify::compact_set(set).into_boxed_slice(),
+                        head: doc.text[..cut].into(),
+                    }
+                },
+            )
+            .collect();
+        for s in signed {
+            self.entries.push(s.entry);
+            self.values.extend_from_slice(s.signature.values());
+            self.empty.push(s.signature.is_empty());
+            self.sets.push(s.set);
+            self.heads.push(s.head);
+        }
+    }
+
+    /// The start of every analysed text, by id, for quoting clusters in the
+    /// text report.
+    pub fn heads(&self) -> std::collections::HashMap<String, String> {
+        self.entries
+            .iter()
+            .zip(&self.heads)
+            .map(|(e, h)| (e.id.clone(), h.to_string()))
+            .collect()
+    }
+
+    /// LSH, exact verification and clusters: the finished report.
+    /// `warnings` are the reader's (they come first in the report).
+    pub fn finish(self, warnings: Vec<String>) -> crate::Result<Report> {
+        let n = self.entries.len();
+        if n == 0 {
+            return Err(crate::Error::NothingToAnalyse {
+                read: self.skipped.len(),
+            });
+        }
+        let mut timings = pipeline::Timings::new();
+        let np = self.config.num_perm;
+        let values = &self.values;
+        let empty = &self.empty;
+        let candidates = lsh::candidates_from_values(
+            n,
+            |d| &values[d * np..(d + 1) * np],
+            |d| empty[d],
+            self.lsh,
+            self.config.max_bucket,
+        );
+        timings.stage("lsh");
+        let id = |d: u32| self.entries[d as usize].id.as_str();
+        let mut warnings = warnings;
+        warnings.extend(pipeline::capped_warning(
+            &candidates.capped,
+            self.config.max_bucket,
+            id,
+        ));
+        let thresholds = Thresholds {
+            jaccard: self.config.threshold,
+            containment: Some(self.config.containment),
+        };
+        let mut kept: Vec<(u32, u32, Similarity)> = candidates
+            .pairs
+            .par_iter()
+            .filter_map(|&(a, b)| {
+                let sim = verify::similarity(&self.sets[a as usize], &self.sets[b as usize]);
+                sim.passes(&thresholds).then_some((a, b, sim))
+            })
+            .collect();
+        drop(candidates);
+        kept.par_sort_by(|x, y| pipeline::pair_order((&x.2, x.0, x.1), (&y.2, y.0, y.1)));
+        timings.stage("verify");
+        let equal_slots = |a: u32, b: u32| {
+            let (a, b) = (a as usize, b as usize);
+            let va = &values[a * np..(a + 1) * np];
+            let vb = &values[b * np..(b + 1) * np];
+            va.iter().zip(vb).filter(|(x, y)| x == y).count()
+        };
+        let round = |x: f64| (x * 10_000.0).round() / 10_000.0;
+        let mut report = Report {
+            schema_version: SCHEMA_VERSION,
+            tool: format!("athar {}", env!("CARGO_PKG_VERSION")),
+            params: crate::report::Params {
+                max_df: None,
+                max_gap: None,
+                min_passage: None,
+                narrative_threshold: None,
+                mode: Some(MODE_NEAR_DUPLICATES.to_string()),
+                ..pipeline::params(&self.config, self.lsh, 0)
+            },
+            ..Report::default()
+        };
+        report.pairs = kept
+            .iter()
+            .map(|&(a, b, sim)| Pair {
+                a: id(a).to_string(),
+                b: id(b).to_string(),
+                jaccard: round(sim.jaccard),
+                containment_a: round(sim.containment_a),
+                containment_b: round(sim.containment_b),
+                estimated_jaccard: Some(round(equal_slots(a, b) as f64 / np as f64)),
+                shared_shingles: sim.intersection,
+                passages: 0,
+                relation: pipeline::relation(&sim, &thresholds),
+            })
+            .collect();
+        let weighted: Vec<(u32, u32, f64)> = kept
+            .iter()
+            .map(|&(a, b, s)| (a, b, s.jaccard.max(s.max_containment())))
+            .collect();
+        report.clusters = pipeline::cluster_entries(n, &weighted, id);
+        report.summary = Summary {
+            documents_read: n + self.skipped.len(),
+            analysed: n,
+            skipped: self.skipped.len(),
+            bytes: self.entries.iter().map(|e| e.bytes).sum(),
+            tokens: self.entries.iter().map(|e| e.tokens as u64).sum(),
+            sentences: 0,
+        };
+        report.skipped = pipeline::skipped_entries(&self.skipped);
+        report.documents = self.entries;
+        report
+            .documents
+            .extend(self.skipped.iter().map(pipeline::skipped_document));
+        report.warnings = warnings;
+        timings.stage("report");
+        Ok(report)
+    }
+}
+
+/// The Jaccard LSH aims at: the lower of the Jaccard threshold and the
+/// Jaccard of two documents of equal length at the containment threshold
+/// (`c / (2 − c)`, 0.33 for 0.5), so that contained pairs of similar length
+/// are proposed too. `athar report` finds contained pairs through shared
+/// shingles instead.
+pub fn lsh_target(config: &Config) -> f64 {
+    let c = config.containment;
+    config.threshold.min(c / (2.0 - c))
+}
+
+/// The documents to keep when deduplicating: every analysed document that is
+/// in no cluster, and the representative of every cluster (the member most
+/// similar to the others), in the order of `report.documents`.
+pub fn keep_list(report: &Report) -> Vec<&str> {
+    let mut dropped: ahash::AHashSet<&str> = ahash::AHashSet::new();
+    for c in &report.clusters {
+        dropped.extend(
+            c.members
+                .iter()
+                .filter(|m| **m != c.representative)
+                .map(String::as_str),
+        );
+    }
+    report
+        .documents
+        .iter()
+        .filter(|d| d.status == Status::Analysed && !dropped.contains(d.id.as_str()))
+        .map(|d| d.id.as_str())
+        .collect()
+}
