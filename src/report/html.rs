@@ -180,6 +180,48 @@ fn note(w: &mut dyn Write, msg: &str) -> io::Result<()> {
     writeln!(w, "<p class=\"note\" lang=\"en\" dir=\"ltr\">{msg}</p>")
 }
 
+/// Opens a section with its heading (`[id, Arabic, English]`) and the count
+/// of its items. With no items, writes `empty` and closes the section;
+/// returns whether there is more to write (then the caller closes it).
+fn open_section(
+    w: &mut dyn Write,
+    [id, ar, en]: [&str; 3],
+    count: usize,
+    empty: &str,
+) -> io::Result<bool> {
+    writeln!(w, "<section>")?;
+    heading(w, id, ar, en, Some(count))?;
+    if count == 0 {
+        note(w, empty)?;
+        writeln!(w, "</section>")?;
+    }
+    Ok(count > 0)
+}
+
+/// A list table of the first `top` of `items` (all with `top` 0): `columns`
+/// are the head cells, `row` writes one `<tr>` for item `i`. A note counts
+/// the items left out.
+fn list_table<T>(
+    w: &mut dyn Write,
+    class: &str,
+    columns: &[&str],
+    items: &[T],
+    top: usize,
+    mut row: impl FnMut(&mut dyn Write, usize, &T) -> io::Result<()>,
+) -> io::Result<()> {
+    let head: String = columns.iter().map(|c| format!("<th>{c}</th>")).collect();
+    writeln!(
+        w,
+        "<table class=\"{class}\"><thead><tr>{head}</tr></thead><tbody>"
+    )?;
+    let n = shown(items.len(), top);
+    for (i, item) in items[..n].iter().enumerate() {
+        row(w, i, item)?;
+    }
+    writeln!(w, "</tbody></table>")?;
+    more(w, items.len(), n)
+}
+
 fn more(w: &mut dyn Write, total: usize, shown: usize) -> io::Result<()> {
     if total > shown {
         note(
@@ -957,17 +999,10 @@ impl<'a> Page<'a> {
     fn passages(&self, w: &mut dyn Write) -> io::Result<()> {
         let r = self.r;
         let order = passages_for_display(r);
-        writeln!(w, "<section>")?;
-        heading(
-            w,
-            "passages",
-            "مقاطع مشتركة",
-            "Shared passages",
-            Some(order.len()),
-        )?;
-        if order.is_empty() {
-            note(w, "No passage is shared between documents.")?;
-            return writeln!(w, "</section>");
+        let head = ["passages", "مقاطع مشتركة", "Shared passages"];
+        let empty = "No passage is shared between documents.";
+        if !open_section(w, head, order.len(), empty)? {
+            return Ok(());
         }
         note(
             w,
@@ -975,60 +1010,47 @@ impl<'a> Page<'a> {
              other wording), longest first; passages between members of one near-duplicate \
              cluster come last. Narrative quotes start near the first key term (in bold).",
         )?;
-        let n = shown(order.len(), self.opts.top);
-        writeln!(
+        let columns = ["#", "kind", "words", "A", "B", ""];
+        list_table(
             w,
-            "<table class=\"list passages\"><thead><tr><th>#</th><th>kind</th><th>words</th><th>A</th><th>B</th><th></th></tr></thead><tbody>"
+            "list passages",
+            &columns,
+            &order,
+            self.opts.top,
+            |w, i, &pi| {
+                let p = &r.passages[pi];
+                let terms: Vec<&str> = p.terms.iter().map(String::as_str).collect();
+                let words = if p.tokens_a == p.tokens_b {
+                    p.tokens_a.to_string()
+                } else {
+                    format!("{}/{}", p.tokens_a, p.tokens_b)
+                };
+                writeln!(
+                    w,
+                    "<tr><td>{}</td><td><span class=\"chip {}\">{}</span></td><td class=\"num\">{words}</td><td>{}<br>{}</td><td>{}<br>{}</td><td>{}</td></tr>",
+                    i + 1,
+                    kind_class(p.kind),
+                    kind_name(p.kind),
+                    id_html(&p.a.doc),
+                    self.quote(&p.a, &terms),
+                    id_html(&p.b.doc),
+                    self.quote(&p.b, &terms),
+                    self.view_link(&p.a.doc, &p.b.doc, "view")
+                )
+            },
         )?;
-        for (i, &pi) in order[..n].iter().enumerate() {
-            let p = &r.passages[pi];
-            let terms: Vec<&str> = p.terms.iter().map(String::as_str).collect();
-            let words = if p.tokens_a == p.tokens_b {
-                p.tokens_a.to_string()
-            } else {
-                format!("{}/{}", p.tokens_a, p.tokens_b)
-            };
-            writeln!(
-                w,
-                "<tr><td>{}</td><td><span class=\"chip {}\">{}</span></td><td class=\"num\">{words}</td><td>{}<br>{}</td><td>{}<br>{}</td><td>{}</td></tr>",
-                i + 1,
-                kind_class(p.kind),
-                kind_name(p.kind),
-                id_html(&p.a.doc),
-                self.quote(&p.a, &terms),
-                id_html(&p.b.doc),
-                self.quote(&p.b, &terms),
-                self.view_link(&p.a.doc, &p.b.doc, "view")
-            )?;
-        }
-        writeln!(w, "</tbody></table>")?;
-        more(w, order.len(), n)?;
         writeln!(w, "</section>")
     }
 
     fn phrases(&self, w: &mut dyn Write) -> io::Result<()> {
         let ps = &self.r.phrases;
-        writeln!(w, "<section>")?;
-        heading(
-            w,
-            "phrases",
-            "عبارات متكررة",
-            "Reused phrases",
-            Some(ps.len()),
-        )?;
-        if ps.is_empty() {
-            note(
-                w,
-                "No phrase of three or more words is shared by two documents.",
-            )?;
-            return writeln!(w, "</section>");
+        let head = ["phrases", "عبارات متكررة", "Reused phrases"];
+        let empty = "No phrase of three or more words is shared by two documents.";
+        if !open_section(w, head, ps.len(), empty)? {
+            return Ok(());
         }
-        let n = shown(ps.len(), self.opts.top);
-        writeln!(
-            w,
-            "<table class=\"list\"><thead><tr><th>phrase</th><th>words</th><th>documents</th><th></th></tr></thead><tbody>"
-        )?;
-        for p in &ps[..n] {
+        let columns = ["phrase", "words", "documents", ""];
+        list_table(w, "list", &columns, ps, self.opts.top, |w, _, p| {
             let ids: Vec<String> = p
                 .occurrences
                 .iter()
@@ -1048,82 +1070,52 @@ impl<'a> Page<'a> {
                 p.tokens,
                 p.docs,
                 ids.join(" ")
-            )?;
-        }
-        writeln!(w, "</tbody></table>")?;
-        more(w, ps.len(), n)?;
+            )
+        })?;
         writeln!(w, "</section>")
     }
 
     fn boilerplate(&self, w: &mut dyn Write) -> io::Result<()> {
         let bs = &self.r.boilerplate;
-        writeln!(w, "<section>")?;
-        heading(
-            w,
-            "boilerplate",
-            "نصوص نمطية",
-            "Boilerplate (ignored)",
-            Some(bs.len()),
-        )?;
-        if bs.is_empty() {
-            let msg = match self.r.params.max_df {
-                Some(df) => format!(
-                    "None: no phrase occurs in more than {df} unrelated documents (copies of one story count once)."
-                ),
-                None => "None.".to_string(),
-            };
-            note(w, &msg)?;
-            return writeln!(w, "</section>");
+        let head = ["boilerplate", "نصوص نمطية", "Boilerplate (ignored)"];
+        let empty = match self.r.params.max_df {
+            Some(df) => format!(
+                "None: no phrase occurs in more than {df} unrelated documents (copies of one story count once)."
+            ),
+            None => "None.".to_string(),
+        };
+        if !open_section(w, head, bs.len(), &empty)? {
+            return Ok(());
         }
-        let n = shown(bs.len(), self.opts.top);
-        writeln!(
-            w,
-            "<table class=\"list\"><thead><tr><th>text</th><th>documents</th><th>share</th></tr></thead><tbody>"
-        )?;
-        for b in &bs[..n] {
+        let columns = ["text", "documents", "share"];
+        list_table(w, "list", &columns, bs, self.opts.top, |w, _, b| {
             writeln!(
                 w,
                 "<tr><td class=\"phrase\" dir=\"auto\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
                 esc(&snippet(&b.text, SNIPPET_CHARS)),
                 b.docs,
                 pct(b.fraction)
-            )?;
-        }
-        writeln!(w, "</tbody></table>")?;
-        more(w, bs.len(), n)?;
+            )
+        })?;
         writeln!(w, "</section>")
     }
 
     fn skipped(&self, w: &mut dyn Write) -> io::Result<()> {
         let ss = &self.r.skipped;
-        writeln!(w, "<section>")?;
-        heading(
-            w,
-            "skipped",
-            "وثائق مستبعدة",
-            "Skipped documents",
-            Some(ss.len()),
-        )?;
-        if ss.is_empty() {
-            note(w, "None: every document read was analysed.")?;
-            return writeln!(w, "</section>");
+        let head = ["skipped", "وثائق مستبعدة", "Skipped documents"];
+        if !open_section(w, head, ss.len(), "None: every document read was analysed.")? {
+            return Ok(());
         }
-        let n = shown(ss.len(), self.opts.top);
-        writeln!(
-            w,
-            "<table class=\"list\"><thead><tr><th>id</th><th>source</th><th>reason</th></tr></thead><tbody>"
-        )?;
-        for s in &ss[..n] {
+        let columns = ["id", "source", "reason"];
+        list_table(w, "list", &columns, ss, self.opts.top, |w, _, s| {
             writeln!(
                 w,
                 "<tr><td>{}</td><td><bdi>{}</bdi></td><td dir=\"auto\">{}</td></tr>",
                 id_html(&s.id),
                 esc(&s.source),
                 esc(&s.reason)
-            )?;
-        }
-        writeln!(w, "</tbody></table>")?;
-        more(w, ss.len(), n)?;
+            )
+        })?;
         writeln!(w, "</section>")
     }
 
