@@ -181,6 +181,11 @@ def score(found, truth):
 
 
 def cmd_compare(args):
+    if not args.athar_args:
+        args.athar_args = [
+            "dedup --format json {corpus}",
+            "report --no-narratives --format json {corpus}",
+        ]
     ids, texts = read_corpus(args.corpus)
     mb = sum(len(t.encode()) for t in texts) / 1e6
     truth = read_truth(args.truth)
@@ -188,10 +193,13 @@ def cmd_compare(args):
     bands, rows, source = args.bands, args.rows, "command line"
     threshold = args.threshold
 
-    if args.athar:
+    for athar_args in args.athar_args if args.athar else []:
         cmd = [args.athar] + [
-            a.replace("{corpus}", args.corpus) for a in shlex.split(args.athar_args)
+            a.replace("{corpus}", args.corpus) for a in shlex.split(athar_args)
         ]
+        label = "athar " + " ".join(
+            a for a in shlex.split(athar_args) if a not in ("{corpus}", "--format", "json")
+        )
         with tempfile.TemporaryFile() as out:
             secs, rss, rc = measure(cmd, stdout=out)
             out.seek(0)
@@ -199,17 +207,18 @@ def cmd_compare(args):
         if rc == 0:
             report = json.loads(raw)
             params = report.get("params", {})
-            if params.get("bands") and params.get("rows"):
-                bands, rows, source = params["bands"], params["rows"], "athar report"
+            # The peers band as the first athar run did.
+            if source == "command line" and params.get("bands") and params.get("rows"):
+                bands, rows, source = params["bands"], params["rows"], label
             if params.get("threshold") is not None:
                 threshold = float(params["threshold"])
             found = set()
             for p in report.get("pairs", []):
                 a, b = str(p["a"]), str(p["b"])
                 found.add((a, b) if a < b else (b, a))
-            results.append(("athar", secs, rss, found))
+            results.append((label, secs, rss, found))
         else:
-            results.append(("athar (failed)", secs, rss, None))
+            results.append((label + " (failed)", secs, rss, None))
 
     for tool in ("datasketch", "rensa"):
         with tempfile.NamedTemporaryFile(suffix=".tsv", delete=False) as tmp:
@@ -283,8 +292,9 @@ def main():
     c.add_argument("--athar", help="path of the athar binary (omit to skip athar)")
     c.add_argument(
         "--athar-args",
-        default="report --format json {corpus}",
-        help="arguments for athar; {corpus} is replaced by the corpus path",
+        action="append",
+        help="arguments for one athar run ({corpus} is replaced by the corpus path); repeat "
+        "for several runs, each a row (default: dedup, then report --no-narratives)",
     )
     c.add_argument("--bands", type=int, default=16, help="used when athar does not report them")
     c.add_argument("--rows", type=int, default=8, help="used when athar does not report them")

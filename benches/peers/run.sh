@@ -4,8 +4,9 @@
 #   benches/peers/run.sh [DOCS] [SEED]        (defaults: 10000 42)
 #
 # Environment: WORK (scratch dir, default target/peers), VENV (Python venv,
-# default $WORK/venv), ATHAR_ARGS (athar arguments, default
-# "report --format json {corpus}"). Writes benches/results/peers-DOCS-SEED.md.
+# default $WORK/venv), ATHAR_ARGS (arguments of one athar run, "{corpus}" for
+# the corpus; default: two runs, "dedup" and "report --no-narratives").
+# Writes benches/results/peers-DOCS-SEED.md.
 set -euo pipefail
 
 DOCS=${1:-10000}
@@ -14,7 +15,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 WORK=${WORK:-$ROOT/target/peers}
 VENV=${VENV:-$WORK/venv}
-ATHAR_ARGS=${ATHAR_ARGS:-"report --format json {corpus}"}
+ATHAR_ARGS=${ATHAR_ARGS:-}
 mkdir -p "$WORK" "$ROOT/benches/results"
 
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import datasketch, rensa" 2>/dev/null; then
@@ -45,5 +46,5 @@ fi
 echo "== comparing" >&2
 "$VENV/bin/python" "$HERE/peers.py" compare \
     --corpus "$CORPUS" --truth "$TRUTH" \
-    --athar "$ATHAR" --athar-args "$ATHAR_ARGS" \
+    --athar "$ATHAR" ${ATHAR_ARGS:+--athar-args "$ATHAR_ARGS"} \
     --out "$ROOT/benches/results/peers-$DOCS-$SEED.md"
