@@ -630,12 +630,9 @@ fn fast_cuts(text: &str, cuts: &mut Vec<usize>) -> bool {
     let mut i = 0;
     // Terminators before this offset belong to a run already handled.
     let mut run_end = 0;
-    loop {
-        // Skip the bytes that can neither break nor start a terminator run.
-        match b[i..].iter().position(|&x| WATCHED[x as usize]) {
-            Some(k) => i += k,
-            None => break,
-        }
+    // Skip the bytes that can neither break nor start a terminator run.
+    while let Some(k) = b[i..].iter().position(|&x| WATCHED[x as usize]) {
+        i += k;
         let x = b[i];
         if x & 0xC0 == 0x80 {
             // The second byte of an Arabic-block character: U+061D..=U+061F
