@@ -800,14 +800,26 @@ fn terminator_run(text: &str, i: usize, c: char) -> (usize, Option<usize>) {
 /// abbreviation dropped unless a line break comes before it, each piece
 /// trimmed of whitespace and dropped when empty.
 fn spans_between(text: &str, mut cuts: Vec<usize>) -> Vec<Span> {
+    const LINE_BREAKS: [char; 5] = ['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'];
     cuts.sort_unstable();
     cuts.dedup();
     // Drop cuts after an abbreviation: a one-letter Arabic word and a dot.
-    // A line break always ends a sentence.
+    // A line break always ends a sentence. Cuts in one run of whitespace
+    // (a run of blank lines) share the text before it, found once, so the
+    // work stays linear.
+    let mut prev: Option<(usize, usize, bool)> = None;
     cuts.retain(|&cut| {
-        let head = text[..cut].trim_end();
-        text[head.len()..cut].contains(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'])
-            || !ends_with_abbreviation(head)
+        let (head, line_break) = match prev {
+            Some((p, head, line_break)) if text[p..cut].chars().all(char::is_whitespace) => {
+                (head, line_break || text[p..cut].contains(LINE_BREAKS))
+            }
+            _ => {
+                let head = text[..cut].trim_end().len();
+                (head, text[head..cut].contains(LINE_BREAKS))
+            }
+        };
+        prev = Some((cut, head, line_break));
+        line_break || !ends_with_abbreviation(&text[..head])
     });
     let mut out = Vec::with_capacity(cuts.len() + 1);
     let mut start = 0;
@@ -1402,6 +1414,27 @@ mod tests {
         assert!(!fast_cuts("a. \u{0101}b", &mut cuts));
         assert_same(text);
         assert_same("a. \u{0101}b");
+    }
+
+    #[test]
+    fn long_blank_runs_stay_linear() {
+        // A cut after every line break of a long blank run: each must not
+        // look back over the whole run (quadratic when it did).
+        let blank = format!(
+            "قال د.{}انتهى. ثم\r\n{}",
+            "\n".repeat(300_000),
+            " \n".repeat(300_000)
+        );
+        let t = std::time::Instant::now();
+        let s: Vec<&str> = sentences(&blank).iter().map(|s| s.slice(&blank)).collect();
+        assert_eq!(s, ["قال د.", "انتهى.", "ثم"]);
+        assert!(t.elapsed().as_secs_f64() < 5.0, "{:?}", t.elapsed());
+        for n in [1, 2, 3, 10] {
+            for unit in ["\n", " ", "\r\n", " \u{2028}", "\t"] {
+                assert_same(&format!("أ.{}د.{}ب", unit.repeat(n), unit.repeat(n)));
+                assert_same(&format!("a.{}B. {}c", unit.repeat(n), unit.repeat(n)));
+            }
+        }
     }
 
     /// Texts of a JSON Lines file's `text` fields, if the file is there.
