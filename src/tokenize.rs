@@ -441,14 +441,15 @@ fn is_arabic(c: char) -> bool {
 ///
 /// # Speed
 ///
-/// UAX #29 can only break after a line break or after a sentence terminal
-/// (`.` `!` `?` `؟` `۔` …) and the closing marks and spaces that follow it,
-/// so one forward pass skips everything else byte by byte (ASCII and the
-/// Arabic block need no decoding) and applies the rules only around those
-/// characters, with the Sentence_Break classes of the scripts news text
-/// uses ([`sb_class`]). A text holding a character outside those ranges
-/// takes the `unicode-segmentation` path instead; both give the same
-/// boundaries (tested against each other).
+/// UAX #29 breaks only after a line break, or after a terminal (`.` `!` `?`
+/// `؟` `۔` and the other ATerm/STerm characters) and the closing marks and
+/// spaces that follow it; the Arabic rules start only at `.` `!` `?` `؟` `۔`
+/// `…`. So one forward pass skips every other byte with a table lookup (no
+/// decoding of ASCII or the Arabic block) and applies the rules only around
+/// those characters, with the Sentence_Break classes of the ranges news text
+/// uses (Latin-1, Arabic, general punctuation, common symbols and emoji). A
+/// text holding a character outside them takes the `unicode-segmentation`
+/// path instead; both give the same boundaries.
 pub fn sentences(text: &str) -> Vec<Span> {
     let mut cuts = Vec::new();
     if !fast_cuts(text, &mut cuts) {
