@@ -3,7 +3,7 @@
 //! invisible controls mixed in, repeated to about 4 MB).
 
 use athar::normalize::{NormalizeOptions, Preset};
-use athar::tokenize::{Tokenizer, Tokens};
+use athar::tokenize::{Tokenizer, Tokens, sentences};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
@@ -127,5 +127,56 @@ fn bench_large(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_seeds, bench_large);
+/// Texts of the first 2,000 documents of the shared generated corpus
+/// `/tmp/g10000.jsonl`, when it is there (about 7 MB of news-like text).
+fn g10000_texts() -> Option<Vec<String>> {
+    let file = std::fs::read_to_string("/tmp/g10000.jsonl").ok()?;
+    let texts = file
+        .lines()
+        .take(2000)
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v.get("text")?.as_str().map(str::to_string))
+        .collect::<Vec<_>>();
+    (!texts.is_empty()).then_some(texts)
+}
+
+/// `tokenize::sentences` document by document, as the sign stage calls it:
+/// on generated news text (1,000 `athar::synth` documents, and
+/// `/tmp/g10000.jsonl` when present) and on the 4 MB seed mixes.
+fn bench_sentences(c: &mut Criterion) {
+    let mut group = c.benchmark_group("sentences");
+    group.sample_size(10);
+    let synth: Vec<String> = athar::synth::generate(&athar::synth::SynthParams {
+        docs: 1000,
+        ..athar::synth::SynthParams::default()
+    })
+    .expect("valid parameters")
+    .docs
+    .into_iter()
+    .map(|d| d.text)
+    .collect();
+    let mut sets = vec![("synth1000", synth)];
+    if let Some(texts) = g10000_texts() {
+        sets.push(("g10000_first2000", texts));
+    }
+    sets.push(("plain4mb", vec![plain_mix()]));
+    sets.push(("noisy4mb", vec![noisy_mix()]));
+    for (name, texts) in &sets {
+        let bytes: usize = texts.iter().map(String::len).sum();
+        // The count is fixed by the first call and checked in every
+        // iteration, so a function that stops cutting cannot look fast.
+        let expected: usize = texts.iter().map(|t| sentences(t).len()).sum();
+        assert!(expected > texts.len());
+        group.throughput(Throughput::Bytes(bytes as u64));
+        group.bench_function(*name, |b| {
+            b.iter(|| {
+                let n: usize = texts.iter().map(|t| sentences(black_box(t)).len()).sum();
+                assert_eq!(n, expected);
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_seeds, bench_large, bench_sentences);
 criterion_main!(benches);
