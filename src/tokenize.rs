@@ -1420,16 +1420,15 @@ mod tests {
     #[test]
     fn long_blank_runs_stay_linear() {
         // A cut after every line break of a long blank run: each must not
-        // look back over the whole run (quadratic when it did).
+        // look back over the whole run (quadratic when it did, which made
+        // this test run for hours; no timing is asserted).
         let blank = format!(
             "قال د.{}انتهى. ثم\r\n{}",
             "\n".repeat(300_000),
             " \n".repeat(300_000)
         );
-        let t = std::time::Instant::now();
         let s: Vec<&str> = sentences(&blank).iter().map(|s| s.slice(&blank)).collect();
         assert_eq!(s, ["قال د.", "انتهى.", "ثم"]);
-        assert!(t.elapsed().as_secs_f64() < 5.0, "{:?}", t.elapsed());
         for n in [1, 2, 3, 10] {
             for unit in ["\n", " ", "\r\n", " \u{2028}", "\t"] {
                 assert_same(&format!("أ.{}د.{}ب", unit.repeat(n), unit.repeat(n)));
