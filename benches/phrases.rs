@@ -126,7 +126,8 @@ fn one_shot(path: &str) {
     let (wall2, cpu2) = (t2.elapsed().as_secs_f64(), cpu_seconds() - cpu2);
     let checksum = found.iter().fold(0u64, |h, p| {
         p.occurrences.iter().fold(h, |h, o| {
-            h.rotate_left(5) ^ (u64::from(o.doc) << 32 | u64::from(o.tokens.start))
+            h.rotate_left(5)
+                ^ (u64::from(o.doc) << 32 | u64::from(o.tokens.start))
                 ^ u64::from(o.tokens.end) << 16
         })
     });
