@@ -367,9 +367,11 @@ fn reused_phrases_in_parts<D: AsRef<[u64]> + Sync>(
     let max_df = params.max_df.max(2);
     let timings = std::env::var_os("ATHAR_TIMINGS").is_some();
     let t0 = std::time::Instant::now();
+    let cp0 = cpu();
     // 1-2. Shared grams and their document sets.
     let table = SharedGrams::build(docs, n, max_df, per_part, timings);
     let t1 = std::time::Instant::now();
+    let cp1 = cpu();
     // 3. Phrases per document, extended over supersets: (key, doc, start, end),
     //    the first range of each key in each document.
     let mut found: Vec<(u64, u32, u32, u32)> = docs
@@ -382,6 +384,7 @@ fn reused_phrases_in_parts<D: AsRef<[u64]> + Sync>(
         .collect();
     drop(table);
     let t2 = std::time::Instant::now();
+    let cp2 = cpu();
     // 4. Shared by at least two documents, maximal within a document set.
     // One entry per (key, doc): the sort groups keys, documents ascending.
     found.par_sort_unstable();
@@ -470,13 +473,20 @@ fn reused_phrases_in_parts<D: AsRef<[u64]> + Sync>(
             (t2 - t1).as_secs_f64(),
             t2.elapsed().as_secs_f64(),
         );
+        let cp3 = cpu();
+        eprintln!(
+            "athar: phrases cpu: {:.2} {:.2} {:.2}",
+            cp1 - cp0,
+            cp2 - cp1,
+            cp3 - cp2
+        );
     }
     out
 }
 
 /// `(gram, doc)` postings sorted at a time while finding the shared grams:
 /// the grams are split into parts by the top bits of their hash.
-const POSTINGS_PER_PART: usize = 1 << 22;
+const POSTINGS_PER_PART: usize = 1 << 23;
 
 fn cpu() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
@@ -485,6 +495,9 @@ fn cpu() -> f64 {
     let tick = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
     (tick(11) + tick(12)) / 100.0
 }
+
+/// Sub-parts of a part (bits of the hash after the part's).
+const SUB_BITS: u32 = 6;
 
 /// No shared gram at this position.
 const NO_SET: u32 = u32::MAX;
@@ -518,54 +531,86 @@ impl SharedGrams {
             .clamp(1, 1 << 12);
         let bits = parts.trailing_zeros();
         let part_of = |h: u64| h.checked_shr(64 - bits).unwrap_or(0) as usize;
+        // Within a part, grams are spread over sub-parts by the next bits
+        // of their hash; each sub-part is sorted and scanned on its own.
+        let subs = 1usize << SUB_BITS;
+        let sub_of = |h: u64| ((h << bits) >> (64 - SUB_BITS)) as usize;
+        // Documents in chunks; buffer `c * subs + s` holds the grams of chunk
+        // `c` in sub-part `s` (kept across parts).
+        let per_chunk = docs.len().div_ceil(rayon::current_num_threads() * 4).max(1);
+        let chunks = docs.len().div_ceil(per_chunk);
+        // Reserve what a chunk's share of a part should hold, with a margin,
+        // so buffers rarely grow by doubling.
+        let mut bufs: Vec<Vec<(u64, u32, u32)>> = (0..chunks * subs)
+            .map(|b| {
+                let c = b / subs;
+                let grams: usize = docs[c * per_chunk..((c + 1) * per_chunk).min(docs.len())]
+                    .iter()
+                    .map(|d| d.as_ref().len().saturating_sub(n - 1))
+                    .sum();
+                let expect = grams / (parts * subs);
+                Vec::with_capacity(expect + expect / 8 + 64)
+            })
+            .collect();
         let mut sets = SetTable::default();
-        let mut members: Vec<u32> = Vec::new();
         // (doc, position, set id) of every occurrence of a shared gram.
         let mut occ: Vec<(u32, u32, u32)> = Vec::new();
         let mut shared = 0usize;
-        // Documents in chunks, each with a buffer kept across parts.
-        let threads = rayon::current_num_threads();
-        let per_chunk = docs.len().div_ceil(threads * 8).max(1);
-        let mut bufs: Vec<Vec<(u64, u32, u32)>> = vec![Vec::new(); docs.len().div_ceil(per_chunk)];
-        let mut postings: Vec<(u64, u32, u32)> = Vec::new();
         let (mut t_gen, mut t_sort, mut t_scan) = (0.0, 0.0, 0.0);
         for part in 0..parts {
             let c0 = cpu();
-            bufs.par_iter_mut().enumerate().for_each(|(c, buf)| {
-                buf.clear();
-                let first = c * per_chunk;
-                for (d, doc) in docs.iter().enumerate().skip(first).take(per_chunk) {
+            bufs.par_chunks_mut(subs).enumerate().for_each(|(c, mine)| {
+                for b in mine.iter_mut() {
+                    b.clear();
+                }
+                for (d, doc) in docs.iter().enumerate().skip(c * per_chunk).take(per_chunk) {
                     let doc = doc.as_ref();
                     if doc.len() < n {
                         continue;
                     }
-                    buf.extend(
-                        shingle_hashes(doc, n)
-                            .enumerate()
-                            .filter(|&(_, h)| part_of(h) == part)
-                            .map(|(pos, h)| (h, d as u32, pos as u32)),
-                    );
+                    for (pos, h) in shingle_hashes(doc, n).enumerate() {
+                        if part_of(h) == part {
+                            mine[sub_of(h)].push((h, d as u32, pos as u32));
+                        }
+                    }
                 }
             });
-            postings.clear();
-            for buf in &bufs {
-                postings.extend_from_slice(buf);
-            }
             let c1 = cpu();
-            postings.par_sort_unstable();
+            let bufs = &bufs;
+            let found: Vec<(SetTable, Vec<(u32, u32, u32)>)> = (0..subs)
+                .into_par_iter()
+                .map_init(Vec::new, |postings, s| {
+                    postings.clear();
+                    for c in 0..chunks {
+                        postings.extend_from_slice(&bufs[c * subs + s]);
+                    }
+                    postings.sort_unstable();
+                    let mut local = SetTable::default();
+                    let mut occ = Vec::new();
+                    let mut members = Vec::new();
+                    for run in postings.chunk_by(|x, y| x.0 == y.0) {
+                        if run[0].1 == run[run.len() - 1].1 {
+                            continue; // one document
+                        }
+                        members.clear();
+                        members.extend(run.iter().map(|p| p.1));
+                        members.dedup();
+                        if members.len() <= max_df {
+                            let id = local.intern(&members);
+                            occ.extend(run.iter().map(|&(_, d, pos)| (d, pos, id)));
+                        }
+                    }
+                    (local, occ)
+                })
+                .collect();
             let c2 = cpu();
-            for run in postings.chunk_by(|x, y| x.0 == y.0) {
-                if run[0].1 == run[run.len() - 1].1 {
-                    continue; // one document
-                }
-                members.clear();
-                members.extend(run.iter().map(|p| p.1));
-                members.dedup();
-                if members.len() <= max_df {
-                    let id = sets.intern(&members);
-                    occ.extend(run.iter().map(|&(_, d, pos)| (d, pos, id)));
-                    shared += 1;
-                }
+            // One id per distinct set over the whole corpus.
+            for (local, found) in found {
+                let ids: Vec<u32> = (0..local.len() as u32)
+                    .map(|i| sets.intern(local.get(i)))
+                    .collect();
+                occ.extend(found.iter().map(|&(d, pos, id)| (d, pos, ids[id as usize])));
+                shared += local.grams;
             }
             let c3 = cpu();
             t_gen += c1 - c0;
@@ -573,10 +618,9 @@ impl SharedGrams {
             t_scan += c3 - c2;
         }
         if timings {
-            eprintln!("athar: phrases: cpu gen {t_gen:.2} sort {t_sort:.2} scan {t_scan:.2}");
+            eprintln!("athar: phrases: cpu gen {t_gen:.2} sort+scan {t_sort:.2} merge {t_scan:.2}");
         }
         drop(bufs);
-        drop(postings);
         sets.finish();
         // Group by document (a counting sort).
         let mut starts = vec![0usize; docs.len() + 1];
@@ -620,6 +664,8 @@ struct SetTable {
     index: AHashMap<u64, u32>,
     /// Sets whose content hash collides with another set's.
     overflow: StdHashMap<Vec<u32>, u32>,
+    /// Calls to [`SetTable::intern`].
+    grams: usize,
 }
 
 impl SetTable {
@@ -641,6 +687,7 @@ impl SetTable {
     }
 
     fn intern(&mut self, m: &[u32]) -> u32 {
+        self.grams += 1;
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         for x in m {
             h.update(&x.to_le_bytes());
