@@ -20,18 +20,23 @@
 //! [`reused_phrases`] finds maximal n-grams (at least
 //! [`PhraseParams::min_tokens`] tokens) shared by two or more documents:
 //!
-//! 1. Every `n`-gram (`n = min_tokens`) of every document is hashed; a map
-//!    counts the documents each one occurs in. Grams in one document only,
-//!    and grams in more than `max_df` documents (boilerplate), are dropped.
-//! 2. The remaining grams are collected with their document lists (a sort of
-//!    `(gram, doc)` pairs); each distinct document set gets an id.
-//! 3. In each document, a phrase starts wherever the document set of the
-//!    gram changes, and extends left and right over neighbouring grams whose
-//!    set contains its own. The result is the longest run of shared grams
-//!    that every document of the set has in common: a phrase shared by
-//!    documents {1, 2} runs through a gram that documents {1, 2, 3} share,
-//!    while that gram alone is reported for {1, 2, 3}. A memo keeps each run
-//!    from being extended twice, so the cost is linear in practice.
+//! 1. Every `n`-gram (`n = min_tokens`) of every document is hashed, and
+//!    its `(gram, document, position)` posting sorted by gram. Postings are
+//!    made and sorted in parts by the top bits of the gram hash (about 8
+//!    million postings a part, grams recomputed for each part), and each
+//!    part in sub-parts sorted and scanned in parallel. Grams in one document
+//!    only, and grams in more than `max_df` documents (boilerplate), are
+//!    dropped.
+//! 2. Each distinct document set of a shared gram gets an id (sets are
+//!    interned by content); each document gets the positions of its shared
+//!    grams with their set ids.
+//! 3. In each document (in parallel), a phrase starts wherever the document
+//!    set of the gram changes, and extends left and right over neighbouring
+//!    grams whose set contains its own. The result is the longest run of
+//!    shared grams that every document of the set has in common: a phrase
+//!    shared by documents {1, 2} runs through a gram that documents {1, 2, 3}
+//!    share, while that gram alone is reported for {1, 2, 3}. A memo keeps
+//!    each run from being extended twice, so the cost is linear in practice.
 //! 4. Phrases are grouped by the hash of their tokens; the documents a group
 //!    occurs in are counted exactly (a phrase is counted in a document only
 //!    when that document yields the identical token run). A phrase contained
@@ -39,19 +44,21 @@
 //! 5. Phrases are ranked by document count, then length, then first
 //!    occurrence, and the top [`PhraseParams::top`] are returned.
 //!
-//! Memory is one map entry per distinct n-gram of the corpus (about 16 bytes)
-//! plus one `(gram, doc)` pair per occurrence of a shared gram.
+//! Every sort above is by a total order, so the result does not depend on
+//! the number of threads. Memory is about 16 bytes per posting of one part
+//! (about 8 million, plus an eighth), 20 bytes per occurrence
+//! of a shared gram, and 24 bytes per phrase candidate.
 
 use std::collections::HashMap as StdHashMap;
 use std::ops::Range;
 use std::str::FromStr;
 
 use ahash::{AHashMap, AHashSet};
-
-use crate::error::{Error, Result};
 use rayon::prelude::*;
 
-use crate::shingle::{Shingle, shingle_hashes};
+use crate::error::{Error, Result};
+
+use crate::shingle::{Shingle, fmix64, shingle_hashes};
 
 /// A [`MaxDf::Fraction`] never resolves below this many documents, so small
 /// corpora have no boilerplate unless the user asks for a count.
@@ -367,11 +374,9 @@ fn reused_phrases_in_parts<D: AsRef<[u64]> + Sync>(
     let max_df = params.max_df.max(2);
     let timings = std::env::var_os("ATHAR_TIMINGS").is_some();
     let t0 = std::time::Instant::now();
-    let cp0 = cpu();
     // 1-2. Shared grams and their document sets.
     let table = SharedGrams::build(docs, n, max_df, per_part, timings);
     let t1 = std::time::Instant::now();
-    let cp1 = cpu();
     // 3. Phrases per document, extended over supersets: (key, doc, start, end),
     //    the first range of each key in each document.
     let mut found: Vec<(u64, u32, u32, u32)> = docs
@@ -384,117 +389,101 @@ fn reused_phrases_in_parts<D: AsRef<[u64]> + Sync>(
         .collect();
     drop(table);
     let t2 = std::time::Instant::now();
-    let cp2 = cpu();
     // 4. Shared by at least two documents, maximal within a document set.
     // One entry per (key, doc): the sort groups keys, documents ascending.
     found.par_sort_unstable();
     let n_found = found.len();
-    let mut phrases: Vec<ReusedPhrase> = found
-        .chunk_by(|x, y| x.0 == y.0)
-        .filter(|run| run.len() >= 2)
-        .map(|run| ReusedPhrase {
-            tokens: run[0].3 - run[0].2,
-            docs: run.len(),
-            occurrences: run
-                .iter()
-                .map(|&(_, doc, start, end)| Occurrence {
-                    doc,
-                    tokens: start..end,
-                })
-                .collect(),
-        })
-        .collect();
-    drop(found);
+    // A phrase is a run of `found`: `(first entry, entries)`.
+    let mut phrases: Vec<(u32, u32)> = Vec::new();
+    let mut at = 0usize;
+    for run in found.chunk_by(|x, y| x.0 == y.0) {
+        if run.len() >= 2 {
+            phrases.push((at as u32, run.len() as u32));
+        }
+        at += run.len();
+    }
+    let entries = |p: (u32, u32)| &found[p.0 as usize..(p.0 + p.1) as usize];
+    let first = |p: (u32, u32)| {
+        let e = &found[p.0 as usize];
+        (e.1, e.2, e.3)
+    };
     // Distinct phrases never compare equal below (equal first occurrences
     // mean equal token runs, hence one key), so an unstable sort is exact.
-    phrases.par_sort_unstable_by(|x, y| {
-        x.occurrences
+    phrases.par_sort_unstable_by(|&x, &y| {
+        let (_, sx, ex) = first(x);
+        let (_, sy, ey) = first(y);
+        entries(x)
             .iter()
-            .map(|o| o.doc)
-            .cmp(y.occurrences.iter().map(|o| o.doc))
-            .then(
-                x.occurrences[0]
-                    .tokens
-                    .start
-                    .cmp(&y.occurrences[0].tokens.start),
-            )
-            .then(y.tokens.cmp(&x.tokens))
+            .map(|e| e.1)
+            .cmp(entries(y).iter().map(|e| e.1))
+            .then(sx.cmp(&sy))
+            .then((ey - sy).cmp(&(ex - sx)))
     });
-    let same_set = |a: &ReusedPhrase, b: &ReusedPhrase| {
-        a.occurrences.len() == b.occurrences.len()
-            && a.occurrences
-                .iter()
-                .zip(&b.occurrences)
-                .all(|(x, y)| x.doc == y.doc)
+    let same_set = |a: (u32, u32), b: (u32, u32)| {
+        a.1 == b.1 && entries(a).iter().zip(entries(b)).all(|(x, y)| x.1 == y.1)
     };
-    let mut keep = vec![true; phrases.len()];
+    let mut kept: Vec<(u32, u32)> = Vec::new();
     let mut i = 0;
     while i < phrases.len() {
         let mut j = i + 1;
-        while j < phrases.len() && same_set(&phrases[i], &phrases[j]) {
+        while j < phrases.len() && same_set(phrases[i], phrases[j]) {
             j += 1;
         }
         // Within a set, sorted by start then longest first: drop contained ranges.
         let mut end = 0u32;
-        for (x, kept) in keep.iter_mut().enumerate().take(j).skip(i) {
-            let r = &phrases[x].occurrences[0].tokens;
-            if x > i && r.end <= end {
-                *kept = false;
-            } else {
-                end = end.max(r.end);
+        for (x, &p) in phrases.iter().enumerate().take(j).skip(i) {
+            let (_, _, e) = first(p);
+            if x == i || e > end {
+                kept.push(p);
+                end = end.max(e);
             }
         }
         i = j;
     }
-    let mut out: Vec<ReusedPhrase> = phrases
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(p, k)| k.then_some(p))
-        .collect();
+    drop(phrases);
     // 5. Rank (a total order, as above).
-    out.par_sort_unstable_by(|x, y| {
-        y.docs
-            .cmp(&x.docs)
-            .then(y.tokens.cmp(&x.tokens))
-            .then(x.occurrences[0].doc.cmp(&y.occurrences[0].doc))
-            .then(
-                x.occurrences[0]
-                    .tokens
-                    .start
-                    .cmp(&y.occurrences[0].tokens.start),
-            )
+    kept.par_sort_unstable_by(|&x, &y| {
+        let (dx, sx, ex) = first(x);
+        let (dy, sy, ey) = first(y);
+        y.1.cmp(&x.1)
+            .then((ey - sy).cmp(&(ex - sx)))
+            .then(dx.cmp(&dy))
+            .then(sx.cmp(&sy))
     });
-    out.truncate(params.top);
+    kept.truncate(params.top);
+    let out: Vec<ReusedPhrase> = kept
+        .into_iter()
+        .map(|p| {
+            let (_, start, end) = first(p);
+            ReusedPhrase {
+                tokens: end - start,
+                docs: p.1 as usize,
+                occurrences: entries(p)
+                    .iter()
+                    .map(|&(_, doc, start, end)| Occurrence {
+                        doc,
+                        tokens: start..end,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
     if timings {
         eprintln!(
-            "athar: phrases: shared grams {:.3} s, discovery {:.3} s ({n_found} found), \
-             grouping {:.3} s",
+            "athar: phrases: shared grams {:.3} s, discovery {:.3} s ({n_found} candidate(s)), \
+             grouping {:.3} s (wall)",
             (t1 - t0).as_secs_f64(),
             (t2 - t1).as_secs_f64(),
             t2.elapsed().as_secs_f64(),
-        );
-        let cp3 = cpu();
-        eprintln!(
-            "athar: phrases cpu: {:.2} {:.2} {:.2}",
-            cp1 - cp0,
-            cp2 - cp1,
-            cp3 - cp2
         );
     }
     out
 }
 
-/// `(gram, doc)` postings sorted at a time while finding the shared grams:
-/// the grams are split into parts by the top bits of their hash.
+/// `(gram, doc, position)` postings held at a time while finding the shared
+/// grams (16 bytes each): the grams are split into parts by the top bits of
+/// their hash.
 const POSTINGS_PER_PART: usize = 1 << 23;
-
-fn cpu() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let tick = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    (tick(11) + tick(12)) / 100.0
-}
 
 /// Sub-parts of a part (bits of the hash after the part's).
 const SUB_BITS: u32 = 6;
@@ -556,9 +545,7 @@ impl SharedGrams {
         // (doc, position, set id) of every occurrence of a shared gram.
         let mut occ: Vec<(u32, u32, u32)> = Vec::new();
         let mut shared = 0usize;
-        let (mut t_gen, mut t_sort, mut t_scan) = (0.0, 0.0, 0.0);
         for part in 0..parts {
-            let c0 = cpu();
             bufs.par_chunks_mut(subs).enumerate().for_each(|(c, mine)| {
                 for b in mine.iter_mut() {
                     b.clear();
@@ -575,9 +562,8 @@ impl SharedGrams {
                     }
                 }
             });
-            let c1 = cpu();
             let bufs = &bufs;
-            let found: Vec<(SetTable, Vec<(u32, u32, u32)>)> = (0..subs)
+            let found: Vec<_> = (0..subs)
                 .into_par_iter()
                 .map_init(Vec::new, |postings, s| {
                     postings.clear();
@@ -603,22 +589,14 @@ impl SharedGrams {
                     (local, occ)
                 })
                 .collect();
-            let c2 = cpu();
             // One id per distinct set over the whole corpus.
             for (local, found) in found {
                 let ids: Vec<u32> = (0..local.len() as u32)
-                    .map(|i| sets.intern(local.get(i)))
+                    .map(|i| sets.intern_hashed(local.get(i), local.hashes[i as usize]))
                     .collect();
                 occ.extend(found.iter().map(|&(d, pos, id)| (d, pos, ids[id as usize])));
                 shared += local.grams;
             }
-            let c3 = cpu();
-            t_gen += c1 - c0;
-            t_sort += c2 - c1;
-            t_scan += c3 - c2;
-        }
-        if timings {
-            eprintln!("athar: phrases: cpu gen {t_gen:.2} sort+scan {t_sort:.2} merge {t_scan:.2}");
         }
         drop(bufs);
         sets.finish();
@@ -638,8 +616,8 @@ impl SharedGrams {
         }
         if timings {
             eprintln!(
-                "athar: phrases: {total} grams in {parts} part(s); {shared} shared, {} \
-                 occurrences, {} document sets ({} members)",
+                "athar: phrases: {total} grams in {parts} part(s); {shared} shared ({} \
+                 occurrences), {} document sets ({} members)",
                 at.len(),
                 sets.len(),
                 sets.members.len()
@@ -664,8 +642,22 @@ struct SetTable {
     index: AHashMap<u64, u32>,
     /// Sets whose content hash collides with another set's.
     overflow: StdHashMap<Vec<u32>, u32>,
+    /// [`hash_set`] of each set.
+    hashes: Vec<u64>,
     /// Calls to [`SetTable::intern`].
     grams: usize,
+}
+
+/// A hash of a document set, for interning (its value never reaches the
+/// output: sets are compared by content).
+fn hash_set(m: &[u32]) -> u64 {
+    let mut h = m.len() as u64;
+    for &x in m {
+        h = (h ^ u64::from(x))
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(29);
+    }
+    fmix64(h)
 }
 
 impl SetTable {
@@ -677,22 +669,23 @@ impl SetTable {
         &self.members[self.starts[id as usize]..self.starts[id as usize + 1]]
     }
 
-    fn push(&mut self, m: &[u32]) -> u32 {
+    fn push(&mut self, m: &[u32], key: u64) -> u32 {
         if self.starts.is_empty() {
             self.starts.push(0);
         }
+        self.hashes.push(key);
         self.members.extend_from_slice(m);
         self.starts.push(self.members.len());
         (self.starts.len() - 2) as u32
     }
 
     fn intern(&mut self, m: &[u32]) -> u32 {
+        self.intern_hashed(m, hash_set(m))
+    }
+
+    /// [`SetTable::intern`] of a set whose [`hash_set`] is `key`.
+    fn intern_hashed(&mut self, m: &[u32], key: u64) -> u32 {
         self.grams += 1;
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
-        for x in m {
-            h.update(&x.to_le_bytes());
-        }
-        let key = h.digest();
         if let Some(&id) = self.index.get(&key) {
             if self.get(id) == m {
                 return id;
@@ -700,11 +693,11 @@ impl SetTable {
             if let Some(&id) = self.overflow.get(m) {
                 return id;
             }
-            let id = self.push(m);
+            let id = self.push(m, key);
             self.overflow.insert(m.to_vec(), id);
             return id;
         }
-        let id = self.push(m);
+        let id = self.push(m, key);
         self.index.insert(key, id);
         id
     }
@@ -713,6 +706,7 @@ impl SetTable {
     fn finish(&mut self) {
         self.index = AHashMap::new();
         self.overflow = StdHashMap::new();
+        self.hashes = Vec::new();
     }
 }
 
