@@ -20,18 +20,23 @@
 //! [`reused_phrases`] finds maximal n-grams (at least
 //! [`PhraseParams::min_tokens`] tokens) shared by two or more documents:
 //!
-//! 1. Every `n`-gram (`n = min_tokens`) of every document is hashed; a map
-//!    counts the documents each one occurs in. Grams in one document only,
-//!    and grams in more than `max_df` documents (boilerplate), are dropped.
-//! 2. The remaining grams are collected with their document lists (a sort of
-//!    `(gram, doc)` pairs); each distinct document set gets an id.
-//! 3. In each document, a phrase starts wherever the document set of the
-//!    gram changes, and extends left and right over neighbouring grams whose
-//!    set contains its own. The result is the longest run of shared grams
-//!    that every document of the set has in common: a phrase shared by
-//!    documents {1, 2} runs through a gram that documents {1, 2, 3} share,
-//!    while that gram alone is reported for {1, 2, 3}. A memo keeps each run
-//!    from being extended twice, so the cost is linear in practice.
+//! 1. Every `n`-gram (`n = min_tokens`) of every document is hashed, and
+//!    its `(gram, document, position)` posting sorted by gram. Postings are
+//!    made and sorted in parts by the top bits of the gram hash (about 8
+//!    million postings a part, grams recomputed for each part), and each
+//!    part in sub-parts sorted and scanned in parallel. Grams in one document
+//!    only, and grams in more than `max_df` documents (boilerplate), are
+//!    dropped.
+//! 2. Each distinct document set of a shared gram gets an id (sets are
+//!    interned by content); each document gets the positions of its shared
+//!    grams with their set ids.
+//! 3. In each document (in parallel), a phrase starts wherever the document
+//!    set of the gram changes, and extends left and right over neighbouring
+//!    grams whose set contains its own. The result is the longest run of
+//!    shared grams that every document of the set has in common: a phrase
+//!    shared by documents {1, 2} runs through a gram that documents {1, 2, 3}
+//!    share, while that gram alone is reported for {1, 2, 3}. A memo keeps
+//!    each run from being extended twice, so the cost is linear in practice.
 //! 4. Phrases are grouped by the hash of their tokens; the documents a group
 //!    occurs in are counted exactly (a phrase is counted in a document only
 //!    when that document yields the identical token run). A phrase contained
@@ -39,17 +44,21 @@
 //! 5. Phrases are ranked by document count, then length, then first
 //!    occurrence, and the top [`PhraseParams::top`] are returned.
 //!
-//! Memory is one map entry per distinct n-gram of the corpus (about 16 bytes)
-//! plus one `(gram, doc)` pair per occurrence of a shared gram.
+//! Every sort above is by a total order, so the result does not depend on
+//! the number of threads. Memory is about 16 bytes per posting of one part
+//! (about 8 million, plus an eighth), 20 bytes per occurrence
+//! of a shared gram, and 24 bytes per phrase candidate.
 
 use std::collections::HashMap as StdHashMap;
 use std::ops::Range;
 use std::str::FromStr;
 
 use ahash::{AHashMap, AHashSet};
+use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::shingle::{Shingle, shingles};
+
+use crate::shingle::{Shingle, fmix64, shingle_hashes};
 
 /// A [`MaxDf::Fraction`] never resolves below this many documents, so small
 /// corpora have no boilerplate unless the user asks for a count.
@@ -229,14 +238,16 @@ pub fn boilerplate_ranges(token_hashes: &[u64], k: usize, set: &BoilerplateSet) 
     if set.is_empty() || token_hashes.is_empty() {
         return out;
     }
-    let mut sh = Vec::new();
-    shingles(token_hashes, k, &mut sh);
     let n = token_hashes.len() as u32;
-    for s in sh.iter().filter(|s| set.contains(s.hash)) {
-        let end = (s.pos + k.max(1) as u32).min(n);
+    for (pos, h) in shingle_hashes(token_hashes, k).enumerate() {
+        if !set.contains(h) {
+            continue;
+        }
+        let pos = pos as u32;
+        let end = (pos + k.max(1) as u32).min(n);
         match out.last_mut() {
-            Some(r) if s.pos <= r.end => r.end = r.end.max(end),
-            _ => out.push(s.pos..end),
+            Some(r) if pos <= r.end => r.end = r.end.max(end),
+            _ => out.push(pos..end),
         }
     }
     out
@@ -255,21 +266,34 @@ pub struct BoilerplatePhrase {
 
 /// Boilerplate phrases of a corpus: [`boilerplate_ranges`] of every
 /// document, identical phrases grouped. Sorted by document count (most
-/// first), then first occurrence.
-pub fn boilerplate_phrases<D: AsRef<[u64]>>(
+/// first), then first occurrence. Documents are scanned in parallel (rayon);
+/// the result does not depend on the number of threads.
+pub fn boilerplate_phrases<D: AsRef<[u64]> + Sync>(
     docs: &[D],
     k: usize,
     set: &BoilerplateSet,
 ) -> Vec<BoilerplatePhrase> {
+    if set.is_empty() {
+        return Vec::new();
+    }
+    // Per document: each distinct phrase once, at its first range.
+    let per_doc: Vec<Vec<(u64, Range<u32>)>> = docs
+        .par_iter()
+        .map(|doc| {
+            let doc = doc.as_ref();
+            let mut seen = AHashSet::new();
+            boilerplate_ranges(doc, k, set)
+                .into_iter()
+                .filter_map(|r| {
+                    let key = hash_tokens(&doc[r.start as usize..r.end as usize]);
+                    seen.insert(key).then_some((key, r))
+                })
+                .collect()
+        })
+        .collect();
     let mut groups: AHashMap<u64, BoilerplatePhrase> = AHashMap::new();
-    for (d, doc) in docs.iter().enumerate() {
-        let doc = doc.as_ref();
-        let mut seen = AHashSet::new();
-        for r in boilerplate_ranges(doc, k, set) {
-            let key = hash_tokens(&doc[r.start as usize..r.end as usize]);
-            if !seen.insert(key) {
-                continue;
-            }
+    for (d, phrases) in per_doc.into_iter().enumerate() {
+        for (key, r) in phrases {
             groups
                 .entry(key)
                 .and_modify(|g| g.docs += 1)
@@ -281,7 +305,8 @@ pub fn boilerplate_phrases<D: AsRef<[u64]>>(
         }
     }
     let mut out: Vec<BoilerplatePhrase> = groups.into_values().collect();
-    out.sort_by_key(|p| (std::cmp::Reverse(p.docs), p.doc, p.tokens.start));
+    // A total order: two groups never share a first occurrence.
+    out.sort_unstable_by_key(|p| (std::cmp::Reverse(p.docs), p.doc, p.tokens.start));
     out
 }
 
@@ -330,176 +355,436 @@ pub struct ReusedPhrase {
 
 /// Maximal phrases (at least `min_tokens` tokens) shared by two or more
 /// documents, most widespread first, then longest. See the module docs for
-/// the algorithm.
-pub fn reused_phrases<D: AsRef<[u64]>>(docs: &[D], params: &PhraseParams) -> Vec<ReusedPhrase> {
+/// the algorithm. Runs on the current rayon pool; the result does not depend
+/// on the number of threads.
+pub fn reused_phrases<D: AsRef<[u64]> + Sync>(
+    docs: &[D],
+    params: &PhraseParams,
+) -> Vec<ReusedPhrase> {
+    reused_phrases_in_parts(docs, params, POSTINGS_PER_PART)
+}
+
+/// [`reused_phrases`], sorting at most about `per_part` postings at a time.
+fn reused_phrases_in_parts<D: AsRef<[u64]> + Sync>(
+    docs: &[D],
+    params: &PhraseParams,
+    per_part: usize,
+) -> Vec<ReusedPhrase> {
     let n = params.min_tokens.max(2);
     let max_df = params.max_df.max(2);
-    // 1. n-gram hashes and document frequencies.
-    let mut grams: Vec<Vec<u64>> = Vec::with_capacity(docs.len());
-    let mut df: AHashMap<u64, (u32, u32)> = AHashMap::new(); // hash -> (last doc + 1, df)
-    let mut sh = Vec::new();
-    for (d, doc) in docs.iter().enumerate() {
-        let doc = doc.as_ref();
-        let g: Vec<u64> = if doc.len() < n {
-            Vec::new()
-        } else {
-            shingles(doc, n, &mut sh);
-            sh.iter().map(|s| s.hash).collect()
-        };
-        for &h in &g {
-            let e = df.entry(h).or_insert((0, 0));
-            if e.0 != d as u32 + 1 {
-                *e = (d as u32 + 1, e.1 + 1);
-            }
+    let timings = std::env::var_os("ATHAR_TIMINGS").is_some();
+    let t0 = std::time::Instant::now();
+    // 1-2. Shared grams and their document sets.
+    let table = SharedGrams::build(docs, n, max_df, per_part, timings);
+    let t1 = std::time::Instant::now();
+    // 3. Phrases per document, extended over supersets: (key, doc, start, end),
+    //    the first range of each key in each document.
+    let mut found: Vec<(u64, u32, u32, u32)> = docs
+        .par_iter()
+        .enumerate()
+        .map_init(Discover::default, |st, (d, doc)| {
+            st.run(doc.as_ref(), d as u32, n, &table)
+        })
+        .flat_map_iter(|v| v)
+        .collect();
+    drop(table);
+    let t2 = std::time::Instant::now();
+    // 4. Shared by at least two documents, maximal within a document set.
+    // One entry per (key, doc): the sort groups keys, documents ascending.
+    found.par_sort_unstable();
+    let n_found = found.len();
+    // A phrase is a run of `found`: `(first entry, entries)`.
+    let mut phrases: Vec<(u32, u32)> = Vec::new();
+    let mut at = 0usize;
+    for run in found.chunk_by(|x, y| x.0 == y.0) {
+        if run.len() >= 2 {
+            phrases.push((at as u32, run.len() as u32));
         }
-        grams.push(g);
+        at += run.len();
     }
-    // 2. Document sets of shared grams.
-    let mut pairs: Vec<(u64, u32)> = Vec::new();
-    for (d, g) in grams.iter().enumerate() {
-        for &h in g {
-            let c = df[&h].1 as usize;
-            if (2..=max_df).contains(&c) {
-                pairs.push((h, d as u32));
-            }
-        }
-    }
-    drop(df);
-    pairs.sort_unstable();
-    pairs.dedup();
-    let mut set_ids: StdHashMap<Vec<u32>, u32> = StdHashMap::new();
-    let mut sets: Vec<Vec<u32>> = Vec::new();
-    let mut gram_set: AHashMap<u64, u32> = AHashMap::new();
-    for group in pairs.chunk_by(|x, y| x.0 == y.0) {
-        let members: Vec<u32> = group.iter().map(|p| p.1).collect();
-        let id = *set_ids.entry(members).or_insert_with_key(|m| {
-            sets.push(m.clone());
-            (sets.len() - 1) as u32
-        });
-        gram_set.insert(group[0].0, id);
-    }
-    drop(pairs);
-    drop(set_ids);
-    // 3. Phrases per document, extended over supersets.
-    let mut contains_cache: AHashMap<(u32, u32), bool> = AHashMap::new();
-    let mut superset = |t: u32, s: u32| -> bool {
-        if t == s {
-            return true;
-        }
-        *contains_cache
-            .entry((t, s))
-            .or_insert_with(|| is_superset(&sets[t as usize], &sets[s as usize]))
+    let entries = |p: (u32, u32)| &found[p.0 as usize..(p.0 + p.1) as usize];
+    let first = |p: (u32, u32)| {
+        let e = &found[p.0 as usize];
+        (e.1, e.2, e.3)
     };
-    let mut found: AHashMap<u64, Vec<Occurrence>> = AHashMap::new();
-    let mut firsts: Vec<u64> = Vec::new(); // keys in discovery order (deterministic)
-    for (d, g) in grams.iter().enumerate() {
-        let toks = docs[d].as_ref();
-        let sid: Vec<u32> = g
+    // Distinct phrases never compare equal below (equal first occurrences
+    // mean equal token runs, hence one key), so an unstable sort is exact.
+    phrases.par_sort_unstable_by(|&x, &y| {
+        let (_, sx, ex) = first(x);
+        let (_, sy, ey) = first(y);
+        entries(x)
             .iter()
-            .map(|h| gram_set.get(h).copied().unwrap_or(u32::MAX))
+            .map(|e| e.1)
+            .cmp(entries(y).iter().map(|e| e.1))
+            .then(sx.cmp(&sy))
+            .then((ey - sy).cmp(&(ex - sx)))
+    });
+    let same_set = |a: (u32, u32), b: (u32, u32)| {
+        a.1 == b.1 && entries(a).iter().zip(entries(b)).all(|(x, y)| x.1 == y.1)
+    };
+    let mut kept: Vec<(u32, u32)> = Vec::new();
+    let mut i = 0;
+    while i < phrases.len() {
+        let mut j = i + 1;
+        while j < phrases.len() && same_set(phrases[i], phrases[j]) {
+            j += 1;
+        }
+        // Within a set, sorted by start then longest first: drop contained ranges.
+        let mut end = 0u32;
+        for (x, &p) in phrases.iter().enumerate().take(j).skip(i) {
+            let (_, _, e) = first(p);
+            if x == i || e > end {
+                kept.push(p);
+                end = end.max(e);
+            }
+        }
+        i = j;
+    }
+    drop(phrases);
+    // 5. Rank (a total order, as above).
+    kept.par_sort_unstable_by(|&x, &y| {
+        let (dx, sx, ex) = first(x);
+        let (dy, sy, ey) = first(y);
+        y.1.cmp(&x.1)
+            .then((ey - sy).cmp(&(ex - sx)))
+            .then(dx.cmp(&dy))
+            .then(sx.cmp(&sy))
+    });
+    kept.truncate(params.top);
+    let out: Vec<ReusedPhrase> = kept
+        .into_iter()
+        .map(|p| {
+            let (_, start, end) = first(p);
+            ReusedPhrase {
+                tokens: end - start,
+                docs: p.1 as usize,
+                occurrences: entries(p)
+                    .iter()
+                    .map(|&(_, doc, start, end)| Occurrence {
+                        doc,
+                        tokens: start..end,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    if timings {
+        eprintln!(
+            "athar: phrases: shared grams {:.3} s, discovery {:.3} s ({n_found} candidate(s)), \
+             grouping {:.3} s (wall)",
+            (t1 - t0).as_secs_f64(),
+            (t2 - t1).as_secs_f64(),
+            t2.elapsed().as_secs_f64(),
+        );
+    }
+    out
+}
+
+/// `(gram, doc, position)` postings held at a time while finding the shared
+/// grams (16 bytes each): the grams are split into parts by the top bits of
+/// their hash.
+const POSTINGS_PER_PART: usize = 1 << 23;
+
+/// Sub-parts of a part (bits of the hash after the part's).
+const SUB_BITS: u32 = 6;
+
+/// No shared gram at this position.
+const NO_SET: u32 = u32::MAX;
+
+/// The shared grams of a corpus (in 2 to `max_df` documents): for each
+/// document, the positions of its shared grams with the id of their document
+/// set.
+struct SharedGrams {
+    /// `at[starts[d]..starts[d + 1]]`: `(position, set id)` in document `d`,
+    /// in no particular order.
+    at: Vec<(u32, u32)>,
+    starts: Vec<usize>,
+    sets: SetTable,
+}
+
+impl SharedGrams {
+    fn build<D: AsRef<[u64]> + Sync>(
+        docs: &[D],
+        n: usize,
+        max_df: usize,
+        per_part: usize,
+        timings: bool,
+    ) -> Self {
+        let total: usize = docs
+            .iter()
+            .map(|d| d.as_ref().len().saturating_sub(n - 1))
+            .sum();
+        let parts = total
+            .div_ceil(per_part.max(1))
+            .next_power_of_two()
+            .clamp(1, 1 << 12);
+        let bits = parts.trailing_zeros();
+        let part_of = |h: u64| h.checked_shr(64 - bits).unwrap_or(0) as usize;
+        // Within a part, grams are spread over sub-parts by the next bits
+        // of their hash; each sub-part is sorted and scanned on its own.
+        let subs = 1usize << SUB_BITS;
+        let sub_of = |h: u64| ((h << bits) >> (64 - SUB_BITS)) as usize;
+        // Documents in chunks; buffer `c * subs + s` holds the grams of chunk
+        // `c` in sub-part `s` (kept across parts).
+        let per_chunk = docs.len().div_ceil(rayon::current_num_threads() * 4).max(1);
+        let chunks = docs.len().div_ceil(per_chunk);
+        // Reserve what a chunk's share of a part should hold, with a margin,
+        // so buffers rarely grow by doubling.
+        let mut bufs: Vec<Vec<(u64, u32, u32)>> = (0..chunks * subs)
+            .map(|b| {
+                let c = b / subs;
+                let grams: usize = docs[c * per_chunk..((c + 1) * per_chunk).min(docs.len())]
+                    .iter()
+                    .map(|d| d.as_ref().len().saturating_sub(n - 1))
+                    .sum();
+                let expect = grams / (parts * subs);
+                Vec::with_capacity(expect + expect / 8 + 64)
+            })
             .collect();
-        let mut reach: AHashMap<u32, usize> = AHashMap::new();
+        let mut sets = SetTable::default();
+        // (doc, position, set id) of every occurrence of a shared gram.
+        let mut occ: Vec<(u32, u32, u32)> = Vec::new();
+        let mut shared = 0usize;
+        for part in 0..parts {
+            bufs.par_chunks_mut(subs).enumerate().for_each(|(c, mine)| {
+                for b in mine.iter_mut() {
+                    b.clear();
+                }
+                for (d, doc) in docs.iter().enumerate().skip(c * per_chunk).take(per_chunk) {
+                    let doc = doc.as_ref();
+                    if doc.len() < n {
+                        continue;
+                    }
+                    for (pos, h) in shingle_hashes(doc, n).enumerate() {
+                        if part_of(h) == part {
+                            mine[sub_of(h)].push((h, d as u32, pos as u32));
+                        }
+                    }
+                }
+            });
+            let bufs = &bufs;
+            let found: Vec<_> = (0..subs)
+                .into_par_iter()
+                .map_init(Vec::new, |postings, s| {
+                    postings.clear();
+                    for c in 0..chunks {
+                        postings.extend_from_slice(&bufs[c * subs + s]);
+                    }
+                    postings.sort_unstable();
+                    let mut local = SetTable::default();
+                    let mut occ = Vec::new();
+                    let mut members = Vec::new();
+                    for run in postings.chunk_by(|x, y| x.0 == y.0) {
+                        if run[0].1 == run[run.len() - 1].1 {
+                            continue; // one document
+                        }
+                        members.clear();
+                        members.extend(run.iter().map(|p| p.1));
+                        members.dedup();
+                        if members.len() <= max_df {
+                            let id = local.intern(&members);
+                            occ.extend(run.iter().map(|&(_, d, pos)| (d, pos, id)));
+                        }
+                    }
+                    (local, occ)
+                })
+                .collect();
+            // One id per distinct set over the whole corpus.
+            for (local, found) in found {
+                let ids: Vec<u32> = (0..local.len() as u32)
+                    .map(|i| sets.intern_hashed(local.get(i), local.hashes[i as usize]))
+                    .collect();
+                occ.extend(found.iter().map(|&(d, pos, id)| (d, pos, ids[id as usize])));
+                shared += local.grams;
+            }
+        }
+        drop(bufs);
+        sets.finish();
+        // Group by document (a counting sort).
+        let mut starts = vec![0usize; docs.len() + 1];
+        for &(d, _, _) in &occ {
+            starts[d as usize + 1] += 1;
+        }
+        for d in 1..starts.len() {
+            starts[d] += starts[d - 1];
+        }
+        let mut next = starts.clone();
+        let mut at = vec![(0u32, 0u32); occ.len()];
+        for (d, pos, id) in occ {
+            at[next[d as usize]] = (pos, id);
+            next[d as usize] += 1;
+        }
+        if timings {
+            eprintln!(
+                "athar: phrases: {total} grams in {parts} part(s); {shared} shared ({} \
+                 occurrences), {} document sets ({} members)",
+                at.len(),
+                sets.len(),
+                sets.members.len()
+            );
+        }
+        SharedGrams { at, starts, sets }
+    }
+
+    /// `(position, set id)` of the shared grams of document `d`.
+    fn of(&self, d: usize) -> &[(u32, u32)] {
+        &self.at[self.starts[d]..self.starts[d + 1]]
+    }
+}
+
+/// Interned document sets (sorted document lists), stored end to end.
+#[derive(Default)]
+struct SetTable {
+    members: Vec<u32>,
+    /// `starts[id]..starts[id + 1]` in `members`; `starts[0] == 0`.
+    starts: Vec<usize>,
+    /// Content hash -> first set with that hash.
+    index: AHashMap<u64, u32>,
+    /// Sets whose content hash collides with another set's.
+    overflow: StdHashMap<Vec<u32>, u32>,
+    /// [`hash_set`] of each set.
+    hashes: Vec<u64>,
+    /// Calls to [`SetTable::intern`].
+    grams: usize,
+}
+
+/// A hash of a document set, for interning (its value never reaches the
+/// output: sets are compared by content).
+fn hash_set(m: &[u32]) -> u64 {
+    let mut h = m.len() as u64;
+    for &x in m {
+        h = (h ^ u64::from(x))
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(29);
+    }
+    fmix64(h)
+}
+
+impl SetTable {
+    fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    fn get(&self, id: u32) -> &[u32] {
+        &self.members[self.starts[id as usize]..self.starts[id as usize + 1]]
+    }
+
+    fn push(&mut self, m: &[u32], key: u64) -> u32 {
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        self.hashes.push(key);
+        self.members.extend_from_slice(m);
+        self.starts.push(self.members.len());
+        (self.starts.len() - 2) as u32
+    }
+
+    fn intern(&mut self, m: &[u32]) -> u32 {
+        self.intern_hashed(m, hash_set(m))
+    }
+
+    /// [`SetTable::intern`] of a set whose [`hash_set`] is `key`.
+    fn intern_hashed(&mut self, m: &[u32], key: u64) -> u32 {
+        self.grams += 1;
+        if let Some(&id) = self.index.get(&key) {
+            if self.get(id) == m {
+                return id;
+            }
+            if let Some(&id) = self.overflow.get(m) {
+                return id;
+            }
+            let id = self.push(m, key);
+            self.overflow.insert(m.to_vec(), id);
+            return id;
+        }
+        let id = self.push(m, key);
+        self.index.insert(key, id);
+        id
+    }
+
+    /// Drop the lookup structures (interning is over).
+    fn finish(&mut self) {
+        self.index = AHashMap::new();
+        self.overflow = StdHashMap::new();
+        self.hashes = Vec::new();
+    }
+}
+
+/// Scratch space of phrase discovery (step 3), reused across documents.
+#[derive(Default)]
+struct Discover {
+    sid: Vec<u32>,
+    reach: AHashMap<u32, usize>,
+    seen: AHashSet<u64>,
+    /// Memo of superset tests between document sets.
+    superset: AHashMap<(u32, u32), bool>,
+}
+
+impl Discover {
+    /// The phrases of document `d` (tokens `toks`): `(key, d, start, end)`,
+    /// the first range of each key in discovery order.
+    fn run(
+        &mut self,
+        toks: &[u64],
+        d: u32,
+        n: usize,
+        table: &SharedGrams,
+    ) -> Vec<(u64, u32, u32, u32)> {
+        let mut out = Vec::new();
+        if toks.len() < n {
+            return out;
+        }
+        let Discover {
+            sid,
+            reach,
+            seen,
+            superset,
+        } = self;
+        let shared = table.of(d as usize);
+        if shared.is_empty() {
+            return out;
+        }
+        sid.clear();
+        sid.resize(toks.len() + 1 - n, NO_SET);
+        for &(pos, id) in shared {
+            sid[pos as usize] = id;
+        }
+        reach.clear();
+        seen.clear();
+        if superset.len() > 1 << 20 {
+            superset.clear();
+        }
+        let mut contains = |t: u32, s: u32| -> bool {
+            t == s
+                || *superset
+                    .entry((t, s))
+                    .or_insert_with(|| is_superset(table.sets.get(t), table.sets.get(s)))
+        };
         for p in 0..sid.len() {
             let s = sid[p];
-            if s == u32::MAX || (p > 0 && sid[p - 1] == s) {
+            if s == NO_SET || (p > 0 && sid[p - 1] == s) {
                 continue;
             }
             if reach.get(&s).is_some_and(|&r| p <= r) {
                 continue;
             }
             let mut l = p;
-            while l > 0 && sid[l - 1] != u32::MAX && superset(sid[l - 1], s) {
+            while l > 0 && sid[l - 1] != NO_SET && contains(sid[l - 1], s) {
                 l -= 1;
             }
             let mut r = p;
-            while r + 1 < sid.len() && sid[r + 1] != u32::MAX && superset(sid[r + 1], s) {
+            while r + 1 < sid.len() && sid[r + 1] != NO_SET && contains(sid[r + 1], s) {
                 r += 1;
             }
             reach.insert(s, r);
-            let range = l as u32..(r + n) as u32;
-            let key = hash_tokens(&toks[range.start as usize..range.end as usize]);
-            let occ = found.entry(key).or_insert_with(|| {
-                firsts.push(key);
-                Vec::new()
-            });
-            if occ.last().is_none_or(|o| o.doc != d as u32) {
-                occ.push(Occurrence {
-                    doc: d as u32,
-                    tokens: range,
-                });
+            let (start, end) = (l as u32, (r + n) as u32);
+            let key = hash_tokens(&toks[start as usize..end as usize]);
+            if seen.insert(key) {
+                out.push((key, d, start, end));
             }
         }
+        out
     }
-    // 4. Shared by at least two documents, maximal within a document set.
-    let mut phrases: Vec<ReusedPhrase> = firsts
-        .iter()
-        .filter_map(|k| {
-            let occ = found.remove(k)?;
-            (occ.len() >= 2).then(|| ReusedPhrase {
-                tokens: occ[0].tokens.end - occ[0].tokens.start,
-                docs: occ.len(),
-                occurrences: occ,
-            })
-        })
-        .collect();
-    phrases.sort_by(|x, y| {
-        let dx: Vec<u32> = x.occurrences.iter().map(|o| o.doc).collect();
-        let dy: Vec<u32> = y.occurrences.iter().map(|o| o.doc).collect();
-        dx.cmp(&dy)
-            .then(
-                x.occurrences[0]
-                    .tokens
-                    .start
-                    .cmp(&y.occurrences[0].tokens.start),
-            )
-            .then(y.tokens.cmp(&x.tokens))
-    });
-    let mut keep = vec![true; phrases.len()];
-    let mut i = 0;
-    while i < phrases.len() {
-        let same_set = |a: &ReusedPhrase, b: &ReusedPhrase| {
-            a.occurrences.len() == b.occurrences.len()
-                && a.occurrences
-                    .iter()
-                    .zip(&b.occurrences)
-                    .all(|(x, y)| x.doc == y.doc)
-        };
-        let mut j = i + 1;
-        while j < phrases.len() && same_set(&phrases[i], &phrases[j]) {
-            j += 1;
-        }
-        // Within a set, sorted by start then longest first: drop contained ranges.
-        let mut end = 0u32;
-        for (x, kept) in keep.iter_mut().enumerate().take(j).skip(i) {
-            let r = &phrases[x].occurrences[0].tokens;
-            if x > i && r.end <= end {
-                *kept = false;
-            } else {
-                end = end.max(r.end);
-            }
-        }
-        i = j;
-    }
-    let mut out: Vec<ReusedPhrase> = phrases
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(p, k)| k.then_some(p))
-        .collect();
-    // 5. Rank.
-    out.sort_by(|x, y| {
-        y.docs
-            .cmp(&x.docs)
-            .then(y.tokens.cmp(&x.tokens))
-            .then(x.occurrences[0].doc.cmp(&y.occurrences[0].doc))
-            .then(
-                x.occurrences[0]
-                    .tokens
-                    .start
-                    .cmp(&y.occurrences[0].tokens.start),
-            )
-    });
-    out.truncate(params.top);
-    out
 }
 
 /// True when sorted `t` contains every element of sorted `s`.
@@ -523,6 +808,332 @@ fn hash_tokens(t: &[u64]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::shingle::shingles;
+    use proptest::prelude::*;
+
+    /// The sequential implementation of session 1: the oracle.
+    fn reused_phrases_reference<D: AsRef<[u64]>>(
+        docs: &[D],
+        params: &PhraseParams,
+    ) -> Vec<ReusedPhrase> {
+        let n = params.min_tokens.max(2);
+        let max_df = params.max_df.max(2);
+        // 1. n-gram hashes and document frequencies.
+        let mut grams: Vec<Vec<u64>> = Vec::with_capacity(docs.len());
+        let mut df: AHashMap<u64, (u32, u32)> = AHashMap::new(); // hash -> (last doc + 1, df)
+        let mut sh = Vec::new();
+        for (d, doc) in docs.iter().enumerate() {
+            let doc = doc.as_ref();
+            let g: Vec<u64> = if doc.len() < n {
+                Vec::new()
+            } else {
+                shingles(doc, n, &mut sh);
+                sh.iter().map(|s| s.hash).collect()
+            };
+            for &h in &g {
+                let e = df.entry(h).or_insert((0, 0));
+                if e.0 != d as u32 + 1 {
+                    *e = (d as u32 + 1, e.1 + 1);
+                }
+            }
+            grams.push(g);
+        }
+        // 2. Document sets of shared grams.
+        let mut pairs: Vec<(u64, u32)> = Vec::new();
+        for (d, g) in grams.iter().enumerate() {
+            for &h in g {
+                let c = df[&h].1 as usize;
+                if (2..=max_df).contains(&c) {
+                    pairs.push((h, d as u32));
+                }
+            }
+        }
+        drop(df);
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut set_ids: StdHashMap<Vec<u32>, u32> = StdHashMap::new();
+        let mut sets: Vec<Vec<u32>> = Vec::new();
+        let mut gram_set: AHashMap<u64, u32> = AHashMap::new();
+        for group in pairs.chunk_by(|x, y| x.0 == y.0) {
+            let members: Vec<u32> = group.iter().map(|p| p.1).collect();
+            let id = *set_ids.entry(members).or_insert_with_key(|m| {
+                sets.push(m.clone());
+                (sets.len() - 1) as u32
+            });
+            gram_set.insert(group[0].0, id);
+        }
+        drop(pairs);
+        drop(set_ids);
+        // 3. Phrases per document, extended over supersets.
+        let mut contains_cache: AHashMap<(u32, u32), bool> = AHashMap::new();
+        let mut superset = |t: u32, s: u32| -> bool {
+            if t == s {
+                return true;
+            }
+            *contains_cache
+                .entry((t, s))
+                .or_insert_with(|| is_superset(&sets[t as usize], &sets[s as usize]))
+        };
+        let mut found: AHashMap<u64, Vec<Occurrence>> = AHashMap::new();
+        let mut firsts: Vec<u64> = Vec::new(); // keys in discovery order (deterministic)
+        for (d, g) in grams.iter().enumerate() {
+            let toks = docs[d].as_ref();
+            let sid: Vec<u32> = g
+                .iter()
+                .map(|h| gram_set.get(h).copied().unwrap_or(u32::MAX))
+                .collect();
+            let mut reach: AHashMap<u32, usize> = AHashMap::new();
+            for p in 0..sid.len() {
+                let s = sid[p];
+                if s == u32::MAX || (p > 0 && sid[p - 1] == s) {
+                    continue;
+                }
+                if reach.get(&s).is_some_and(|&r| p <= r) {
+                    continue;
+                }
+                let mut l = p;
+                while l > 0 && sid[l - 1] != u32::MAX && superset(sid[l - 1], s) {
+                    l -= 1;
+                }
+                let mut r = p;
+                while r + 1 < sid.len() && sid[r + 1] != u32::MAX && superset(sid[r + 1], s) {
+                    r += 1;
+                }
+                reach.insert(s, r);
+                let range = l as u32..(r + n) as u32;
+                let key = hash_tokens(&toks[range.start as usize..range.end as usize]);
+                let occ = found.entry(key).or_insert_with(|| {
+                    firsts.push(key);
+                    Vec::new()
+                });
+                if occ.last().is_none_or(|o| o.doc != d as u32) {
+                    occ.push(Occurrence {
+                        doc: d as u32,
+                        tokens: range,
+                    });
+                }
+            }
+        }
+        // 4. Shared by at least two documents, maximal within a document set.
+        let mut phrases: Vec<ReusedPhrase> = firsts
+            .iter()
+            .filter_map(|k| {
+                let occ = found.remove(k)?;
+                (occ.len() >= 2).then(|| ReusedPhrase {
+                    tokens: occ[0].tokens.end - occ[0].tokens.start,
+                    docs: occ.len(),
+                    occurrences: occ,
+                })
+            })
+            .collect();
+        phrases.sort_by(|x, y| {
+            let dx: Vec<u32> = x.occurrences.iter().map(|o| o.doc).collect();
+            let dy: Vec<u32> = y.occurrences.iter().map(|o| o.doc).collect();
+            dx.cmp(&dy)
+                .then(
+                    x.occurrences[0]
+                        .tokens
+                        .start
+                        .cmp(&y.occurrences[0].tokens.start),
+                )
+                .then(y.tokens.cmp(&x.tokens))
+        });
+        let mut keep = vec![true; phrases.len()];
+        let mut i = 0;
+        while i < phrases.len() {
+            let same_set = |a: &ReusedPhrase, b: &ReusedPhrase| {
+                a.occurrences.len() == b.occurrences.len()
+                    && a.occurrences
+                        .iter()
+                        .zip(&b.occurrences)
+                        .all(|(x, y)| x.doc == y.doc)
+            };
+            let mut j = i + 1;
+            while j < phrases.len() && same_set(&phrases[i], &phrases[j]) {
+                j += 1;
+            }
+            // Within a set, sorted by start then longest first: drop contained ranges.
+            let mut end = 0u32;
+            for (x, kept) in keep.iter_mut().enumerate().take(j).skip(i) {
+                let r = &phrases[x].occurrences[0].tokens;
+                if x > i && r.end <= end {
+                    *kept = false;
+                } else {
+                    end = end.max(r.end);
+                }
+            }
+            i = j;
+        }
+        let mut out: Vec<ReusedPhrase> = phrases
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(p, k)| k.then_some(p))
+            .collect();
+        // 5. Rank.
+        out.sort_by(|x, y| {
+            y.docs
+                .cmp(&x.docs)
+                .then(y.tokens.cmp(&x.tokens))
+                .then(x.occurrences[0].doc.cmp(&y.occurrences[0].doc))
+                .then(
+                    x.occurrences[0]
+                        .tokens
+                        .start
+                        .cmp(&y.occurrences[0].tokens.start),
+                )
+        });
+        out.truncate(params.top);
+        out
+    }
+
+    /// The original, sequential boilerplate grouping: the oracle.
+    fn boilerplate_phrases_reference<D: AsRef<[u64]>>(
+        docs: &[D],
+        k: usize,
+        set: &BoilerplateSet,
+    ) -> Vec<BoilerplatePhrase> {
+        let mut groups: AHashMap<u64, BoilerplatePhrase> = AHashMap::new();
+        for (d, doc) in docs.iter().enumerate() {
+            let doc = doc.as_ref();
+            let mut seen = AHashSet::new();
+            for r in boilerplate_ranges(doc, k, set) {
+                let key = hash_tokens(&doc[r.start as usize..r.end as usize]);
+                if !seen.insert(key) {
+                    continue;
+                }
+                groups
+                    .entry(key)
+                    .and_modify(|g| g.docs += 1)
+                    .or_insert(BoilerplatePhrase {
+                        doc: d,
+                        tokens: r,
+                        docs: 1,
+                    });
+            }
+        }
+        let mut out: Vec<BoilerplatePhrase> = groups.into_values().collect();
+        out.sort_by_key(|p| (std::cmp::Reverse(p.docs), p.doc, p.tokens.start));
+        out
+    }
+
+    fn pool(threads: usize) -> rayon::ThreadPool {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a thread pool")
+    }
+
+    /// `reused_phrases` equals the oracle on 1 and 3 threads, in one part and
+    /// in many.
+    fn assert_same_as_reference(docs: &[Vec<u64>], params: &PhraseParams) {
+        let want = reused_phrases_reference(docs, params);
+        for threads in [1, 3] {
+            let pool = pool(threads);
+            let got = pool.install(|| reused_phrases(docs, params));
+            assert_eq!(got, want, "{threads} thread(s)");
+            let got = pool.install(|| reused_phrases_in_parts(docs, params, 16));
+            assert_eq!(got, want, "{threads} thread(s), small parts");
+        }
+    }
+
+    /// Token hashes of a generated corpus.
+    fn generated(docs: usize, seed: u64) -> Vec<Vec<u64>> {
+        let corpus = crate::synth::generate(&crate::synth::SynthParams {
+            docs,
+            seed,
+            ..crate::synth::SynthParams::default()
+        })
+        .expect("valid parameters");
+        let mut tk = crate::tokenize::Tokenizer::default();
+        corpus
+            .docs
+            .iter()
+            .map(|d| {
+                let tokens = tk.tokenize(&d.text);
+                let mut h = Vec::new();
+                crate::shingle::token_hashes(&tokens, &mut h);
+                h
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reused_phrases_match_reference_on_generated_corpus() {
+        let docs = generated(400, 7);
+        for params in [
+            PhraseParams {
+                min_tokens: 3,
+                max_df: MaxDf::Fraction(0.02).resolve(docs.len()),
+                top: 200,
+            },
+            PhraseParams {
+                min_tokens: 5,
+                max_df: 4,
+                top: usize::MAX,
+            },
+            PhraseParams::default(),
+        ] {
+            let want = reused_phrases_reference(&docs, &params);
+            assert!(want.len() >= 20, "a corpus with reuse: {}", want.len());
+            assert_same_as_reference(&docs, &params);
+        }
+    }
+
+    #[test]
+    fn boilerplate_phrases_match_reference_on_generated_corpus() {
+        let docs = generated(300, 11);
+        let mut df = DocFreq::new();
+        let mut sh = Vec::new();
+        for d in &docs {
+            shingles(d, 5, &mut sh);
+            df.add_document(&sh);
+        }
+        let set = df.boilerplate(3);
+        let want = boilerplate_phrases_reference(&docs, 5, &set);
+        assert!(!want.is_empty());
+        for threads in [1, 3] {
+            let got = pool(threads).install(|| boilerplate_phrases(&docs, 5, &set));
+            assert_eq!(got, want, "{threads} thread(s)");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Small alphabets make every kind of overlap: repeats within a
+        /// document, nested document sets, boilerplate above `max_df`.
+        #[test]
+        fn reused_phrases_match_reference(
+            docs in prop::collection::vec(prop::collection::vec(0u64..6, 0..40), 0..12),
+            min_tokens in 0usize..5,
+            max_df in prop_oneof![2usize..8, Just(usize::MAX)],
+            top in prop_oneof![0usize..10, Just(usize::MAX)],
+        ) {
+            let params = PhraseParams { min_tokens, max_df, top };
+            assert_same_as_reference(&docs, &params);
+        }
+
+        #[test]
+        fn boilerplate_phrases_match_reference(
+            docs in prop::collection::vec(prop::collection::vec(0u64..5, 0..30), 0..10),
+            k in 1usize..4,
+            max_df in 1usize..5,
+        ) {
+            let mut df = DocFreq::new();
+            let mut sh = Vec::new();
+            for d in &docs {
+                shingles(d, k, &mut sh);
+                df.add_document(&sh);
+            }
+            let set = df.boilerplate(max_df);
+            let want = boilerplate_phrases_reference(&docs, k, &set);
+            for threads in [1, 3] {
+                let got = pool(threads).install(|| boilerplate_phrases(&docs, k, &set));
+                prop_assert_eq!(&got, &want);
+            }
+        }
+    }
 
     #[test]
     fn max_df_resolves_and_parses() {

@@ -1,0 +1,155 @@
+//! Reused-phrase mining and boilerplate grouping on a generated corpus.
+//!
+//! `cargo bench --bench phrases -- --warm-up-time 1 --measurement-time 3`
+//!
+//! One-shot timing on a JSONL corpus (one object a line with a `text`
+//! field), as the report pipeline calls it (3-token phrases, boilerplate
+//! above 2% of the documents, top 200):
+//!
+//! `ATHAR_PHRASES_JSONL=/tmp/g100000.jsonl cargo bench --bench phrases`
+//!
+//! prints wall and CPU seconds and the peak RSS added by the call (Linux).
+
+use std::hint::black_box;
+use std::io::BufRead;
+
+use athar::phrases::{
+    BoilerplateSet, DocFreq, MaxDf, PhraseParams, boilerplate_phrases, reused_phrases,
+};
+use athar::shingle::{shingles, token_hashes};
+use athar::synth::{SynthParams, generate};
+use athar::tokenize::Tokenizer;
+use criterion::{Criterion, Throughput, criterion_group};
+use rayon::prelude::*;
+
+/// Token hashes of each text.
+fn hash_all(texts: &[String]) -> Vec<Vec<u64>> {
+    texts
+        .par_iter()
+        .map_init(Tokenizer::default, |tk, t| {
+            let tokens = tk.tokenize(t);
+            let mut h = Vec::new();
+            token_hashes(&tokens, &mut h);
+            h
+        })
+        .collect()
+}
+
+/// The pipeline's phrase parameters for a corpus of `n` documents.
+fn params(n: usize) -> PhraseParams {
+    PhraseParams {
+        min_tokens: 3,
+        max_df: MaxDf::Fraction(0.02).resolve(n),
+        top: 200,
+    }
+}
+
+/// Boilerplate 5-shingles (above the pipeline's default 2%).
+fn boilerplate(docs: &[Vec<u64>]) -> BoilerplateSet {
+    let mut df = DocFreq::new();
+    let mut sh = Vec::new();
+    for d in docs {
+        shingles(d, 5, &mut sh);
+        df.add_document(&sh);
+    }
+    df.boilerplate(MaxDf::Fraction(0.02).resolve(docs.len()))
+}
+
+fn bench_phrases(c: &mut Criterion) {
+    let corpus = generate(&SynthParams {
+        docs: 2000,
+        ..SynthParams::default()
+    })
+    .expect("valid parameters");
+    let texts: Vec<String> = corpus.docs.into_iter().map(|d| d.text).collect();
+    let bytes: u64 = texts.iter().map(|t| t.len() as u64).sum();
+    let docs = hash_all(&texts);
+    let p = params(docs.len());
+    assert!(!reused_phrases(&docs, &p).is_empty());
+    let set = boilerplate(&docs);
+    let mut g = c.benchmark_group("phrases");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(bytes));
+    g.bench_function("reused_phrases/2000_generated", |bch| {
+        bch.iter(|| reused_phrases(black_box(&docs), &p).len())
+    });
+    g.bench_function("boilerplate_phrases/2000_generated", |bch| {
+        bch.iter(|| boilerplate_phrases(black_box(&docs), 5, &set).len())
+    });
+    g.finish();
+}
+
+/// A figure of `/proc/self/status`, in MB (0 where unknown).
+fn status_mb(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix(field))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
+}
+
+/// CPU seconds (user + system) of this process (Linux, 100 ticks a second).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let tick = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (tick(11) + tick(12)) / 100.0
+}
+
+/// One timed call on the corpus at `path`.
+fn one_shot(path: &str) {
+    let file = std::fs::File::open(path).expect("readable JSONL file");
+    let texts: Vec<String> = std::io::BufReader::new(file)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(&l.expect("a line")).expect("JSON");
+            v["text"].as_str().unwrap_or_default().to_string()
+        })
+        .collect();
+    let docs = hash_all(&texts);
+    drop(texts);
+    let p = params(docs.len());
+    let set = boilerplate(&docs);
+    // Reset the peak RSS to the current RSS (Linux: clear_refs 5).
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let rss = status_mb("VmRSS:");
+    let (t, cpu) = (std::time::Instant::now(), cpu_seconds());
+    let found = reused_phrases(&docs, &p);
+    let (wall, cpu) = (t.elapsed().as_secs_f64(), cpu_seconds() - cpu);
+    let peak = status_mb("VmHWM:");
+    let (t2, cpu2) = (std::time::Instant::now(), cpu_seconds());
+    let boiler = boilerplate_phrases(&docs, 5, &set);
+    let (wall2, cpu2) = (t2.elapsed().as_secs_f64(), cpu_seconds() - cpu2);
+    let checksum = found.iter().fold(0u64, |h, p| {
+        p.occurrences.iter().fold(h, |h, o| {
+            h.rotate_left(5)
+                ^ (u64::from(o.doc) << 32 | u64::from(o.tokens.start))
+                ^ u64::from(o.tokens.end) << 16
+        })
+    });
+    println!(
+        "{} docs, {} threads: reused_phrases {wall:.3} s wall {cpu:.2} s cpu, rss {rss} MB -> \
+         peak {peak} MB (+{} MB); {} phrases, checksum {checksum:016x}; \
+         boilerplate_phrases {wall2:.3} s wall {cpu2:.2} s cpu, {} phrases",
+        docs.len(),
+        rayon::current_num_threads(),
+        peak.saturating_sub(rss),
+        found.len(),
+        boiler.len(),
+    );
+}
+
+criterion_group!(benches, bench_phrases);
+
+fn main() {
+    if let Some(path) = std::env::var_os("ATHAR_PHRASES_JSONL") {
+        one_shot(&path.to_string_lossy());
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
