@@ -364,7 +364,7 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
     };
     let boilerplate = &boilerplate;
     let ignore = |h: u64| boilerplate.contains(h);
-    // Phrase finding is sequential: run it beside the parallel alignment.
+    // Reused phrases and boilerplate phrases (both parallel), beside the alignment.
     let phrase_params = PhraseParams {
         min_tokens: 3,
         max_df,
