@@ -152,7 +152,7 @@ impl Default for NarrativeParams {
             max_window: 20,
             prefix_terms: 12,
             max_postings: 20_000,
-            max_key_postings: 2_000,
+            max_key_postings: 500,
             background_docs: 50.0,
             max_key_terms: 8,
             lonely_weight: 0.5,
@@ -419,63 +419,119 @@ fn fine_hash(word: &str, stem: &str) -> u32 {
     xxhash_rust::xxh3::xxh3_64(f.as_bytes()) as u32
 }
 
-/// Id of `stem` in a document's stem list, added when new.
-fn intern_local<'t>(
-    ids: &mut ahash::AHashMap<&'t str, u32>,
-    stems: &mut Vec<StemInfo>,
-    stem: &'t str,
-) -> u32 {
-    *ids.entry(stem).or_insert_with(|| {
-        let key = verb_form_key(stem);
-        let key = key.as_deref().unwrap_or(stem);
-        stems.push(StemInfo {
-            hash: xxhash_rust::xxh3::xxh3_64(stem.as_bytes()),
-            key: xxhash_rust::xxh3::xxh3_64(key.as_bytes()),
-            bg: background_df(stem),
-        });
-        (stems.len() - 1) as u32
+/// What reading a content word gives: its stem, the hash of its fine form,
+/// and the back-off candidate ([`backoff_stem`]) with its fine form.
+#[derive(Clone, Copy)]
+struct WordInfo {
+    stem: StemInfo,
+    fine: u32,
+    backoff: Option<(StemInfo, u32)>,
+}
+
+fn stem_info(stem: &str) -> StemInfo {
+    let key = verb_form_key(stem);
+    let key = key.as_deref().unwrap_or(stem);
+    StemInfo {
+        hash: xxhash_rust::xxh3::xxh3_64(stem.as_bytes()),
+        key: xxhash_rust::xxh3::xxh3_64(key.as_bytes()),
+        bg: background_df(stem),
+    }
+}
+
+/// The reading of a normalized word; `None` for a stop word.
+fn word_info(word: &str) -> Option<WordInfo> {
+    if is_stop_word(word) {
+        return None;
+    }
+    let s = narrative_stem(word);
+    Some(WordInfo {
+        stem: stem_info(s),
+        fine: fine_hash(word, s),
+        backoff: backoff_stem(word, s).map(|r| (stem_info(r), fine_hash(word, r))),
     })
 }
 
-/// Read one document: tokenize it, keep its content tokens (stems, fine
-/// forms, spans) and lay out its windows. The tokens themselves are not
-/// kept.
-fn parse(
-    doc: &NarrativeDoc,
-    tokenizer: &mut Tokenizer,
-    tokens: &mut Tokens,
-    params: &NarrativeParams,
-) -> Parsed {
-    let mut p = Parsed::default();
-    // Offsets are kept as u32: a text of 4 GiB or more is read as empty.
-    if u32::try_from(doc.text.len()).is_err() {
-        return p;
-    }
-    tokenizer.tokenize_into(doc.text, tokens);
-    let mut ids: ahash::AHashMap<&str, u32> = ahash::AHashMap::new();
-    let mut toks: Vec<u32> = Vec::new();
-    let c = &mut p.content;
-    for i in 0..tokens.len() {
-        let word = tokens.text(i);
-        if is_stop_word(word) {
-            continue;
+/// Words a reader remembers before it starts afresh.
+const WORD_CACHE: usize = 1 << 17;
+
+/// Per-thread reading state: the tokenizer, a token buffer and a cache of
+/// word readings (words repeat across documents; the cache only saves work).
+struct Reader {
+    tokenizer: Tokenizer,
+    tokens: Tokens,
+    words: ahash::AHashMap<Box<str>, Option<WordInfo>>,
+    ids: ahash::AHashMap<u64, u32>,
+    toks: Vec<u32>,
+}
+
+impl Reader {
+    fn new(normalize: NormalizeOptions) -> Reader {
+        Reader {
+            tokenizer: Tokenizer::new(normalize),
+            tokens: Tokens::default(),
+            words: ahash::AHashMap::new(),
+            ids: ahash::AHashMap::new(),
+            toks: Vec::new(),
         }
-        let s = narrative_stem(word);
-        let k = c.terms.len() as u32;
-        c.terms.push(intern_local(&mut ids, &mut p.stems, s));
-        c.fine.push(fine_hash(word, s));
-        if let Some(r) = backoff_stem(word, s) {
-            let id = intern_local(&mut ids, &mut p.stems, r);
-            p.backoff.push([k, id, fine_hash(word, r)]);
-        }
-        let sp = tokens.span(i);
-        c.spans.push([sp.start() as u32, sp.end() as u32]);
-        let adjacent = toks.last().is_some_and(|&t| t as usize + 1 == i);
-        c.flags.push(if adjacent { ADJACENT } else { 0 });
-        toks.push(i as u32);
     }
-    p.windows = window_geometry(doc, tokens, &p.content, &toks, params);
-    p
+
+    /// Read one document: tokenize it, keep its content tokens (stems, fine
+    /// forms, spans) and lay out its windows. The tokens themselves are not
+    /// kept.
+    fn parse(&mut self, doc: &NarrativeDoc, params: &NarrativeParams) -> Parsed {
+        let mut p = Parsed::default();
+        // Offsets are kept as u32: a text of 4 GiB or more is read as empty.
+        if u32::try_from(doc.text.len()).is_err() {
+            return p;
+        }
+        let Reader {
+            tokenizer,
+            tokens,
+            words,
+            ids,
+            toks,
+        } = self;
+        tokenizer.tokenize_into(doc.text, tokens);
+        ids.clear();
+        toks.clear();
+        let mut intern = |stems: &mut Vec<StemInfo>, s: StemInfo| {
+            *ids.entry(s.hash).or_insert_with(|| {
+                stems.push(s);
+                (stems.len() - 1) as u32
+            })
+        };
+        let c = &mut p.content;
+        for i in 0..tokens.len() {
+            let word = tokens.text(i);
+            let info = match words.get(word) {
+                Some(&info) => info,
+                None => {
+                    if words.len() >= WORD_CACHE {
+                        words.clear();
+                    }
+                    let info = word_info(word);
+                    words.insert(word.into(), info);
+                    info
+                }
+            };
+            let Some(info) = info else {
+                continue;
+            };
+            let k = c.terms.len() as u32;
+            c.terms.push(intern(&mut p.stems, info.stem));
+            c.fine.push(info.fine);
+            if let Some((r, fine)) = info.backoff {
+                p.backoff.push([k, intern(&mut p.stems, r), fine]);
+            }
+            let sp = tokens.span(i);
+            c.spans.push([sp.start() as u32, sp.end() as u32]);
+            let adjacent = toks.last().is_some_and(|&t| t as usize + 1 == i);
+            c.flags.push(if adjacent { ADJACENT } else { 0 });
+            toks.push(i as u32);
+        }
+        p.windows = window_geometry(doc, tokens, &p.content, toks, params);
+        p
+    }
 }
 
 /// The windows of one document: sentences merged until a window holds
@@ -599,8 +655,24 @@ static TIMINGS: LazyLock<bool> = LazyLock::new(|| std::env::var_os("ATHAR_TIMING
 
 fn note(what: &str, since: std::time::Instant) {
     if *TIMINGS {
+        // CPU seconds of the process so far (user + system), from Linux's
+        // /proc/self/stat at the usual 100 ticks a second.
+        let cpu = std::fs::read_to_string("/proc/self/stat")
+            .ok()
+            .and_then(|s| {
+                let f: Vec<u64> = s
+                    .rsplit_once(')')?
+                    .1
+                    .split_whitespace()
+                    .skip(11)
+                    .take(2)
+                    .filter_map(|v| v.parse().ok())
+                    .collect();
+                (f.len() == 2).then(|| (f[0] + f[1]) as f64 / 100.0)
+            })
+            .unwrap_or(f64::NAN);
         eprintln!(
-            "athar: narratives {what:<12} {:>8.3} s wall",
+            "athar: narratives {what:<12} {:>8.3} s wall, process cpu {cpu:.2} s",
             since.elapsed().as_secs_f64()
         );
     }
@@ -700,13 +772,20 @@ impl<'a> Model<'a> {
         let mut content: Vec<DocContent> = Vec::with_capacity(docs.len());
         let mut backoff: Vec<Vec<[u32; 3]>> = Vec::with_capacity(docs.len());
         let mut geometry: Vec<Vec<Geometry>> = Vec::with_capacity(docs.len());
+        // Readers keep their word caches from chunk to chunk: a chunk is cut
+        // into as many pieces as there are readers, one reader a piece.
+        let readers: Vec<std::sync::Mutex<Reader>> = (0..2 * rayon::current_num_threads().max(1))
+            .map(|_| std::sync::Mutex::new(Reader::new(normalize)))
+            .collect();
         for chunk in docs.chunks(READ_CHUNK) {
+            let per = chunk.len().div_ceil(readers.len());
             let parsed: Vec<Parsed> = chunk
-                .par_iter()
-                .map_init(
-                    || (Tokenizer::new(normalize), Tokens::default()),
-                    |(tokenizer, tokens), d| parse(d, tokenizer, tokens, params),
-                )
+                .par_chunks(per)
+                .enumerate()
+                .flat_map_iter(|(i, part)| {
+                    let mut r = readers[i].lock().unwrap_or_else(|e| e.into_inner());
+                    part.iter().map(|d| r.parse(d, params)).collect::<Vec<Parsed>>()
+                })
                 .collect();
             for mut p in parsed {
                 let ids: Vec<u32> = p.stems.iter().map(|&s| table.id(s)).collect();
@@ -721,6 +800,7 @@ impl<'a> Model<'a> {
                 geometry.push(p.windows);
             }
         }
+        drop(readers);
         let StemTable { ids, info } = table;
         drop(ids);
         note("read", t0);
@@ -891,64 +971,78 @@ impl<'a> Model<'a> {
                 prefix_at.push(prefix.len() as u32);
             }
         }
-        // Postings: the windows of each term, in window order. Terms in too
-        // many prefixes are dropped from the prefixes.
+        // Terms are ranked by the number of prefixes they are in, rarest
+        // first; prefixes hold ranks from here on. Terms in too many
+        // prefixes are dropped.
         let n_terms = self.weights.len();
-        let mut count = vec![0u32; n_terms + 1];
+        let mut count = vec![0u32; n_terms];
         for &t in &prefix {
             count[t as usize] += 1;
         }
         let too_common = |c: u32| c as usize > params.max_postings;
+        let mut ranked: Vec<u32> = (0..n_terms as u32)
+            .filter(|&t| count[t as usize] > 0 && !too_common(count[t as usize]))
+            .collect();
+        ranked.sort_unstable_by_key(|&t| (count[t as usize], t));
+        let mut rank = vec![u32::MAX; n_terms];
+        for (r, &t) in ranked.iter().enumerate() {
+            rank[t as usize] = r as u32;
+        }
         {
             let mut kept = 0usize;
             for w in 0..windows.len() {
                 let (s, e) = (prefix_at[w] as usize, prefix_at[w + 1] as usize);
                 prefix_at[w] = kept as u32;
                 for i in s..e {
-                    let t = prefix[i];
-                    if !too_common(count[t as usize]) {
-                        prefix[kept] = t;
+                    let r = rank[prefix[i] as usize];
+                    if r != u32::MAX {
+                        prefix[kept] = r;
                         kept += 1;
                     }
                 }
+                prefix[prefix_at[w] as usize..kept].sort_unstable();
             }
             prefix_at[windows.len()] = kept as u32;
             prefix.truncate(kept);
             prefix.shrink_to_fit();
         }
-        let mut post_at = vec![0u32; n_terms + 1];
-        for t in 0..n_terms {
-            let c = if too_common(count[t]) { 0 } else { count[t] };
-            post_at[t + 1] = post_at[t] + c;
+        drop(rank);
+        // Postings: the windows of each rank, in window order.
+        let n_ranks = ranked.len();
+        let mut post_at = vec![0u32; n_ranks + 1];
+        for (r, &t) in ranked.iter().enumerate() {
+            post_at[r + 1] = post_at[r] + count[t as usize];
         }
         drop(count);
-        let mut postings = vec![0u32; post_at[n_terms] as usize];
+        drop(ranked);
+        let mut postings = vec![0u32; post_at[n_ranks] as usize];
         {
             let mut fill = post_at.clone();
             for w in 0..windows.len() {
-                for &t in &prefix[prefix_at[w] as usize..prefix_at[w + 1] as usize] {
-                    postings[fill[t as usize] as usize] = w as u32;
-                    fill[t as usize] += 1;
+                for &r in &prefix[prefix_at[w] as usize..prefix_at[w + 1] as usize] {
+                    postings[fill[r as usize] as usize] = w as u32;
+                    fill[r as usize] += 1;
                 }
             }
         }
-        let prefix_of = |w: u32| &prefix[prefix_at[w as usize] as usize..prefix_at[w as usize + 1] as usize];
-        let posting = |t: u32| &postings[post_at[t as usize] as usize..post_at[t as usize + 1] as usize];
+        let prefix_of =
+            |w: u32| &prefix[prefix_at[w as usize] as usize..prefix_at[w as usize + 1] as usize];
+        let posting =
+            |r: u32| &postings[post_at[r as usize] as usize..post_at[r as usize + 1] as usize];
         let pairs = params.min_terms >= 2;
         let key_cap = params.max_key_postings.max(2);
-        // Keys found in more than `key_cap` windows: both terms are then in
-        // more than `key_cap` prefixes, so only those terms are counted.
-        let heavy: Vec<u32> = (0..n_terms as u32)
-            .filter(|&t| posting(t).len() > key_cap)
-            .collect();
+        // Keys found in more than `key_cap` windows. Both their terms are in
+        // more than `key_cap` prefixes: the heavy ranks, last in rank order,
+        // so that a heavy first term has only heavy terms after it.
+        let heavy = (0..n_ranks as u32).find(|&r| posting(r).len() > key_cap).unwrap_or(n_ranks as u32);
         let mut capped: Vec<u64> = if pairs {
-            heavy
-                .par_iter()
-                .flat_map_iter(|&a| {
+            (heavy..n_ranks as u32)
+                .into_par_iter()
+                .flat_map_iter(|a| {
                     let mut bs: Vec<u32> = posting(a)
                         .iter()
                         .flat_map(|&w| prefix_of(w).iter().copied())
-                        .filter(|&b| b > a && posting(b).len() > key_cap)
+                        .filter(|&b| b > a)
                         .collect();
                     bs.sort_unstable();
                     bs.chunk_by(|x, y| x == y)
@@ -958,13 +1052,18 @@ impl<'a> Model<'a> {
                 })
                 .collect()
         } else {
-            heavy.iter().map(|&a| (u64::from(a) << 32) | u64::from(a)).collect()
+            (heavy..n_ranks as u32)
+                .map(|a| (u64::from(a) << 32) | u64::from(a))
+                .collect()
         };
         capped.sort_unstable();
-        let is_capped = |a: u32, b: u32| capped.binary_search(&((u64::from(a) << 32) | u64::from(b))).is_ok();
+        let is_capped = |a: u32, b: u32| {
+            a >= heavy && capped.binary_search(&((u64::from(a) << 32) | u64::from(b))).is_ok()
+        };
         note("index", t0);
         // Walk the keys by first term.
-        let mut raw: Vec<RawLink> = (0..n_terms as u32)
+        let stats = [(); 4].map(|_| std::sync::atomic::AtomicU64::new(0));
+        let mut raw: Vec<RawLink> = (0..n_ranks as u32)
             .into_par_iter()
             .filter(|&a| posting(a).len() >= 2)
             .flat_map_iter(|a| {
@@ -986,11 +1085,13 @@ impl<'a> Model<'a> {
                 } else {
                     posting(a).iter().map(|&w| (a, w)).collect()
                 };
+                let mut local = [entries.len() as u64, 0, 0, 0];
                 for run in entries.chunk_by(|x, y| x.0 == y.0) {
                     let b = run[0].0;
                     if run.len() < 2 || is_capped(a, b) {
                         continue;
                     }
+                    local[1] += (run.len() * (run.len() - 1) / 2) as u64;
                     for (x, &(_, i)) in run.iter().enumerate() {
                         let wi = &windows[i as usize];
                         for &(_, j) in &run[x + 1..] {
@@ -1003,17 +1104,36 @@ impl<'a> Model<'a> {
                             if smallest_key(&shared, pairs, &is_capped) != Some((a, b)) {
                                 continue;
                             }
+                            local[2] += 1;
                             if let Some(r) = self.raw_link(i, j, params, bar) {
                                 out.push(r);
                             }
                         }
                     }
                 }
+                local[3] = out.len() as u64;
+                for (s, l) in stats.iter().zip(local) {
+                    s.fetch_add(l, std::sync::atomic::Ordering::Relaxed);
+                }
                 out
             })
             .collect();
         raw.par_sort_unstable_by_key(|r| (r.wa, r.wb));
         note("candidates", t0);
+        if *TIMINGS {
+            let [e, p, c, l] = stats.map(|s| s.into_inner());
+            eprintln!(
+                "athar: narratives {} windows, {} prefix terms, {} key postings, {} pairs in \
+                 key runs, {} candidates scored, {} kept; {} capped keys",
+                windows.len(),
+                prefix.len(),
+                e,
+                p,
+                c,
+                l,
+                capped.len()
+            );
+        }
         raw
     }
 
