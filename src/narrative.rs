@@ -766,6 +766,7 @@ struct Model<'a> {
 impl<'a> Model<'a> {
     fn build(docs: &[NarrativeDoc<'a>], normalize: NormalizeOptions, params: &NarrativeParams) -> Self {
         let t0 = std::time::Instant::now();
+        note("start", t0);
         // 1. Read the documents, a chunk at a time in parallel; number the
         // stems in the order they are met (deterministic ids).
         let mut table = StemTable::default();
@@ -1063,6 +1064,7 @@ impl<'a> Model<'a> {
         note("index", t0);
         // Walk the keys by first term.
         let stats = [(); 4].map(|_| std::sync::atomic::AtomicU64::new(0));
+        let hist = [(); 5].map(|_| std::sync::atomic::AtomicU64::new(0));
         let mut raw: Vec<RawLink> = (0..n_ranks as u32)
             .into_par_iter()
             .filter(|&a| posting(a).len() >= 2)
@@ -1092,6 +1094,11 @@ impl<'a> Model<'a> {
                         continue;
                     }
                     local[1] += (run.len() * (run.len() - 1) / 2) as u64;
+                    if *TIMINGS {
+                        let l = run.len();
+                        let bucket = [50, 100, 200, 300].iter().take_while(|&&c| l > c).count();
+                        hist[bucket].fetch_add((l * (l - 1) / 2) as u64, std::sync::atomic::Ordering::Relaxed);
+                    }
                     for (x, &(_, i)) in run.iter().enumerate() {
                         let wi = &windows[i as usize];
                         for &(_, j) in &run[x + 1..] {
@@ -1133,6 +1140,10 @@ impl<'a> Model<'a> {
                 l,
                 capped.len()
             );
+            eprintln!(
+                "athar: narratives pairs in runs of <=50, <=100, <=200, <=300, more: {:?}",
+                hist.map(|h| h.into_inner())
+            );
         }
         raw
     }
@@ -1141,6 +1152,9 @@ impl<'a> Model<'a> {
     /// link needs and scores at least `bar`.
     fn raw_link(&self, i: u32, j: u32, params: &NarrativeParams, bar: f32) -> Option<RawLink> {
         let (a, b) = (&self.windows[i as usize], &self.windows[j as usize]);
+        if !self.may_pass(a, b, params, bar) {
+            return None;
+        }
         let (score, shared) = self.score(a, b, params);
         (score >= bar
             && shared.len() >= params.min_terms
@@ -1152,6 +1166,37 @@ impl<'a> Model<'a> {
             score,
             shared,
         })
+    }
+
+    /// A quick bound: false when the pair cannot score `bar` (every shared
+    /// term counted as a full match) or shares too few distinctive terms.
+    /// Exact: [`score`](Self::score) adds the same products in the same
+    /// order, some of them scaled down.
+    fn may_pass(&self, a: &Window, b: &Window, params: &NarrativeParams, bar: f32) -> bool {
+        if params.derived_match > 1.0 {
+            return true;
+        }
+        let (va, vb) = (self.vec(a), self.vec(b));
+        let (mut i, mut j) = (0, 0);
+        let mut dot = 0.0f32;
+        let mut shared = 0usize;
+        while i < va.len() && j < vb.len() {
+            let (ta, wa) = va[i];
+            let (tb, wb) = vb[j];
+            match ta.cmp(&tb) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    dot += wa * wb;
+                    shared += usize::from(self.is_distinctive(ta, params));
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        let denom = a.norm * b.norm;
+        let cos = if denom > 0.0 { dot / denom } else { 0.0 };
+        cos >= bar && shared >= params.min_terms
     }
 
     /// Exact score of a window pair: cosine and the shared distinctive terms
