@@ -462,6 +462,8 @@ struct Reader {
     words: ahash::AHashMap<Box<str>, Option<WordInfo>>,
     ids: ahash::AHashMap<u64, u32>,
     toks: Vec<u32>,
+    /// Scratch content, copied out at its exact size.
+    content: DocContent,
 }
 
 impl Reader {
@@ -472,6 +474,7 @@ impl Reader {
             words: ahash::AHashMap::new(),
             ids: ahash::AHashMap::new(),
             toks: Vec::new(),
+            content: DocContent::default(),
         }
     }
 
@@ -490,17 +493,21 @@ impl Reader {
             words,
             ids,
             toks,
+            content: c,
         } = self;
         tokenizer.tokenize_into(doc.text, tokens);
         ids.clear();
         toks.clear();
+        c.terms.clear();
+        c.fine.clear();
+        c.spans.clear();
+        c.flags.clear();
         let mut intern = |stems: &mut Vec<StemInfo>, s: StemInfo| {
             *ids.entry(s.hash).or_insert_with(|| {
                 stems.push(s);
                 (stems.len() - 1) as u32
             })
         };
-        let c = &mut p.content;
         for i in 0..tokens.len() {
             let word = tokens.text(i);
             let info = match words.get(word) {
@@ -529,7 +536,13 @@ impl Reader {
             c.flags.push(if adjacent { ADJACENT } else { 0 });
             toks.push(i as u32);
         }
-        p.windows = window_geometry(doc, tokens, &p.content, toks, params);
+        p.windows = window_geometry(doc, tokens, c, toks, params);
+        p.content = DocContent {
+            terms: c.terms.clone(),
+            fine: c.fine.clone(),
+            spans: c.spans.clone(),
+            flags: c.flags.clone(),
+        };
         p
     }
 }
@@ -604,7 +617,11 @@ fn window_geometry(
             // From the first token after the previous content token (so
             // leading stop words are shown), not before the sentence start.
             let first = c.span(lo);
-            let from_tok = if lo == 0 { 0 } else { toks[lo - 1] as usize + 1 };
+            let from_tok = if lo == 0 {
+                0
+            } else {
+                toks[lo - 1] as usize + 1
+            };
             let sent_start = doc
                 .sentences
                 .partition_point(|s| s.start() <= first.start())
@@ -764,7 +781,11 @@ struct Model<'a> {
 }
 
 impl<'a> Model<'a> {
-    fn build(docs: &[NarrativeDoc<'a>], normalize: NormalizeOptions, params: &NarrativeParams) -> Self {
+    fn build(
+        docs: &[NarrativeDoc<'a>],
+        normalize: NormalizeOptions,
+        params: &NarrativeParams,
+    ) -> Self {
         let t0 = std::time::Instant::now();
         note("start", t0);
         // 1. Read the documents, a chunk at a time in parallel; number the
@@ -785,7 +806,9 @@ impl<'a> Model<'a> {
                 .enumerate()
                 .flat_map_iter(|(i, part)| {
                     let mut r = readers[i].lock().unwrap_or_else(|e| e.into_inner());
-                    part.iter().map(|d| r.parse(d, params)).collect::<Vec<Parsed>>()
+                    part.iter()
+                        .map(|d| r.parse(d, params))
+                        .collect::<Vec<Parsed>>()
                 })
                 .collect();
             for mut p in parsed {
@@ -893,7 +916,7 @@ impl<'a> Model<'a> {
         let mut vecs: Vec<(u32, f32)> = Vec::new();
         let mut d0 = 0;
         for chunk in geometry.chunks(READ_CHUNK) {
-            let built: Vec<(Vec<Window>, Vec<(u32, f32)>)> = chunk
+            let built: Vec<WindowsOfDoc> = chunk
                 .par_iter()
                 .enumerate()
                 .map(|(i, g)| {
@@ -1032,35 +1055,6 @@ impl<'a> Model<'a> {
             |r: u32| &postings[post_at[r as usize] as usize..post_at[r as usize + 1] as usize];
         let pairs = params.min_terms >= 2;
         let key_cap = params.max_key_postings.max(2);
-        // Keys found in more than `key_cap` windows. Both their terms are in
-        // more than `key_cap` prefixes: the heavy ranks, last in rank order,
-        // so that a heavy first term has only heavy terms after it.
-        let heavy = (0..n_ranks as u32).find(|&r| posting(r).len() > key_cap).unwrap_or(n_ranks as u32);
-        let mut capped: Vec<u64> = if pairs {
-            (heavy..n_ranks as u32)
-                .into_par_iter()
-                .flat_map_iter(|a| {
-                    let mut bs: Vec<u32> = posting(a)
-                        .iter()
-                        .flat_map(|&w| prefix_of(w).iter().copied())
-                        .filter(|&b| b > a)
-                        .collect();
-                    bs.sort_unstable();
-                    bs.chunk_by(|x, y| x == y)
-                        .filter(|run| run.len() > key_cap)
-                        .map(|run| (u64::from(a) << 32) | u64::from(run[0]))
-                        .collect::<Vec<u64>>()
-                })
-                .collect()
-        } else {
-            (heavy..n_ranks as u32)
-                .map(|a| (u64::from(a) << 32) | u64::from(a))
-                .collect()
-        };
-        capped.sort_unstable();
-        let is_capped = |a: u32, b: u32| {
-            a >= heavy && capped.binary_search(&((u64::from(a) << 32) | u64::from(b))).is_ok()
-        };
         note("index", t0);
         // Walk the keys by first term.
         let stats = [(); 4].map(|_| std::sync::atomic::AtomicU64::new(0));
@@ -1070,7 +1064,6 @@ impl<'a> Model<'a> {
             .filter(|&a| posting(a).len() >= 2)
             .flat_map_iter(|a| {
                 let mut out: Vec<RawLink> = Vec::new();
-                let mut shared: Vec<u32> = Vec::new();
                 // (second term, window), sorted: the key runs.
                 let entries: Vec<(u32, u32)> = if pairs {
                     let mut e: Vec<(u32, u32)> = posting(a)
@@ -1090,14 +1083,17 @@ impl<'a> Model<'a> {
                 let mut local = [entries.len() as u64, 0, 0, 0];
                 for run in entries.chunk_by(|x, y| x.0 == y.0) {
                     let b = run[0].0;
-                    if run.len() < 2 || is_capped(a, b) {
+                    if run.len() < 2 || run.len() > key_cap {
                         continue;
                     }
                     local[1] += (run.len() * (run.len() - 1) / 2) as u64;
                     if *TIMINGS {
                         let l = run.len();
-                        let bucket = [50, 100, 200, 300].iter().take_while(|&&c| l > c).count();
-                        hist[bucket].fetch_add((l * (l - 1) / 2) as u64, std::sync::atomic::Ordering::Relaxed);
+                        let bucket = [5, 10, 20, 50].iter().take_while(|&&c| l > c).count();
+                        hist[bucket].fetch_add(
+                            (l * (l - 1) / 2) as u64,
+                            std::sync::atomic::Ordering::Relaxed,
+                        );
                     }
                     for (x, &(_, i)) in run.iter().enumerate() {
                         let wi = &windows[i as usize];
@@ -1106,9 +1102,8 @@ impl<'a> Model<'a> {
                             if wi.doc == wj.doc {
                                 continue;
                             }
-                            // Score the pair under its smallest uncapped key.
-                            intersect(prefix_of(i), prefix_of(j), &mut shared);
-                            if smallest_key(&shared, pairs, &is_capped) != Some((a, b)) {
+                            // Score the pair under its smallest key only.
+                            if smallest_key(prefix_of(i), prefix_of(j), pairs) != Some((a, b)) {
                                 continue;
                             }
                             local[2] += 1;
@@ -1131,17 +1126,16 @@ impl<'a> Model<'a> {
             let [e, p, c, l] = stats.map(|s| s.into_inner());
             eprintln!(
                 "athar: narratives {} windows, {} prefix terms, {} key postings, {} pairs in \
-                 key runs, {} candidates scored, {} kept; {} capped keys",
+                 key runs, {} candidates scored, {} kept",
                 windows.len(),
                 prefix.len(),
                 e,
                 p,
                 c,
                 l,
-                capped.len()
             );
             eprintln!(
-                "athar: narratives pairs in runs of <=50, <=100, <=200, <=300, more: {:?}",
+                "athar: narratives pairs in runs of <=5, <=10, <=20, <=50, more: {:?}",
                 hist.map(|h| h.into_inner())
             );
         }
@@ -1241,8 +1235,9 @@ impl<'a> Model<'a> {
             .filter(|&k| cb.terms[k] == term)
             .any(|k| {
                 let (f, bb) = (cb.fine[k], cb.bound(k));
-                (a.lo as usize..a.hi as usize)
-                    .any(|l| ca.terms[l] == term && ca.fine[l] == f && same_context(ca.bound(l), bb))
+                (a.lo as usize..a.hi as usize).any(|l| {
+                    ca.terms[l] == term && ca.fine[l] == f && same_context(ca.bound(l), bb)
+                })
             })
     }
 
@@ -1322,45 +1317,31 @@ impl<'a> Model<'a> {
     }
 }
 
-/// The sorted intersection of two sorted term lists, into `out`.
-fn intersect(x: &[u32], y: &[u32], out: &mut Vec<u32>) {
-    out.clear();
+/// The smallest key two windows share: their first two common terms (ranks,
+/// sorted), or with `pairs == false` their first common term twice.
+fn smallest_key(x: &[u32], y: &[u32], pairs: bool) -> Option<(u32, u32)> {
     let (mut i, mut j) = (0, 0);
+    let mut first: Option<u32> = None;
     while i < x.len() && j < y.len() {
         match x[i].cmp(&y[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                out.push(x[i]);
+                match first {
+                    None if !pairs => return Some((x[i], x[i])),
+                    None => first = Some(x[i]),
+                    Some(a) => return Some((a, x[i])),
+                }
                 i += 1;
                 j += 1;
             }
         }
     }
-}
-
-/// The smallest key (pair of terms, or with `pairs == false` a term twice)
-/// made of the `shared` terms (sorted) that is not capped.
-fn smallest_key(
-    shared: &[u32],
-    pairs: bool,
-    is_capped: &impl Fn(u32, u32) -> bool,
-) -> Option<(u32, u32)> {
-    for (x, &a) in shared.iter().enumerate() {
-        if !pairs {
-            if !is_capped(a, a) {
-                return Some((a, a));
-            }
-            continue;
-        }
-        for &b in &shared[x + 1..] {
-            if !is_capped(a, b) {
-                return Some((a, b));
-            }
-        }
-    }
     None
 }
+
+/// The windows of one document and their vector entries.
+type WindowsOfDoc = (Vec<Window>, Vec<(u32, f32)>);
 
 /// The windows of one document with their vectors (entries numbered from 0
 /// in the returned vector).
@@ -1371,7 +1352,7 @@ fn window_vectors(
     weights: &[f32],
     df: &[u32],
     params: &NarrativeParams,
-) -> (Vec<Window>, Vec<(u32, f32)>) {
+) -> WindowsOfDoc {
     let mut vecs: Vec<(u32, f32)> = Vec::new();
     let mut terms: Vec<u32> = Vec::new();
     let windows = geometry
@@ -1402,7 +1383,8 @@ fn window_vectors(
                 i = e;
             }
             let h = params.lonely_weight;
-            let norm = (vecs[from..].iter().map(|(_, w)| w * w).sum::<f32>() + h * h * lonely).sqrt();
+            let norm =
+                (vecs[from..].iter().map(|(_, w)| w * w).sum::<f32>() + h * h * lonely).sqrt();
             Window {
                 doc: d,
                 lo: g.lo,
@@ -1417,7 +1399,6 @@ fn window_vectors(
         .collect();
     (windows, vecs)
 }
-
 
 /// True when two occurrences stand in the same collocation context: both
 /// free, or bound to the same neighbouring term (on either side: `جهاديون
@@ -1449,7 +1430,6 @@ pub fn fine_form(word: &str) -> &str {
     }
     w
 }
-
 
 /// A raw window-pair link before merging.
 struct RawLink {
@@ -1897,10 +1877,13 @@ fn group_with(links: &[Link], labels: Option<(&Model, &NarrativeParams)>) -> Vec
                 let l = &links[k];
                 hit.clear();
                 for (doc, span) in [l.a, l.b] {
-                    let from = merged.partition_point(|m| (m.doc, m.span.end()) <= (doc, span.start()));
+                    let from =
+                        merged.partition_point(|m| (m.doc, m.span.end()) <= (doc, span.start()));
                     hit.extend(
                         (from..merged.len())
-                            .take_while(|&x| merged[x].doc == doc && merged[x].span.start() < span.end())
+                            .take_while(|&x| {
+                                merged[x].doc == doc && merged[x].span.start() < span.end()
+                            })
                             .filter(|&x| merged[x].span.overlaps(span)),
                     );
                 }
@@ -1949,7 +1932,9 @@ fn group_label(
         let Some(c) = model.content.get(m.doc) else {
             continue;
         };
-        let from = c.spans.partition_point(|s| (s[0] as usize) < m.span.start());
+        let from = c
+            .spans
+            .partition_point(|s| (s[0] as usize) < m.span.start());
         for k in from..c.len() {
             let sp = c.span(k);
             if sp.start() >= m.span.end() {
@@ -1993,27 +1978,35 @@ fn group_label(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::NormalizeOptions;
-    use crate::tokenize::{Tokenizer, sentences};
+    use crate::tokenize::sentences;
 
-    fn prep(texts: &[&str]) -> Vec<(Tokens, Vec<Span>)> {
-        let mut tk = Tokenizer::new(NormalizeOptions::default());
-        texts
-            .iter()
-            .map(|t| (tk.tokenize(t), sentences(t)))
-            .collect()
+    fn prep(texts: &[&str]) -> Vec<Vec<Span>> {
+        texts.iter().map(|t| sentences(t)).collect()
     }
 
-    fn docs<'a>(texts: &[&'a str], p: &'a [(Tokens, Vec<Span>)]) -> Vec<NarrativeDoc<'a>> {
+    fn docs<'a>(texts: &[&'a str], p: &'a [Vec<Span>]) -> Vec<NarrativeDoc<'a>> {
         texts
             .iter()
             .zip(p)
-            .map(|(t, (tk, s))| NarrativeDoc {
+            .map(|(t, s)| NarrativeDoc {
                 text: t,
-                tokens: tk,
                 sentences: s,
             })
             .collect()
+    }
+
+    #[test]
+    fn smallest_key_is_the_first_two_common_terms() {
+        assert_eq!(
+            smallest_key(&[1, 3, 5, 7], &[2, 3, 4, 7, 9], true),
+            Some((3, 7))
+        );
+        assert_eq!(
+            smallest_key(&[1, 3, 5, 7], &[2, 3, 4, 7, 9], false),
+            Some((3, 3))
+        );
+        assert_eq!(smallest_key(&[1, 3], &[3, 4], true), None);
+        assert_eq!(smallest_key(&[], &[3, 4], false), None);
     }
 
     #[test]
@@ -2037,19 +2030,22 @@ mod tests {
             max_window: 8,
             ..Default::default()
         };
-        let m = Model::build(&d, &params);
+        let m = Model::build(&d, NormalizeOptions::default(), &params);
         assert!(m.windows.len() >= 2);
         let mut prev_lo = 0;
         for w in &m.windows {
             assert!(w.hi > w.lo && (w.hi - w.lo) as usize <= 8);
             assert!(w.lo >= prev_lo);
             prev_lo = w.lo;
-            assert!(!w.span.slice(text).is_empty());
+            assert!(!w.span().slice(text).is_empty());
         }
-        assert_eq!(
-            m.windows.last().unwrap().hi as usize,
-            m.content[0].toks.len()
-        );
+        assert_eq!(m.windows.last().unwrap().hi as usize, m.content[0].len());
+        // Content spans slice the text at token boundaries, in order.
+        let c = &m.content[0];
+        for k in 0..c.len() {
+            assert!(!c.span(k).slice(text).is_empty());
+            assert!(k == 0 || c.span(k - 1).end() <= c.span(k).start());
+        }
     }
 
     #[test]
@@ -2057,6 +2053,8 @@ mod tests {
         let l = |a: (usize, usize, usize), b: (usize, usize, usize)| Link {
             a: (a.0, Span::new(a.1, a.2)),
             b: (b.0, Span::new(b.1, b.2)),
+            tokens_a: 1,
+            tokens_b: 1,
             score: 0.5,
             terms: vec![],
             terms_b: vec![],
@@ -2070,7 +2068,7 @@ mod tests {
             l((3, 0, 5), (4, 0, 5)),
             l((2, 6, 40), (5, 0, 9)),
         ];
-        let g = group(&[], &links, &NarrativeParams::default());
+        let g = group(&links);
         assert_eq!(g.len(), 3, "{g:?}");
         assert_eq!(g[0].n_docs, 3);
         assert_eq!(

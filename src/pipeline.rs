@@ -1025,9 +1025,8 @@ fn narratives(
     let longest = narrative_ends.iter().map(|e| e.1.len()).max().unwrap_or(0);
     let overlaps_narrative = |doc: usize, span: Span| {
         // Ends starting before `span.end()`, and late enough to reach it.
-        let lo = narrative_ends.partition_point(|e| {
-            (e.0, e.1.start()) < (doc, span.start().saturating_sub(longest))
-        });
+        let lo = narrative_ends
+            .partition_point(|e| (e.0, e.1.start()) < (doc, span.start().saturating_sub(longest)));
         narrative_ends[lo..]
             .iter()
             .take_while(|e| e.0 == doc && e.1.start() < span.end())
