@@ -123,6 +123,12 @@ pub struct NarrativeParams {
     /// no evidence and are skipped; this bounds the work per window, so
     /// candidate generation grows linearly with the corpus.
     pub max_key_postings: usize,
+    /// A key (pair of indexed stems) must be found in at least this many
+    /// times the windows its two stems would share by chance
+    /// (`count(a) · count(b) / windows`): stems that merely co-occur as often
+    /// as independent words do are no evidence of one story. Tiny on small
+    /// corpora; on large ones it drops the chance meetings of common words.
+    pub min_key_lift: f32,
     /// Strength of the background table, in pseudo-documents (`M`).
     pub background_docs: f32,
     /// Maximum number of key terms reported per link.
@@ -153,6 +159,7 @@ impl Default for NarrativeParams {
             prefix_terms: 12,
             max_postings: 20_000,
             max_key_postings: 500,
+            min_key_lift: 1.0,
             background_docs: 50.0,
             max_key_terms: 8,
             lonely_weight: 0.5,
@@ -1055,6 +1062,8 @@ impl<'a> Model<'a> {
             |r: u32| &postings[post_at[r as usize] as usize..post_at[r as usize + 1] as usize];
         let pairs = params.min_terms >= 2;
         let key_cap = params.max_key_postings.max(2);
+        let lift = f64::from(params.min_key_lift.max(0.0));
+        let n_windows = windows.len() as f64;
         note("index", t0);
         // Walk the keys by first term.
         let stats = [(); 4].map(|_| std::sync::atomic::AtomicU64::new(0));
@@ -1084,6 +1093,14 @@ impl<'a> Model<'a> {
                 for run in entries.chunk_by(|x, y| x.0 == y.0) {
                     let b = run[0].0;
                     if run.len() < 2 || run.len() > key_cap {
+                        continue;
+                    }
+                    // A key no more frequent than its two terms meeting by
+                    // chance is no evidence.
+                    if pairs
+                        && (run.len() as f64) * n_windows
+                            < lift * posting(a).len() as f64 * posting(b).len() as f64
+                    {
                         continue;
                     }
                     local[1] += (run.len() * (run.len() - 1) / 2) as u64;
