@@ -40,9 +40,15 @@
 //! 4. **Candidates** (scales to large corpora): each window is indexed under
 //!    its [`NarrativeParams::prefix_terms`] heaviest distinctive stems (prefix
 //!    filtering); two windows of different documents are candidates when they
-//!    share at least two indexed stems. Stems indexed by more than
-//!    [`NarrativeParams::max_postings`] windows are too common to be keys and
-//!    are skipped.
+//!    share at least two indexed stems. The index is keyed by *pairs* of
+//!    indexed stems, so its lists are short; a window pair is scored once,
+//!    under its smallest shared key (its two rarest shared stems), without a
+//!    global set of pairs. Stems indexed by more than
+//!    [`NarrativeParams::max_postings`] windows are skipped; so are keys found
+//!    in more than [`NarrativeParams::max_key_postings`] windows (a formula or
+//!    a theme, not one story), and keys found less often than
+//!    [`NarrativeParams::min_key_lift`] times what their two stems would give
+//!    by chance. The work per window is then bounded.
 //! 5. **Scoring.** The exact cosine of the two vectors. A shared stem whose
 //!    occurrences differ beyond inflection (`حمله` campaign / `حمل` carried,
 //!    `قياده` / `قيادي`: different *fine forms*, see [`fine_form`]) counts
@@ -125,9 +131,10 @@ pub struct NarrativeParams {
     pub max_key_postings: usize,
     /// A key (pair of indexed stems) must be found in at least this many
     /// times the windows its two stems would share by chance
-    /// (`count(a) · count(b) / windows`): stems that merely co-occur as often
-    /// as independent words do are no evidence of one story. Tiny on small
-    /// corpora; on large ones it drops the chance meetings of common words.
+    /// (`count(a) · count(b) / windows`): stems that meet less often than
+    /// independent words would are no evidence of one story. It does not
+    /// bite on small corpora; on large ones it drops chance meetings of
+    /// common words.
     pub min_key_lift: f32,
     /// Strength of the background table, in pseudo-documents (`M`).
     pub background_docs: f32,
@@ -960,18 +967,16 @@ impl<'a> Model<'a> {
     }
 
     /// Every candidate window pair scored: those with the evidence a link
-    /// needs and a score at least `bar`, sorted by window pair.
+    /// needs and a score at least `bar`, sorted by window pair (module docs,
+    /// step 4).
     ///
-    /// Each window is indexed under its [`NarrativeParams::prefix_terms`]
-    /// heaviest distinctive terms (terms in the prefixes of more than
-    /// [`NarrativeParams::max_postings`] windows are left out). Two windows
-    /// of different documents are candidates when their prefixes share at
-    /// least two terms (with `min_terms` below 2: one), that is when they
-    /// share a *key*: a pair of prefix terms (a term). Keys are walked one
-    /// first term at a time in parallel; a window pair is scored only under
-    /// its smallest shared key, so it is scored once without a global set of
-    /// pairs. Keys found in more than [`NarrativeParams::max_key_postings`]
-    /// windows are no evidence and are skipped.
+    /// Stems are ranked by the number of prefixes they are in, rarest first.
+    /// Keys (pairs of prefix stems; with `min_terms` below 2, single stems)
+    /// are walked one first stem at a time in parallel; a window pair is
+    /// scored only under its smallest shared key, so it is scored once
+    /// without a global set of pairs. A pair whose smallest key is skipped
+    /// (too common, or less frequent than chance) is not a candidate: even
+    /// its rarest shared stems are no evidence.
     fn scored_pairs(&self, params: &NarrativeParams, bar: f32) -> Vec<RawLink> {
         let t0 = std::time::Instant::now();
         let windows = &self.windows;
