@@ -1180,7 +1180,7 @@ impl<'a> Model<'a> {
             wa: i,
             wb: j,
             score,
-            shared,
+            shared: shared.into_boxed_slice(),
         })
     }
 
@@ -1458,7 +1458,7 @@ struct RawLink {
     wa: u32,
     wb: u32,
     score: f32,
-    shared: Vec<(u32, f32)>,
+    shared: Box<[(u32, f32)]>,
 }
 
 /// The narrative level over one corpus: its documents read once (compact
