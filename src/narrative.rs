@@ -40,9 +40,15 @@
 //! 4. **Candidates** (scales to large corpora): each window is indexed under
 //!    its [`NarrativeParams::prefix_terms`] heaviest distinctive stems (prefix
 //!    filtering); two windows of different documents are candidates when they
-//!    share at least two indexed stems. Stems indexed by more than
-//!    [`NarrativeParams::max_postings`] windows are too common to be keys and
-//!    are skipped.
+//!    share at least two indexed stems. The index is keyed by *pairs* of
+//!    indexed stems, so its lists are short; a window pair is scored once,
+//!    under its smallest shared key (its two rarest shared stems), without a
+//!    global set of pairs. Stems indexed by more than
+//!    [`NarrativeParams::max_postings`] windows are skipped; so are keys found
+//!    in more than [`NarrativeParams::max_key_postings`] windows (a formula or
+//!    a theme, not one story), and keys found less often than
+//!    [`NarrativeParams::min_key_lift`] times what their two stems would give
+//!    by chance. The work per window is then bounded.
 //! 5. **Scoring.** The exact cosine of the two vectors. A shared stem whose
 //!    occurrences differ beyond inflection (`حمله` campaign / `حمل` carried,
 //!    `قياده` / `قيادي`: different *fine forms*, see [`fine_form`]) counts
@@ -95,9 +101,10 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::cluster::UnionFind;
+use crate::normalize::NormalizeOptions;
 use crate::span::Span;
 use crate::stem::{is_stop_word, light10, light10_no_waw, strip_article, verb_form_key};
-use crate::tokenize::Tokens;
+use crate::tokenize::{Tokenizer, Tokens};
 
 /// Parameters of the narrative level. `Default` gives the tuned values.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -118,6 +125,17 @@ pub struct NarrativeParams {
     pub prefix_terms: usize,
     /// Stems indexed by more windows than this are not used as keys.
     pub max_postings: usize,
+    /// Keys (pairs of indexed stems) shared by more windows than this are
+    /// no evidence and are skipped; this bounds the work per window, so
+    /// candidate generation grows linearly with the corpus.
+    pub max_key_postings: usize,
+    /// A key (pair of indexed stems) must be found in at least this many
+    /// times the windows its two stems would share by chance
+    /// (`count(a) · count(b) / windows`): stems that meet less often than
+    /// independent words would are no evidence of one story. It does not
+    /// bite on small corpora; on large ones it drops chance meetings of
+    /// common words.
+    pub min_key_lift: f32,
     /// Strength of the background table, in pseudo-documents (`M`).
     pub background_docs: f32,
     /// Maximum number of key terms reported per link.
@@ -147,6 +165,8 @@ impl Default for NarrativeParams {
             max_window: 20,
             prefix_terms: 12,
             max_postings: 20_000,
+            max_key_postings: 500,
+            min_key_lift: 1.0,
             background_docs: 50.0,
             max_key_terms: 8,
             lonely_weight: 0.5,
@@ -156,15 +176,13 @@ impl Default for NarrativeParams {
     }
 }
 
-/// One document as the narrative level sees it. All three fields describe
-/// the same text: `tokens` from [`Tokenizer`](crate::tokenize::Tokenizer) and
-/// `sentences` from [`sentences`](crate::tokenize::sentences).
+/// One document as the narrative level sees it: its text and its sentences
+/// (from [`sentences`](crate::tokenize::sentences)). [`NarrativeIndex::build`]
+/// tokenizes the text itself.
 #[derive(Clone, Copy, Debug)]
 pub struct NarrativeDoc<'a> {
     /// The original text.
     pub text: &'a str,
-    /// Its tokens (spans into `text`).
-    pub tokens: &'a Tokens,
     /// Its sentences (spans into `text`), in text order.
     pub sentences: &'a [Span],
 }
@@ -177,6 +195,10 @@ pub struct Link {
     pub a: (usize, Span),
     /// Document index and byte span of the second passage.
     pub b: (usize, Span),
+    /// Number of tokens (stop words included) overlapping passage `a`.
+    pub tokens_a: usize,
+    /// Number of tokens overlapping passage `b`.
+    pub tokens_b: usize,
     /// Cosine similarity of the passages' weighted stem vectors (the best
     /// window pair when several were merged). Verbatim passages handed to
     /// [`group`] may carry any score.
@@ -252,39 +274,6 @@ fn background_idf_of(df: u32) -> f32 {
     ((n + 1.0) / (df.min(n as u32) as f32 + 0.5)).ln()
 }
 
-/// Proclitic back-off (an athar extension of light10, which leaves the
-/// prepositions `ل` and `ب` on words without an article: `لحماس`, `بغزه`).
-/// A stem starting with `ل` or `ب` is replaced by the light10 stem of the
-/// word without that letter when that stem has at least 3 characters, occurs
-/// in the corpus on its own, and is at least twice as frequent in the
-/// background table as the original stem (so `لبنان` stays `لبن`).
-fn backoff_proclitics<'a>(docs: &[NarrativeDoc<'a>], stems: &mut [Vec<(u32, &'a str)>]) {
-    let known: std::collections::HashSet<&str> = stems.iter().flatten().map(|&(_, s)| s).collect();
-    let bg = |s: &str| BACKGROUND.1.get(s).copied().unwrap_or(1);
-    let mut memo: HashMap<&'a str, &'a str> = HashMap::new();
-    for (d, list) in stems.iter_mut().enumerate() {
-        for (i, s) in list.iter_mut() {
-            let word: &'a str = docs[d].tokens.text(*i as usize);
-            let w0 = word
-                .strip_prefix('و')
-                .filter(|r| r.chars().count() >= 3)
-                .unwrap_or(word);
-            let Some(rest) = w0.strip_prefix('ل').or_else(|| w0.strip_prefix('ب')) else {
-                continue;
-            };
-            let to = *memo.entry(word).or_insert_with(|| {
-                let r = narrative_stem(rest);
-                if r.chars().count() >= 3 && known.contains(r) && bg(r) >= 2 * bg(s) {
-                    r
-                } else {
-                    s
-                }
-            });
-            *s = to;
-        }
-    }
-}
-
 /// The content stems of a token sequence: `(token index, stem)` for every
 /// token that is not a stop word.
 ///
@@ -311,54 +300,440 @@ pub fn narrative_stem(word: &str) -> &str {
 }
 
 // ---------------------------------------------------------------------------
+// Reading the documents
+
+/// Flag of a content token: the previous content token is the token just
+/// before it (no stop word between them).
+const ADJACENT: u8 = 1;
+/// Flag of a content token: bound to the previous content token (a
+/// collocation, see [`bind_collocations`]).
+const BOUND_LEFT: u8 = 2;
+/// Flag of a content token: bound to the next content token.
+const BOUND_RIGHT: u8 = 4;
+
+/// Per-document content, compact: one entry per content token (a token that
+/// is not a stop word), in text order. About 17 bytes a content token.
+#[derive(Default)]
+struct DocContent {
+    /// Term id (a stem id while reading).
+    terms: Vec<u32>,
+    /// Hash of the token's fine form (see [`fine_form`]).
+    fine: Vec<u32>,
+    /// Byte span of the token in the original text.
+    spans: Vec<[u32; 2]>,
+    /// [`ADJACENT`], [`BOUND_LEFT`] and [`BOUND_RIGHT`].
+    flags: Vec<u8>,
+}
+
+impl DocContent {
+    fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    fn span(&self, k: usize) -> Span {
+        let [s, e] = self.spans[k];
+        Span::new(s as usize, e as usize)
+    }
+
+    /// The terms of the neighbours (left, right) with which content token `k`
+    /// forms a collocation; `u32::MAX` for none.
+    fn bound(&self, k: usize) -> [u32; 2] {
+        let f = self.flags[k];
+        [
+            if f & BOUND_LEFT != 0 {
+                self.terms[k - 1]
+            } else {
+                u32::MAX
+            },
+            if f & BOUND_RIGHT != 0 {
+                self.terms[k + 1]
+            } else {
+                u32::MAX
+            },
+        ]
+    }
+
+    /// True when content token `k` is in no collocation.
+    fn is_free(&self, k: usize) -> bool {
+        self.flags[k] & (BOUND_LEFT | BOUND_RIGHT) == 0
+    }
+}
+
+/// A stem met while reading a document: hash of its text, hash of its
+/// verb-form key ([`verb_form_key`], or the stem itself), background
+/// document frequency.
+#[derive(Clone, Copy)]
+struct StemInfo {
+    hash: u64,
+    key: u64,
+    bg: u32,
+}
+
+/// Where a window lies in its document.
+#[derive(Clone, Copy, Debug)]
+struct Geometry {
+    /// Range into the document's content tokens.
+    lo: u32,
+    hi: u32,
+    /// Byte span of the original text.
+    span: [u32; 2],
+    /// The tokens (all of them, stop words included) overlapping `span`.
+    toks: [u32; 2],
+}
+
+/// One document as read, before the corpus-wide numbering of stems.
+#[derive(Default)]
+struct Parsed {
+    /// Its distinct stems; `content.terms` index them.
+    stems: Vec<StemInfo>,
+    content: DocContent,
+    /// `[content index, stem, fine-form hash]`: the stem the token has when
+    /// its proclitic `ل`/`ب` is backed off ([`backoff_stem`]), taken when
+    /// that stem occurs in the corpus on its own.
+    backoff: Vec<[u32; 3]>,
+    windows: Vec<Geometry>,
+}
+
+/// Background document frequency of a stem (`1` when not in the table).
+fn background_df(stem: &str) -> u32 {
+    BACKGROUND.1.get(stem).copied().unwrap_or(1)
+}
+
+/// Proclitic back-off (an athar extension of light10, which leaves the
+/// prepositions `ل` and `ب` on words without an article: `لحماس`, `بغزه`).
+/// A stem starting with `ل` or `ب` is replaced by the light10 stem of the
+/// word without that letter when that stem has at least 3 characters, is at
+/// least twice as frequent in the background table as the original stem (so
+/// `لبنان` stays `لبن`), and occurs in the corpus on its own (checked once
+/// the whole corpus is read). Returns that candidate stem.
+fn backoff_stem<'w>(word: &'w str, stem: &str) -> Option<&'w str> {
+    let w0 = word
+        .strip_prefix('و')
+        .filter(|r| r.chars().count() >= 3)
+        .unwrap_or(word);
+    let rest = w0.strip_prefix('ل').or_else(|| w0.strip_prefix('ب'))?;
+    let r = narrative_stem(rest);
+    (r.chars().count() >= 3 && background_df(r) >= 2 * background_df(stem)).then_some(r)
+}
+
+/// Hash of the fine form of `word` whose stem is `stem`: when a proclitic
+/// `ل` or `ب` was backed off (the fine form does not start with the stem),
+/// it is dropped from the fine form too.
+fn fine_hash(word: &str, stem: &str) -> u32 {
+    let mut f = fine_form(word);
+    if !f.starts_with(stem) {
+        let w0 = word.strip_prefix('و').unwrap_or(word);
+        let mut ch = w0.chars();
+        ch.next();
+        let g = fine_form(ch.as_str());
+        if g.starts_with(stem) {
+            f = g;
+        }
+    }
+    xxhash_rust::xxh3::xxh3_64(f.as_bytes()) as u32
+}
+
+/// What reading a content word gives: its stem, the hash of its fine form,
+/// and the back-off candidate ([`backoff_stem`]) with its fine form.
+#[derive(Clone, Copy)]
+struct WordInfo {
+    stem: StemInfo,
+    fine: u32,
+    backoff: Option<(StemInfo, u32)>,
+}
+
+fn stem_info(stem: &str) -> StemInfo {
+    let key = verb_form_key(stem);
+    let key = key.as_deref().unwrap_or(stem);
+    StemInfo {
+        hash: xxhash_rust::xxh3::xxh3_64(stem.as_bytes()),
+        key: xxhash_rust::xxh3::xxh3_64(key.as_bytes()),
+        bg: background_df(stem),
+    }
+}
+
+/// The reading of a normalized word; `None` for a stop word.
+fn word_info(word: &str) -> Option<WordInfo> {
+    if is_stop_word(word) {
+        return None;
+    }
+    let s = narrative_stem(word);
+    Some(WordInfo {
+        stem: stem_info(s),
+        fine: fine_hash(word, s),
+        backoff: backoff_stem(word, s).map(|r| (stem_info(r), fine_hash(word, r))),
+    })
+}
+
+/// Words a reader remembers before it starts afresh.
+const WORD_CACHE: usize = 1 << 17;
+
+/// Per-thread reading state: the tokenizer, a token buffer and a cache of
+/// word readings (words repeat across documents; the cache only saves work).
+struct Reader {
+    tokenizer: Tokenizer,
+    tokens: Tokens,
+    words: ahash::AHashMap<Box<str>, Option<WordInfo>>,
+    ids: ahash::AHashMap<u64, u32>,
+    toks: Vec<u32>,
+    /// Scratch content, copied out at its exact size.
+    content: DocContent,
+}
+
+impl Reader {
+    fn new(normalize: NormalizeOptions) -> Reader {
+        Reader {
+            tokenizer: Tokenizer::new(normalize),
+            tokens: Tokens::default(),
+            words: ahash::AHashMap::new(),
+            ids: ahash::AHashMap::new(),
+            toks: Vec::new(),
+            content: DocContent::default(),
+        }
+    }
+
+    /// Read one document: tokenize it, keep its content tokens (stems, fine
+    /// forms, spans) and lay out its windows. The tokens themselves are not
+    /// kept.
+    fn parse(&mut self, doc: &NarrativeDoc, params: &NarrativeParams) -> Parsed {
+        let mut p = Parsed::default();
+        // Offsets are kept as u32: a text of 4 GiB or more is read as empty.
+        if u32::try_from(doc.text.len()).is_err() {
+            return p;
+        }
+        let Reader {
+            tokenizer,
+            tokens,
+            words,
+            ids,
+            toks,
+            content: c,
+        } = self;
+        tokenizer.tokenize_into(doc.text, tokens);
+        ids.clear();
+        toks.clear();
+        c.terms.clear();
+        c.fine.clear();
+        c.spans.clear();
+        c.flags.clear();
+        let mut intern = |stems: &mut Vec<StemInfo>, s: StemInfo| {
+            *ids.entry(s.hash).or_insert_with(|| {
+                stems.push(s);
+                (stems.len() - 1) as u32
+            })
+        };
+        for i in 0..tokens.len() {
+            let word = tokens.text(i);
+            let info = match words.get(word) {
+                Some(&info) => info,
+                None => {
+                    if words.len() >= WORD_CACHE {
+                        words.clear();
+                    }
+                    let info = word_info(word);
+                    words.insert(word.into(), info);
+                    info
+                }
+            };
+            let Some(info) = info else {
+                continue;
+            };
+            let k = c.terms.len() as u32;
+            c.terms.push(intern(&mut p.stems, info.stem));
+            c.fine.push(info.fine);
+            if let Some((r, fine)) = info.backoff {
+                p.backoff.push([k, intern(&mut p.stems, r), fine]);
+            }
+            let sp = tokens.span(i);
+            c.spans.push([sp.start() as u32, sp.end() as u32]);
+            let adjacent = toks.last().is_some_and(|&t| t as usize + 1 == i);
+            c.flags.push(if adjacent { ADJACENT } else { 0 });
+            toks.push(i as u32);
+        }
+        p.windows = window_geometry(doc, tokens, c, toks, params);
+        p.content = DocContent {
+            terms: c.terms.clone(),
+            fine: c.fine.clone(),
+            spans: c.spans.clone(),
+            flags: c.flags.clone(),
+        };
+        p
+    }
+}
+
+/// The windows of one document: sentences merged until a window holds
+/// [`NarrativeParams::min_window`] content tokens, longer runs cut into
+/// half-overlapping windows of [`NarrativeParams::max_window`]. `toks` are
+/// the token indices of the content tokens.
+fn window_geometry(
+    doc: &NarrativeDoc,
+    tokens: &Tokens,
+    c: &DocContent,
+    toks: &[u32],
+    params: &NarrativeParams,
+) -> Vec<Geometry> {
+    let n = c.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let min_w = params.min_window.max(1);
+    let max_w = params.max_window.max(min_w);
+    // Content-token index where each sentence ends.
+    let mut ends: Vec<usize> = Vec::with_capacity(doc.sentences.len() + 1);
+    let mut k = 0;
+    for s in doc.sentences {
+        while k < n && (c.spans[k][0] as usize) < s.end() {
+            k += 1;
+        }
+        if ends.last() != Some(&k) && k > 0 {
+            ends.push(k);
+        }
+    }
+    if ends.last() != Some(&n) {
+        ends.push(n);
+    }
+    // Merge sentences into runs of >= min_w tokens.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    for &e in &ends {
+        if e - start >= min_w {
+            runs.push((start, e));
+            start = e;
+        }
+    }
+    if start < n {
+        match runs.last_mut() {
+            Some(last) if n - start < min_w / 2 + 1 => last.1 = n,
+            _ => runs.push((start, n)),
+        }
+    }
+    // Cut long runs into half-overlapping windows.
+    let mut ranges = Vec::new();
+    for (lo, hi) in runs {
+        if hi - lo <= max_w {
+            ranges.push((lo, hi));
+            continue;
+        }
+        let stride = (max_w / 2).max(1);
+        let mut s = lo;
+        loop {
+            if s + max_w >= hi {
+                ranges.push((hi - max_w, hi));
+                break;
+            }
+            ranges.push((s, s + max_w));
+            s += stride;
+        }
+    }
+    ranges
+        .into_iter()
+        .map(|(lo, hi)| {
+            // From the first token after the previous content token (so
+            // leading stop words are shown), not before the sentence start.
+            let first = c.span(lo);
+            let from_tok = if lo == 0 {
+                0
+            } else {
+                toks[lo - 1] as usize + 1
+            };
+            let sent_start = doc
+                .sentences
+                .partition_point(|s| s.start() <= first.start())
+                .checked_sub(1)
+                .map_or(0, |k| doc.sentences[k].start());
+            let start = tokens
+                .span(from_tok)
+                .start()
+                .max(sent_start)
+                .min(first.start());
+            let end = c.spans[hi - 1][1] as usize;
+            let t = &tokens.tokens;
+            let tok_first = t.partition_point(|x| x.span.end() <= start);
+            let tok_last = t.partition_point(|x| x.span.start() < end);
+            Geometry {
+                lo: lo as u32,
+                hi: hi as u32,
+                span: [start as u32, end as u32],
+                toks: [tok_first as u32, tok_last.max(tok_first) as u32],
+            }
+        })
+        .collect()
+}
+
+/// Documents read in parallel per chunk, then numbered in order.
+const READ_CHUNK: usize = 4096;
+
+/// Stem ids over the whole corpus, in the order stems are met.
+#[derive(Default)]
+struct StemTable {
+    ids: ahash::AHashMap<u64, u32>,
+    info: Vec<StemInfo>,
+}
+
+impl StemTable {
+    fn id(&mut self, s: StemInfo) -> u32 {
+        let next = self.info.len() as u32;
+        let id = *self.ids.entry(s.hash).or_insert(next);
+        if id == next {
+            self.info.push(s);
+        }
+        id
+    }
+}
+
+/// Timing notes on stderr when `ATHAR_TIMINGS` is set (profiling only).
+static TIMINGS: LazyLock<bool> = LazyLock::new(|| std::env::var_os("ATHAR_TIMINGS").is_some());
+
+fn note(what: &str, since: std::time::Instant) {
+    if *TIMINGS {
+        // CPU seconds of the process so far (user + system), from Linux's
+        // /proc/self/stat at the usual 100 ticks a second.
+        let cpu = std::fs::read_to_string("/proc/self/stat")
+            .ok()
+            .and_then(|s| {
+                let f: Vec<u64> = s
+                    .rsplit_once(')')?
+                    .1
+                    .split_whitespace()
+                    .skip(11)
+                    .take(2)
+                    .filter_map(|v| v.parse().ok())
+                    .collect();
+                (f.len() == 2).then(|| (f[0] + f[1]) as f64 / 100.0)
+            })
+            .unwrap_or(f64::NAN);
+        eprintln!(
+            "athar: narratives {what:<12} {:>8.3} s wall, process cpu {cpu:.2} s",
+            since.elapsed().as_secs_f64()
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
 // The model
 
 /// A window: a run of content tokens of one document.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 struct Window {
     doc: u32,
-    /// Range into the document's content-token list.
+    /// Range into the document's content tokens.
     lo: u32,
     hi: u32,
     /// Index of the window within its document.
     ord: u32,
-    /// `(term, weight)` sorted by term.
-    vec: Vec<(u32, f32)>,
+    /// Range of its `(term, weight)` entries in [`Model::vecs`], sorted by
+    /// term.
+    vec: [u32; 2],
     norm: f32,
-    span: Span,
+    span: [u32; 2],
+    /// The tokens overlapping `span` (first, one past the last).
+    toks: [u32; 2],
 }
 
-/// Per-document content: token index and term id of every content token.
-struct DocContent {
-    toks: Vec<u32>,
-    terms: Vec<u32>,
-    /// Hash of the token's fine form (see [`fine_form`]).
-    fine: Vec<u64>,
-    /// The terms of the adjacent tokens (left, right) with which this token
-    /// forms a collocation (see [`bind_collocations`]); `u32::MAX` for none.
-    bound: Vec<[u32; 2]>,
-}
-
-/// Merge the terms of one derived verb ([`verb_form_key`]): returns the
-/// final term of every interned stem, and the background document frequency
-/// of every final term.
-fn fold_verb_forms(names: &[&str]) -> (Vec<u32>, Vec<u32>) {
-    let bg = |s: &str| BACKGROUND.1.get(s).copied().unwrap_or(1);
-    let mut by_key: HashMap<String, u32> = HashMap::new();
-    let mut canon = Vec::with_capacity(names.len());
-    let mut bg_df: Vec<u32> = Vec::with_capacity(names.len());
-    for s in names {
-        let key = verb_form_key(s).unwrap_or_else(|| (*s).to_string());
-        let next = bg_df.len() as u32;
-        let id = *by_key.entry(key).or_insert(next);
-        if id == next {
-            bg_df.push(bg(s));
-        } else {
-            bg_df[id as usize] += bg(s);
-        }
-        canon.push(id);
+impl Window {
+    fn span(&self) -> Span {
+        Span::new(self.span[0] as usize, self.span[1] as usize)
     }
-    (canon, bg_df)
 }
 
 /// Collocations: two adjacent tokens (no word between) are *bound* to each
@@ -369,140 +744,168 @@ fn fold_verb_forms(names: &[&str]) -> (Vec<u32>, Vec<u32>) {
 /// `ولاية سيناء` binds both words there, but not `سيناء` in `في سيناء`). A bound word names a
 /// fixed phrase: the same word outside that phrase (`راية التوحيد`,
 /// `الجناح المسلح`) is another sense or another entity.
-fn bind_collocations(content: &mut [DocContent], n_terms: usize) {
-    let mut count = vec![0u32; n_terms];
-    let mut pairs: HashMap<(u32, u32), u32> = HashMap::new();
-    for c in content.iter() {
-        for &t in &c.terms {
-            count[t as usize] += 1;
-        }
-        for k in 1..c.terms.len() {
-            if c.toks[k] == c.toks[k - 1] + 1 && c.terms[k] != c.terms[k - 1] {
-                let (x, y) = (c.terms[k - 1], c.terms[k]);
-                *pairs.entry((x.min(y), x.max(y))).or_default() += 1;
-            }
-        }
-    }
-    let binds = |(x, y): (u32, u32), _t: u32| {
-        let pair = (x.min(y), x.max(y));
-        pairs.get(&pair).is_some_and(|&n| {
-            n >= 2 && (2 * n >= count[pair.0 as usize] || 2 * n >= count[pair.1 as usize])
-        })
+///
+/// Pairs are counted in parts by hash, so that only a part of them is held
+/// at once.
+fn bind_collocations(content: &mut [DocContent], count: &[u32]) {
+    let key = |x: u32, y: u32| (u64::from(x.min(y)) << 32) | u64::from(x.max(y));
+    let pair_at = |c: &DocContent, k: usize| {
+        (k > 0 && c.flags[k] & ADJACENT != 0 && c.terms[k] != c.terms[k - 1])
+            .then(|| key(c.terms[k - 1], c.terms[k]))
     };
-    for c in content.iter_mut() {
-        let n = c.terms.len();
-        c.bound = (0..n)
-            .map(|k| {
-                let t = c.terms[k];
-                let mut b = [u32::MAX; 2];
-                if k > 0 && c.toks[k] == c.toks[k - 1] + 1 && binds((c.terms[k - 1], t), t) {
-                    b[0] = c.terms[k - 1];
-                }
-                if k + 1 < n && c.toks[k + 1] == c.toks[k] + 1 && binds((t, c.terms[k + 1]), t) {
-                    b[1] = c.terms[k + 1];
-                }
-                b
+    let total: usize = content.iter().map(|c| c.len()).sum();
+    let parts = total.div_ceil(1 << 23).next_power_of_two().max(1) as u64;
+    let part_of = |p: u64| (p.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) % parts;
+    let mut binding: Vec<u64> = Vec::new();
+    for part in 0..parts {
+        let mut pairs: Vec<u64> = content
+            .par_iter()
+            .flat_map_iter(|c| {
+                (1..c.len())
+                    .filter_map(move |k| pair_at(c, k))
+                    .filter(move |&p| part_of(p) == part)
             })
             .collect();
+        pairs.par_sort_unstable();
+        binding.extend(pairs.chunk_by(|x, y| x == y).filter_map(|run| {
+            let n = run.len() as u32;
+            let (x, y) = ((run[0] >> 32) as usize, (run[0] & 0xFFFF_FFFF) as usize);
+            (n >= 2 && (2 * n >= count[x] || 2 * n >= count[y])).then_some(run[0])
+        }));
     }
-}
-
-/// True when two occurrences stand in the same collocation context: both
-/// free, or bound to the same neighbouring term (on either side: `جهاديون
-/// سلفيون` and `السلفيين الجهاديين` are one phrase).
-fn same_context(x: [u32; 2], y: [u32; 2]) -> bool {
-    let free = |b: [u32; 2]| b == [u32::MAX; 2];
-    (free(x) && free(y)) || x.iter().any(|&t| t != u32::MAX && y.contains(&t))
-}
-
-/// A token's form with only light10's prefixes and the inflectional
-/// suffixes `ها ان ات ون ين` removed: `اعتقالات` and `الاعتقال` agree
-/// (`اعتقال`), `حمله` (campaign) and `حمل` (carried) do not, although
-/// light10 gives both `حمل`. Matches whose fine forms differ are weaker
-/// evidence (derivation, not inflection).
-pub fn fine_form(word: &str) -> &str {
-    let mut w = word;
-    if let Some(rest) = w.strip_prefix('و') {
-        if rest.chars().count() >= 3 {
-            w = rest;
-        }
-    }
-    w = strip_article(w);
-    for suf in ["ها", "ان", "ات", "ون", "ين"] {
-        if let Some(r) = w.strip_suffix(suf) {
-            if r.chars().count() >= 2 {
-                w = r;
+    let binding: ahash::AHashSet<u64> = binding.into_iter().collect();
+    content.par_iter_mut().for_each(|c| {
+        for k in 1..c.len() {
+            if pair_at(c, k).is_some_and(|p| binding.contains(&p)) {
+                c.flags[k] |= BOUND_LEFT;
+                c.flags[k - 1] |= BOUND_RIGHT;
             }
         }
-    }
-    w
+    });
 }
 
-/// Corpus-wide state shared by [`find_links`] and [`group`].
-struct Model<'d, 'a> {
-    docs: &'d [NarrativeDoc<'a>],
+/// Corpus-wide state behind [`NarrativeIndex`].
+struct Model<'a> {
+    texts: Vec<&'a str>,
     content: Vec<DocContent>,
     weights: Vec<f32>,
     windows: Vec<Window>,
+    /// The `(term, weight)` vectors of all windows.
+    vecs: Vec<(u32, f32)>,
 }
 
-impl<'d, 'a> Model<'d, 'a> {
-    fn build(docs: &'d [NarrativeDoc<'a>], params: &NarrativeParams) -> Self {
-        let mut stems: Vec<Vec<(u32, &str)>> =
-            docs.par_iter().map(|d| content_stems(d.tokens)).collect();
-        backoff_proclitics(docs, &mut stems);
-        // Intern stems in document order: deterministic ids.
-        let mut ids: HashMap<&str, u32> = HashMap::new();
-        let mut names: Vec<&str> = Vec::new();
-        let mut content = Vec::with_capacity(docs.len());
-        for (d, list) in stems.iter().enumerate() {
-            let mut toks = Vec::with_capacity(list.len());
-            let mut terms = Vec::with_capacity(list.len());
-            let mut fine = Vec::with_capacity(list.len());
-            for &(i, s) in list {
-                let id = *ids.entry(s).or_insert_with(|| {
-                    names.push(s);
-                    (names.len() - 1) as u32
-                });
-                toks.push(i);
-                terms.push(id);
-                let word = docs[d].tokens.text(i as usize);
-                let mut f = fine_form(word);
-                if !f.starts_with(s) {
-                    // A proclitic ل or ب was backed off: drop it here too.
-                    let w0 = word.strip_prefix('و').unwrap_or(word);
-                    let mut ch = w0.chars();
-                    ch.next();
-                    let g = fine_form(ch.as_str());
-                    if g.starts_with(s) {
-                        f = g;
+impl<'a> Model<'a> {
+    fn build(
+        docs: &[NarrativeDoc<'a>],
+        normalize: NormalizeOptions,
+        params: &NarrativeParams,
+    ) -> Self {
+        let t0 = std::time::Instant::now();
+        note("start", t0);
+        // 1. Read the documents, a chunk at a time in parallel; number the
+        // stems in the order they are met (deterministic ids).
+        let mut table = StemTable::default();
+        let mut content: Vec<DocContent> = Vec::with_capacity(docs.len());
+        let mut backoff: Vec<Vec<[u32; 3]>> = Vec::with_capacity(docs.len());
+        let mut geometry: Vec<Vec<Geometry>> = Vec::with_capacity(docs.len());
+        // Readers keep their word caches from chunk to chunk: a chunk is cut
+        // into as many pieces as there are readers, one reader a piece.
+        let readers: Vec<std::sync::Mutex<Reader>> = (0..2 * rayon::current_num_threads().max(1))
+            .map(|_| std::sync::Mutex::new(Reader::new(normalize)))
+            .collect();
+        for chunk in docs.chunks(READ_CHUNK) {
+            let per = chunk.len().div_ceil(readers.len());
+            let parsed: Vec<Parsed> = chunk
+                .par_chunks(per)
+                .enumerate()
+                .flat_map_iter(|(i, part)| {
+                    let mut r = readers[i].lock().unwrap_or_else(|e| e.into_inner());
+                    part.iter()
+                        .map(|d| r.parse(d, params))
+                        .collect::<Vec<Parsed>>()
+                })
+                .collect();
+            for mut p in parsed {
+                let ids: Vec<u32> = p.stems.iter().map(|&s| table.id(s)).collect();
+                for t in &mut p.content.terms {
+                    *t = ids[*t as usize];
+                }
+                for b in &mut p.backoff {
+                    b[1] = ids[b[1] as usize];
+                }
+                content.push(p.content);
+                backoff.push(p.backoff);
+                geometry.push(p.windows);
+            }
+        }
+        drop(readers);
+        let StemTable { ids, info } = table;
+        drop(ids);
+        note("read", t0);
+        // 2. Proclitic back-off, now that the corpus's stems are known.
+        let mut known = vec![false; info.len()];
+        for c in &content {
+            for &t in &c.terms {
+                known[t as usize] = true;
+            }
+        }
+        content
+            .par_iter_mut()
+            .zip(backoff.par_iter())
+            .for_each(|(c, b)| {
+                for &[k, stem, fine] in b {
+                    if known[stem as usize] {
+                        c.terms[k as usize] = stem;
+                        c.fine[k as usize] = fine;
                     }
                 }
-                fine.push(xxhash_rust::xxh3::xxh3_64(f.as_bytes()));
-            }
-            content.push(DocContent {
-                toks,
-                terms,
-                fine,
-                bound: Vec::new(),
             });
-        }
-        // Derived verb forms share one term (اعتقال، اعتقلت، يعتقل); their
-        // fine forms differ, so they match as derivations. The background
-        // frequency of a merged term is the sum of its stems'.
-        let (canon, bg_df) = fold_verb_forms(&names);
-        let mut df: Vec<u32> = vec![0; bg_df.len()];
-        let mut seen: Vec<u32> = vec![u32::MAX; bg_df.len()];
-        for (d, c) in content.iter_mut().enumerate() {
-            for t in c.terms.iter_mut() {
-                *t = canon[*t as usize];
-                if seen[*t as usize] != d as u32 {
-                    seen[*t as usize] = d as u32;
-                    df[*t as usize] += 1;
+        drop(backoff);
+        drop(known);
+        // 3. Terms: stems numbered in the order first met; the stems of one
+        // derived verb ([`verb_form_key`]) share a term (اعتقال، اعتقلت،
+        // يعتقل), their fine forms differ, so they match as derivations. The
+        // background frequency of a merged term is the sum of its stems'.
+        let mut term_of = vec![u32::MAX; info.len()];
+        let mut by_key: ahash::AHashMap<u64, u32> = ahash::AHashMap::new();
+        let mut bg_df: Vec<u32> = Vec::new();
+        for c in &content {
+            for &s in &c.terms {
+                if term_of[s as usize] == u32::MAX {
+                    let next = bg_df.len() as u32;
+                    let id = *by_key.entry(info[s as usize].key).or_insert(next);
+                    if id == next {
+                        bg_df.push(0);
+                    }
+                    bg_df[id as usize] += info[s as usize].bg;
+                    term_of[s as usize] = id;
                 }
             }
         }
-        bind_collocations(&mut content, df.len());
+        drop(by_key);
+        drop(info);
+        content.par_iter_mut().for_each(|c| {
+            for t in &mut c.terms {
+                *t = term_of[*t as usize];
+            }
+        });
+        drop(term_of);
+        let n_terms = bg_df.len();
+        let mut df: Vec<u32> = vec![0; n_terms];
+        let mut count: Vec<u32> = vec![0; n_terms];
+        let mut seen: Vec<u32> = vec![u32::MAX; n_terms];
+        for (d, c) in content.iter().enumerate() {
+            for &t in &c.terms {
+                count[t as usize] += 1;
+                if seen[t as usize] != d as u32 {
+                    seen[t as usize] = d as u32;
+                    df[t as usize] += 1;
+                }
+            }
+        }
+        drop(seen);
+        bind_collocations(&mut content, &count);
+        drop(count);
         let n = docs.len() as f32;
         let m = params.background_docs.max(0.0);
         let conf = n / (n + 3.0);
@@ -521,98 +924,307 @@ impl<'d, 'a> Model<'d, 'a> {
                 (base * (1.0 - conf * spread * spread)).max(0.0)
             })
             .collect();
-        let windows: Vec<Window> = docs
-            .par_iter()
-            .zip(content.par_iter())
-            .enumerate()
-            .map(|(d, (doc, c))| windows_of(d as u32, doc, c, &weights, &df, params))
-            .flatten()
-            .collect();
+        note("terms", t0);
+        // 4. Window vectors, a chunk of documents at a time.
+        let mut windows: Vec<Window> = Vec::new();
+        let mut vecs: Vec<(u32, f32)> = Vec::new();
+        let mut d0 = 0;
+        for chunk in geometry.chunks(READ_CHUNK) {
+            let built: Vec<WindowsOfDoc> = chunk
+                .par_iter()
+                .enumerate()
+                .map(|(i, g)| {
+                    let d = d0 + i;
+                    window_vectors(d as u32, g, &content[d], &weights, &df, params)
+                })
+                .collect();
+            for (ws, v) in built {
+                let at = vecs.len() as u32;
+                windows.extend(ws.into_iter().map(|mut w| {
+                    w.vec = [w.vec[0] + at, w.vec[1] + at];
+                    w
+                }));
+                vecs.extend(v);
+            }
+            d0 += chunk.len();
+        }
+        note("windows", t0);
         Model {
-            docs,
+            texts: docs.iter().map(|d| d.text).collect(),
             content,
             weights,
             windows,
+            vecs,
         }
+    }
+
+    fn vec(&self, w: &Window) -> &[(u32, f32)] {
+        &self.vecs[w.vec[0] as usize..w.vec[1] as usize]
     }
 
     fn is_distinctive(&self, term: u32, params: &NarrativeParams) -> bool {
         self.weights[term as usize] >= params.min_term_weight
     }
 
-    /// Candidate window pairs `(i, j)`, `i < j`, of different documents.
-    fn candidates(&self, params: &NarrativeParams) -> Vec<(u32, u32)> {
-        let prefixes: Vec<Vec<u32>> = self
-            .windows
-            .par_iter()
-            .map(|w| {
-                let mut terms: Vec<(u32, f32)> = w
-                    .vec
-                    .iter()
-                    .copied()
-                    .filter(|&(t, _)| self.is_distinctive(t, params))
-                    .collect();
-                terms.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-                terms.truncate(params.prefix_terms.max(1));
-                terms.into_iter().map(|(t, _)| t).collect()
-            })
-            .collect();
-        let mut postings: HashMap<u32, Vec<u32>> = HashMap::new();
-        for (w, p) in prefixes.iter().enumerate() {
-            for &t in p {
-                postings.entry(t).or_default().push(w as u32);
+    /// Every candidate window pair scored: those with the evidence a link
+    /// needs and a score at least `bar`, sorted by window pair (module docs,
+    /// step 4).
+    ///
+    /// Stems are ranked by the number of prefixes they are in, rarest first.
+    /// Keys (pairs of prefix stems; with `min_terms` below 2, single stems)
+    /// are walked one first stem at a time in parallel; a window pair is
+    /// scored only under its smallest shared key, so it is scored once
+    /// without a global set of pairs. A pair whose smallest key is skipped
+    /// (too common, or less frequent than chance) is not a candidate: even
+    /// its rarest shared stems are no evidence.
+    fn scored_pairs(&self, params: &NarrativeParams, bar: f32) -> Vec<RawLink> {
+        let t0 = std::time::Instant::now();
+        let windows = &self.windows;
+        // Prefixes, sorted by term, in one arena.
+        let keep = params.prefix_terms.max(1);
+        let mut prefix_at: Vec<u32> = Vec::with_capacity(windows.len() + 1);
+        let mut prefix: Vec<u32> = Vec::new();
+        prefix_at.push(0);
+        for chunk in windows.chunks(1 << 16) {
+            let parts: Vec<Vec<u32>> = chunk
+                .par_iter()
+                .map(|w| {
+                    let mut terms: Vec<(u32, f32)> = self
+                        .vec(w)
+                        .iter()
+                        .copied()
+                        .filter(|&(t, _)| self.is_distinctive(t, params))
+                        .collect();
+                    terms.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+                    terms.truncate(keep);
+                    let mut p: Vec<u32> = terms.into_iter().map(|(t, _)| t).collect();
+                    p.sort_unstable();
+                    p
+                })
+                .collect();
+            for p in parts {
+                prefix.extend(p);
+                prefix_at.push(prefix.len() as u32);
             }
         }
-        let need = params.min_terms.clamp(1, 2);
-        let mut pairs: Vec<(u32, u32)> = prefixes
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(i, p)| {
-                let doc = self.windows[i].doc;
-                let mut hits: Vec<u32> = Vec::new();
-                for t in p {
-                    let list = &postings[t];
-                    if list.len() > params.max_postings {
+        // Terms are ranked by the number of prefixes they are in, rarest
+        // first; prefixes hold ranks from here on. Terms in too many
+        // prefixes are dropped.
+        let n_terms = self.weights.len();
+        let mut count = vec![0u32; n_terms];
+        for &t in &prefix {
+            count[t as usize] += 1;
+        }
+        let too_common = |c: u32| c as usize > params.max_postings;
+        let mut ranked: Vec<u32> = (0..n_terms as u32)
+            .filter(|&t| count[t as usize] > 0 && !too_common(count[t as usize]))
+            .collect();
+        ranked.sort_unstable_by_key(|&t| (count[t as usize], t));
+        let mut rank = vec![u32::MAX; n_terms];
+        for (r, &t) in ranked.iter().enumerate() {
+            rank[t as usize] = r as u32;
+        }
+        {
+            let mut kept = 0usize;
+            for w in 0..windows.len() {
+                let (s, e) = (prefix_at[w] as usize, prefix_at[w + 1] as usize);
+                prefix_at[w] = kept as u32;
+                for i in s..e {
+                    let r = rank[prefix[i] as usize];
+                    if r != u32::MAX {
+                        prefix[kept] = r;
+                        kept += 1;
+                    }
+                }
+                prefix[prefix_at[w] as usize..kept].sort_unstable();
+            }
+            prefix_at[windows.len()] = kept as u32;
+            prefix.truncate(kept);
+            prefix.shrink_to_fit();
+        }
+        drop(rank);
+        // Postings: the windows of each rank, in window order.
+        let n_ranks = ranked.len();
+        let mut post_at = vec![0u32; n_ranks + 1];
+        for (r, &t) in ranked.iter().enumerate() {
+            post_at[r + 1] = post_at[r] + count[t as usize];
+        }
+        drop(count);
+        drop(ranked);
+        let mut postings = vec![0u32; post_at[n_ranks] as usize];
+        {
+            let mut fill = post_at.clone();
+            for w in 0..windows.len() {
+                for &r in &prefix[prefix_at[w] as usize..prefix_at[w + 1] as usize] {
+                    postings[fill[r as usize] as usize] = w as u32;
+                    fill[r as usize] += 1;
+                }
+            }
+        }
+        let prefix_of =
+            |w: u32| &prefix[prefix_at[w as usize] as usize..prefix_at[w as usize + 1] as usize];
+        let posting =
+            |r: u32| &postings[post_at[r as usize] as usize..post_at[r as usize + 1] as usize];
+        let pairs = params.min_terms >= 2;
+        let key_cap = params.max_key_postings.max(2);
+        let lift = f64::from(params.min_key_lift.max(0.0));
+        let n_windows = windows.len() as f64;
+        note("index", t0);
+        // Walk the keys by first term.
+        let stats = [(); 4].map(|_| std::sync::atomic::AtomicU64::new(0));
+        let hist = [(); 5].map(|_| std::sync::atomic::AtomicU64::new(0));
+        let mut raw: Vec<RawLink> = (0..n_ranks as u32)
+            .into_par_iter()
+            .filter(|&a| posting(a).len() >= 2)
+            .flat_map_iter(|a| {
+                let mut out: Vec<RawLink> = Vec::new();
+                // (second term, window), sorted: the key runs.
+                let entries: Vec<(u32, u32)> = if pairs {
+                    let mut e: Vec<(u32, u32)> = posting(a)
+                        .iter()
+                        .flat_map(|&w| {
+                            prefix_of(w)
+                                .iter()
+                                .filter(move |&&b| b > a)
+                                .map(move |&b| (b, w))
+                        })
+                        .collect();
+                    e.sort_unstable();
+                    e
+                } else {
+                    posting(a).iter().map(|&w| (a, w)).collect()
+                };
+                let mut local = [entries.len() as u64, 0, 0, 0];
+                for run in entries.chunk_by(|x, y| x.0 == y.0) {
+                    let b = run[0].0;
+                    if run.len() < 2 || run.len() > key_cap {
                         continue;
                     }
-                    // Postings are in window order; only look forward.
-                    let from = list.partition_point(|&j| j <= i as u32);
-                    hits.extend(
-                        list[from..]
-                            .iter()
-                            .copied()
-                            .filter(|&j| self.windows[j as usize].doc != doc),
-                    );
+                    // A key no more frequent than its two terms meeting by
+                    // chance is no evidence.
+                    if pairs
+                        && (run.len() as f64) * n_windows
+                            < lift * posting(a).len() as f64 * posting(b).len() as f64
+                    {
+                        continue;
+                    }
+                    local[1] += (run.len() * (run.len() - 1) / 2) as u64;
+                    if *TIMINGS {
+                        let l = run.len();
+                        let bucket = [5, 10, 20, 50].iter().take_while(|&&c| l > c).count();
+                        hist[bucket].fetch_add(
+                            (l * (l - 1) / 2) as u64,
+                            std::sync::atomic::Ordering::Relaxed,
+                        );
+                    }
+                    for (x, &(_, i)) in run.iter().enumerate() {
+                        let wi = &windows[i as usize];
+                        for &(_, j) in &run[x + 1..] {
+                            let wj = &windows[j as usize];
+                            if wi.doc == wj.doc {
+                                continue;
+                            }
+                            // Score the pair under its smallest key only.
+                            if smallest_key(prefix_of(i), prefix_of(j), pairs) != Some((a, b)) {
+                                continue;
+                            }
+                            local[2] += 1;
+                            if let Some(r) = self.raw_link(i, j, params, bar) {
+                                out.push(r);
+                            }
+                        }
+                    }
                 }
-                hits.sort_unstable();
-                let mut out = Vec::new();
-                let mut k = 0;
-                while k < hits.len() {
-                    let mut e = k;
-                    while e < hits.len() && hits[e] == hits[k] {
-                        e += 1;
-                    }
-                    if e - k >= need {
-                        out.push((i as u32, hits[k]));
-                    }
-                    k = e;
+                local[3] = out.len() as u64;
+                for (s, l) in stats.iter().zip(local) {
+                    s.fetch_add(l, std::sync::atomic::Ordering::Relaxed);
                 }
                 out
             })
             .collect();
-        pairs.sort_unstable();
-        pairs
+        raw.par_sort_unstable_by_key(|r| (r.wa, r.wb));
+        note("candidates", t0);
+        if *TIMINGS {
+            let [e, p, c, l] = stats.map(|s| s.into_inner());
+            eprintln!(
+                "athar: narratives {} windows, {} prefix terms, {} key postings, {} pairs in \
+                 key runs, {} candidates scored, {} kept",
+                windows.len(),
+                prefix.len(),
+                e,
+                p,
+                c,
+                l,
+            );
+            eprintln!(
+                "athar: narratives pairs in runs of <=5, <=10, <=20, <=50, more: {:?}",
+                hist.map(|h| h.into_inner())
+            );
+        }
+        raw
+    }
+
+    /// The pair of windows `i < j` as a raw link, when it has the evidence a
+    /// link needs and scores at least `bar`.
+    fn raw_link(&self, i: u32, j: u32, params: &NarrativeParams, bar: f32) -> Option<RawLink> {
+        let (a, b) = (&self.windows[i as usize], &self.windows[j as usize]);
+        if !self.may_pass(a, b, params, bar) {
+            return None;
+        }
+        let (score, shared) = self.score(a, b, params);
+        (score >= bar
+            && shared.len() >= params.min_terms
+            && self.evidence_units(a, b, &shared, params) >= params.min_terms as f32
+            && self.has_free_evidence(a, b, &shared))
+        .then_some(RawLink {
+            wa: i,
+            wb: j,
+            score,
+            shared: shared.into_boxed_slice(),
+        })
+    }
+
+    /// A quick bound: false when the pair cannot score `bar` (every shared
+    /// term counted as a full match) or shares too few distinctive terms.
+    /// Exact: [`score`](Self::score) adds the same products in the same
+    /// order, some of them scaled down.
+    fn may_pass(&self, a: &Window, b: &Window, params: &NarrativeParams, bar: f32) -> bool {
+        if params.derived_match > 1.0 {
+            return true;
+        }
+        let (va, vb) = (self.vec(a), self.vec(b));
+        let (mut i, mut j) = (0, 0);
+        let mut dot = 0.0f32;
+        let mut shared = 0usize;
+        while i < va.len() && j < vb.len() {
+            let (ta, wa) = va[i];
+            let (tb, wb) = vb[j];
+            match ta.cmp(&tb) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    dot += wa * wb;
+                    shared += usize::from(self.is_distinctive(ta, params));
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        let denom = a.norm * b.norm;
+        let cos = if denom > 0.0 { dot / denom } else { 0.0 };
+        cos >= bar && shared >= params.min_terms
     }
 
     /// Exact score of a window pair: cosine and the shared distinctive terms
     /// with their contribution, heaviest first.
     fn score(&self, a: &Window, b: &Window, params: &NarrativeParams) -> (f32, Vec<(u32, f32)>) {
+        let (va, vb) = (self.vec(a), self.vec(b));
         let (mut i, mut j) = (0, 0);
         let mut dot = 0.0f32;
         let mut shared = Vec::new();
-        while i < a.vec.len() && j < b.vec.len() {
-            let (ta, wa) = a.vec[i];
-            let (tb, wb) = b.vec[j];
+        while i < va.len() && j < vb.len() {
+            let (ta, wa) = va[i];
+            let (tb, wb) = vb[j];
             match ta.cmp(&tb) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
@@ -640,17 +1252,15 @@ impl<'d, 'a> Model<'d, 'a> {
     /// True when some occurrence of `term` in `a` and some in `b` have the
     /// same fine form and the same collocation context ([`same_context`]).
     fn fine_agree(&self, a: &Window, b: &Window, term: u32) -> bool {
-        let forms = |w: &Window| {
-            let c = &self.content[w.doc as usize];
-            (w.lo as usize..w.hi as usize)
-                .filter(|&k| c.terms[k] == term)
-                .map(|k| (c.fine[k], c.bound[k]))
-                .collect::<Vec<(u64, [u32; 2])>>()
-        };
-        let fa = forms(a);
-        forms(b)
-            .iter()
-            .any(|&(f, bb)| fa.iter().any(|&(g, ba)| f == g && same_context(ba, bb)))
+        let (ca, cb) = (&self.content[a.doc as usize], &self.content[b.doc as usize]);
+        (b.lo as usize..b.hi as usize)
+            .filter(|&k| cb.terms[k] == term)
+            .any(|k| {
+                let (f, bb) = (cb.fine[k], cb.bound(k));
+                (a.lo as usize..a.hi as usize).any(|l| {
+                    ca.terms[l] == term && ca.fine[l] == f && same_context(ca.bound(l), bb)
+                })
+            })
     }
 
     /// True when some shared term occurs outside any collocation in both
@@ -660,7 +1270,7 @@ impl<'d, 'a> Model<'d, 'a> {
     fn has_free_evidence(&self, a: &Window, b: &Window, shared: &[(u32, f32)]) -> bool {
         let free = |w: &Window, t: u32| {
             let c = &self.content[w.doc as usize];
-            (w.lo as usize..w.hi as usize).any(|k| c.terms[k] == t && c.bound[k] == [u32::MAX; 2])
+            (w.lo as usize..w.hi as usize).any(|k| c.terms[k] == t && c.is_free(k))
         };
         shared.iter().any(|&(t, _)| free(a, t) && free(b, t))
     }
@@ -722,83 +1332,59 @@ impl<'d, 'a> Model<'d, 'a> {
     /// `lo..hi` of document `doc`.
     fn spelling(&self, doc: usize, lo: u32, hi: u32, term: u32) -> String {
         let c = &self.content[doc];
-        let d = &self.docs[doc];
         (lo as usize..hi as usize)
             .find(|&k| c.terms[k] == term)
-            .map(|k| d.tokens.span(c.toks[k] as usize).slice(d.text).to_string())
+            .map(|k| c.span(k).slice(self.texts[doc]).to_string())
             .unwrap_or_default()
     }
 }
 
-/// The windows of one document.
-fn windows_of(
+/// The smallest key two windows share: their first two common terms (ranks,
+/// sorted), or with `pairs == false` their first common term twice.
+fn smallest_key(x: &[u32], y: &[u32], pairs: bool) -> Option<(u32, u32)> {
+    let (mut i, mut j) = (0, 0);
+    let mut first: Option<u32> = None;
+    while i < x.len() && j < y.len() {
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                match first {
+                    None if !pairs => return Some((x[i], x[i])),
+                    None => first = Some(x[i]),
+                    Some(a) => return Some((a, x[i])),
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    None
+}
+
+/// The windows of one document and their vector entries.
+type WindowsOfDoc = (Vec<Window>, Vec<(u32, f32)>);
+
+/// The windows of one document with their vectors (entries numbered from 0
+/// in the returned vector).
+fn window_vectors(
     d: u32,
-    doc: &NarrativeDoc,
+    geometry: &[Geometry],
     c: &DocContent,
     weights: &[f32],
     df: &[u32],
     params: &NarrativeParams,
-) -> Vec<Window> {
-    let n = c.toks.len();
-    if n == 0 {
-        return Vec::new();
-    }
-    let min_w = params.min_window.max(1);
-    let max_w = params.max_window.max(min_w);
-    // Content-token index where each sentence ends.
-    let mut ends: Vec<usize> = Vec::with_capacity(doc.sentences.len() + 1);
-    let mut k = 0;
-    for s in doc.sentences {
-        while k < n && doc.tokens.span(c.toks[k] as usize).start() < s.end() {
-            k += 1;
-        }
-        if ends.last() != Some(&k) && k > 0 {
-            ends.push(k);
-        }
-    }
-    if ends.last() != Some(&n) {
-        ends.push(n);
-    }
-    // Merge sentences into runs of >= min_w tokens.
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    let mut start = 0;
-    for &e in &ends {
-        if e - start >= min_w {
-            runs.push((start, e));
-            start = e;
-        }
-    }
-    if start < n {
-        match runs.last_mut() {
-            Some(last) if n - start < min_w / 2 + 1 => last.1 = n,
-            _ => runs.push((start, n)),
-        }
-    }
-    // Cut long runs into half-overlapping windows.
-    let mut ranges = Vec::new();
-    for (lo, hi) in runs {
-        if hi - lo <= max_w {
-            ranges.push((lo, hi));
-            continue;
-        }
-        let stride = (max_w / 2).max(1);
-        let mut s = lo;
-        loop {
-            if s + max_w >= hi {
-                ranges.push((hi - max_w, hi));
-                break;
-            }
-            ranges.push((s, s + max_w));
-            s += stride;
-        }
-    }
-    ranges
-        .into_iter()
+) -> WindowsOfDoc {
+    let mut vecs: Vec<(u32, f32)> = Vec::new();
+    let mut terms: Vec<u32> = Vec::new();
+    let windows = geometry
+        .iter()
         .enumerate()
-        .map(|(ord, (lo, hi))| {
-            let mut terms: Vec<u32> = c.terms[lo..hi].to_vec();
+        .map(|(ord, g)| {
+            terms.clear();
+            terms.extend_from_slice(&c.terms[g.lo as usize..g.hi as usize]);
             terms.sort_unstable();
-            let mut vec: Vec<(u32, f32)> = Vec::new();
+            let from = vecs.len();
             let mut lonely = 0.0f32;
             let mut i = 0;
             while i < terms.len() {
@@ -811,7 +1397,7 @@ fn windows_of(
                 // not stored, and count in the norm at a reduced weight.
                 if df[terms[i] as usize] >= 2 {
                     if w > 0.0 {
-                        vec.push((terms[i], w));
+                        vecs.push((terms[i], w));
                     }
                 } else {
                     lonely += w * w;
@@ -819,38 +1405,52 @@ fn windows_of(
                 i = e;
             }
             let h = params.lonely_weight;
-            let norm = (vec.iter().map(|(_, w)| w * w).sum::<f32>() + h * h * lonely).sqrt();
-            // From the first token after the previous content token (so
-            // leading stop words are shown), not before the sentence start.
-            let first = doc.tokens.span(c.toks[lo] as usize);
-            let from_tok = if lo == 0 {
-                0
-            } else {
-                c.toks[lo - 1] as usize + 1
-            };
-            let sent_start = doc
-                .sentences
-                .partition_point(|s| s.start() <= first.start())
-                .checked_sub(1)
-                .map_or(0, |k| doc.sentences[k].start());
-            let start = doc
-                .tokens
-                .span(from_tok)
-                .start()
-                .max(sent_start)
-                .min(first.start());
-            let span = Span::new(start, doc.tokens.span(c.toks[hi - 1] as usize).end());
+            let norm =
+                (vecs[from..].iter().map(|(_, w)| w * w).sum::<f32>() + h * h * lonely).sqrt();
             Window {
                 doc: d,
-                lo: lo as u32,
-                hi: hi as u32,
+                lo: g.lo,
+                hi: g.hi,
                 ord: ord as u32,
-                vec,
+                vec: [from as u32, vecs.len() as u32],
                 norm,
-                span,
+                span: g.span,
+                toks: g.toks,
             }
         })
-        .collect()
+        .collect();
+    (windows, vecs)
+}
+
+/// True when two occurrences stand in the same collocation context: both
+/// free, or bound to the same neighbouring term (on either side: `جهاديون
+/// سلفيون` and `السلفيين الجهاديين` are one phrase).
+fn same_context(x: [u32; 2], y: [u32; 2]) -> bool {
+    let free = |b: [u32; 2]| b == [u32::MAX; 2];
+    (free(x) && free(y)) || x.iter().any(|&t| t != u32::MAX && y.contains(&t))
+}
+
+/// A token's form with only light10's prefixes and the inflectional
+/// suffixes `ها ان ات ون ين` removed: `اعتقالات` and `الاعتقال` agree
+/// (`اعتقال`), `حمله` (campaign) and `حمل` (carried) do not, although
+/// light10 gives both `حمل`. Matches whose fine forms differ are weaker
+/// evidence (derivation, not inflection).
+pub fn fine_form(word: &str) -> &str {
+    let mut w = word;
+    if let Some(rest) = w.strip_prefix('و') {
+        if rest.chars().count() >= 3 {
+            w = rest;
+        }
+    }
+    w = strip_article(w);
+    for suf in ["ها", "ان", "ات", "ون", "ين"] {
+        if let Some(r) = w.strip_suffix(suf) {
+            if r.chars().count() >= 2 {
+                w = r;
+            }
+        }
+    }
+    w
 }
 
 /// A raw window-pair link before merging.
@@ -858,95 +1458,164 @@ struct RawLink {
     wa: u32,
     wb: u32,
     score: f32,
-    shared: Vec<(u32, f32)>,
+    shared: Box<[(u32, f32)]>,
 }
 
-/// Find narrative links between passages of different documents.
-///
-/// Links are sorted by `(a.0, b.0, a.1, b.1)`; `a.0 < b.0` always. Empty and
-/// very short documents simply produce no windows.
-pub fn find_links(docs: &[NarrativeDoc], params: &NarrativeParams) -> Vec<Link> {
-    let model = Model::build(docs, params);
-    let support_bar = params.threshold * params.group_support.clamp(0.0, 1.0);
-    // Every candidate pair with enough evidence, at the bar or above the
-    // support bar.
-    let scored: Vec<RawLink> = model
-        .candidates(params)
-        .into_par_iter()
-        .filter_map(|(i, j)| {
-            let (a, b) = (&model.windows[i as usize], &model.windows[j as usize]);
-            let (score, shared) = model.score(a, b, params);
-            (score >= support_bar.min(params.threshold)
-                && shared.len() >= params.min_terms
-                && model.evidence_units(a, b, &shared, params) >= params.min_terms as f32
-                && model.has_free_evidence(a, b, &shared))
-            .then_some(RawLink {
-                wa: i,
-                wb: j,
-                score,
-                shared,
-            })
-        })
-        .collect();
-    let (mut raw, weak): (Vec<RawLink>, Vec<RawLink>) = scored
-        .into_iter()
-        .partition(|r| r.score >= params.threshold);
-    // Group support: a window linked at the bar has the evidence of its
-    // links (the terms they share). A window not linked at the bar, of a
-    // third document, joins through its best link under the bar when that
-    // link shares one of those terms: the term is then found in three
-    // tellings, and two of them already agree at the bar.
-    if !weak.is_empty() && !raw.is_empty() {
-        let w = &model.windows;
-        // (window, term, partner document) of every link at the bar.
-        let mut evidence: Vec<(u32, u32, u32)> = raw
-            .iter()
-            .flat_map(|r| {
-                r.shared.iter().flat_map(move |&(t, _)| {
-                    [
-                        (r.wa, t, w[r.wb as usize].doc),
-                        (r.wb, t, w[r.wa as usize].doc),
-                    ]
-                })
-            })
-            .collect();
-        evidence.sort_unstable();
-        evidence.dedup();
-        let linked: std::collections::HashSet<u32> =
-            raw.iter().flat_map(|r| [r.wa, r.wb]).collect();
-        // The member `m` supports the orphan window `o` through link `r`.
-        let supports = |m: u32, o: u32, r: &RawLink| {
-            let od = w[o as usize].doc;
-            !linked.contains(&o)
-                && r.shared.iter().any(|&(t, _)| {
-                    let from = evidence.partition_point(|e| (e.0, e.1) < (m, t));
-                    evidence[from..]
-                        .iter()
-                        .take_while(|e| (e.0, e.1) == (m, t))
-                        .any(|e| e.2 != od)
-                })
-        };
-        let mut best: HashMap<u32, usize> = HashMap::new();
-        for (k, r) in weak.iter().enumerate() {
-            for (m, o) in [(r.wa, r.wb), (r.wb, r.wa)] {
-                if supports(m, o, r) {
-                    let e = best.entry(o).or_insert(k);
-                    let cur = &weak[*e];
-                    if (r.score, std::cmp::Reverse((r.wa, r.wb)))
-                        > (cur.score, std::cmp::Reverse((cur.wa, cur.wb)))
-                    {
-                        *e = k;
-                    }
-                }
-            }
-        }
-        let mut keep: Vec<usize> = best.into_values().collect();
-        keep.sort_unstable();
-        keep.dedup();
-        let mut weak: Vec<Option<RawLink>> = weak.into_iter().map(Some).collect();
-        raw.extend(keep.into_iter().filter_map(|k| weak[k].take()));
+/// The narrative level over one corpus: its documents read once (compact
+/// per-document content, no tokens kept), ready to [find
+/// links](Self::find_links) and to [group](Self::group) passages into
+/// narratives with labels.
+pub struct NarrativeIndex<'a> {
+    model: Model<'a>,
+    params: NarrativeParams,
+}
+
+impl std::fmt::Debug for NarrativeIndex<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NarrativeIndex")
+            .field("documents", &self.model.texts.len())
+            .field("windows", &self.model.windows.len())
+            .field("terms", &self.model.weights.len())
+            .field("params", &self.params)
+            .finish()
     }
-    merge_links(&model, raw, params)
+}
+
+impl<'a> NarrativeIndex<'a> {
+    /// Read the documents: tokenize each (with `normalize`, in parallel),
+    /// keep its content terms, weigh the terms over the corpus and lay out
+    /// the windows. Memory grows with the number of content tokens (about
+    /// 17 bytes each, plus the windows); the tokens are not kept.
+    pub fn build(
+        docs: &[NarrativeDoc<'a>],
+        normalize: NormalizeOptions,
+        params: &NarrativeParams,
+    ) -> NarrativeIndex<'a> {
+        NarrativeIndex {
+            model: Model::build(docs, normalize, params),
+            params: params.clone(),
+        }
+    }
+
+    /// The parameters the index was built with.
+    pub fn params(&self) -> &NarrativeParams {
+        &self.params
+    }
+
+    /// Number of windows (runs of content tokens compared across documents).
+    pub fn windows(&self) -> usize {
+        self.model.windows.len()
+    }
+
+    /// Find narrative links between passages of different documents.
+    ///
+    /// Links are sorted by `(a.0, b.0, a.1, b.1)`; `a.0 < b.0` always. Empty
+    /// and very short documents simply produce no windows.
+    pub fn find_links(&self) -> Vec<Link> {
+        let t0 = std::time::Instant::now();
+        let (model, params) = (&self.model, &self.params);
+        let support_bar = params.threshold * params.group_support.clamp(0.0, 1.0);
+        // Every candidate pair with enough evidence, at the bar or above the
+        // support bar.
+        let scored = model.scored_pairs(params, support_bar.min(params.threshold));
+        let (mut raw, weak): (Vec<RawLink>, Vec<RawLink>) = scored
+            .into_iter()
+            .partition(|r| r.score >= params.threshold);
+        // Group support: a window linked at the bar has the evidence of its
+        // links (the terms they share). A window not linked at the bar, of a
+        // third document, joins through its best link under the bar when
+        // that link shares one of those terms: the term is then found in
+        // three tellings, and two of them already agree at the bar.
+        if !weak.is_empty() && !raw.is_empty() {
+            let w = &model.windows;
+            // (window, term, partner document) of every link at the bar.
+            let mut evidence: Vec<(u32, u32, u32)> = raw
+                .iter()
+                .flat_map(|r| {
+                    r.shared.iter().flat_map(move |&(t, _)| {
+                        [
+                            (r.wa, t, w[r.wb as usize].doc),
+                            (r.wb, t, w[r.wa as usize].doc),
+                        ]
+                    })
+                })
+                .collect();
+            evidence.par_sort_unstable();
+            evidence.dedup();
+            let mut linked: Vec<u32> = raw.iter().flat_map(|r| [r.wa, r.wb]).collect();
+            linked.par_sort_unstable();
+            linked.dedup();
+            // The member `m` supports the orphan window `o` through link `r`.
+            let supports = |m: u32, o: u32, r: &RawLink| {
+                let od = w[o as usize].doc;
+                linked.binary_search(&o).is_err()
+                    && r.shared.iter().any(|&(t, _)| {
+                        let from = evidence.partition_point(|e| (e.0, e.1) < (m, t));
+                        evidence[from..]
+                            .iter()
+                            .take_while(|e| (e.0, e.1) == (m, t))
+                            .any(|e| e.2 != od)
+                    })
+            };
+            // (orphan window, weak link) for every supported orphan end.
+            let mut support: Vec<(u32, u32)> = weak
+                .par_iter()
+                .enumerate()
+                .flat_map_iter(|(k, r)| {
+                    [(r.wa, r.wb), (r.wb, r.wa)]
+                        .into_iter()
+                        .filter(move |&(m, o)| supports(m, o, r))
+                        .map(move |(_, o)| (o, k as u32))
+                })
+                .collect();
+            support.par_sort_unstable();
+            // The best weak link of each orphan: highest score, then the
+            // smallest window pair.
+            let mut keep: Vec<usize> = support
+                .chunk_by(|x, y| x.0 == y.0)
+                .map(|run| {
+                    run.iter()
+                        .map(|&(_, k)| k as usize)
+                        .max_by(|&x, &y| {
+                            let (rx, ry) = (&weak[x], &weak[y]);
+                            (rx.score, std::cmp::Reverse((rx.wa, rx.wb)))
+                                .partial_cmp(&(ry.score, std::cmp::Reverse((ry.wa, ry.wb))))
+                                .unwrap_or(std::cmp::Ordering::Equal)
+                        })
+                        .unwrap_or(run[0].1 as usize)
+                })
+                .collect();
+            keep.sort_unstable();
+            keep.dedup();
+            let mut weak: Vec<Option<RawLink>> = weak.into_iter().map(Some).collect();
+            raw.extend(keep.into_iter().filter_map(|k| weak[k].take()));
+        }
+        let links = merge_links(model, raw, params);
+        note("links", t0);
+        links
+    }
+
+    /// Join passages that overlap within a document into narratives across
+    /// documents, labelled with the words their documents share (see
+    /// [`group`]). `links` may mix narrative links from
+    /// [`find_links`](Self::find_links) and verbatim passage pairs; their
+    /// document indices refer to the documents the index was built from.
+    pub fn group(&self, links: &[Link]) -> Vec<NarrativeGroup> {
+        let t0 = std::time::Instant::now();
+        let groups = group_with(links, Some((&self.model, &self.params)));
+        note("groups", t0);
+        groups
+    }
+}
+
+/// Find narrative links between passages of different documents: builds a
+/// [`NarrativeIndex`] and calls [`NarrativeIndex::find_links`].
+pub fn find_links(
+    docs: &[NarrativeDoc],
+    normalize: NormalizeOptions,
+    params: &NarrativeParams,
+) -> Vec<Link> {
+    NarrativeIndex::build(docs, normalize, params).find_links()
 }
 
 /// Merge raw links whose windows are the same or consecutive in both
@@ -954,7 +1623,7 @@ pub fn find_links(docs: &[NarrativeDoc], params: &NarrativeParams) -> Vec<Link> 
 fn merge_links(model: &Model, mut raw: Vec<RawLink>, params: &NarrativeParams) -> Vec<Link> {
     let w = &model.windows;
     // Group by document pair, then by window order.
-    raw.sort_by_key(|r| {
+    raw.par_sort_by_key(|r| {
         (
             w[r.wa as usize].doc,
             w[r.wb as usize].doc,
@@ -986,7 +1655,7 @@ fn merge_links(model: &Model, mut raw: Vec<RawLink>, params: &NarrativeParams) -
     }
     let mut links: Vec<Link> = uf
         .groups(1)
-        .into_iter()
+        .into_par_iter()
         .map(|members| {
             let first = &raw[members[0] as usize];
             let da = w[first.wa as usize].doc as usize;
@@ -994,44 +1663,48 @@ fn merge_links(model: &Model, mut raw: Vec<RawLink>, params: &NarrativeParams) -
             let mut sa: Option<Span> = None;
             let mut sb: Option<Span> = None;
             let (mut alo, mut ahi, mut blo, mut bhi) = (u32::MAX, 0, u32::MAX, 0);
+            let (mut ta, mut tb) = ([u32::MAX, 0], [u32::MAX, 0]);
             let mut score = 0.0f32;
-            let mut contrib: HashMap<u32, f32> = HashMap::new();
+            let mut contrib: Vec<(u32, f32)> = Vec::new();
             for &m in &members {
                 let r = &raw[m as usize];
                 let (wa, wb) = (&w[r.wa as usize], &w[r.wb as usize]);
-                sa = Some(sa.map_or(wa.span, |s| s.cover(wa.span)));
-                sb = Some(sb.map_or(wb.span, |s| s.cover(wb.span)));
+                sa = Some(sa.map_or(wa.span(), |s| s.cover(wa.span())));
+                sb = Some(sb.map_or(wb.span(), |s| s.cover(wb.span())));
                 alo = alo.min(wa.lo);
                 ahi = ahi.max(wa.hi);
                 blo = blo.min(wb.lo);
                 bhi = bhi.max(wb.hi);
+                ta = [ta[0].min(wa.toks[0]), ta[1].max(wa.toks[1])];
+                tb = [tb[0].min(wb.toks[0]), tb[1].max(wb.toks[1])];
                 score = score.max(r.score);
-                for &(t, c) in &r.shared {
-                    let e = contrib.entry(t).or_insert(0.0);
-                    *e = e.max(c);
-                }
+                contrib.extend_from_slice(&r.shared);
             }
-            let mut shared: Vec<(u32, f32)> = contrib.into_iter().collect();
-            shared.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-            shared.truncate(params.max_key_terms);
-            let terms = shared
+            // The best contribution of each term.
+            contrib.sort_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)));
+            contrib.dedup_by_key(|x| x.0);
+            contrib.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+            contrib.truncate(params.max_key_terms);
+            let terms = contrib
                 .iter()
                 .map(|&(t, _)| model.spelling(da, alo, ahi, t))
                 .collect();
-            let terms_b = shared
+            let terms_b = contrib
                 .iter()
                 .map(|&(t, _)| model.spelling(db, blo, bhi, t))
                 .collect();
             Link {
                 a: (da, sa.unwrap_or_default()),
                 b: (db, sb.unwrap_or_default()),
+                tokens_a: ta[1].saturating_sub(ta[0]) as usize,
+                tokens_b: tb[1].saturating_sub(tb[0]) as usize,
                 score,
                 terms,
                 terms_b,
             }
         })
         .collect();
-    links.sort_by(|x, y| {
+    links.par_sort_by(|x, y| {
         (x.a.0, x.b.0, x.a.1, x.b.1)
             .cmp(&(y.a.0, y.b.0, y.a.1, y.b.1))
             .then(y.score.total_cmp(&x.score))
@@ -1070,19 +1743,19 @@ pub fn without_verbatim(links: Vec<Link>, verbatim: &[Link]) -> Vec<Link> {
 const MAX_OPEN_PASSAGES: usize = 64;
 
 /// Join passages that overlap within a document into narratives across
-/// documents.
+/// documents, without labels ([`NarrativeIndex::group`] labels them).
 ///
 /// `links` may mix narrative links from [`find_links`] and verbatim passage
 /// pairs from alignment (build a [`Link`] with empty `terms`). Every link
 /// endpoint is a passage; passages of one document that overlap are joined,
 /// and so are the two passages of a link. Groups spanning at least two
-/// documents are returned, sorted by their first member. `docs` (the same
-/// slice the links refer to) and `params` give the label its words.
-pub fn group(
-    docs: &[NarrativeDoc],
-    links: &[Link],
-    params: &NarrativeParams,
-) -> Vec<NarrativeGroup> {
+/// documents are returned, sorted by their first member.
+pub fn group(links: &[Link]) -> Vec<NarrativeGroup> {
+    group_with(links, None)
+}
+
+/// [`group`], with labels when the model is given.
+fn group_with(links: &[Link], labels: Option<(&Model, &NarrativeParams)>) -> Vec<NarrativeGroup> {
     let ends: Vec<Member> = links
         .iter()
         .flat_map(|l| {
@@ -1191,10 +1864,9 @@ pub fn group(
             uf.union(i, star);
         }
     }
-    let model = (!docs.is_empty()).then(|| Model::build(docs, params));
     let mut groups: Vec<NarrativeGroup> = uf
         .groups(2)
-        .into_iter()
+        .into_par_iter()
         .filter_map(|nodes| {
             let mut members: Vec<Member> = nodes.iter().map(|&i| ends[i as usize]).collect();
             members.sort();
@@ -1219,24 +1891,38 @@ pub fn group(
                 v.dedup();
                 v
             };
-            let mut best = (f32::MIN, merged[0]);
-            for &m in &merged {
-                let s: f32 = link_ids
-                    .iter()
-                    .map(|&k| &links[k])
-                    .filter(|l| {
-                        (l.a.0 == m.doc && l.a.1.overlaps(m.span))
-                            || (l.b.0 == m.doc && l.b.1.overlaps(m.span))
-                    })
-                    .map(|l| 1.0 + l.score)
-                    .sum();
-                if s > best.0 {
-                    best = (s, m);
+            // Each link counts once for every merged member one of its ends
+            // overlaps (members of one document are disjoint and sorted).
+            let mut touched = vec![0.0f32; merged.len()];
+            let mut hit: Vec<usize> = Vec::new();
+            for &k in &link_ids {
+                let l = &links[k];
+                hit.clear();
+                for (doc, span) in [l.a, l.b] {
+                    let from =
+                        merged.partition_point(|m| (m.doc, m.span.end()) <= (doc, span.start()));
+                    hit.extend(
+                        (from..merged.len())
+                            .take_while(|&x| {
+                                merged[x].doc == doc && merged[x].span.start() < span.end()
+                            })
+                            .filter(|&x| merged[x].span.overlaps(span)),
+                    );
+                }
+                hit.sort_unstable();
+                hit.dedup();
+                for &x in &hit {
+                    touched[x] += 1.0 + l.score;
                 }
             }
-            let label = model
-                .as_ref()
-                .map(|model| group_label(model, &merged, best.1, params))
+            let mut best = (f32::MIN, merged[0]);
+            for (x, &m) in merged.iter().enumerate() {
+                if touched[x] > best.0 {
+                    best = (touched[x], m);
+                }
+            }
+            let label = labels
+                .map(|(model, params)| group_label(model, &merged, best.1, params))
                 .unwrap_or_default();
             Some(NarrativeGroup {
                 n_docs: doc_ids.len(),
@@ -1268,12 +1954,18 @@ fn group_label(
         let Some(c) = model.content.get(m.doc) else {
             continue;
         };
-        let d = &model.docs[m.doc];
-        for (k, (&tok, &t)) in c.toks.iter().zip(&c.terms).enumerate() {
-            let sp = d.tokens.span(tok as usize);
-            if !(sp.start() >= m.span.start() && sp.end() <= m.span.end()) {
+        let from = c
+            .spans
+            .partition_point(|s| (s[0] as usize) < m.span.start());
+        for k in from..c.len() {
+            let sp = c.span(k);
+            if sp.start() >= m.span.end() {
+                break;
+            }
+            if sp.end() > m.span.end() {
                 continue;
             }
+            let t = c.terms[k];
             if model.weights[t as usize] < params.min_term_weight {
                 continue;
             }
@@ -1297,9 +1989,10 @@ fn group_label(
         .into_iter()
         .take(4)
         .map(|(_, _, _, (_, doc, k))| {
-            let d = &model.docs[doc];
-            let tok = model.content[doc].toks[k] as usize;
-            d.tokens.span(tok).slice(d.text).to_string()
+            model.content[doc]
+                .span(k)
+                .slice(model.texts[doc])
+                .to_string()
         })
         .collect()
 }
@@ -1307,27 +2000,35 @@ fn group_label(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::NormalizeOptions;
-    use crate::tokenize::{Tokenizer, sentences};
+    use crate::tokenize::sentences;
 
-    fn prep(texts: &[&str]) -> Vec<(Tokens, Vec<Span>)> {
-        let mut tk = Tokenizer::new(NormalizeOptions::default());
-        texts
-            .iter()
-            .map(|t| (tk.tokenize(t), sentences(t)))
-            .collect()
+    fn prep(texts: &[&str]) -> Vec<Vec<Span>> {
+        texts.iter().map(|t| sentences(t)).collect()
     }
 
-    fn docs<'a>(texts: &[&'a str], p: &'a [(Tokens, Vec<Span>)]) -> Vec<NarrativeDoc<'a>> {
+    fn docs<'a>(texts: &[&'a str], p: &'a [Vec<Span>]) -> Vec<NarrativeDoc<'a>> {
         texts
             .iter()
             .zip(p)
-            .map(|(t, (tk, s))| NarrativeDoc {
+            .map(|(t, s)| NarrativeDoc {
                 text: t,
-                tokens: tk,
                 sentences: s,
             })
             .collect()
+    }
+
+    #[test]
+    fn smallest_key_is_the_first_two_common_terms() {
+        assert_eq!(
+            smallest_key(&[1, 3, 5, 7], &[2, 3, 4, 7, 9], true),
+            Some((3, 7))
+        );
+        assert_eq!(
+            smallest_key(&[1, 3, 5, 7], &[2, 3, 4, 7, 9], false),
+            Some((3, 3))
+        );
+        assert_eq!(smallest_key(&[1, 3], &[3, 4], true), None);
+        assert_eq!(smallest_key(&[], &[3, 4], false), None);
     }
 
     #[test]
@@ -1351,19 +2052,22 @@ mod tests {
             max_window: 8,
             ..Default::default()
         };
-        let m = Model::build(&d, &params);
+        let m = Model::build(&d, NormalizeOptions::default(), &params);
         assert!(m.windows.len() >= 2);
         let mut prev_lo = 0;
         for w in &m.windows {
             assert!(w.hi > w.lo && (w.hi - w.lo) as usize <= 8);
             assert!(w.lo >= prev_lo);
             prev_lo = w.lo;
-            assert!(!w.span.slice(text).is_empty());
+            assert!(!w.span().slice(text).is_empty());
         }
-        assert_eq!(
-            m.windows.last().unwrap().hi as usize,
-            m.content[0].toks.len()
-        );
+        assert_eq!(m.windows.last().unwrap().hi as usize, m.content[0].len());
+        // Content spans slice the text at token boundaries, in order.
+        let c = &m.content[0];
+        for k in 0..c.len() {
+            assert!(!c.span(k).slice(text).is_empty());
+            assert!(k == 0 || c.span(k - 1).end() <= c.span(k).start());
+        }
     }
 
     #[test]
@@ -1371,6 +2075,8 @@ mod tests {
         let l = |a: (usize, usize, usize), b: (usize, usize, usize)| Link {
             a: (a.0, Span::new(a.1, a.2)),
             b: (b.0, Span::new(b.1, b.2)),
+            tokens_a: 1,
+            tokens_b: 1,
             score: 0.5,
             terms: vec![],
             terms_b: vec![],
@@ -1384,7 +2090,7 @@ mod tests {
             l((3, 0, 5), (4, 0, 5)),
             l((2, 6, 40), (5, 0, 9)),
         ];
-        let g = group(&[], &links, &NarrativeParams::default());
+        let g = group(&links);
         assert_eq!(g.len(), 3, "{g:?}");
         assert_eq!(g[0].n_docs, 3);
         assert_eq!(

@@ -13,7 +13,7 @@ use crate::cluster;
 use crate::corpus::Corpus;
 use crate::lsh::{self, LshParams};
 use crate::minhash::{MinHashParams, MinHasher, SignBuffer, Signature};
-use crate::narrative::{self, Link, NarrativeDoc, NarrativeParams};
+use crate::narrative::{self, Link, NarrativeDoc, NarrativeIndex, NarrativeParams};
 use crate::normalize::NormalizeOptions;
 use crate::phrases::{self, BoilerplateSet, PhraseParams};
 use crate::report::{
@@ -443,9 +443,9 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
     drop(data_owned);
     timings.stage("repeats");
     // 8. Build the report: ids, byte and character offsets, sorted sections.
-    // Token spans are needed for every document the narrative stage reads,
-    // otherwise only for those the report points into.
-    let needed: Option<Vec<bool>> = (!config.narratives).then(|| {
+    // Token spans are needed only for the documents the report points into
+    // (the narrative stage tokenizes what it reads itself).
+    let needed: Vec<bool> = {
         let mut needed = vec![false; docs.len()];
         for l in linked.iter().filter(|l| !l.matches.is_empty()) {
             needed[l.a as usize] = true;
@@ -463,8 +463,8 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
             needed[b.doc] = true;
         }
         needed
-    });
-    let spans = SpanMap::new(docs, config, needed.as_deref(), sentence_spans);
+    };
+    let spans = SpanMap::new(docs, config, Some(&needed), sentence_spans);
     timings.stage("spanmap");
     let mut report = Report {
         schema_version: SCHEMA_VERSION,
@@ -796,14 +796,6 @@ impl<'c> SpanMap<'c> {
         }
     }
 
-    /// Number of tokens of document `doc` inside `span`.
-    fn tokens_in(&self, doc: usize, span: Span) -> usize {
-        let t = &self.tokens[doc].tokens;
-        let first = t.partition_point(|x| x.span.end() <= span.start());
-        let last = t.partition_point(|x| x.span.start() < span.end());
-        last.saturating_sub(first)
-    }
-
     fn span(&self, doc: u32, range: Range<u32>) -> Span {
         align::token_range_to_span(&self.tokens[doc as usize], range)
     }
@@ -940,36 +932,37 @@ fn narratives(
     let ndocs: Vec<NarrativeDoc<'_>> = spans
         .docs
         .iter()
-        .zip(&spans.tokens)
         .zip(&spans.sentences)
-        .map(|((d, tokens), sentences)| NarrativeDoc {
+        .map(|(d, sentences)| NarrativeDoc {
             text: &d.text,
-            tokens,
             sentences,
         })
         .collect();
+    let index = NarrativeIndex::build(&ndocs, config.normalize, &params);
     let verbatim: Vec<Link> = linked
         .iter()
         .flat_map(|l| {
             l.matches.iter().map(|m| Link {
                 a: (l.a as usize, spans.span(l.a, m.a.clone())),
                 b: (l.b as usize, spans.span(l.b, m.b.clone())),
+                tokens_a: m.a.len(),
+                tokens_b: m.b.len(),
                 score: m.score as f32,
                 terms: Vec::new(),
                 terms_b: Vec::new(),
             })
         })
         .collect();
-    let links = narrative::without_verbatim(narrative::find_links(&ndocs, &params), &verbatim);
+    let links = narrative::without_verbatim(index.find_links(), &verbatim);
     let passages: Vec<Passage> = links
-        .iter()
+        .par_iter()
         .map(|l| {
             let (da, db) = (&spans.docs[l.a.0], &spans.docs[l.b.0]);
             let (a, b) = (loc(&da.id, &da.text, l.a.1), loc(&db.id, &db.text, l.b.1));
             Passage {
                 kind: PassageKind::Narrative,
-                tokens_a: spans.tokens_in(l.a.0, l.a.1),
-                tokens_b: spans.tokens_in(l.b.0, l.b.1),
+                tokens_a: l.tokens_a,
+                tokens_b: l.tokens_b,
                 a,
                 b,
                 score: round(l.score as f64),
@@ -977,11 +970,25 @@ fn narratives(
             }
         })
         .collect();
+    // The narrative passages of every document, sorted: a group is verbatim
+    // when none of its members overlaps one.
+    let mut narrative_ends: Vec<(usize, Span)> = links.iter().flat_map(|l| [l.a, l.b]).collect();
+    narrative_ends.sort_unstable();
+    let longest = narrative_ends.iter().map(|e| e.1.len()).max().unwrap_or(0);
+    let overlaps_narrative = |doc: usize, span: Span| {
+        // Ends starting before `span.end()`, and late enough to reach it.
+        let lo = narrative_ends
+            .partition_point(|e| (e.0, e.1.start()) < (doc, span.start().saturating_sub(longest)));
+        narrative_ends[lo..]
+            .iter()
+            .take_while(|e| e.0 == doc && e.1.start() < span.end())
+            .any(|e| e.1.overlaps(span))
+    };
     let mut all = verbatim;
-    all.extend(links.iter().cloned());
-    let groups = narrative::group(&ndocs, &all, &params);
+    all.extend(links);
+    let groups = index.group(&all);
     let narratives = groups
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, g)| {
             let members: Vec<Loc> = g
@@ -997,12 +1004,7 @@ fn narratives(
                 .iter()
                 .position(|m| *m == g.representative)
                 .unwrap_or(0);
-            let verbatim = !links.iter().any(|l| {
-                g.members.iter().any(|m| {
-                    (m.doc == l.a.0 && m.span.overlaps(l.a.1))
-                        || (m.doc == l.b.0 && m.span.overlaps(l.b.1))
-                })
-            });
+            let verbatim = !g.members.iter().any(|m| overlaps_narrative(m.doc, m.span));
             Narrative {
                 id: i + 1,
                 label: g.label.join("، "),

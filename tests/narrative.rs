@@ -1,29 +1,33 @@
 //! Narrative level: passages that tell the same story in other words.
 
 use athar::Span;
-use athar::narrative::{Link, NarrativeDoc, NarrativeParams, content_stems, find_links, group};
+use athar::narrative::{
+    Link, NarrativeDoc, NarrativeGroup, NarrativeIndex, NarrativeParams, content_stems, find_links,
+    group,
+};
 use athar::normalize::NormalizeOptions;
 use athar::tokenize::{Tokenizer, Tokens, sentences};
 
-/// Tokens and sentences of each text.
-fn prep(texts: &[String]) -> Vec<(Tokens, Vec<Span>)> {
-    let mut tk = Tokenizer::new(NormalizeOptions::default());
-    texts
-        .iter()
-        .map(|t| (tk.tokenize(t), sentences(t)))
-        .collect()
+/// Sentences of each text.
+fn prep(texts: &[String]) -> Vec<Vec<Span>> {
+    texts.iter().map(|t| sentences(t)).collect()
 }
 
-fn docs<'a>(texts: &'a [String], p: &'a [(Tokens, Vec<Span>)]) -> Vec<NarrativeDoc<'a>> {
+fn docs<'a>(texts: &'a [String], p: &'a [Vec<Span>]) -> Vec<NarrativeDoc<'a>> {
     texts
         .iter()
         .zip(p)
-        .map(|(t, (tk, s))| NarrativeDoc {
+        .map(|(t, s)| NarrativeDoc {
             text: t,
-            tokens: tk,
             sentences: s,
         })
         .collect()
+}
+
+/// Labelled narrative groups of `links` over `texts`.
+fn groups_of(texts: &[String], links: &[Link], params: &NarrativeParams) -> Vec<NarrativeGroup> {
+    let p = prep(texts);
+    NarrativeIndex::build(&docs(texts, &p), NormalizeOptions::default(), params).group(links)
 }
 
 /// The five seed articles, in file-name order.
@@ -44,7 +48,7 @@ fn seeds() -> Vec<String> {
 fn links_of(texts: &[String], params: &NarrativeParams) -> Vec<Link> {
     let p = prep(texts);
     let d = docs(texts, &p);
-    find_links(&d, params)
+    find_links(&d, NormalizeOptions::default(), params)
 }
 
 fn check_spans(texts: &[String], links: &[Link]) {
@@ -178,8 +182,7 @@ fn grouping_joins_the_tellings_of_one_story() {
     let texts = seeds();
     let params = NarrativeParams::default();
     let links = links_of(&texts, &params);
-    let p = prep(&texts);
-    let groups = group(&docs(&texts, &p), &links, &params);
+    let groups = groups_of(&texts, &links, &params);
     assert!(!groups.is_empty());
     for g in &groups {
         assert!(g.n_docs >= 2 && g.links >= 1);
@@ -296,8 +299,8 @@ fn empty_and_short_documents_do_not_panic() {
     assert!(links_of(&with_seed, &params).is_empty());
     // A corpus of one document has no cross-document links.
     assert!(links_of(&seeds()[..1], &params).is_empty());
-    let p = prep(&texts);
-    assert!(group(&docs(&texts, &p), &[], &params).is_empty());
+    assert!(groups_of(&texts, &[], &params).is_empty());
+    assert!(group(&[]).is_empty());
 }
 
 #[test]
@@ -382,8 +385,7 @@ fn print_seed_links() {
             snippet(l.b.1.slice(&texts[l.b.0]), 400)
         );
     }
-    let p = prep(&texts);
-    for g in group(&docs(&texts, &p), &links, &params) {
+    for g in groups_of(&texts, &links, &params) {
         println!(
             "GROUP docs={} links={} label={:?} members={:?}",
             g.n_docs,
@@ -433,7 +435,7 @@ fn saudi_news_run() {
     if let Ok(v) = std::env::var("GS") {
         params.group_support = v.parse().unwrap();
     }
-    let links = find_links(&d, &params);
+    let links = find_links(&d, NormalizeOptions::default(), &params);
     let t2 = std::time::Instant::now();
     check_spans(&texts, &links);
     println!(
@@ -446,6 +448,7 @@ fn saudi_news_run() {
     // Recall of prefix filtering against indexing every distinctive term.
     let exact = find_links(
         &d,
+        NormalizeOptions::default(),
         &NarrativeParams {
             prefix_terms: usize::MAX,
             ..params.clone()
@@ -558,6 +561,8 @@ fn links_covered_by_verbatim_passages_are_dropped() {
     let verbatim = vec![Link {
         a: first.b,
         b: first.a,
+        tokens_a: first.tokens_b,
+        tokens_b: first.tokens_a,
         score: 1.0,
         terms: vec![],
         terms_b: vec![],
@@ -569,6 +574,157 @@ fn links_covered_by_verbatim_passages_are_dropped() {
         athar::narrative::without_verbatim(links.clone(), &[]),
         links
     );
+}
+
+/// Number of tokens overlapping `span`, counted from a fresh tokenization.
+fn tokens_overlapping(text: &str, span: Span) -> usize {
+    let t = Tokenizer::new(NormalizeOptions::default()).tokenize(text);
+    t.tokens
+        .iter()
+        .filter(|x| x.span.start() < span.end() && x.span.end() > span.start())
+        .count()
+}
+
+#[test]
+fn links_count_the_tokens_of_their_passages() {
+    let texts = seeds();
+    let links = links_of(&texts, &NarrativeParams::default());
+    assert!(!links.is_empty());
+    for l in &links {
+        assert_eq!(
+            l.tokens_a,
+            tokens_overlapping(&texts[l.a.0], l.a.1),
+            "{l:?}"
+        );
+        assert_eq!(
+            l.tokens_b,
+            tokens_overlapping(&texts[l.b.0], l.b.1),
+            "{l:?}"
+        );
+        assert!(l.tokens_a > 0 && l.tokens_b > 0);
+    }
+}
+
+#[test]
+fn groups_are_the_same_with_or_without_labels() {
+    let texts = seeds();
+    let params = NarrativeParams::default();
+    let p = prep(&texts);
+    let index = NarrativeIndex::build(&docs(&texts, &p), NormalizeOptions::default(), &params);
+    let links = index.find_links();
+    assert_eq!(
+        links,
+        links_of(&texts, &params),
+        "index and free function agree"
+    );
+    let labelled = index.group(&links);
+    let bare = group(&links);
+    assert_eq!(labelled.len(), bare.len());
+    for (x, y) in labelled.iter().zip(&bare) {
+        assert_eq!(
+            (&x.members, x.representative, x.links),
+            (&y.members, y.representative, y.links)
+        );
+        assert!(y.label.is_empty());
+        assert!(!x.label.is_empty(), "{x:?}");
+        // Label words are spelled as in some member passage.
+        for w in &x.label {
+            assert!(
+                x.members
+                    .iter()
+                    .any(|m| m.span.slice(&texts[m.doc]).contains(w.as_str()))
+            );
+        }
+    }
+}
+
+/// Two seed articles, then `n` generated unrelated articles, `with_formula`
+/// of which end with the same formula (the same words, in another order).
+fn formula_corpus(n: usize, with_formula: usize) -> Vec<String> {
+    use athar::synth::{SynthParams, generate};
+    let words = [
+        "مباحثات",
+        "الهدنة",
+        "الوسطاء",
+        "الأسرى",
+        "الحدودية",
+        "المعابر",
+        "الجرحى",
+        "القصف",
+    ];
+    let fresh = generate(&SynthParams {
+        docs: n,
+        seed: 11,
+        dup_rate: 0.0,
+        shared_rate: 0.0,
+        shuffled_rate: 0.0,
+        boilerplate_rate: 0.0,
+        ..SynthParams::default()
+    })
+    .unwrap();
+    let mut out: Vec<String> = seeds()[..2].to_vec();
+    for (i, d) in fresh.docs.iter().enumerate() {
+        if i < with_formula {
+            // The same words in another order each time, never side by side.
+            let mut w = words.to_vec();
+            w.rotate_left(i % words.len());
+            out.push(format!("{}\n{}.", d.text, w.join(" في ")));
+        } else {
+            out.push(d.text.clone());
+        }
+    }
+    out
+}
+
+#[test]
+fn keys_in_too_many_windows_are_no_evidence() {
+    let texts = formula_corpus(80, 12);
+    let loose = NarrativeParams::default();
+    let tight = NarrativeParams {
+        max_key_postings: 10,
+        ..NarrativeParams::default()
+    };
+    let formula_links = |links: &[Link]| {
+        links
+            .iter()
+            .filter(|l| l.a.0 >= 2 && l.b.0 < 14 && l.b.1.slice(&texts[l.b.0]).contains("مباحثات"))
+            .count()
+    };
+    let all = links_of(&texts, &loose);
+    assert!(formula_links(&all) > 10, "the formula links its documents");
+    let capped = links_of(&texts, &tight);
+    assert_eq!(formula_links(&capped), 0, "{capped:#?}");
+    // Capping keys only takes candidates away.
+    let pairs = |links: &[Link]| {
+        let mut p: Vec<(usize, usize)> = links.iter().map(|l| (l.a.0, l.b.0)).collect();
+        p.dedup();
+        p
+    };
+    let (before, after) = (pairs(&all), pairs(&capped));
+    assert!(after.iter().all(|p| before.contains(p)));
+}
+
+#[test]
+fn index_is_deterministic_across_thread_counts() {
+    let texts = formula_corpus(40, 10);
+    let params = NarrativeParams::default();
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| {
+                let p = prep(&texts);
+                let index =
+                    NarrativeIndex::build(&docs(&texts, &p), NormalizeOptions::default(), &params);
+                let links = index.find_links();
+                let groups = index.group(&links);
+                format!("{links:?}{groups:?}")
+            })
+    };
+    let one = run(1);
+    assert_eq!(one, run(2));
+    assert_eq!(one, run(4));
 }
 
 mod props {
@@ -616,8 +772,7 @@ mod props {
             sorted.sort_by_key(|x| (x.a.0, x.b.0, x.a.1, x.b.1));
             prop_assert_eq!(&sorted, &links);
             prop_assert_eq!(&links, &links_of(&texts, &params));
-            let p = prep(&texts);
-            for g in group(&docs(&texts, &p), &links, &params) {
+            for g in groups_of(&texts, &links, &params) {
                 prop_assert!(g.n_docs >= 2);
                 for m in &g.members {
                     prop_assert!(m.span.end() <= texts[m.doc].len());
