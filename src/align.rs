@@ -108,16 +108,21 @@ pub struct Match {
 /// When `range.end > tokens.len()`, or when the range is empty and `tokens`
 /// is empty.
 pub fn token_range_to_span(tokens: &Tokens, range: Range<u32>) -> Span {
+    range_span(tokens.len(), |i| tokens.span(i), range)
+}
+
+/// [`token_range_to_span`] over `len` tokens whose spans `span(i)` gives.
+pub fn range_span(len: usize, span: impl Fn(usize) -> Span, range: Range<u32>) -> Span {
     let (s, e) = (range.start as usize, range.end as usize);
     if s >= e {
-        let at = if s < tokens.len() {
-            tokens.span(s).start()
+        let at = if s < len {
+            span(s).start()
         } else {
-            tokens.span(tokens.len() - 1).end()
+            span(len - 1).end()
         };
         return Span::new(at, at);
     }
-    Span::new(tokens.span(s).start(), tokens.span(e - 1).end())
+    Span::new(span(s).start(), span(e - 1).end())
 }
 
 /// The verbatim passages shared by `a` and `b`, sorted by their start in `a`.

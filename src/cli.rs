@@ -262,6 +262,10 @@ pub struct MatchArgs {
     /// Do not look for narrative links (verbatim reuse only).
     #[arg(long, help_heading = "Passages")]
     pub(crate) no_narratives: bool,
+    /// Look for narratives whatever the corpus size (by default they are skipped, with a warning,
+    /// above 20,000 documents).
+    #[arg(long, conflicts_with = "no_narratives", help_heading = "Passages")]
+    pub(crate) narratives: bool,
     /// Worker threads (default: all cores). Output is identical for any count.
     #[arg(long, short = 'j', value_name = "N")]
     pub(crate) threads: Option<usize>,
@@ -423,6 +427,11 @@ impl ReportArgs {
             bands_rows: m.bands.zip(m.rows),
             max_bucket: m.max_bucket,
             narratives: !m.no_narratives,
+            narrative_max_docs: if m.narratives {
+                None
+            } else {
+                Config::default().narrative_max_docs
+            },
             ..Config::default()
         };
         if let Some(df) = max_df {

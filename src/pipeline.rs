@@ -62,6 +62,10 @@ pub struct Config {
     pub min_passage: usize,
     /// Look for narrative links.
     pub narratives: bool,
+    /// Above this many documents, narratives are not looked for (with a
+    /// warning) unless this is `None`: their cost grows faster than the
+    /// corpus (see [`NARRATIVE_MAX_DOCS`]).
+    pub narrative_max_docs: Option<usize>,
     /// Score a narrative link needs.
     pub narrative_threshold: f64,
 }
@@ -83,10 +87,17 @@ impl Default for Config {
             max_gap: 8,
             min_passage: 10,
             narratives: true,
+            narrative_max_docs: Some(NARRATIVE_MAX_DOCS),
             narrative_threshold: round(NarrativeParams::default().threshold as f64),
         }
     }
 }
+
+/// Default [`Config::narrative_max_docs`]: a week of a country's news fits
+/// under it. Narratives over 10,000 generated articles take about 2 CPU-s,
+/// over 100,000 about 40 CPU-s and 1 GB more memory (`--narratives` forces
+/// them).
+pub const NARRATIVE_MAX_DOCS: usize = 20_000;
 
 impl Config {
     /// Shingles two documents must share before they are aligned (and, found
@@ -239,6 +250,24 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
     };
     lsh_params.validate(config.num_perm)?;
 
+    let mut warnings = corpus.warnings.clone();
+    let unlimited;
+    let config = match config.narrative_max_docs {
+        Some(max) if config.narratives && docs.len() > max => {
+            warnings.push(format!(
+                "narratives were not looked for: {} documents is more than {}, and their cost \
+                 grows faster than the corpus (pass --narratives to look for them anyway)",
+                crate::report::thousands(docs.len()),
+                crate::report::thousands(max)
+            ));
+            unlimited = Config {
+                narratives: false,
+                ..config.clone()
+            };
+            &unlimited
+        }
+        _ => config,
+    };
     let mut timings = Timings::new();
     // 1. Tokens, token hashes, shingle sets and signatures, per document.
     progress.start("signing", docs.len() as u64);
@@ -280,7 +309,6 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         )
         .unzip();
     progress.finish();
-    let mut warnings = corpus.warnings.clone();
 
     timings.stage("sign");
     // 2. Shingle postings: the pairs of documents that share shingles.
@@ -761,8 +789,70 @@ impl Postings {
 /// offsets of the original text).
 struct SpanMap<'c> {
     docs: &'c [crate::corpus::Document],
-    tokens: Vec<Tokens>,
+    tokens: Vec<DocTokens>,
     sentences: Vec<Vec<Span>>,
+}
+
+/// The tokens of one document as the report needs them: the byte span of
+/// every token and whether it is a content word. A third of the memory of
+/// full [`Tokens`] (no normalized text), which matters at 100,000 documents.
+#[derive(Default)]
+struct DocTokens {
+    spans: TokenSpans,
+    /// Per token: neither a stop word nor a number.
+    content: Vec<bool>,
+}
+
+/// Token spans, as `u32` offsets when the text allows (under 4 GiB).
+enum TokenSpans {
+    Narrow(Vec<[u32; 2]>),
+    Wide(Vec<Span>),
+}
+
+impl Default for TokenSpans {
+    fn default() -> Self {
+        TokenSpans::Narrow(Vec::new())
+    }
+}
+
+impl DocTokens {
+    fn new(text: &str, tokens: &Tokens) -> DocTokens {
+        let spans = if u32::try_from(text.len()).is_ok() {
+            TokenSpans::Narrow(
+                tokens
+                    .tokens
+                    .iter()
+                    .map(|t| [t.span.start() as u32, t.span.end() as u32])
+                    .collect(),
+            )
+        } else {
+            TokenSpans::Wide(tokens.tokens.iter().map(|t| t.span).collect())
+        };
+        let content = (0..tokens.len())
+            .map(|i| {
+                let w = tokens.text(i);
+                !stem::is_stop_word(w) && !w.chars().all(|c| c.is_ascii_digit())
+            })
+            .collect();
+        DocTokens { spans, content }
+    }
+
+    fn len(&self) -> usize {
+        self.content.len()
+    }
+
+    /// The span of token `i`.
+    fn span(&self, i: usize) -> Span {
+        match &self.spans {
+            TokenSpans::Narrow(v) => Span::new(v[i][0] as usize, v[i][1] as usize),
+            TokenSpans::Wide(v) => v[i],
+        }
+    }
+
+    /// The span covering tokens `range` (as [`align::token_range_to_span`]).
+    fn range_span(&self, range: Range<u32>) -> Span {
+        align::range_span(self.len(), |i| self.span(i), range)
+    }
 }
 
 impl<'c> SpanMap<'c> {
@@ -782,9 +872,9 @@ impl<'c> SpanMap<'c> {
                 || Tokenizer::new(config.normalize),
                 |t, (i, d)| {
                     if needed.is_none_or(|n| n[i]) {
-                        t.tokenize(&d.text)
+                        DocTokens::new(&d.text, &t.tokenize(&d.text))
                     } else {
-                        Tokens::default()
+                        DocTokens::default()
                     }
                 },
             )
@@ -797,7 +887,7 @@ impl<'c> SpanMap<'c> {
     }
 
     fn span(&self, doc: u32, range: Range<u32>) -> Span {
-        align::token_range_to_span(&self.tokens[doc as usize], range)
+        self.tokens[doc as usize].range_span(range)
     }
 
     fn text(&self, doc: u32, range: Range<u32>) -> &str {
@@ -814,9 +904,9 @@ impl<'c> SpanMap<'c> {
         min_tokens: usize,
     ) -> Option<phrases::ReusedPhrase> {
         let joined = |doc: u32, i: u32| {
-            let t = &self.tokens[doc as usize].tokens;
+            let t = &self.tokens[doc as usize];
             let i = i as usize;
-            i > 0 && i < t.len() && t[i].span == t[i - 1].span
+            i > 0 && i < t.len() && t.span(i) == t.span(i - 1)
         };
         let (mut s, mut e) = (0u32, 0u32);
         loop {
@@ -854,10 +944,7 @@ impl<'c> SpanMap<'c> {
     /// Tokens of `range` that are neither stop words nor numbers.
     fn content_tokens(&self, doc: u32, range: Range<u32>) -> usize {
         let t = &self.tokens[doc as usize];
-        range
-            .map(|i| t.text(i as usize))
-            .filter(|w| !stem::is_stop_word(w) && !w.chars().all(|c| c.is_ascii_digit()))
-            .count()
+        range.filter(|&i| t.content[i as usize]).count()
     }
 
     fn loc(&self, doc: u32, range: Range<u32>) -> Loc {

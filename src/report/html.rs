@@ -916,7 +916,7 @@ impl<'a> Page<'a> {
         writeln!(w, "<section>")?;
         heading(w, "narratives", "السرديات", "Narratives", Some(ns.len()))?;
         if ns.is_empty() {
-            note(w, "No story or passage recurs across documents.")?;
+            note(w, super::no_narratives_message(self.r))?;
             return writeln!(w, "</section>");
         }
         note(

@@ -786,6 +786,17 @@ pub(crate) fn findings(r: &Report) -> Vec<String> {
     out
 }
 
+/// What an empty narratives section says: nothing recurs, or narratives
+/// were not looked for (`params.narrative_threshold` absent).
+pub(crate) fn no_narratives_message(r: &Report) -> &'static str {
+    if r.params.narrative_threshold.is_some() {
+        "No story or passage recurs across documents."
+    } else {
+        "Not looked for in this run (--no-narratives, or more documents than the narrative \
+         limit: see the warnings)."
+    }
+}
+
 /// `n` with thousands separators: `1,318`.
 pub(crate) fn thousands(n: usize) -> String {
     let digits = n.to_string();

@@ -673,7 +673,7 @@ impl TextRenderer<'_> {
             &format!("{}; most documents first", thousands(ns.len())),
         )?;
         if ns.is_empty() {
-            return self.empty(w, "No story or passage recurs across documents.");
+            return self.empty(w, super::no_narratives_message(r));
         }
         self.note(
             w,
