@@ -562,6 +562,23 @@ mod tests {
     }
 
     #[test]
+    fn narratives_flag_lifts_the_document_limit() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args.iter().copied());
+        let c = parse(&["athar"]).unwrap().report.to_config().unwrap();
+        assert_eq!(
+            c.narrative_max_docs,
+            Some(crate::pipeline::NARRATIVE_MAX_DOCS)
+        );
+        let c = parse(&["athar", "report", "--narratives"]).unwrap();
+        let Some(Command::Report(args)) = c.command else {
+            panic!("report expected")
+        };
+        let c = args.to_config().unwrap();
+        assert!(c.narratives && c.narrative_max_docs.is_none());
+        assert!(parse(&["athar", "--narratives", "--no-narratives"]).is_err());
+    }
+
+    #[test]
     fn format_is_inferred_from_output_extension() {
         let cli = Cli::try_parse_from(["athar", "report", "-o", "x.HTML"]).unwrap();
         let Some(Command::Report(a)) = cli.command else {
