@@ -39,9 +39,18 @@ impl Progress for Bars {
         if self.bar.is_none() {
             return;
         }
-        let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+        // A total of 0 means "unknown" (a stream being read): a counter, not a bar.
+        let (len, template) = if total == 0 {
+            (None, "{msg:>12} {spinner} {human_pos} documents, {elapsed}")
+        } else {
+            (
+                Some(total),
+                "{msg:>12} [{bar:30}] {pos}/{len} {per_sec} eta {eta}",
+            )
+        };
+        let pb = ProgressBar::with_draw_target(len, ProgressDrawTarget::stderr());
         pb.set_style(
-            ProgressStyle::with_template("{msg:>12} [{bar:30}] {pos}/{len} {per_sec} eta {eta}")
+            ProgressStyle::with_template(template)
                 .expect("valid template")
                 .progress_chars("=> "),
         );

@@ -110,7 +110,7 @@ impl Config {
 
 /// Receives progress from long stages. Implementations must be cheap and thread-safe.
 pub trait Progress: Sync {
-    /// A stage starts with `total` units of work.
+    /// A stage starts with `total` units of work (0: not known in advance).
     fn start(&self, stage: &'static str, total: u64);
     /// `n` more units are done.
     fn advance(&self, n: u64);
