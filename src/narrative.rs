@@ -79,7 +79,13 @@
 //!
 //! [`group`] then joins passages (narrative links, and verbatim passages
 //! given as [`Link`]s) that overlap within a document into
-//! [`NarrativeGroup`]s across documents.
+//! [`NarrativeGroup`]s across documents: star clustering, the most-linked
+//! passage with its partners. [`NarrativeIndex::group`] also checks each
+//! member against the star's evidence terms (the terms its centre and direct
+//! partners share most, which its label shows): a partner must hold one of
+//! them, a passage two links away two, or one that the star passage it is
+//! linked to also holds. A passage that only overlaps a linked passage of its
+//! document, or is linked through a name or a title, stays out.
 //!
 //! Output is deterministic: the same input gives the same links in the same
 //! order, whatever the number of threads.
@@ -1597,7 +1603,10 @@ impl<'a> NarrativeIndex<'a> {
 
     /// Join passages that overlap within a document into narratives across
     /// documents, labelled with the words their documents share (see
-    /// [`group`]). `links` may mix narrative links from
+    /// [`group`]). Unlike [`group`], a passage stays in a narrative only when
+    /// it holds the narrative's evidence terms (see the module notes), so the
+    /// groups are those of [`group`] less the passages that do not tell
+    /// their story. `links` may mix narrative links from
     /// [`find_links`](Self::find_links) and verbatim passage pairs; their
     /// document indices refer to the documents the index was built from.
     pub fn group(&self, links: &[Link]) -> Vec<NarrativeGroup> {
@@ -1743,7 +1752,8 @@ pub fn without_verbatim(links: Vec<Link>, verbatim: &[Link]) -> Vec<Link> {
 const MAX_OPEN_PASSAGES: usize = 64;
 
 /// Join passages that overlap within a document into narratives across
-/// documents, without labels ([`NarrativeIndex::group`] labels them).
+/// documents, without labels and on links alone ([`NarrativeIndex::group`]
+/// labels them and drops members that do not hold a group's terms).
 ///
 /// `links` may mix narrative links from [`find_links`] and verbatim passage
 /// pairs from alignment (build a [`Link`] with empty `terms`). Every link
