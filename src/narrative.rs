@@ -79,7 +79,13 @@
 //!
 //! [`group`] then joins passages (narrative links, and verbatim passages
 //! given as [`Link`]s) that overlap within a document into
-//! [`NarrativeGroup`]s across documents.
+//! [`NarrativeGroup`]s across documents: star clustering, the most-linked
+//! passage with its partners. [`NarrativeIndex::group`] also checks each
+//! member against the star's evidence terms (the terms its centre and direct
+//! partners share most, which its label shows): a partner must hold one of
+//! them, a passage two links away two, or one that the star passage it is
+//! linked to also holds. A passage that only overlaps a linked passage of its
+//! document, or is linked through a name or a title, stays out.
 //!
 //! Output is deterministic: the same input gives the same links in the same
 //! order, whatever the number of threads.
@@ -1597,7 +1603,10 @@ impl<'a> NarrativeIndex<'a> {
 
     /// Join passages that overlap within a document into narratives across
     /// documents, labelled with the words their documents share (see
-    /// [`group`]). `links` may mix narrative links from
+    /// [`group`]). Unlike [`group`], a passage stays in a narrative only when
+    /// it holds the narrative's evidence terms (see the module notes), so the
+    /// groups are those of [`group`] less the passages that do not tell
+    /// their story. `links` may mix narrative links from
     /// [`find_links`](Self::find_links) and verbatim passage pairs; their
     /// document indices refer to the documents the index was built from.
     pub fn group(&self, links: &[Link]) -> Vec<NarrativeGroup> {
@@ -1743,7 +1752,8 @@ pub fn without_verbatim(links: Vec<Link>, verbatim: &[Link]) -> Vec<Link> {
 const MAX_OPEN_PASSAGES: usize = 64;
 
 /// Join passages that overlap within a document into narratives across
-/// documents, without labels ([`NarrativeIndex::group`] labels them).
+/// documents, without labels and on links alone ([`NarrativeIndex::group`]
+/// labels them and drops members that do not hold a group's terms).
 ///
 /// `links` may mix narrative links from [`find_links`] and verbatim passage
 /// pairs from alignment (build a [`Link`] with empty `terms`). Every link
@@ -1857,10 +1867,76 @@ fn group_with(links: &[Link], labels: Option<(&Model, &NarrativeParams)>) -> Vec
             star_of[c as usize] = star_of[n as usize];
         }
     }
+    // 3. Evidence: with the model at hand, a passage stays in its star only
+    // when it tells the star's story in words. The star's core is its centre
+    // and the passages linked to it directly; its evidence terms are the
+    // terms its core documents share most (what its label would show). A
+    // passage of the core must contain one of them; a passage two links away
+    // two, or one that the passage it is linked to in the star shares. A passage
+    // that merely overlaps a linked passage of its document, or a weak link
+    // through a name or a title, does not carry the story along.
+    let mut keep = vec![true; ends.len()];
+    if let Some((model, params)) = labels {
+        let mut by_star: Vec<(u32, u32)> = (0..ends.len() as u32)
+            .filter_map(|i| {
+                let star = star_of[root[i as usize] as usize];
+                (star != u32::MAX).then_some((star, i))
+            })
+            .collect();
+        by_star.sort_unstable();
+        let stars: Vec<&[(u32, u32)]> = by_star.chunk_by(|x, y| x.0 == y.0).collect();
+        let verdicts: Vec<Vec<(u32, bool)>> = stars
+            .into_par_iter()
+            .map(|star| {
+                let c = star[0].0;
+                let direct = |i: u32| {
+                    let r = root[i as usize];
+                    r == c || adjacency[c as usize].binary_search(&r).is_ok()
+                };
+                let mut core: Vec<Member> = star
+                    .iter()
+                    .filter(|&&(_, i)| direct(i))
+                    .map(|&(_, i)| ends[i as usize])
+                    .collect();
+                core.sort_unstable();
+                core.dedup();
+                let evidence: Vec<u32> = ranked_terms(model, &core, None, params)
+                    .into_iter()
+                    .take(LABEL_TERMS)
+                    .map(|(t, _)| t)
+                    .collect();
+                let terms_of = |m: Member| evidence_in(model, m, &evidence, params);
+                star.iter()
+                    .map(|&(_, i)| {
+                        let r = root[i as usize];
+                        let ok = if r == c || evidence.is_empty() {
+                            true
+                        } else if direct(i) {
+                            !terms_of(ends[i as usize]).is_empty()
+                        } else {
+                            // Two links from the centre: the link that brings
+                            // the passage in must itself tell the story (an
+                            // evidence term on both of its ends), or the
+                            // passage must hold two evidence terms.
+                            let mine = terms_of(ends[i as usize]);
+                            let o = i ^ 1;
+                            mine.len() >= 2
+                                || (star_of[root[o as usize] as usize] == c
+                                    && terms_of(ends[o as usize]).iter().any(|t| mine.contains(t)))
+                        };
+                        (i, ok)
+                    })
+                    .collect()
+            })
+            .collect();
+        for (i, ok) in verdicts.into_iter().flatten() {
+            keep[i as usize] = ok;
+        }
+    }
     let mut uf = UnionFind::new(ends.len());
     for i in 0..ends.len() as u32 {
         let star = star_of[root[i as usize] as usize];
-        if star != u32::MAX {
+        if star != u32::MAX && keep[i as usize] {
             uf.union(i, star);
         }
     }
@@ -1940,40 +2016,64 @@ fn group_with(links: &[Link], labels: Option<(&Model, &NarrativeParams)>) -> Vec
 /// Where a label term was seen: (in the representative, doc, content index).
 type Occurrence = (bool, usize, usize);
 
-/// The label of a group: the stems found in the most member documents,
-/// heaviest first, spelled as in the representative (or first) member.
-fn group_label(
+/// Number of terms in a label (and in a star's evidence).
+const LABEL_TERMS: usize = 4;
+
+/// Distinctive content terms inside `m` (tokens wholly within its span), in
+/// text order with their content index.
+fn member_terms<'m>(
+    model: &'m Model,
+    m: Member,
+    params: &'m NarrativeParams,
+) -> impl Iterator<Item = (u32, usize)> + 'm {
+    let c = model.content.get(m.doc);
+    let from = c.map_or(0, |c| {
+        c.spans
+            .partition_point(|s| (s[0] as usize) < m.span.start())
+    });
+    let to = c.map_or(0, |c| c.len());
+    (from..to)
+        .map_while(move |k| {
+            let c = c?;
+            let sp = c.span(k);
+            (sp.start() < m.span.end()).then_some((k, sp))
+        })
+        .filter(move |&(_, sp)| sp.end() <= m.span.end())
+        .filter_map(move |(k, _)| {
+            let t = model.content[m.doc].terms[k];
+            (model.weights[t as usize] >= params.min_term_weight).then_some((t, k))
+        })
+}
+
+/// The distinct `terms` that occur in passage `m`, sorted.
+fn evidence_in(model: &Model, m: Member, terms: &[u32], params: &NarrativeParams) -> Vec<u32> {
+    let mut seen: Vec<u32> = member_terms(model, m, params)
+        .map(|(t, _)| t)
+        .filter(|t| terms.contains(t))
+        .collect();
+    seen.sort_unstable();
+    seen.dedup();
+    seen
+}
+
+/// The distinctive terms of `members` (sorted by document) found in at least
+/// two of their documents: most documents first, then heaviest, each with
+/// where it was first seen (in `rep` when it occurs there).
+fn ranked_terms(
     model: &Model,
     members: &[Member],
-    rep: Member,
+    rep: Option<Member>,
     params: &NarrativeParams,
-) -> Vec<String> {
+) -> Vec<(u32, Occurrence)> {
     // term -> (documents containing it, first (doc, content index))
     let mut stats: HashMap<u32, (Vec<usize>, Occurrence)> = HashMap::new();
     for m in members {
-        let Some(c) = model.content.get(m.doc) else {
-            continue;
-        };
-        let from = c
-            .spans
-            .partition_point(|s| (s[0] as usize) < m.span.start());
-        for k in from..c.len() {
-            let sp = c.span(k);
-            if sp.start() >= m.span.end() {
-                break;
-            }
-            if sp.end() > m.span.end() {
-                continue;
-            }
-            let t = c.terms[k];
-            if model.weights[t as usize] < params.min_term_weight {
-                continue;
-            }
+        let is_rep = Some(*m) == rep;
+        for (t, k) in member_terms(model, *m, params) {
             let e = stats.entry(t).or_insert((Vec::new(), (false, m.doc, k)));
             if e.0.last() != Some(&m.doc) {
                 e.0.push(m.doc);
             }
-            let is_rep = *m == rep;
             if is_rep && !e.1.0 {
                 e.1 = (true, m.doc, k);
             }
@@ -1985,10 +2085,21 @@ fn group_label(
         .filter(|&(_, n, _, _)| n >= 2)
         .collect();
     ranked.sort_by(|x, y| y.1.cmp(&x.1).then(y.2.total_cmp(&x.2)).then(x.0.cmp(&y.0)));
-    ranked
+    ranked.into_iter().map(|(t, _, _, o)| (t, o)).collect()
+}
+
+/// The label of a group: the stems found in the most member documents,
+/// heaviest first, spelled as in the representative (or first) member.
+fn group_label(
+    model: &Model,
+    members: &[Member],
+    rep: Member,
+    params: &NarrativeParams,
+) -> Vec<String> {
+    ranked_terms(model, members, Some(rep), params)
         .into_iter()
-        .take(4)
-        .map(|(_, _, _, (_, doc, k))| {
+        .take(LABEL_TERMS)
+        .map(|(_, (_, doc, k))| {
             model.content[doc]
                 .span(k)
                 .slice(model.texts[doc])
