@@ -79,18 +79,6 @@ fn bench_phrases(c: &mut Criterion) {
     g.finish();
 }
 
-/// A figure of `/proc/self/status`, in MB (0 where unknown).
-fn status_mb(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix(field))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb / 1024)
-}
-
 /// CPU seconds (user + system) of this process (Linux, 100 ticks a second).
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
@@ -116,11 +104,11 @@ fn one_shot(path: &str) {
     let set = boilerplate(&docs);
     // Reset the peak RSS to the current RSS (Linux: clear_refs 5).
     let _ = std::fs::write("/proc/self/clear_refs", "5");
-    let rss = status_mb("VmRSS:");
+    let rss = athar::pipeline::memory_mb("VmRSS:");
     let (t, cpu) = (std::time::Instant::now(), cpu_seconds());
     let found = reused_phrases(&docs, &p);
     let (wall, cpu) = (t.elapsed().as_secs_f64(), cpu_seconds() - cpu);
-    let peak = status_mb("VmHWM:");
+    let peak = athar::pipeline::memory_mb("VmHWM:");
     let (t2, cpu2) = (std::time::Instant::now(), cpu_seconds());
     let boiler = boilerplate_phrases(&docs, 5, &set);
     let (wall2, cpu2) = (t2.elapsed().as_secs_f64(), cpu_seconds() - cpu2);

@@ -514,12 +514,9 @@ impl SharedGrams {
             .iter()
             .map(|d| d.as_ref().len().saturating_sub(n - 1))
             .sum();
-        let parts = total
-            .div_ceil(per_part.max(1))
-            .next_power_of_two()
-            .clamp(1, 1 << 12);
-        let bits = parts.trailing_zeros();
-        let part_of = |h: u64| h.checked_shr(64 - bits).unwrap_or(0) as usize;
+        let split = crate::shingle::HashParts::new(total, per_part);
+        let (parts, bits) = (split.parts, split.bits);
+        let part_of = |h: u64| split.of(h);
         // Within a part, grams are spread over sub-parts by the next bits
         // of their hash; each sub-part is sorted and scanned on its own.
         let subs = 1usize << SUB_BITS;

@@ -137,8 +137,9 @@ pub(crate) struct Timings {
 }
 
 /// A memory figure of this process from Linux's `/proc/self/status`, in MB
-/// (0 where unknown).
-fn memory_mb(field: &str) -> u64 {
+/// (0 where unknown): `VmRSS:` (now) or `VmHWM:` (peak). For profiling and
+/// benchmarks only.
+pub fn memory_mb(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -676,12 +677,9 @@ fn shingle_postings_in_parts(
     per_part: usize,
 ) -> Postings {
     let total: usize = data.iter().map(|d| d.shingle_set.len()).sum();
-    let parts = total
-        .div_ceil(per_part.max(1))
-        .next_power_of_two()
-        .clamp(1, 1 << 12);
-    let bits = parts.trailing_zeros();
-    let part_of = |h: u64| h.checked_shr(64 - bits).unwrap_or(0) as usize;
+    let split = shingle::HashParts::new(total, per_part);
+    let parts = split.parts;
+    let part_of = |h: u64| split.of(h);
     // Consecutive parts form a group, scanned in order by one thread with a
     // cursor into each (sorted) shingle set. The result does not depend on
     // the grouping.

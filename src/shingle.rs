@@ -222,6 +222,36 @@ pub fn shingle_set_into(token_hashes: &[u64], k: usize, out: &mut Vec<u64>) {
     out.dedup();
 }
 
+/// A split of hashed items into parts by the top bits of their hash, so
+/// that each part can be sorted and scanned on its own (bounded memory).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HashParts {
+    /// Number of parts: a power of two, 1 to 4096.
+    pub parts: usize,
+    /// Top bits of the hash that name the part (`parts = 2^bits`).
+    pub bits: u32,
+}
+
+impl HashParts {
+    /// About `per_part` of `total` items a part.
+    pub fn new(total: usize, per_part: usize) -> HashParts {
+        let parts = total
+            .div_ceil(per_part.max(1))
+            .next_power_of_two()
+            .clamp(1, 1 << 12);
+        HashParts {
+            parts,
+            bits: parts.trailing_zeros(),
+        }
+    }
+
+    /// The part of hash `h`. Parts are in hash order: a sorted list of
+    /// hashes goes through the parts in order.
+    pub fn of(&self, h: u64) -> usize {
+        h.checked_shr(64 - self.bits).unwrap_or(0) as usize
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
