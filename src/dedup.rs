@@ -51,7 +51,7 @@ use rayon::prelude::*;
 
 use crate::corpus::{Item, Skipped};
 use crate::lsh::{self, LshParams};
-use crate::minhash::{MinHashParams, MinHasher, SignBuffer, Signature};
+use crate::minhash::{self, MinHashParams, MinHasher, SignBuffer, Signature};
 use crate::pipeline::{self, Config};
 use crate::report::{
     DocumentEntry, MODE_NEAR_DUPLICATES, Pair, Report, SCHEMA_VERSION, Status, Summary,
@@ -253,13 +253,8 @@ impl Dedup {
         drop(candidates);
         kept.par_sort_by(|x, y| pipeline::pair_order((&x.2, x.0, x.1), (&y.2, y.0, y.1)));
         timings.stage("verify");
-        let equal_slots = |a: u32, b: u32| {
-            let (a, b) = (a as usize, b as usize);
-            let va = &values[a * np..(a + 1) * np];
-            let vb = &values[b * np..(b + 1) * np];
-            va.iter().zip(vb).filter(|(x, y)| x == y).count()
-        };
-        let round = |x: f64| (x * 10_000.0).round() / 10_000.0;
+        let slots = |d: u32| &values[d as usize * np..(d as usize + 1) * np];
+        let round = pipeline::round;
         let mut report = Report {
             schema_version: SCHEMA_VERSION,
             tool: format!("athar {}", env!("CARGO_PKG_VERSION")),
@@ -281,7 +276,7 @@ impl Dedup {
                 jaccard: round(sim.jaccard),
                 containment_a: round(sim.containment_a),
                 containment_b: round(sim.containment_b),
-                estimated_jaccard: Some(round(equal_slots(a, b) as f64 / np as f64)),
+                estimated_jaccard: Some(round(minhash::estimate_from_slots(slots(a), slots(b)))),
                 shared_shingles: sim.intersection,
                 passages: 0,
                 relation: pipeline::relation(&sim, &thresholds),

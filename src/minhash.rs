@@ -277,13 +277,7 @@ impl Signature {
         if self.empty || other.empty {
             return Ok(0.0);
         }
-        let equal = self
-            .values
-            .iter()
-            .zip(&other.values)
-            .filter(|(a, b)| a == b)
-            .count();
-        Ok(equal as f64 / self.values.len() as f64)
+        Ok(estimate_from_slots(&self.values, &other.values))
     }
 }
 
@@ -291,6 +285,13 @@ impl AsRef<[u32]> for Signature {
     fn as_ref(&self) -> &[u32] {
         &self.values
     }
+}
+
+/// The MinHash estimate of the Jaccard similarity from two compatible,
+/// non-empty signatures' slot values: the share of equal slots.
+pub fn estimate_from_slots(a: &[u32], b: &[u32]) -> f64 {
+    let equal = a.iter().zip(b).filter(|(x, y)| x == y).count();
+    equal as f64 / a.len().max(1) as f64
 }
 
 /// Estimated Jaccard similarity of two signatures (see

@@ -617,7 +617,7 @@ pub fn lsh_params_for(threshold: f64, num_perm: usize) -> crate::Result<LshParam
 const MIN_PHRASE_CONTENT_WORDS: usize = 2;
 
 /// Rounds a ratio to 4 decimals for the report (stable text and JSON).
-fn round(x: f64) -> f64 {
+pub(crate) fn round(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 

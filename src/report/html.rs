@@ -300,16 +300,7 @@ impl<'a> Page<'a> {
             .filter(|p| p.relation == Relation::NearDuplicate)
             .collect();
         near.sort_by_key(|p| p.jaccard >= 0.995);
-        let mut contained: Vec<&Pair> = strong
-            .iter()
-            .copied()
-            .filter(|p| p.relation == Relation::Contained)
-            .collect();
-        contained.sort_by(|x, y| {
-            let cx = x.containment_a.max(x.containment_b);
-            let cy = y.containment_a.max(y.containment_b);
-            cy.total_cmp(&cx)
-        });
+        let contained = super::contained_pairs(&strong);
         let queues: [Vec<Link<'a>>; 3] = [
             near.into_iter().map(as_link).collect(),
             contained.into_iter().map(as_link).collect(),
@@ -706,16 +697,7 @@ impl<'a> Page<'a> {
             .iter()
             .filter(|p| p.relation == Relation::NearDuplicate)
             .partition(|p| p.jaccard >= 0.995);
-        let mut contained: Vec<&Pair> = strong
-            .iter()
-            .copied()
-            .filter(|p| p.relation == Relation::Contained)
-            .collect();
-        contained.sort_by(|x, y| {
-            let cx = x.containment_a.max(x.containment_b);
-            let cy = y.containment_a.max(y.containment_b);
-            cy.total_cmp(&cx)
-        });
+        let contained = super::contained_pairs(&strong);
         writeln!(
             w,
             "<h3 lang=\"en\" dir=\"ltr\">Near-duplicates <span class=\"count\">{}</span></h3>",

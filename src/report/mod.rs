@@ -179,6 +179,13 @@ pub struct Pair {
     pub relation: Relation,
 }
 
+impl Pair {
+    /// The larger of the two containments.
+    pub fn max_containment(&self) -> f64 {
+        self.containment_a.max(self.containment_b)
+    }
+}
+
 /// Why a pair of documents is listed.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
@@ -658,6 +665,17 @@ pub(crate) fn split_pairs<'r>(
         )
     });
     (strong, weak)
+}
+
+/// The contained pairs of `strong`, most contained first.
+pub(crate) fn contained_pairs<'r>(strong: &[&'r Pair]) -> Vec<&'r Pair> {
+    let mut contained: Vec<&Pair> = strong
+        .iter()
+        .copied()
+        .filter(|p| p.relation == Relation::Contained)
+        .collect();
+    contained.sort_by(|x, y| y.max_containment().total_cmp(&x.max_containment()));
+    contained
 }
 
 /// The most substantial passage shared by the two documents of `p`.

@@ -453,16 +453,7 @@ impl TextRenderer<'_> {
             .iter()
             .filter(|p| p.relation == Relation::NearDuplicate)
             .partition(|p| p.jaccard >= 0.995);
-        let mut contained: Vec<&Pair> = strong
-            .iter()
-            .copied()
-            .filter(|p| p.relation == Relation::Contained)
-            .collect();
-        contained.sort_by(|x, y| {
-            let cx = x.containment_a.max(x.containment_b);
-            let cy = y.containment_a.max(y.containment_b);
-            cy.total_cmp(&cx)
-        });
+        let contained = super::contained_pairs(&strong);
         writeln!(w)?;
         writeln!(
             w,
