@@ -2,7 +2,7 @@
 //! classic), LSH candidates, verification, and the whole sign stage
 //! (text → normalize → tokenize → shingle → signature) on 1 and 2 threads.
 //!
-//! The corpus is 2000 documents (~3.5 KB each) from [`athar::synth`]:
+//! The corpus is 2000 documents (~3.5 KB each) from [`athar_synth`]:
 //! Zipf-distributed Arabic vocabulary, near-duplicate copies, shared
 //! paragraphs and boilerplate.
 //!
@@ -15,11 +15,11 @@
 
 use std::hint::black_box;
 
-use athar::lsh::{LshParams, candidates};
-use athar::minhash::{Algorithm, MinHashParams, MinHasher, SignBuffer};
-use athar::normalize::NormalizeOptions;
-use athar::shingle::{self, shingle_hashes, shingle_set_into, token_hashes};
-use athar::tokenize::{Tokenizer, Tokens};
+use athar::sketch::lsh::{LshParams, candidates};
+use athar::sketch::minhash::{Algorithm, MinHashParams, MinHasher, SignBuffer};
+use athar::sketch::shingle::{self, shingle_hashes, shingle_set_into, token_hashes};
+use athar::text::normalize::NormalizeOptions;
+use athar::text::tokenize::{Tokenizer, Tokens};
 use athar::verify::similarity;
 use criterion::measurement::{Measurement, ValueFormatter};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -113,10 +113,10 @@ struct Corpus {
 fn corpus() -> &'static Corpus {
     static CORPUS: std::sync::OnceLock<Corpus> = std::sync::OnceLock::new();
     CORPUS.get_or_init(|| {
-        let synth = athar::synth::generate(&athar::synth::SynthParams {
+        let synth = athar_synth::generate(&athar_synth::SynthParams {
             docs: 2000,
             seed: 42,
-            ..athar::synth::SynthParams::default()
+            ..athar_synth::SynthParams::default()
         })
         .expect("synthetic corpus");
         let texts: Vec<String> = synth.docs.into_iter().map(|d| d.text).collect();
@@ -160,7 +160,7 @@ fn fast() -> MinHasher {
 }
 
 /// Text → normalize → tokenize → shingle → signature for every document.
-fn sign_stage(texts: &[String], h: &MinHasher) -> Vec<athar::minhash::Signature> {
+fn sign_stage(texts: &[String], h: &MinHasher) -> Vec<athar::sketch::minhash::Signature> {
     texts
         .par_iter()
         .map_init(
@@ -200,7 +200,7 @@ fn pipeline_sign_stage(texts: &[String], h: &MinHasher) -> Vec<(Vec<u64>, usize)
                 shingle_set_into(&hashes, shingle::DEFAULT_K, &mut set);
                 let sig = h.sign_token_hashes(&hashes, buf);
                 black_box(sig);
-                (set, athar::tokenize::sentences(text).len())
+                (set, athar::text::sentences::sentences(text).len())
             },
         )
         .collect()

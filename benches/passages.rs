@@ -9,10 +9,10 @@
 
 use std::hint::black_box;
 
-use athar::align::{AlignParams, align};
+use athar::passages::align::{AlignParams, align};
 use athar::phrases::{PhraseParams, reused_phrases};
-use athar::shingle::{Shingle, shingles, token_hashes};
-use athar::tokenize::{Tokenizer, Tokens};
+use athar::sketch::shingle::{Shingle, shingles, token_hashes};
+use athar::text::tokenize::{Tokenizer, Tokens};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 const TEXTS: [&str; 5] = [

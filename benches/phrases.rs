@@ -10,15 +10,16 @@
 //!
 //! prints wall and CPU seconds and the peak RSS added by the call (Linux).
 
+use athar::timing::{cpu_seconds, peak_rss_mb};
 use std::hint::black_box;
 use std::io::BufRead;
 
 use athar::phrases::{
     BoilerplateSet, DocFreq, MaxDf, PhraseParams, boilerplate_phrases, reused_phrases,
 };
-use athar::shingle::{shingles, token_hashes};
-use athar::synth::{SynthParams, generate};
-use athar::tokenize::Tokenizer;
+use athar::sketch::shingle::{shingles, token_hashes};
+use athar::text::tokenize::Tokenizer;
+use athar_synth::{SynthParams, generate};
 use criterion::{Criterion, Throughput, criterion_group};
 use rayon::prelude::*;
 
@@ -79,15 +80,6 @@ fn bench_phrases(c: &mut Criterion) {
     g.finish();
 }
 
-/// CPU seconds (user + system) of this process (Linux, 100 ticks a second).
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let tick = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    (tick(11) + tick(12)) / 100.0
-}
-
 /// One timed call on the corpus at `path`.
 fn one_shot(path: &str) {
     let file = std::fs::File::open(path).expect("readable JSONL file");
@@ -102,13 +94,13 @@ fn one_shot(path: &str) {
     drop(texts);
     let p = params(docs.len());
     let set = boilerplate(&docs);
-    // Reset the peak RSS to the current RSS (Linux: clear_refs 5).
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-    let rss = athar::pipeline::memory_mb("VmRSS:");
+    // The process's peak so far (it only grows): what the stage adds shows
+    // when it goes above it.
+    let rss = peak_rss_mb();
     let (t, cpu) = (std::time::Instant::now(), cpu_seconds());
     let found = reused_phrases(&docs, &p);
     let (wall, cpu) = (t.elapsed().as_secs_f64(), cpu_seconds() - cpu);
-    let peak = athar::pipeline::memory_mb("VmHWM:");
+    let peak = peak_rss_mb();
     let (t2, cpu2) = (std::time::Instant::now(), cpu_seconds());
     let boiler = boilerplate_phrases(&docs, 5, &set);
     let (wall2, cpu2) = (t2.elapsed().as_secs_f64(), cpu_seconds() - cpu2);
@@ -120,8 +112,8 @@ fn one_shot(path: &str) {
         })
     });
     println!(
-        "{} docs, {} threads: reused_phrases {wall:.3} s wall {cpu:.2} s cpu, rss {rss} MB -> \
-         peak {peak} MB (+{} MB); {} phrases, checksum {checksum:016x}; \
+        "{} docs, {} threads: reused_phrases {wall:.3} s wall {cpu:.2} s cpu, peak {rss} MB -> \
+         {peak} MB (+{} MB); {} phrases, checksum {checksum:016x}; \
          boilerplate_phrases {wall2:.3} s wall {cpu2:.2} s cpu, {} phrases",
         docs.len(),
         rayon::current_num_threads(),

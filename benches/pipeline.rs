@@ -1,5 +1,5 @@
 //! End-to-end benchmark of [`athar::pipeline::analyse`] on a generated
-//! corpus: 2000 documents (~3.6 KB each, 7 MB) from [`athar::synth`], with
+//! corpus: 2000 documents (~3.6 KB each, 7 MB) from [`athar_synth`], with
 //! and without the narrative stage, on the default thread pool.
 //!
 //! Before timing, the benchmark checks the result: every `near_duplicate`
@@ -13,7 +13,7 @@ use std::hint::black_box;
 
 use athar::corpus::{Corpus, Document};
 use athar::pipeline::{Config, NoProgress, analyse};
-use athar::synth::{SynthParams, TruthKind, generate};
+use athar_synth::{SynthParams, TruthKind, generate};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 const DOCS: usize = 2000;

@@ -2,8 +2,9 @@
 //! synthetic text (seeds with diacritics, tatweel, presentation forms and
 //! invisible controls mixed in, repeated to about 4 MB).
 
-use athar::normalize::{NormalizeOptions, Preset};
-use athar::tokenize::{Tokenizer, Tokens, sentences};
+use athar::text::normalize::{NormalizeOptions, Preset};
+use athar::text::sentences::sentences;
+use athar::text::tokenize::{Tokenizer, Tokens};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
@@ -141,14 +142,14 @@ fn g10000_texts() -> Option<Vec<String>> {
 }
 
 /// `tokenize::sentences` document by document, as the sign stage calls it:
-/// on generated news text (1,000 `athar::synth` documents, and
+/// on generated news text (1,000 `athar_synth` documents, and
 /// `/tmp/g10000.jsonl` when present) and on the 4 MB seed mixes.
 fn bench_sentences(c: &mut Criterion) {
     let mut group = c.benchmark_group("sentences");
     group.sample_size(10);
-    let synth: Vec<String> = athar::synth::generate(&athar::synth::SynthParams {
+    let synth: Vec<String> = athar_synth::generate(&athar_synth::SynthParams {
         docs: 1000,
-        ..athar::synth::SynthParams::default()
+        ..athar_synth::SynthParams::default()
     })
     .expect("valid parameters")
     .docs

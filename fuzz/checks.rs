@@ -5,10 +5,11 @@
 
 #![allow(dead_code)]
 
-use athar::align::{AlignParams, Match, align, repeats};
 use athar::corpus::{InputFormat, Item, ReadOptions, read_reader};
-use athar::normalize::{NormalizeOptions, Preset};
-use athar::tokenize::{Tokenizer, Tokens, sentences};
+use athar::passages::align::{AlignParams, Match, align, repeats};
+use athar::text::normalize::{NormalizeOptions, Preset};
+use athar::text::sentences::sentences;
+use athar::text::tokenize::{Tokenizer, Tokens};
 
 /// The stream name the JSON Lines checks read under.
 pub const NAME: &str = "in.jsonl";

@@ -7,9 +7,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use athar::corpus::Corpus;
-use athar::normalize::NormalizeOptions;
 use athar::report::{Loc, PassageKind, Relation, Report};
-use athar::tokenize::Tokenizer;
+use athar::text::normalize::NormalizeOptions;
+use athar::text::tokenize::Tokenizer;
 
 /// Checks `report`, the result of analysing `corpus` with normalization
 /// `norm`, against the report contract (see `docs/report-schema.md`).

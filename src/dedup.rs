@@ -50,14 +50,14 @@
 use rayon::prelude::*;
 
 use crate::corpus::{Item, Skipped};
-use crate::lsh::{self, LshParams};
-use crate::minhash::{self, MinHashParams, MinHasher, SignBuffer, Signature};
 use crate::pipeline::{self, Config};
 use crate::report::{
     DocumentEntry, MODE_NEAR_DUPLICATES, Pair, Report, SCHEMA_VERSION, Status, Summary,
 };
-use crate::shingle;
-use crate::tokenize::{Tokenizer, Tokens};
+use crate::sketch::lsh::{self, LshParams};
+use crate::sketch::minhash::{self, MinHashParams, MinHasher, SignBuffer, Signature};
+use crate::sketch::shingle;
+use crate::text::tokenize::{Tokenizer, Tokens};
 use crate::verify::{self, Similarity, Thresholds};
 
 /// Bytes of each document's text kept for quoting in the text report (cut
@@ -219,7 +219,7 @@ impl Dedup {
                 read: self.skipped.len(),
             });
         }
-        let mut timings = pipeline::Timings::new();
+        let mut timings = crate::timing::Timings::new();
         let np = self.config.num_perm;
         let values = &self.values;
         let empty = &self.empty;

@@ -31,10 +31,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::corpus::Corpus;
 use crate::error::{Error, Result};
-use crate::lsh::{self, LshParams};
 use crate::pipeline::{self, Config, Progress};
-use crate::shingle;
-use crate::tokenize::{Tokenizer, Tokens};
+use crate::sketch::lsh::{self, LshParams};
+use crate::sketch::shingle;
+use crate::text::tokenize::{Tokenizer, Tokens};
 use crate::verify::Similarity;
 
 /// Histogram bins per unit of similarity (bins of 0.05).

@@ -1,7 +1,7 @@
 //! Exact Jaccard and containment of candidate pairs.
 //!
 //! Shingle sets are sorted, duplicate-free `u64` slices
-//! ([`crate::shingle::shingle_set`]). The intersection is a linear merge, or
+//! ([`crate::sketch::shingle::shingle_set`]). The intersection is a linear merge, or
 //! a galloping (exponential) search of the larger set when one set is more
 //! than [`GALLOP_RATIO`] times the size of the other.
 
@@ -196,14 +196,14 @@ mod tests {
         let mut state = 3u64;
         let a: Vec<u64> = {
             let mut v: Vec<u64> = (0..2000)
-                .map(|_| crate::minhash::splitmix64(&mut state))
+                .map(|_| crate::sketch::minhash::splitmix64(&mut state))
                 .collect();
             v.sort_unstable();
             v
         };
         // b: every other shingle of a plus as many new ones.
         let mut b: Vec<u64> = a.iter().step_by(2).copied().collect();
-        b.extend((0..1000).map(|_| crate::minhash::splitmix64(&mut state)));
+        b.extend((0..1000).map(|_| crate::sketch::minhash::splitmix64(&mut state)));
         b.sort_unstable();
         let (ca, cb) = (compact_set(&a), compact_set(&b));
         assert!(ca.windows(2).all(|w| w[0] < w[1]));

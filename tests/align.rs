@@ -4,12 +4,12 @@
 
 use std::ops::Range;
 
-use athar::align::{AlignParams, Match, align, repeats, token_range_to_span};
+use athar::passages::align::{AlignParams, Match, align, repeats, token_range_to_span};
 use athar::phrases::{
     BoilerplateSet, DocFreq, MaxDf, PhraseParams, boilerplate_phrases, reused_phrases,
 };
-use athar::shingle::{shingles, token_hashes};
-use athar::tokenize::{Tokenizer, Tokens};
+use athar::sketch::shingle::{shingles, token_hashes};
+use athar::text::tokenize::{Tokenizer, Tokens};
 use proptest::prelude::*;
 
 // ---------------------------------------------------------------------------

@@ -2,15 +2,13 @@
 
 use std::collections::HashSet;
 
-use assert_cmd::Command;
-
 use athar::corpus::{Corpus, Document, Item, Skipped};
 use athar::dedup::{Dedup, keep_list};
 use athar::pipeline::{self, Config, NoProgress};
 use athar::report::{Relation, Report, Status};
-use athar::synth::{SynthParams, TruthKind, generate};
+use athar_synth::{SynthParams, TruthKind, generate};
 
-fn items(corpus: &athar::synth::SynthCorpus) -> Vec<Item> {
+fn items(corpus: &athar_synth::SynthCorpus) -> Vec<Item> {
     corpus
         .docs
         .iter()
@@ -197,66 +195,4 @@ fn nothing_to_analyse_is_an_error() {
         d.finish(Vec::new()),
         Err(athar::Error::NothingToAnalyse { read: 1 })
     ));
-}
-
-#[test]
-fn cli_writes_report_and_keep_list_and_reports_bad_files() {
-    let dir = tempfile::tempdir().unwrap();
-    let story = "أعلنت وزارة الصحة اليوم عن افتتاح مستشفى جديد في المدينة يضم مئتي سرير \
-                 ويخدم سكان الأحياء الشمالية والقرى المجاورة لها منذ صباح اليوم";
-    std::fs::write(dir.path().join("a.txt"), story).unwrap();
-    std::fs::write(dir.path().join("b.txt"), format!("{story} الكبرى")).unwrap();
-    std::fs::write(dir.path().join("c.txt"), "خبر آخر لا علاقة له بالمستشفى").unwrap();
-    std::fs::write(dir.path().join("d.txt"), b"abc \xc3\x28 def").unwrap();
-    let out_dir = tempfile::tempdir().unwrap();
-    let keep = out_dir.path().join("keep.txt");
-    let out = Command::cargo_bin("athar")
-        .unwrap()
-        .arg("dedup")
-        .arg(dir.path())
-        .arg("--keep")
-        .arg(&keep)
-        .args(["--format", "json", "-q"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: Report = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report.clusters.len(), 1);
-    assert_eq!(report.summary.skipped, 1);
-    assert!(report.skipped[0].source.ends_with("d.txt"));
-    let kept = std::fs::read_to_string(&keep).unwrap();
-    let kept: Vec<&str> = kept.lines().collect();
-    assert_eq!(kept.len(), 2, "{kept:?}");
-    assert!(kept.contains(&"c"));
-
-    let text = Command::cargo_bin("athar")
-        .unwrap()
-        .arg("dedup")
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let text = String::from_utf8(text.stdout).unwrap();
-    // Lines are wrapped: compare words.
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(text.contains("Near-duplicate pass only"), "{text}");
-    assert!(!text.contains("Narratives"), "{text}");
-    assert!(
-        text.contains("أعلنت وزارة الصحة"),
-        "clusters are quoted: {text}"
-    );
-
-    let html = Command::cargo_bin("athar")
-        .unwrap()
-        .arg("dedup")
-        .arg(dir.path())
-        .args(["-o", "x.html"])
-        .current_dir(out_dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(html.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&html.stderr).contains("not HTML"));
 }

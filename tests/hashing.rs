@@ -7,11 +7,13 @@ use std::collections::BTreeSet;
 
 use athar::Error;
 use athar::cluster::near_duplicate_clusters;
-use athar::lsh::{self, LshParams, candidates, optimal_params, params_for_recall, probability};
-use athar::minhash::{
+use athar::sketch::lsh::{
+    self, LshParams, candidates, optimal_params, params_for_recall, probability,
+};
+use athar::sketch::minhash::{
     Algorithm, MinHashParams, MinHasher, Signature, estimate_jaccard, splitmix64,
 };
-use athar::shingle::{shingle_set, shingle_set_into, shingles};
+use athar::sketch::shingle::{shingle_set, shingle_set_into, shingles};
 use athar::verify::{Thresholds, similarity, verify_pairs};
 use proptest::prelude::*;
 
@@ -369,7 +371,7 @@ proptest! {
         for (i, s) in sh.iter().enumerate() {
             prop_assert_eq!(s.pos as usize, i);
             let end = (i + k).min(tokens.len());
-            prop_assert_eq!(s.hash, athar::shingle::shingle_hash(&tokens[i..end]));
+            prop_assert_eq!(s.hash, athar::sketch::shingle::shingle_hash(&tokens[i..end]));
         }
         let set = shingle_set(&sh);
         prop_assert!(set.windows(2).all(|w| w[0] < w[1]));
@@ -380,12 +382,12 @@ proptest! {
 
 /// The document path (`sign_tokens`) and the set path (`sign` over the
 /// shingle set) give the same signature; near-duplicate copies made by
-/// `athar::synth` are found by LSH and pass verification.
+/// `athar_synth` are found by LSH and pass verification.
 #[test]
 fn synthetic_near_duplicates_are_found_end_to_end() {
-    use athar::normalize::NormalizeOptions;
-    use athar::synth::{SynthParams, TruthKind, generate};
-    use athar::tokenize::Tokenizer;
+    use athar::text::normalize::NormalizeOptions;
+    use athar::text::tokenize::Tokenizer;
+    use athar_synth::{SynthParams, TruthKind, generate};
 
     let corpus = generate(&SynthParams {
         docs: 300,
@@ -395,14 +397,14 @@ fn synthetic_near_duplicates_are_found_end_to_end() {
     .unwrap();
     let h = MinHasher::new(MinHashParams::new(&NormalizeOptions::default())).unwrap();
     let mut tk = Tokenizer::new(NormalizeOptions::default());
-    let mut buf = athar::minhash::SignBuffer::default();
+    let mut buf = athar::sketch::minhash::SignBuffer::default();
     let mut th = Vec::new();
     let mut sets = Vec::new();
     let mut sigs = Vec::new();
     for doc in &corpus.docs {
         let toks = tk.tokenize(&doc.text);
         let sig = h.sign_tokens(&toks, &mut buf);
-        athar::shingle::token_hashes(&toks, &mut th);
+        athar::sketch::shingle::token_hashes(&toks, &mut th);
         let mut set = Vec::new();
         shingle_set_into(&th, 5, &mut set);
         assert_eq!(sig, h.sign(&set), "document {}", doc.id);

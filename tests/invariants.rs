@@ -2,16 +2,16 @@
 //!
 //! Small random corpora mix real Arabic (paragraphs of the seed articles in
 //! `corpus/`), perturbed copies and pasted paragraphs made with
-//! `athar::synth`, and random strings. Every report must satisfy the
+//! `athar_synth`, and random strings. Every report must satisfy the
 //! contract checked by `fuzz/report_invariants.rs` (shared with the
 //! `pipeline` fuzz target), be the same in a 1-thread and a 3-thread pool,
 //! and survive a JSON round trip. `PROPTEST_CASES=500` for a deeper run.
 
 use athar::corpus::{Corpus, Document};
-use athar::normalize::{NormalizeOptions, Preset};
 use athar::pipeline::{Config, MaxDf, NoProgress, analyse};
 use athar::report::{PassageKind, Relation, Report};
-use athar::synth::{PerturbParams, Position, SynthRng, insert_paragraph, perturb, shuffle_words};
+use athar::text::normalize::{NormalizeOptions, Preset};
+use athar_synth::{PerturbParams, Position, SynthRng, insert_paragraph, perturb, shuffle_words};
 use proptest::prelude::*;
 
 #[path = "../fuzz/report_invariants.rs"]

@@ -5,8 +5,9 @@ use athar::narrative::{
     Link, NarrativeDoc, NarrativeGroup, NarrativeIndex, NarrativeParams, content_stems, find_links,
     group,
 };
-use athar::normalize::NormalizeOptions;
-use athar::tokenize::{Tokenizer, Tokens, sentences};
+use athar::text::normalize::NormalizeOptions;
+use athar::text::sentences::sentences;
+use athar::text::tokenize::{Tokenizer, Tokens};
 
 /// Sentences of each text.
 fn prep(texts: &[String]) -> Vec<Vec<Span>> {
@@ -501,7 +502,7 @@ fn saudi_news_run() {
     }
 }
 
-/// Regenerates `src/data/background-df.tsv` from the SaudiNewsNet day
+/// Regenerates `src/narrative/background-df.tsv` from the SaudiNewsNet day
 /// (`ATHAR_WRITE_BACKGROUND=1 cargo test --test narrative -- --ignored
 /// build_background_table`).
 #[test]
@@ -545,7 +546,10 @@ fn build_background_table() {
         }
     }
     std::fs::write(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/src/data/background-df.tsv"),
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/narrative/background-df.tsv"
+        ),
         out,
     )
     .unwrap();
@@ -652,7 +656,7 @@ fn labelled_groups_refine_bare_groups() {
 /// Two seed articles, then `n` generated unrelated articles, `with_formula`
 /// of which end with the same formula (the same words, in another order).
 fn formula_corpus(n: usize, with_formula: usize) -> Vec<String> {
-    use athar::synth::{SynthParams, generate};
+    use athar_synth::{SynthParams, generate};
     let words = [
         "مباحثات",
         "الهدنة",
@@ -740,7 +744,7 @@ fn index_is_deterministic_across_thread_counts() {
 
 mod props {
     use super::*;
-    use athar::stem::light10;
+    use athar::text::stem::light10;
     use proptest::prelude::*;
 
     /// Words from Arabic letters with the prefixes and suffixes light10 knows.

@@ -2,8 +2,8 @@
 //! edge-case file when it is available.
 
 use athar::Span;
-use athar::normalize::{NormalizeOptions, Preset, normalize_into};
-use athar::tokenize::{Tokenizer, Tokens};
+use athar::text::normalize::{NormalizeOptions, Preset, normalize_into};
+use athar::text::tokenize::{Tokenizer, Tokens};
 use proptest::prelude::*;
 use std::path::PathBuf;
 use unicode_normalization::UnicodeNormalization;
@@ -192,7 +192,7 @@ proptest! {
                 for (t, s) in one.iter() {
                     let start = per_segment.normalized.len() as u32;
                     per_segment.normalized.push_str(t);
-                    per_segment.tokens.push(athar::tokenize::Token {
+                    per_segment.tokens.push(athar::text::tokenize::Token {
                         span: Span::new(s.start() + seg.start(), s.end() + seg.start()),
                         norm_start: start,
                         norm_end: per_segment.normalized.len() as u32,

@@ -17,11 +17,11 @@
 
 use std::path::{Path, PathBuf};
 
-use athar::align::AlignParams;
 use athar::corpus::{Corpus, Document, ReadOptions};
-use athar::normalize::{NormalizeOptions, Preset};
+use athar::passages::align::AlignParams;
 use athar::pipeline::{Config, MaxDf, NoProgress, analyse};
-use athar::tokenize::Tokenizer;
+use athar::text::normalize::{NormalizeOptions, Preset};
+use athar::text::tokenize::Tokenizer;
 
 #[path = "../fuzz/checks.rs"]
 mod checks;

@@ -1,8 +1,8 @@
-//! Tests of the synthetic corpus generator (`athar::synth`).
+//! Tests of the synthetic corpus generator (`athar_synth`).
 
 use std::collections::{HashMap, HashSet};
 
-use athar::synth::{
+use athar_synth::{
     PerturbParams, Position, SynthParams, SynthRng, TruthKind, doc_id, generate, generate_each,
     insert_paragraph, perturb, shuffle_words, write_jsonl, write_truth_tsv,
 };
@@ -516,47 +516,6 @@ proptest! {
         prop_assert!(!out.contains("  "));
         prop_assert!(!out.starts_with(' ') && !out.ends_with(' '));
     }
-}
-
-/// Writes a sample corpus for the peer-comparison scripts and prints the
-/// generation speed:
-/// `SYNTH_OUT=/tmp/s cargo test --release --test synth -- --ignored --exact write_sample --nocapture`
-/// writes `/tmp/s.jsonl` and `/tmp/s.truth.tsv` (`SYNTH_DOCS` documents,
-/// default 2000, seed `SYNTH_SEED`, default 42). Streams: memory stays flat.
-#[test]
-#[ignore = "utility: writes a sample corpus to $SYNTH_OUT"]
-fn write_sample() {
-    use std::io::Write;
-    let Ok(out) = std::env::var("SYNTH_OUT") else {
-        return;
-    };
-    let var = |k: &str, d: u64| {
-        std::env::var(k)
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(d)
-    };
-    let p = small(var("SYNTH_DOCS", 2000) as usize, var("SYNTH_SEED", 42));
-    let start = std::time::Instant::now();
-    let f = std::fs::File::create(format!("{out}.jsonl")).unwrap();
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
-    let mut bytes = 0usize;
-    let truth = generate_each(&p, |d| {
-        bytes += d.text.len();
-        athar::synth::write_doc_jsonl(&d, &mut w).map_err(anyhow::Error::from)
-    })
-    .unwrap();
-    w.flush().unwrap();
-    let f = std::fs::File::create(format!("{out}.truth.tsv")).unwrap();
-    write_truth_tsv(&truth, std::io::BufWriter::new(f)).unwrap();
-    let secs = start.elapsed().as_secs_f64();
-    println!(
-        "{} docs, {:.1} MB of text, {} truth pairs in {secs:.2} s ({:.0} MB/s)",
-        p.docs,
-        bytes as f64 / 1e6,
-        truth.len(),
-        bytes as f64 / 1e6 / secs
-    );
 }
 
 /// The output for a seed is part of the contract (benchmarks and published

@@ -1,20 +1,19 @@
 //! Tests of `athar tune` (`athar::tune`): histograms, the S-curve, label
 //! parsing and the precision/recall sweeps, on generated corpora with known
-//! truth, and through the binary.
+//! truth (through the binary: `crates/cli/tests/commands.rs`).
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use athar::corpus::{Corpus, Document, Skipped};
-use athar::lsh::{self, LshParams};
 use athar::pipeline::{Config, NoProgress};
-use athar::synth::{SynthParams, TruthKind, doc_id, generate};
-use athar::tokenize::Tokenizer;
+use athar::sketch::lsh::{self, LshParams};
+use athar::text::tokenize::Tokenizer;
 use athar::tune::{Label, TuneReport, parse_labels, render_json, render_text, short_limit, tune};
 use athar::verify::{Similarity, similarity};
+use athar_synth::{SynthParams, TruthKind, doc_id, generate};
 use proptest::prelude::*;
 
-fn synth(docs: usize, seed: u64) -> (Corpus, Vec<athar::synth::TruthPair>) {
+fn synth(docs: usize, seed: u64) -> (Corpus, Vec<athar_synth::TruthPair>) {
     let s = generate(&SynthParams {
         docs,
         seed,
@@ -46,7 +45,7 @@ fn label(a: &str, b: &str, reuse: bool) -> Label {
 }
 
 /// Labels from the generator's truth: near-duplicates 1, unrelated 0.
-fn truth_labels(truth: &[athar::synth::TruthPair], shared_too: bool) -> Vec<Label> {
+fn truth_labels(truth: &[athar_synth::TruthPair], shared_too: bool) -> Vec<Label> {
     truth
         .iter()
         .filter_map(|t| {
@@ -70,9 +69,9 @@ fn sets(corpus: &Corpus, config: &Config) -> Vec<Vec<u64>> {
         .map(|d| {
             let toks = t.tokenize(&d.text);
             let mut h = Vec::new();
-            athar::shingle::token_hashes(&toks, &mut h);
+            athar::sketch::shingle::token_hashes(&toks, &mut h);
             let mut s = Vec::new();
-            athar::shingle::shingle_set_into(&h, config.shingle_size, &mut s);
+            athar::sketch::shingle::shingle_set_into(&h, config.shingle_size, &mut s);
             s
         })
         .collect()
@@ -418,77 +417,4 @@ proptest! {
             (got, c) => prop_assert!(false, "{:?} vs conflict {:?}", got.map(|g| g.len()), c),
         }
     }
-}
-
-fn athar() -> Command {
-    let mut cmd = Command::cargo_bin("athar").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
-
-#[test]
-fn binary_tunes_with_labels_and_writes_json() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = generate(&SynthParams {
-        docs: 200,
-        seed: 21,
-        ..SynthParams::default()
-    })
-    .unwrap();
-    let corpus = dir.path().join("gen.jsonl");
-    athar::synth::write_jsonl(&s.docs, std::fs::File::create(&corpus).unwrap()).unwrap();
-    let labels = dir.path().join("labels.tsv");
-    let mut tsv = String::from("id_a\tid_b\tlabel\n");
-    for l in truth_labels(&s.truth, false) {
-        tsv.push_str(&format!("{}\t{}\t{}\n", l.a, l.b, u8::from(l.reuse)));
-    }
-    std::fs::write(&labels, tsv).unwrap();
-    let out = dir.path().join("tune.json");
-    athar()
-        .arg("tune")
-        .arg(&corpus)
-        .arg("--labels")
-        .arg(&labels)
-        .arg("-o")
-        .arg(&out)
-        .arg("--quiet")
-        .assert()
-        .success();
-    let r: TuneReport = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    assert_eq!(r.documents, 200);
-    assert_eq!(r.jaccard.total(), r.pairs);
-    let lab = r.labels.unwrap();
-    assert_eq!(lab.skipped_pairs, 0);
-    assert!(lab.positives > 0 && lab.negatives > 0);
-    assert_eq!(lab.jaccard.best.f1, 1.0);
-
-    // Text output says what to do.
-    athar()
-        .arg("tune")
-        .arg(&corpus)
-        .arg("--labels")
-        .arg(&labels)
-        .assert()
-        .success()
-        .stdout(predicates::str::contains("With these labels, --threshold"));
-
-    // A bad labels file names the file and line.
-    athar()
-        .arg("tune")
-        .arg(&corpus)
-        .arg("--labels")
-        .arg("tests/fixtures/tune/bad-labels.tsv")
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains(
-            "bad-labels.tsv:3: label must be 1",
-        ));
-    // HTML is refused.
-    athar()
-        .arg("tune")
-        .arg(&corpus)
-        .args(["--format", "html"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("text or JSON"));
 }

@@ -27,21 +27,13 @@ fi
 "$VENV/bin/python" -c "import sys; from importlib.metadata import version as v; print('datasketch', v('datasketch'), '| rensa', v('rensa'), '| numpy', v('numpy'), '| python', sys.version.split()[0])" >&2
 
 echo "== building athar (release)" >&2
-(cd "$ROOT" && cargo build --release --quiet)
+(cd "$ROOT" && cargo build --release --quiet -p athar-cli)
 ATHAR="$ROOT/target/release/athar"
 
 CORPUS="$WORK/corpus-$DOCS-$SEED.jsonl"
 TRUTH="$WORK/truth-$DOCS-$SEED.tsv"
 echo "== generating $DOCS documents (seed $SEED)" >&2
-if ! "$ATHAR" gen --docs "$DOCS" --seed "$SEED" -o "$CORPUS" --truth "$TRUTH"; then
-    # Older binaries without `athar gen`: the same library generator through
-    # the test utility (identical parameters and output).
-    echo "== 'athar gen' failed; generating with the synth test utility" >&2
-    (cd "$ROOT" && SYNTH_OUT="$WORK/synth-$DOCS-$SEED" SYNTH_DOCS="$DOCS" SYNTH_SEED="$SEED" \
-        cargo test --release --quiet --test synth -- --ignored --exact write_sample --nocapture)
-    mv "$WORK/synth-$DOCS-$SEED.jsonl" "$CORPUS"
-    mv "$WORK/synth-$DOCS-$SEED.truth.tsv" "$TRUTH"
-fi
+"$ATHAR" gen --docs "$DOCS" --seed "$SEED" -o "$CORPUS" --truth "$TRUTH"
 
 echo "== comparing" >&2
 "$VENV/bin/python" "$HERE/peers.py" compare \

@@ -15,7 +15,7 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use athar::align::AlignParams;
+use athar::passages::align::AlignParams;
 use libfuzzer_sys::fuzz_target;
 
 #[path = "../checks.rs"]

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
 use athar::corpus::{Corpus, Document};
-use athar::normalize::{NormalizeOptions, Preset};
+use athar::text::normalize::{NormalizeOptions, Preset};
 use athar::pipeline::{Config, NoProgress, analyse};
 use libfuzzer_sys::fuzz_target;
 

@@ -12,7 +12,7 @@
 
 #![no_main]
 
-use athar::tokenize::Tokenizer;
+use athar::text::tokenize::Tokenizer;
 use libfuzzer_sys::fuzz_target;
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -35,7 +35,7 @@
 //! named [`HASH_ID`] in signatures and reports. In-memory hash maps may use
 //! `ahash`; nothing persisted or compared across runs does.
 
-use crate::tokenize::Tokens;
+use crate::text::tokenize::Tokens;
 
 /// Name of the token and shingle hash scheme, recorded in signatures and
 /// reports (see the [module docs](self) for the exact formulas).

@@ -25,7 +25,7 @@
 //! idempotent; it never changes text whose reference result is already NFKC.
 //!
 //! [`Preset::None`] skips steps 2–9 (see its documentation).
-//! Tokenization (step 10) lives in [`crate::tokenize`].
+//! Tokenization (step 10) lives in [`crate::text::tokenize`].
 
 use serde::{Deserialize, Serialize};
 use unicode_general_category::{GeneralCategory, get_general_category};
@@ -104,7 +104,7 @@ impl NormalizeOptions {
     /// reports: the preset name, plus `+flag`/`-flag` for each difference.
     ///
     /// ```
-    /// use athar::normalize::{NormalizeOptions, Preset};
+    /// use athar::text::normalize::{NormalizeOptions, Preset};
     /// let mut o = NormalizeOptions::preset(Preset::Default);
     /// assert_eq!(o.id(), "default");
     /// o.fold_persian = false;
@@ -143,7 +143,7 @@ impl NormalizeOptions {
     /// preset or flag.
     ///
     /// ```
-    /// use athar::normalize::NormalizeOptions;
+    /// use athar::text::normalize::NormalizeOptions;
     /// let o = NormalizeOptions::from_id("loose-fold-persian+keep-case").unwrap();
     /// assert!(!o.fold_persian && o.keep_case && o.hamza_seats);
     /// assert_eq!(o.id(), "loose+keep-case-fold-persian");
@@ -352,7 +352,7 @@ pub(crate) struct Scratch {
 /// offsets into the original text.
 ///
 /// ```
-/// use athar::normalize::{NormalizeOptions, normalize_into};
+/// use athar::text::normalize::{NormalizeOptions, normalize_into};
 /// let mut out = String::new();
 /// normalize_into("الـمَدرسةُ ٢٠٢٣", &NormalizeOptions::default(), &mut out);
 /// assert_eq!(out, "المدرسه 2023");

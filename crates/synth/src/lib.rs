@@ -58,7 +58,7 @@
 //! blocks be generated in parallel.
 //!
 //! ```
-//! use athar::synth::{generate, SynthParams, TruthKind};
+//! use athar_synth::{generate, SynthParams, TruthKind};
 //! let corpus = generate(&SynthParams { docs: 50, seed: 7, ..SynthParams::default() }).unwrap();
 //! assert_eq!(corpus.docs.len(), 50);
 //! for t in &corpus.truth {
@@ -73,7 +73,7 @@
 //! ```no_run
 //! use std::fs::File;
 //! use std::io::BufWriter;
-//! use athar::synth::{generate_each, write_doc_jsonl, write_truth_tsv, SynthParams};
+//! use athar_synth::{generate_each, write_doc_jsonl, write_truth_tsv, SynthParams};
 //! # fn main() -> anyhow::Result<()> {
 //! let params = SynthParams { docs: 1_000_000, seed: 42, ..SynthParams::default() };
 //! let mut out = BufWriter::new(File::create("corpus.jsonl")?);
@@ -95,8 +95,8 @@ use rand_xoshiro::rand_core::{Rng, SeedableRng};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
-use crate::span::Span;
+use athar::error::{Error, Result};
+use athar::span::Span;
 
 /// Number of word types in the generator's vocabulary.
 pub const VOCAB_SIZE: usize = 60_000;
@@ -105,11 +105,11 @@ pub const VOCAB_SIZE: usize = 60_000;
 pub const BLOCK_DOCS: usize = 2048;
 
 const SEEDS: [&str; 5] = [
-    include_str!("../corpus/000_a8c9c320c45533b7.txt"),
-    include_str!("../corpus/001_b0e07918fdc47d3a.txt"),
-    include_str!("../corpus/002_57bea19229710927.txt"),
-    include_str!("../corpus/003_10072a147e764a93.txt"),
-    include_str!("../corpus/004_48637a38231df504.txt"),
+    include_str!("../../../corpus/000_a8c9c320c45533b7.txt"),
+    include_str!("../../../corpus/001_b0e07918fdc47d3a.txt"),
+    include_str!("../../../corpus/002_57bea19229710927.txt"),
+    include_str!("../../../corpus/003_10072a147e764a93.txt"),
+    include_str!("../../../corpus/004_48637a38231df504.txt"),
 ];
 
 // ---------------------------------------------------------------------------
@@ -994,7 +994,7 @@ pub enum Position {
 /// `\n`) and returns the new text with the byte span of the paragraph in it.
 ///
 /// ```
-/// use athar::synth::{insert_paragraph, Position};
+/// use athar_synth::{insert_paragraph, Position};
 /// let (text, (s, e)) = insert_paragraph("أ\nب\nج", "فقرة", Position::Middle);
 /// assert_eq!(text, "أ\nب\nفقرة\nج");
 /// assert_eq!(&text[s..e], "فقرة");

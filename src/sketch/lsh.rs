@@ -17,8 +17,8 @@
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::minhash::Signature;
-use crate::shingle::fmix64;
+use crate::sketch::minhash::Signature;
+use crate::sketch::shingle::fmix64;
 
 /// How signatures are banded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

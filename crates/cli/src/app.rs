@@ -1,6 +1,6 @@
 //! The edge of the program: runs a command-line subcommand, reading inputs
-//! through [`crate::corpus`], the pure [`crate::pipeline`], and writing through
-//! [`crate::report`]. Terminals, files and progress bars live here.
+//! through [`athar::corpus`], the pure [`athar::pipeline`], and writing through
+//! [`athar::report`]. Terminals, files and progress bars live here.
 
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
@@ -11,12 +11,11 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{DedupArgs, GenArgs, InputArgs, OutputArgs, ReportArgs, TokensArgs, TuneArgs};
-use crate::corpus::{self, Corpus};
-use crate::dedup::Dedup;
-use crate::pipeline::{self, Progress};
-use crate::report::{self, RenderOptions};
-use crate::synth;
-use crate::tokenize::{Tokenizer, Tokens};
+use athar::corpus::{self, Corpus};
+use athar::dedup::Dedup;
+use athar::pipeline::{self, Progress};
+use athar::report::{self, RenderOptions};
+use athar::text::tokenize::{Tokenizer, Tokens};
 
 /// Progress bars on standard error, hidden when it is not a terminal or with `--quiet`.
 struct Bars {
@@ -208,7 +207,7 @@ pub fn dedup(args: &DedupArgs) -> anyhow::Result<ExitCode> {
         let mut f = BufWriter::new(
             File::create(path).with_context(|| format!("{}: cannot create", path.display()))?,
         );
-        for id in crate::dedup::keep_list(&report) {
+        for id in athar::dedup::keep_list(&report) {
             writeln!(f, "{id}")?;
         }
         f.flush()
@@ -239,7 +238,7 @@ pub fn tokens(args: &TokensArgs) -> anyhow::Result<ExitCode> {
         tokenizer.tokenize_into(&doc.text, &mut toks);
         for (text, span) in toks.iter() {
             let text = if args.stem {
-                crate::stem::light10(text)
+                athar::text::stem::light10(text)
             } else {
                 text
             };
@@ -276,14 +275,14 @@ pub fn tune(args: &TuneArgs) -> anyhow::Result<ExitCode> {
                 std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
             let text = String::from_utf8(bytes)
                 .map_err(|_| anyhow::anyhow!("{}: not valid UTF-8", path.display()))?;
-            Some(crate::tune::parse_labels(&text, path)?)
+            Some(athar::tune::parse_labels(&text, path)?)
         }
         None => None,
     };
     let corpus = load(&args.report.input)?;
     let bars = Bars::new(out_args.quiet);
     let pool = thread_pool(args.report.matching.threads)?;
-    let tuned = pool.install(|| crate::tune::tune(&corpus, &config, labels.as_deref(), &bars))?;
+    let tuned = pool.install(|| athar::tune::tune(&corpus, &config, labels.as_deref(), &bars))?;
     if !out_args.quiet {
         if let Some(l) = &tuned.labels {
             if l.skipped_pairs > 0 {
@@ -305,8 +304,8 @@ pub fn tune(args: &TuneArgs) -> anyhow::Result<ExitCode> {
     }
     let mut out = open_output(out_args.output.as_deref())?;
     match format {
-        report::Format::Json => crate::tune::render_json(&tuned, &mut out)?,
-        _ => crate::tune::render_text(&tuned, &mut out)?,
+        report::Format::Json => athar::tune::render_json(&tuned, &mut out)?,
+        _ => athar::tune::render_text(&tuned, &mut out)?,
     }
     out.flush()?;
     if let Some(p) = &out_args.output {
@@ -319,19 +318,19 @@ pub fn tune(args: &TuneArgs) -> anyhow::Result<ExitCode> {
 
 /// `athar gen`.
 pub fn gen_corpus(args: &GenArgs) -> anyhow::Result<ExitCode> {
-    let params = synth::SynthParams {
+    let params = athar_synth::SynthParams {
         docs: args.docs,
         seed: args.seed,
-        ..synth::SynthParams::default()
+        ..athar_synth::SynthParams::default()
     };
     let mut out = open_output(args.output.as_deref())?;
-    let truth = synth::generate_each(&params, |doc| {
-        synth::write_doc_jsonl(&doc, &mut out).map_err(anyhow::Error::from)
+    let truth = athar_synth::generate_each(&params, |doc| {
+        athar_synth::write_doc_jsonl(&doc, &mut out).map_err(anyhow::Error::from)
     })?;
     out.flush()?;
     if let Some(path) = &args.truth {
         let f = File::create(path).with_context(|| format!("{}: cannot create", path.display()))?;
-        synth::write_truth_tsv(&truth, BufWriter::new(f))?;
+        athar_synth::write_truth_tsv(&truth, BufWriter::new(f))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,6 @@
 //! Narrative links: passages that tell the same story in other words.
 //!
-//! Verbatim alignment ([`align`](crate::align)) needs shared word runs. Outlets
+//! Verbatim alignment ([`align`](crate::passages::align)) needs shared word runs. Outlets
 //! that retell a story share none, yet they share its *distinctive words*:
 //! `اعتقالات … السلفيين الجهاديين … حماس` in one article, `الاعتقال … حماس ضد
 //! السلفيين الجهاديين` in another. This module finds such passage pairs.
@@ -8,19 +8,19 @@
 //! ## Method
 //!
 //! 1. **Content terms.** Every token that is not a stop word
-//!    ([`stem::is_stop_word`](crate::stem::is_stop_word)) is reduced to its
-//!    light10 stem ([`stem::light10`](crate::stem::light10)), with two
+//!    ([`stem::is_stop_word`](crate::text::stem::is_stop_word)) is reduced to its
+//!    light10 stem ([`stem::light10`](crate::text::stem::light10)), with two
 //!    back-offs ([`narrative_stem`]): where light10 eats a root letter and
 //!    leaves a stop word or under 3 letters (`ولايه` → `لا`), and where a
 //!    proclitic `ل`/`ب` hides a word seen elsewhere (`لحماس` → `حماس`).
 //!    Terms found in one document only cannot be shared: they are not stored,
 //!    and enter a window's norm at [`NarrativeParams::lonely_weight`].
 //!    Stems of one derived verb (forms VII, VIII, X:
-//!    [`stem::verb_form_key`](crate::stem::verb_form_key)) are one term:
+//!    [`stem::verb_form_key`](crate::text::stem::verb_form_key)) are one term:
 //!    `اعتقال`, `اعتقلت`, `يعتقل` (a derivation match, see step 5).
 //! 2. **Term weights.** A stem's weight is an IDF blended from two sources:
 //!    a built-in *background* document frequency table
-//!    (`src/data/background-df.tsv`, derived from one day of Saudi news, see
+//!    (`src/narrative/background-df.tsv`, derived from one day of Saudi news, see
 //!    its header) and the corpus itself. With `N` corpus documents and `M =`
 //!    [`NarrativeParams::background_docs`] pseudo-documents for the
 //!    background,
@@ -32,7 +32,7 @@
 //!    documents that contain the term and `c = N/(N + 3)` the confidence in
 //!    that share. A term weighing at least [`NarrativeParams::min_term_weight`]
 //!    is *distinctive*.
-//! 3. **Windows.** The sentences of [`tokenize::sentences`](crate::tokenize::sentences)
+//! 3. **Windows.** The sentences of [`tokenize::sentences`](crate::text::sentences::sentences)
 //!    are merged until a window holds at least
 //!    [`NarrativeParams::min_window`] content tokens; longer runs are cut into
 //!    windows of [`NarrativeParams::max_window`] tokens overlapping by half.
@@ -107,10 +107,10 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::cluster::UnionFind;
-use crate::normalize::NormalizeOptions;
 use crate::span::Span;
-use crate::stem::{is_stop_word, light10, light10_no_waw, strip_article, verb_form_key};
-use crate::tokenize::{Tokenizer, Tokens};
+use crate::text::normalize::NormalizeOptions;
+use crate::text::stem::{is_stop_word, light10, light10_no_waw, strip_article, verb_form_key};
+use crate::text::tokenize::{Tokenizer, Tokens};
 
 /// Parameters of the narrative level. `Default` gives the tuned values.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -183,7 +183,7 @@ impl Default for NarrativeParams {
 }
 
 /// One document as the narrative level sees it: its text and its sentences
-/// (from [`sentences`](crate::tokenize::sentences)). [`NarrativeIndex::build`]
+/// (from [`sentences`](crate::text::sentences::sentences)). [`NarrativeIndex::build`]
 /// tokenizes the text itself.
 #[derive(Clone, Copy, Debug)]
 pub struct NarrativeDoc<'a> {
@@ -250,7 +250,7 @@ pub struct NarrativeGroup {
 static BACKGROUND: LazyLock<(f32, HashMap<&'static str, u32>)> = LazyLock::new(|| {
     let mut docs = 1.0f32;
     let mut map = HashMap::new();
-    for line in include_str!("data/background-df.tsv").lines() {
+    for line in include_str!("background-df.tsv").lines() {
         if let Some(rest) = line.strip_prefix("#docs\t") {
             docs = rest.trim().parse().unwrap_or(1.0);
             continue;
@@ -2111,7 +2111,7 @@ fn group_label(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tokenize::sentences;
+    use crate::text::sentences::sentences;
 
     fn prep(texts: &[&str]) -> Vec<Vec<Span>> {
         texts.iter().map(|t| sentences(t)).collect()

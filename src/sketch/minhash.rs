@@ -57,9 +57,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::normalize::NormalizeOptions;
-use crate::shingle::{self, DEFAULT_K, fmix64};
-use crate::tokenize::Tokens;
+use crate::sketch::shingle::{self, DEFAULT_K, fmix64};
+use crate::text::normalize::NormalizeOptions;
+use crate::text::tokenize::Tokens;
 
 /// Default number of MinHash slots ("permutations").
 pub const DEFAULT_NUM_PERM: usize = 128;
@@ -365,7 +365,7 @@ impl MinHasher {
 
     /// The signature of a set of shingle hashes (duplicates are harmless).
     /// The hashes must be of `params().k`-shingles built as in
-    /// [`crate::shingle`] for the signature's parameters to be truthful.
+    /// [`crate::sketch::shingle`] for the signature's parameters to be truthful.
     pub fn sign(&self, hashes: &[u64]) -> Signature {
         self.sign_iter(hashes.iter().copied(), &mut SignBuffer::default())
     }
@@ -387,7 +387,7 @@ impl MinHasher {
     }
 
     /// The signature of a tokenized document: hashes each token once, rolls
-    /// its `k`-shingles ([`crate::shingle`]) straight into the hasher.
+    /// its `k`-shingles ([`crate::sketch::shingle`]) straight into the hasher.
     pub fn sign_tokens(&self, tokens: &Tokens, buf: &mut SignBuffer) -> Signature {
         let mut th = std::mem::take(&mut buf.token_hashes);
         shingle::token_hashes(tokens, &mut th);
@@ -572,7 +572,7 @@ mod tests {
     #[test]
     fn pinned_signature_values() {
         let set: Vec<u64> = (0..200u64)
-            .map(|i| crate::shingle::shingle_hash(&[i]))
+            .map(|i| crate::sketch::shingle::shingle_hash(&[i]))
             .collect();
         for (alg, want) in [
             (Algorithm::Fast, PINNED_FAST),

@@ -1,13 +1,13 @@
 //! Verbatim passages: seed-and-extend over shared shingles, and repeats inside a document.
 //!
 //! Everything here works on token-hash sequences (one `u64` per normalized
-//! token, from [`crate::shingle::token_hashes`]) and returns token-index
+//! token, from [`crate::sketch::shingle::token_hashes`]) and returns token-index
 //! ranges; [`token_range_to_span`] maps a range back to the original text.
 //!
 //! # Algorithm
 //!
 //! 1. **Seeds.** The word `k`-shingles of both sequences (computed with
-//!    [`crate::shingle::shingles`], so they agree with the hashing core) are
+//!    [`crate::sketch::shingle::shingles`], so they agree with the hashing core) are
 //!    sorted by hash and merge-joined. Every shared shingle gives a seed
 //!    `(i, j)`: tokens `a[i..i+k]` equal `b[j..j+k]` (checked token by token,
 //!    so a hash collision never seeds). A shingle the caller marks as
@@ -46,9 +46,9 @@
 
 use std::ops::Range;
 
-use crate::shingle::{Shingle, shingles};
+use crate::sketch::shingle::{Shingle, shingles};
 use crate::span::Span;
-use crate::tokenize::Tokens;
+use crate::text::tokenize::Tokens;
 
 /// Parameters of verbatim alignment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,7 +132,7 @@ pub fn range_span(len: usize, span: impl Fn(usize) -> Span, range: Range<u32>) -
 /// (boilerplate); pass `&|_| false` to use every shingle.
 ///
 /// ```
-/// use athar::align::{AlignParams, align};
+/// use athar::passages::align::{AlignParams, align};
 /// let a: Vec<u64> = (0..40).collect();
 /// let mut b: Vec<u64> = (100..120).collect();
 /// b.extend(10..30); // a[10..30] copied into b at 20
@@ -838,7 +838,7 @@ mod tests {
 
     #[test]
     fn token_range_maps_to_bytes() {
-        let mut t = crate::tokenize::Tokenizer::default();
+        let mut t = crate::text::tokenize::Tokenizer::default();
         let text = "قال الوزير، اليوم: إن";
         let toks = t.tokenize(text);
         let s = token_range_to_span(&toks, 1..3);

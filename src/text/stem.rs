@@ -22,7 +22,7 @@
 //!
 //! ## Stop words
 //!
-//! [`is_stop_word`] uses the list in `src/data/stopwords-ar.txt`, written for
+//! [`is_stop_word`] uses the list in `src/text/stopwords-ar.txt`, written for
 //! athar and documented in that file: prepositions and particles (with their
 //! attached pronouns), conjunctions, pronouns, demonstratives, relatives,
 //! auxiliaries, the verbs of saying and reporting of news prose (قال، اضاف،
@@ -50,7 +50,7 @@ fn chars(s: &str) -> usize {
 /// The light10 stem of a normalized word: a subslice of `word`.
 ///
 /// ```
-/// use athar::stem::light10;
+/// use athar::text::stem::light10;
 /// assert_eq!(light10("وبالاحتلال"), "احتلال");
 /// assert_eq!(light10("ومكتباتها"), "مكتب");
 /// assert_eq!(light10("الله"), "له");
@@ -70,7 +70,7 @@ pub fn light10(word: &str) -> &str {
 /// removed when at least 2 characters remain.
 ///
 /// ```
-/// assert_eq!(athar::stem::strip_article("الولايه"), "ولايه");
+/// assert_eq!(athar::text::stem::strip_article("الولايه"), "ولايه");
 /// ```
 pub fn strip_article(word: &str) -> &str {
     for art in ARTICLES {
@@ -103,9 +103,9 @@ fn light10_suffixes(word: &str) -> &str {
     w
 }
 
-/// The list of `src/data/stopwords-ar.txt` (comments and blank lines removed).
+/// The list of `src/text/stopwords-ar.txt` (comments and blank lines removed).
 static STOP_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    include_str!("data/stopwords-ar.txt")
+    include_str!("stopwords-ar.txt")
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
@@ -113,11 +113,11 @@ static STOP_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 });
 
 /// True when a normalized token is a stop word: in the documented list
-/// (`src/data/stopwords-ar.txt`), a listed word behind a conjunction `و` or
+/// (`src/text/stopwords-ar.txt`), a listed word behind a conjunction `و` or
 /// `ف`, a run of digits, or a single character.
 ///
 /// ```
-/// use athar::stem::is_stop_word;
+/// use athar::text::stem::is_stop_word;
 /// assert!(is_stop_word("الذي"));
 /// assert!(is_stop_word("وقال"));
 /// assert!(is_stop_word("2015"));
@@ -164,7 +164,7 @@ pub fn is_stop_word(normalized: &str) -> bool {
 /// derivation (a weaker match), never as the same word.
 ///
 /// ```
-/// use athar::stem::verb_form_key;
+/// use athar::text::stem::verb_form_key;
 /// assert_eq!(verb_form_key("اعتقال").as_deref(), Some("اعتقل"));
 /// assert_eq!(verb_form_key("اعتقلت").as_deref(), Some("اعتقل"));
 /// assert_eq!(verb_form_key("يعتقل").as_deref(), Some("اعتقل"));

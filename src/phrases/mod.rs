@@ -6,7 +6,7 @@
 //! occurs in (its document frequency, df). A shingle whose df exceeds
 //! `max_df` ([`MaxDf::resolve`]) is boilerplate ([`BoilerplateSet`]): it does
 //! not seed pairs or passages (pass `&|h| set.contains(h)` to
-//! [`crate::align::align`]). Consecutive boilerplate shingles of a document
+//! [`crate::passages::align::align`]). Consecutive boilerplate shingles of a document
 //! are merged into phrase ranges ([`boilerplate_ranges`]), and identical
 //! phrases are grouped across documents ([`boilerplate_phrases`]).
 //!
@@ -58,7 +58,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 
-use crate::shingle::{Shingle, fmix64, shingle_hashes};
+use crate::sketch::shingle::{Shingle, fmix64, shingle_hashes};
 
 /// A [`MaxDf::Fraction`] never resolves below this many documents, so small
 /// corpora have no boilerplate unless the user asks for a count.
@@ -514,7 +514,7 @@ impl SharedGrams {
             .iter()
             .map(|d| d.as_ref().len().saturating_sub(n - 1))
             .sum();
-        let split = crate::shingle::HashParts::new(total, per_part);
+        let split = crate::sketch::shingle::HashParts::new(total, per_part);
         let (parts, bits) = (split.parts, split.bits);
         let part_of = |h: u64| split.of(h);
         // Within a part, grams are spread over sub-parts by the next bits
@@ -806,7 +806,7 @@ fn hash_tokens(t: &[u64]) -> u64 {
 mod tests {
     use super::*;
 
-    use crate::shingle::shingles;
+    use crate::sketch::shingle::shingles;
     use proptest::prelude::*;
 
     /// The sequential implementation of session 1: the oracle.
@@ -1036,20 +1036,20 @@ mod tests {
 
     /// Token hashes of a generated corpus.
     fn generated(docs: usize, seed: u64) -> Vec<Vec<u64>> {
-        let corpus = crate::synth::generate(&crate::synth::SynthParams {
+        let corpus = athar_synth::generate(&athar_synth::SynthParams {
             docs,
             seed,
-            ..crate::synth::SynthParams::default()
+            ..athar_synth::SynthParams::default()
         })
         .expect("valid parameters");
-        let mut tk = crate::tokenize::Tokenizer::default();
+        let mut tk = crate::text::tokenize::Tokenizer::default();
         corpus
             .docs
             .iter()
             .map(|d| {
                 let tokens = tk.tokenize(&d.text);
                 let mut h = Vec::new();
-                crate::shingle::token_hashes(&tokens, &mut h);
+                crate::sketch::shingle::token_hashes(&tokens, &mut h);
                 h
             })
             .collect()

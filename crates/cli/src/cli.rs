@@ -1,5 +1,5 @@
 //! Command-line interface: clap definitions (`Args`) and their conversion
-//! into a validated [`crate::pipeline::Config`].
+//! into a validated [`athar::pipeline::Config`].
 //!
 //! The clap structs only mirror the flags; [`ReportArgs::to_config`] checks
 //! cross-flag rules once and builds the configuration the library runs on.
@@ -10,10 +10,10 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::corpus::ReadOptions;
-use crate::normalize::{NormalizeOptions, Preset};
-use crate::pipeline::{Algorithm, Config, MaxDf};
-use crate::report::Format;
+use athar::corpus::ReadOptions;
+use athar::pipeline::{Algorithm, Config, MaxDf};
+use athar::report::Format;
+use athar::text::normalize::{NormalizeOptions, Preset};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -365,9 +365,9 @@ pub struct ReportArgs {
 
 impl ReportArgs {
     /// Check the flags together and build the run configuration.
-    pub fn to_config(&self) -> crate::Result<Config> {
+    pub fn to_config(&self) -> athar::Result<Config> {
         let m = &self.matching;
-        let bad = |msg: String| Err(crate::Error::InvalidParameter(msg));
+        let bad = |msg: String| Err(athar::Error::InvalidParameter(msg));
         for (name, v) in [
             ("--threshold", m.threshold),
             ("--containment", m.containment),
@@ -567,7 +567,7 @@ mod tests {
         let c = parse(&["athar"]).unwrap().report.to_config().unwrap();
         assert_eq!(
             c.narrative_max_docs,
-            Some(crate::pipeline::NARRATIVE_MAX_DOCS)
+            Some(athar::pipeline::NARRATIVE_MAX_DOCS)
         );
         let c = parse(&["athar", "report", "--narratives"]).unwrap();
         let Some(Command::Report(args)) = c.command else {

@@ -1,0 +1,11 @@
+//! The `athar` command line: flags (`cli`) and the subcommands' input and
+//! output (`app`: files, terminals, progress bars) around the `athar` library.
+
+mod app;
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    cli::main()
+}

@@ -1,0 +1,237 @@
+//! Candidates from shingle postings, and the boilerplate decision.
+//!
+//! Every `(shingle, document)` posting, sorted in parts by the top bits of
+//! the hash: each run of 2..=`max_bucket` documents pairs them. This finds a
+//! paragraph shared by two otherwise unrelated articles, which no
+//! Jaccard-based LSH can. The same postings give the frequent shingles, from
+//! which [`Postings::boilerplate`] decides boilerplate once near-duplicate
+//! clusters are known.
+
+use rayon::prelude::*;
+
+use crate::cluster;
+use crate::phrases::BoilerplateSet;
+use crate::sketch::shingle;
+
+/// True when at least half the shingles of `tokens` are boilerplate: a
+/// stock formula (an official's full title, a site's "read also" line) whose
+/// rarer variants seeded a passage that is still mostly boilerplate.
+pub fn mostly_boilerplate(tokens: &[u64], k: usize, boilerplate: &BoilerplateSet) -> bool {
+    if boilerplate.is_empty() {
+        return false;
+    }
+    let (mut total, mut common) = (0usize, 0usize);
+    for h in shingle::shingle_hashes(tokens, k) {
+        total += 1;
+        common += usize::from(boilerplate.contains(h));
+    }
+    2 * common >= total && common > 0
+}
+
+/// What the shingle postings of the corpus tell: the document pairs that
+/// share shingles, and the documents of every frequent shingle.
+pub struct Postings {
+    /// Document pairs sharing shingles, with the number shared (pairs are
+    /// only counted through shingles in at most `max_bucket` documents),
+    /// sorted by pair.
+    pub shared: Vec<((u32, u32), u32)>,
+    /// The shingles found in more than `max_df` documents, by hash, each
+    /// with its documents in order.
+    pub frequent: Vec<(u64, Vec<u32>)>,
+}
+
+/// The `(shingle, document)` postings are built in parts, by the top bits of
+/// the shingle hash, about this many postings a part: each part is sorted and
+/// scanned on its own, so only a few parts are in memory at once.
+const POSTINGS_PER_PART: usize = 1 << 22;
+
+/// Pairs the documents of each shingle found in 2..=`max_bucket` documents
+/// and keeps the documents of shingles found in more than `max_df`.
+pub fn shingle_postings(sets: &[&[u64]], max_bucket: usize, max_df: usize) -> Postings {
+    shingle_postings_in_parts(sets, max_bucket, max_df, POSTINGS_PER_PART)
+}
+
+/// [`shingle_postings`] with about `per_part` postings a part.
+fn shingle_postings_in_parts(
+    data: &[&[u64]],
+    max_bucket: usize,
+    max_df: usize,
+    per_part: usize,
+) -> Postings {
+    let total: usize = data.iter().map(|d| d.len()).sum();
+    let split = shingle::HashParts::new(total, per_part);
+    let parts = split.parts;
+    let part_of = |h: u64| split.of(h);
+    // Consecutive parts form a group, scanned in order by one thread with a
+    // cursor into each (sorted) shingle set. The result does not depend on
+    // the grouping.
+    let groups = rayon::current_num_threads().clamp(1, parts);
+    let per_group = parts.div_ceil(groups);
+    let results: Vec<Postings> = (0..groups)
+        .into_par_iter()
+        .map(|g| {
+            let (first, last) = (g * per_group, ((g + 1) * per_group).min(parts));
+            let mut cursor: Vec<u32> = data
+                .iter()
+                .map(|d| d.partition_point(|&h| part_of(h) < first) as u32)
+                .collect();
+            let mut shared = Vec::new();
+            let mut frequent = Vec::new();
+            let mut postings: Vec<(u64, u32)> = Vec::new();
+            let mut pairs: Vec<(u32, u32)> = Vec::new();
+            for part in first..last {
+                postings.clear();
+                for (d, dd) in data.iter().enumerate() {
+                    let set = dd;
+                    let start = cursor[d] as usize;
+                    let end = start + set[start..].partition_point(|&h| part_of(h) == part);
+                    postings.extend(set[start..end].iter().map(|&h| (h, d as u32)));
+                    cursor[d] = end as u32;
+                }
+                postings.par_sort_unstable();
+                pairs.clear();
+                for run in postings.chunk_by(|x, y| x.0 == y.0) {
+                    if (2..=max_bucket).contains(&run.len()) {
+                        for (i, x) in run.iter().enumerate() {
+                            pairs.extend(run[i + 1..].iter().map(|y| (x.1, y.1)));
+                        }
+                    }
+                    if run.len() > max_df {
+                        frequent.push((run[0].0, run.iter().map(|&(_, d)| d).collect()));
+                    }
+                }
+                pairs.par_sort_unstable();
+                shared.extend(
+                    pairs
+                        .chunk_by(|x, y| x == y)
+                        .map(|run| (run[0], run.len() as u32)),
+                );
+            }
+            Postings { shared, frequent }
+        })
+        .collect();
+    let mut shared: Vec<((u32, u32), u32)> = Vec::new();
+    let mut frequent = Vec::new();
+    for p in results {
+        if shared.is_empty() {
+            shared = p.shared;
+        } else {
+            shared.extend(p.shared);
+        }
+        frequent.extend(p.frequent);
+    }
+    if parts > 1 {
+        // A pair may share shingles of several parts: add up its counts.
+        shared.par_sort_unstable();
+        shared = shared
+            .chunk_by(|x, y| x.0 == y.0)
+            .map(|run| (run[0].0, run.iter().map(|r| r.1).sum()))
+            .collect();
+    }
+    if std::env::var_os("ATHAR_TIMINGS").is_some() {
+        eprintln!(
+            "athar: postings: {total} in {parts} part(s); {} pairs, {} frequent shingles",
+            shared.len(),
+            frequent.len()
+        );
+    }
+    Postings { shared, frequent }
+}
+
+impl Postings {
+    /// The shingles found in more than `max_df` clusters of `components`,
+    /// and the number of other shingles in more than `max_bucket` documents.
+    pub fn boilerplate(
+        &self,
+        components: &mut cluster::UnionFind,
+        max_df: usize,
+        max_bucket: usize,
+    ) -> (BoilerplateSet, usize) {
+        let mut boiler = Vec::new();
+        let mut crowded = 0;
+        let mut roots: Vec<u32> = Vec::new();
+        for (hash, run) in &self.frequent {
+            roots.clear();
+            roots.extend(run.iter().map(|&d| components.find(d)));
+            roots.sort_unstable();
+            roots.dedup();
+            if roots.len() > max_df {
+                boiler.push(*hash);
+            } else if run.len() > max_bucket {
+                crowded += 1;
+            }
+        }
+        (BoilerplateSet::from_hashes(boiler), crowded)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Documents whose shingle sets draw from a small pool of hashes spread
+    /// over the whole `u64` range, so that shingles are shared and fall in
+    /// every part.
+    fn docs(n: usize) -> Vec<Vec<u64>> {
+        let mut state = 7u64;
+        let pool: Vec<u64> = (0..400)
+            .map(|_| crate::sketch::minhash::splitmix64(&mut state))
+            .collect();
+        (0..n)
+            .map(|_| {
+                let len = (crate::sketch::minhash::splitmix64(&mut state) % 60) as usize;
+                let mut set: Vec<u64> = (0..len)
+                    .map(|_| pool[(crate::sketch::minhash::splitmix64(&mut state) % 400) as usize])
+                    .collect();
+                set.sort_unstable();
+                set.dedup();
+                set
+            })
+            .collect()
+    }
+
+    /// Brute force: every pair of documents and the number of shingles they
+    /// share through shingles in at most `max_bucket` documents.
+    fn brute(data: &[Vec<u64>], max_bucket: usize, max_df: usize) -> Postings {
+        let mut df: std::collections::BTreeMap<u64, Vec<u32>> = Default::default();
+        for (d, dd) in data.iter().enumerate() {
+            for &h in dd {
+                df.entry(h).or_default().push(d as u32);
+            }
+        }
+        let mut shared: std::collections::BTreeMap<(u32, u32), u32> = Default::default();
+        for docs in df.values().filter(|v| (2..=max_bucket).contains(&v.len())) {
+            for (i, &a) in docs.iter().enumerate() {
+                for &b in &docs[i + 1..] {
+                    *shared.entry((a, b)).or_default() += 1;
+                }
+            }
+        }
+        Postings {
+            shared: shared.into_iter().collect(),
+            frequent: df.into_iter().filter(|(_, v)| v.len() > max_df).collect(),
+        }
+    }
+
+    #[test]
+    fn postings_do_not_depend_on_parts_or_threads() {
+        let owned = docs(300);
+        let data: Vec<&[u64]> = owned.iter().map(Vec::as_slice).collect();
+        let want = brute(&owned, 40, 20);
+        assert!(want.shared.len() > 100 && !want.frequent.is_empty());
+        for per_part in [usize::MAX, 1000, 97, 1] {
+            for threads in [1, 2, 3] {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                let got = pool.install(|| shingle_postings_in_parts(&data, 40, 20, per_part));
+                assert_eq!(
+                    got.shared, want.shared,
+                    "per_part {per_part}, {threads} threads"
+                );
+                assert_eq!(got.frequent, want.frequent, "per_part {per_part}");
+            }
+        }
+    }
+}

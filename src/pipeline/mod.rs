@@ -1,0 +1,539 @@
+//! Runs the stages in order and builds the finished, sorted [`Report`].
+//!
+//! Pure: takes documents already read and a validated [`Config`], returns a
+//! [`Report`]. Parallel with rayon; every output is sorted, so the report is
+//! byte-identical for any thread count. [`analyse`] reads as the list of
+//! stages; each stage is a function below it.
+
+mod build;
+mod config;
+mod narratives;
+mod spans;
+
+use rayon::prelude::*;
+
+use crate::candidates::{self, Postings};
+use crate::cluster::UnionFind;
+use crate::corpus::{Corpus, Document};
+use crate::passages::align::{self, AlignParams, Match};
+use crate::phrases::{self, BoilerplateSet, PhraseParams};
+use crate::report::{Boilerplate, Pair, Passage, PassageKind, Phrase, Report, SCHEMA_VERSION};
+use crate::sketch::lsh::{self, LshParams};
+use crate::sketch::minhash::{MinHashParams, MinHasher, SignBuffer, Signature};
+use crate::sketch::shingle;
+use crate::span::Span;
+use crate::text::sentences::sentences;
+use crate::text::tokenize::{Tokenizer, Tokens};
+use crate::timing::Timings;
+use crate::verify::{self, Similarity, Thresholds};
+
+pub(crate) use build::{
+    DocStats, capped_warning, cluster_entries, pair_order, params, relation, round,
+    skipped_document, skipped_entries,
+};
+pub use config::{Algorithm, Config, MaxDf, NARRATIVE_MAX_DOCS, lsh_params_for};
+pub use spans::loc;
+
+/// Receives progress from long stages. Implementations must be cheap and thread-safe.
+pub trait Progress: Sync {
+    /// A stage starts with `total` units of work (0: not known in advance).
+    fn start(&self, stage: &'static str, total: u64);
+    /// `n` more units are done.
+    fn advance(&self, n: u64);
+    /// The current stage is done.
+    fn finish(&self);
+}
+
+/// Progress that goes nowhere.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _: &'static str, _: u64) {}
+    fn advance(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
+/// Per-document results of the first pass.
+struct DocData {
+    /// One stable hash per normalized token.
+    token_hashes: Vec<u64>,
+    /// Sorted, distinct shingle hashes.
+    shingle_set: Vec<u64>,
+    /// Number of sentences.
+    sentences: usize,
+}
+
+/// A candidate pair after exact verification and alignment.
+struct Linked {
+    a: u32,
+    b: u32,
+    sim: Similarity,
+    estimate: f64,
+    matches: Vec<Match>,
+}
+
+/// A verified candidate pair.
+type Verified = (u32, u32, Similarity);
+
+/// Analyse a corpus: the whole pipeline. Returns the finished, sorted report.
+pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> crate::Result<Report> {
+    let docs = &corpus.documents;
+    if docs.is_empty() {
+        return Err(crate::Error::NothingToAnalyse {
+            read: corpus.skipped.len(),
+        });
+    }
+    let k = config.shingle_size;
+    let hasher = MinHasher::new(MinHashParams {
+        algorithm: config.algorithm,
+        num_perm: config.num_perm,
+        seed: config.seed,
+        k,
+        ..MinHashParams::new(&config.normalize)
+    })?;
+    let lsh_params = match config.bands_rows {
+        Some((bands, rows)) => LshParams { bands, rows },
+        None => lsh_params_for(config.threshold, config.num_perm)?,
+    };
+    lsh_params.validate(config.num_perm)?;
+
+    let mut warnings = corpus.warnings.clone();
+    let limited;
+    let config = match narrative_limit(config, docs.len()) {
+        Some((c, warning)) => {
+            warnings.push(warning);
+            limited = c;
+            &limited
+        }
+        None => config,
+    };
+    let mut timings = Timings::new();
+    // 1. Tokens, token hashes, shingle sets and signatures, per document.
+    let (mut data, signatures, sentence_spans) = sign(docs, config, &hasher, progress);
+    timings.stage("sign");
+    // 2. Shingle postings: the pairs of documents that share shingles.
+    let max_df = config.max_df.resolve(docs.len());
+    let sets: Vec<&[u64]> = data.iter().map(|d| d.shingle_set.as_slice()).collect();
+    let postings = candidates::shingle_postings(&sets, config.max_bucket, max_df);
+    drop(sets);
+    timings.stage("postings");
+    // 3. LSH candidates from the signatures, merged with the postings'.
+    let lsh_candidates = lsh::candidates(&signatures, lsh_params, config.max_bucket)?;
+    warnings.extend(capped_warning(
+        &lsh_candidates.capped,
+        config.max_bucket,
+        |d| &docs[d as usize].id,
+    ));
+    timings.stage("lsh");
+    let candidates = merge_candidates(&postings, &lsh_candidates.pairs, config.min_shared());
+    timings.stage("candidates");
+    // 4. Exact verification of every candidate; near-duplicate clusters.
+    let thresholds = Thresholds {
+        jaccard: config.threshold,
+        containment: Some(config.containment),
+    };
+    let verified = verify_pairs(&data, candidates, progress);
+    let mut components = UnionFind::new(docs.len());
+    for (a, b, sim) in &verified {
+        if sim.passes(&thresholds) {
+            components.union(*a, *b);
+        }
+    }
+    timings.stage("verify");
+    // 5. Boilerplate: shingles found in more than max_df near-duplicate
+    // clusters (a lone document is its own cluster). Counting clusters, not
+    // documents, keeps a story republished by many outlets from being taken
+    // for boilerplate, while a site template in unrelated articles is.
+    let (boilerplate, crowded) = postings.boilerplate(&mut components, max_df, config.max_bucket);
+    if crowded > 0 {
+        warnings.push(format!(
+            "{crowded} shingle(s) occur in more than --max-bucket {} documents (but in no more \
+             than --max-df {max_df} unrelated ones): they do not pair documents on their own",
+            config.max_bucket
+        ));
+    }
+    drop(postings);
+    // Shingle sets served the postings and verification; free them.
+    for d in &mut data {
+        d.shingle_set = Vec::new();
+    }
+    timings.stage("boilerplate");
+    // 6. Verbatim alignment of the candidates that share enough shingles,
+    // beside reused and boilerplate phrases (both parallel).
+    let align_params = AlignParams {
+        k,
+        max_gap: config.max_gap,
+        min_passage: config.min_passage,
+        merge_gap: AlignParams::default().merge_gap.max(config.max_gap),
+        ..AlignParams::default()
+    };
+    let phrase_params = PhraseParams {
+        min_tokens: 3,
+        max_df,
+        top: 200,
+    };
+    let stage = AlignStage {
+        data: &data,
+        signatures: &signatures,
+        boilerplate: &boilerplate,
+        thresholds: &thresholds,
+        params: &align_params,
+        min_shared: config.min_shared(),
+    };
+    let (linked, (reused, boiler)) = rayon::join(
+        || {
+            let t = std::time::Instant::now();
+            let linked = stage.align(verified, progress);
+            timings.note("align", t);
+            linked
+        },
+        || {
+            let t = std::time::Instant::now();
+            let hashes: Vec<&[u64]> = data.iter().map(|d| d.token_hashes.as_slice()).collect();
+            let reused = phrases::reused_phrases(&hashes, &phrase_params);
+            let boiler = phrases::boilerplate_phrases(&hashes, k, &boilerplate);
+            timings.note("phrases", t);
+            (reused, boiler)
+        },
+    );
+    timings.stage("align+phrases");
+    // 7. Repeats inside documents: from one shingle up, so that a short
+    // caption or heading printed several times is found; below
+    // `min_passage` only whole lines are kept (see `build::whole_line`).
+    let repeat_params = AlignParams {
+        min_passage: k.min(config.min_passage),
+        ..align_params
+    };
+    let repeats: Vec<(u32, Vec<Match>)> = data
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| (i as u32, align::repeats(&d.token_hashes, &repeat_params)))
+        .filter(|(_, m)| !m.is_empty())
+        .collect();
+    let stats: Vec<DocStats> = data
+        .iter()
+        .map(|d| DocStats {
+            tokens: d.token_hashes.len(),
+            sentences: d.sentences,
+        })
+        .collect();
+    // Token hashes are not needed any more: free them before the span map.
+    drop(data);
+    timings.stage("repeats");
+    // 8. Build the report: ids, byte and character offsets, sorted sections.
+    // Token spans are needed only for the documents the report points into
+    // (the narrative stage tokenizes what it reads itself).
+    let needed = needed_docs(docs.len(), &linked, &repeats, &reused, &boiler);
+    let spans = spans::SpanMap::new(docs, config, Some(&needed), sentence_spans);
+    timings.stage("spanmap");
+    let mut report = Report {
+        schema_version: SCHEMA_VERSION,
+        tool: format!("athar {}", env!("CARGO_PKG_VERSION")),
+        params: params(config, lsh_params, max_df),
+        ..Report::default()
+    };
+    report.documents = build::document_entries(corpus, &stats);
+    report.summary = build::summary(corpus, &stats);
+    report.skipped = skipped_entries(&corpus.skipped);
+    report.pairs = pair_entries(docs, &linked, &thresholds);
+    let kept: Vec<(u32, u32, f64)> = linked
+        .iter()
+        .filter(|l| l.sim.passes(&thresholds))
+        .map(|l| (l.a, l.b, l.sim.jaccard.max(l.sim.max_containment())))
+        .collect();
+    report.clusters = cluster_entries(docs.len(), &kept, |d| &docs[d as usize].id);
+    report.passages = passage_entries(&spans, &linked, &repeats, config.min_passage);
+    report.phrases = phrase_entries(&spans, &reused, phrase_params.min_tokens);
+    report.boilerplate = boiler
+        .iter()
+        .filter(|b| b.docs >= 2)
+        .map(|b| Boilerplate {
+            text: spans.text(b.doc as u32, b.tokens.clone()).to_string(),
+            docs: b.docs,
+            fraction: round(b.docs as f64 / docs.len() as f64),
+        })
+        .collect();
+    timings.stage("build");
+    if config.narratives {
+        progress.start("narratives", 1);
+        let (narrative_passages, narratives) = narratives::narratives(&spans, &linked, config);
+        progress.finish();
+        report.passages.extend(narrative_passages);
+        report.narratives = narratives;
+        build::sort_passages(&mut report.passages, docs);
+    }
+    timings.stage("narratives");
+    report.warnings = warnings;
+    Ok(report)
+}
+
+/// The config with narratives turned off, and the warning that says so,
+/// when `n` documents is more than [`Config::narrative_max_docs`].
+fn narrative_limit(config: &Config, n: usize) -> Option<(Config, String)> {
+    let max = config.narrative_max_docs?;
+    (config.narratives && n > max).then(|| {
+        let warning = format!(
+            "narratives were not looked for: {} documents is more than {}, and their cost \
+             grows faster than the corpus (pass --narratives to look for them anyway)",
+            crate::report::thousands(n),
+            crate::report::thousands(max)
+        );
+        let config = Config {
+            narratives: false,
+            ..config.clone()
+        };
+        (config, warning)
+    })
+}
+
+/// Stage 1: per document, in parallel, the token hashes, the sorted shingle
+/// set and the signature; sentence spans are kept only for the narrative
+/// stage (the count always).
+fn sign(
+    docs: &[Document],
+    config: &Config,
+    hasher: &MinHasher,
+    progress: &dyn Progress,
+) -> (Vec<DocData>, Vec<Signature>, Vec<Vec<Span>>) {
+    let k = config.shingle_size;
+    let keep_sentences = config.narratives;
+    progress.start("signing", docs.len() as u64);
+    #[allow(clippy::type_complexity)]
+    let (data, (signatures, sentence_spans)): (Vec<DocData>, (Vec<Signature>, Vec<Vec<Span>>)) =
+        docs.par_iter()
+            .map_init(
+                || {
+                    (
+                        Tokenizer::new(config.normalize),
+                        Tokens::default(),
+                        SignBuffer::default(),
+                    )
+                },
+                |(tokenizer, tokens, buf), doc| {
+                    tokenizer.tokenize_into(&doc.text, tokens);
+                    let mut token_hashes = Vec::with_capacity(tokens.len());
+                    shingle::token_hashes(tokens, &mut token_hashes);
+                    let mut shingle_set = Vec::new();
+                    shingle::shingle_set_into(&token_hashes, k, &mut shingle_set);
+                    // MinHash of the distinct shingles equals MinHash of the
+                    // sequence: sign the set just built instead of rolling again.
+                    let signature = hasher.sign_iter(shingle_set.iter().copied(), buf);
+                    let sents = sentences(&doc.text);
+                    progress.advance(1);
+                    let data = DocData {
+                        token_hashes,
+                        shingle_set,
+                        sentences: sents.len(),
+                    };
+                    let sents = if keep_sentences { sents } else { Vec::new() };
+                    (data, (signature, sents))
+                },
+            )
+            .unzip();
+    progress.finish();
+    (data, signatures, sentence_spans)
+}
+
+/// Stage 3: the pairs that share at least `min_shared` shingles through the
+/// postings, and the LSH pairs; sorted and distinct.
+fn merge_candidates(postings: &Postings, lsh: &[(u32, u32)], min_shared: usize) -> Vec<(u32, u32)> {
+    let mut candidates: Vec<(u32, u32)> = postings
+        .shared
+        .iter()
+        .filter(|&&(_, n)| n as usize >= min_shared)
+        .map(|&(p, _)| p)
+        .chain(lsh.iter().copied())
+        .collect();
+    candidates.par_sort_unstable();
+    candidates.dedup();
+    candidates
+}
+
+/// Stage 4: exact Jaccard and containments of every candidate.
+fn verify_pairs(
+    data: &[DocData],
+    candidates: Vec<(u32, u32)>,
+    progress: &dyn Progress,
+) -> Vec<Verified> {
+    progress.start("verifying", candidates.len() as u64);
+    let verified = candidates
+        .par_iter()
+        .map(|&(a, b)| {
+            progress.advance(1);
+            let sim =
+                verify::similarity(&data[a as usize].shingle_set, &data[b as usize].shingle_set);
+            (a, b, sim)
+        })
+        .collect();
+    progress.finish();
+    verified
+}
+
+/// What stage 6 (verbatim alignment) needs.
+struct AlignStage<'a> {
+    data: &'a [DocData],
+    signatures: &'a [Signature],
+    boilerplate: &'a BoilerplateSet,
+    thresholds: &'a Thresholds,
+    params: &'a AlignParams,
+    min_shared: usize,
+}
+
+impl AlignStage<'_> {
+    /// Aligns the verified pairs that share enough shingles; keeps the pairs
+    /// that pass a threshold or share a passage. Boilerplate shingles do not
+    /// seed passages, and passages made mostly of them are dropped.
+    fn align(&self, verified: Vec<Verified>, progress: &dyn Progress) -> Vec<Linked> {
+        let k = self.params.k;
+        let ignore = |h: u64| self.boilerplate.contains(h);
+        progress.start("aligning", verified.len() as u64);
+        let linked = verified
+            .into_par_iter()
+            .filter_map(|(a, b, sim)| {
+                let (da, db) = (&self.data[a as usize], &self.data[b as usize]);
+                let matches = if sim.intersection >= self.min_shared {
+                    let mut m =
+                        align::align(&da.token_hashes, &db.token_hashes, self.params, &ignore);
+                    m.retain(|m| {
+                        !candidates::mostly_boilerplate(
+                            &da.token_hashes[m.a.start as usize..m.a.end as usize],
+                            k,
+                            self.boilerplate,
+                        )
+                    });
+                    m
+                } else {
+                    Vec::new()
+                };
+                progress.advance(1);
+                (sim.passes(self.thresholds) || !matches.is_empty()).then(|| Linked {
+                    a,
+                    b,
+                    estimate: self.signatures[a as usize]
+                        .estimate_jaccard(&self.signatures[b as usize])
+                        .unwrap_or(f64::NAN),
+                    sim,
+                    matches,
+                })
+            })
+            .collect();
+        progress.finish();
+        linked
+    }
+}
+
+/// The documents the report points into (passages, repeats, phrases,
+/// boilerplate examples): only these are tokenized again for offsets.
+fn needed_docs(
+    n: usize,
+    linked: &[Linked],
+    repeats: &[(u32, Vec<Match>)],
+    reused: &[phrases::ReusedPhrase],
+    boiler: &[phrases::BoilerplatePhrase],
+) -> Vec<bool> {
+    let mut needed = vec![false; n];
+    for l in linked.iter().filter(|l| !l.matches.is_empty()) {
+        needed[l.a as usize] = true;
+        needed[l.b as usize] = true;
+    }
+    for (d, _) in repeats {
+        needed[*d as usize] = true;
+    }
+    for p in reused {
+        for o in &p.occurrences {
+            needed[o.doc as usize] = true;
+        }
+    }
+    for b in boiler {
+        needed[b.doc] = true;
+    }
+    needed
+}
+
+/// The report's pairs, most similar first.
+fn pair_entries(docs: &[Document], linked: &[Linked], thresholds: &Thresholds) -> Vec<Pair> {
+    let mut pairs: Vec<&Linked> = linked.iter().collect();
+    pairs.sort_by(|x, y| pair_order((&x.sim, x.a, x.b), (&y.sim, y.a, y.b)));
+    pairs
+        .iter()
+        .map(|l| Pair {
+            a: docs[l.a as usize].id.clone(),
+            b: docs[l.b as usize].id.clone(),
+            jaccard: round(l.sim.jaccard),
+            containment_a: round(l.sim.containment_a),
+            containment_b: round(l.sim.containment_b),
+            estimated_jaccard: l.estimate.is_finite().then(|| round(l.estimate)),
+            shared_shingles: l.sim.intersection,
+            passages: l.matches.len(),
+            relation: relation(&l.sim, thresholds),
+        })
+        .collect()
+}
+
+/// The report's verbatim passages and repeats, in document order. A repeat
+/// shorter than `min_passage` is kept only when both copies are whole lines.
+fn passage_entries(
+    spans: &spans::SpanMap<'_>,
+    linked: &[Linked],
+    repeats: &[(u32, Vec<Match>)],
+    min_passage: usize,
+) -> Vec<Passage> {
+    let mut passages: Vec<(u32, u32, Passage)> = Vec::new();
+    for l in linked {
+        for m in &l.matches {
+            passages.push((l.a, l.b, spans.passage(PassageKind::Verbatim, l.a, l.b, m)));
+        }
+    }
+    for (d, ms) in repeats {
+        let text = &spans.docs[*d as usize].text;
+        for m in ms {
+            let long = m.matched_tokens as usize >= min_passage;
+            if long
+                || (build::whole_line(text, spans.span(*d, m.a.clone()))
+                    && build::whole_line(text, spans.span(*d, m.b.clone())))
+            {
+                passages.push((*d, *d, spans.passage(PassageKind::Repeat, *d, *d, m)));
+            }
+        }
+    }
+    passages.sort_by(|x, y| {
+        (x.0, x.2.a.start, x.1, x.2.b.start, x.2.kind).cmp(&(
+            y.0,
+            y.2.a.start,
+            y.1,
+            y.2.b.start,
+            y.2.kind,
+        ))
+    });
+    passages.into_iter().map(|(_, _, p)| p).collect()
+}
+
+/// The report's reused phrases: whole spans, with at least
+/// [`build::MIN_PHRASE_CONTENT_WORDS`] content words.
+fn phrase_entries(
+    spans: &spans::SpanMap<'_>,
+    reused: &[phrases::ReusedPhrase],
+    min_tokens: usize,
+) -> Vec<Phrase> {
+    reused
+        .iter()
+        .filter_map(|p| spans.whole_spans(p, min_tokens))
+        .filter(|p| {
+            let o = &p.occurrences[0];
+            spans.content_tokens(o.doc, o.tokens.clone()) >= build::MIN_PHRASE_CONTENT_WORDS
+        })
+        .map(|p| {
+            let first = &p.occurrences[0];
+            Phrase {
+                text: spans.text(first.doc, first.tokens.clone()).to_string(),
+                tokens: p.tokens as usize,
+                docs: p.docs,
+                occurrences: p
+                    .occurrences
+                    .iter()
+                    .map(|o| spans.loc(o.doc, o.tokens.clone()))
+                    .collect(),
+            }
+        })
+        .collect()
+}

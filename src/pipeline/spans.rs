@@ -1,0 +1,210 @@
+//! Token ranges to report locations: byte and character offsets of the
+//! original text, for the documents the report points into.
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use crate::passages::align::{self, Match};
+use crate::phrases;
+use crate::report::{Loc, Passage, PassageKind};
+use crate::span::Span;
+use crate::text::stem;
+use crate::text::tokenize::{Tokenizer, Tokens};
+
+use super::Config;
+use super::build::round;
+
+/// Maps token ranges of documents to report locations (byte and character
+/// offsets of the original text).
+pub(crate) struct SpanMap<'c> {
+    pub(crate) docs: &'c [crate::corpus::Document],
+    tokens: Vec<DocTokens>,
+    pub(crate) sentences: Vec<Vec<Span>>,
+}
+
+/// The tokens of one document as the report needs them: the byte span of
+/// every token and whether it is a content word. A third of the memory of
+/// full [`Tokens`] (no normalized text), which matters at 100,000 documents.
+#[derive(Default)]
+struct DocTokens {
+    spans: TokenSpans,
+    /// Per token: neither a stop word nor a number.
+    content: Vec<bool>,
+}
+
+/// Token spans, as `u32` offsets when the text allows (under 4 GiB).
+enum TokenSpans {
+    Narrow(Vec<[u32; 2]>),
+    Wide(Vec<Span>),
+}
+
+impl Default for TokenSpans {
+    fn default() -> Self {
+        TokenSpans::Narrow(Vec::new())
+    }
+}
+
+impl DocTokens {
+    pub(crate) fn new(text: &str, tokens: &Tokens) -> DocTokens {
+        let spans = if u32::try_from(text.len()).is_ok() {
+            TokenSpans::Narrow(
+                tokens
+                    .tokens
+                    .iter()
+                    .map(|t| [t.span.start() as u32, t.span.end() as u32])
+                    .collect(),
+            )
+        } else {
+            TokenSpans::Wide(tokens.tokens.iter().map(|t| t.span).collect())
+        };
+        let content = (0..tokens.len())
+            .map(|i| {
+                let w = tokens.text(i);
+                !stem::is_stop_word(w) && !w.chars().all(|c| c.is_ascii_digit())
+            })
+            .collect();
+        DocTokens { spans, content }
+    }
+
+    fn len(&self) -> usize {
+        self.content.len()
+    }
+
+    /// The span of token `i`.
+    pub(crate) fn span(&self, i: usize) -> Span {
+        match &self.spans {
+            TokenSpans::Narrow(v) => Span::new(v[i][0] as usize, v[i][1] as usize),
+            TokenSpans::Wide(v) => v[i],
+        }
+    }
+
+    /// The span covering tokens `range` (as [`align::token_range_to_span`]).
+    fn range_span(&self, range: Range<u32>) -> Span {
+        align::range_span(self.len(), |i| self.span(i), range)
+    }
+}
+
+impl<'c> SpanMap<'c> {
+    /// Tokenizes the documents marked in `needed` (all when `None`); the
+    /// others get no tokens and must not be asked about. `sentences` are
+    /// the sentence spans of every document, or empty.
+    pub(crate) fn new(
+        docs: &'c [crate::corpus::Document],
+        config: &Config,
+        needed: Option<&[bool]>,
+        sentences: Vec<Vec<Span>>,
+    ) -> SpanMap<'c> {
+        let tokens = docs
+            .par_iter()
+            .enumerate()
+            .map_init(
+                || Tokenizer::new(config.normalize),
+                |t, (i, d)| {
+                    if needed.is_none_or(|n| n[i]) {
+                        DocTokens::new(&d.text, &t.tokenize(&d.text))
+                    } else {
+                        DocTokens::default()
+                    }
+                },
+            )
+            .collect();
+        SpanMap {
+            docs,
+            tokens,
+            sentences,
+        }
+    }
+
+    pub(crate) fn span(&self, doc: u32, range: Range<u32>) -> Span {
+        self.tokens[doc as usize].range_span(range)
+    }
+
+    pub(crate) fn text(&self, doc: u32, range: Range<u32>) -> &str {
+        self.span(doc, range).slice(&self.docs[doc as usize].text)
+    }
+
+    /// `phrase` trimmed so that no occurrence starts or ends inside a span
+    /// that holds several tokens (`ﷺ` gives four, `٢٠٢٣م` two with
+    /// `split_digits`): the reported text then reads as exactly the phrase.
+    /// `None` when fewer than `min_tokens` tokens remain.
+    pub(crate) fn whole_spans(
+        &self,
+        phrase: &phrases::ReusedPhrase,
+        min_tokens: usize,
+    ) -> Option<phrases::ReusedPhrase> {
+        let joined = |doc: u32, i: u32| {
+            let t = &self.tokens[doc as usize];
+            let i = i as usize;
+            i > 0 && i < t.len() && t.span(i) == t.span(i - 1)
+        };
+        let (mut s, mut e) = (0u32, 0u32);
+        loop {
+            if (s + e + min_tokens.max(1) as u32) > phrase.tokens {
+                return None;
+            }
+            let cut_s = phrase
+                .occurrences
+                .iter()
+                .any(|o| joined(o.doc, o.tokens.start + s));
+            let cut_e = phrase
+                .occurrences
+                .iter()
+                .any(|o| joined(o.doc, o.tokens.end - e));
+            if !cut_s && !cut_e {
+                break;
+            }
+            s += u32::from(cut_s);
+            e += u32::from(cut_e);
+        }
+        Some(phrases::ReusedPhrase {
+            tokens: phrase.tokens - s - e,
+            docs: phrase.docs,
+            occurrences: phrase
+                .occurrences
+                .iter()
+                .map(|o| phrases::Occurrence {
+                    doc: o.doc,
+                    tokens: o.tokens.start + s..o.tokens.end - e,
+                })
+                .collect(),
+        })
+    }
+
+    /// Tokens of `range` that are neither stop words nor numbers.
+    pub(crate) fn content_tokens(&self, doc: u32, range: Range<u32>) -> usize {
+        let t = &self.tokens[doc as usize];
+        range.filter(|&i| t.content[i as usize]).count()
+    }
+
+    pub(crate) fn loc(&self, doc: u32, range: Range<u32>) -> Loc {
+        let d = &self.docs[doc as usize];
+        let span = self.span(doc, range);
+        loc(&d.id, &d.text, span)
+    }
+
+    pub(crate) fn passage(&self, kind: PassageKind, a: u32, b: u32, m: &Match) -> Passage {
+        Passage {
+            kind,
+            a: self.loc(a, m.a.clone()),
+            b: self.loc(b, m.b.clone()),
+            tokens_a: m.a.len(),
+            tokens_b: m.b.len(),
+            score: round(m.score),
+            terms: Vec::new(),
+        }
+    }
+}
+
+/// A report location for `span` of document `id` with text `text`.
+pub fn loc(id: &str, text: &str, span: Span) -> Loc {
+    let start_char = text[..span.start()].chars().count();
+    let end_char = start_char + span.slice(text).chars().count();
+    Loc {
+        doc: id.to_string(),
+        start: span.start(),
+        end: span.end(),
+        start_char,
+        end_char,
+    }
+}
