@@ -165,6 +165,27 @@ impl Postings {
     }
 }
 
+/// True when a pair found through the postings sharing `shared` shingles
+/// (of sets of `size_a` and `size_b`) must be verified: it shares enough to
+/// hold a passage (`min_shared`), or enough that it may pass a threshold of
+/// `t` (a short document inside a longer one shares few shingles, all of its
+/// own). Verification is exact, so a pair checked for nothing costs time,
+/// never a wrong result.
+pub fn worth_verifying(
+    shared: usize,
+    size_a: usize,
+    size_b: usize,
+    min_shared: usize,
+    t: &crate::verify::Thresholds,
+) -> bool {
+    let (small, large) = (size_a.min(size_b), size_a.max(size_b));
+    // |A ∩ B| >= c·min(|A|, |B|) for containment c; >= j·|A ∪ B| >= j·max for Jaccard j.
+    let at_least = |need: f64| shared > 0 && shared as f64 >= need;
+    shared >= min_shared
+        || at_least(t.jaccard * large as f64)
+        || t.containment.is_some_and(|c| at_least(c * small as f64))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,8 @@
 //! Verbatim passages, repeats, boilerplate and reused phrases on generated
-//! Arabic text, invariants under proptest, and an `#[ignore]`d check on the
-//! real SaudiNewsNet sample.
+//! Arabic text, invariants under proptest, and a check on the real
+//! SaudiNewsNet day (`../shared/data`).
+
+mod common;
 
 use std::ops::Range;
 
@@ -532,9 +534,7 @@ proptest! {
 }
 
 // ---------------------------------------------------------------------------
-// Real data: `cargo test --release --test align -- --ignored --nocapture`.
-
-const DATA: &str = "/work/shared/data/saudinewsnet-2015-07-23";
+// Real data: the SaudiNewsNet day beside the repository (`../shared/data`).
 
 /// Token positions of `x` covered by a k-shingle also found in `y`.
 fn shared_tokens(x: &[u64], y: &[u64], k: usize) -> Vec<bool> {
@@ -556,13 +556,10 @@ fn shared_tokens(x: &[u64], y: &[u64], k: usize) -> Vec<bool> {
 }
 
 #[test]
-#[ignore = "needs /work/shared/data (not in the repository)"]
 fn real_pairs_passages_cover_shared_text() {
-    let Ok(jsonl) = std::fs::read_to_string(format!("{DATA}.jsonl")) else {
-        eprintln!("no data at {DATA}.jsonl; skipped");
-        return;
-    };
-    let pairs = std::fs::read_to_string(format!("{DATA}.pairs.tsv")).expect("pairs file");
+    let read = |rel: &str| std::fs::read_to_string(common::shared(rel)).expect("readable");
+    let jsonl = read("data/saudinewsnet-2015-07-23.jsonl");
+    let pairs = read("data/saudinewsnet-2015-07-23.pairs.tsv");
     let mut docs = std::collections::HashMap::new();
     for line in jsonl.lines() {
         let v: serde_json::Value = serde_json::from_str(line).expect("json line");
@@ -580,14 +577,10 @@ fn real_pairs_passages_cover_shared_text() {
         .collect();
     eprintln!("{} pairs with containment_min >= 0.5", pairs.len());
     let mut checked_default = false;
-    for (max_gap, min_passage, merge_gap) in [
-        (4, 8, 8),
-        (8, 8, 8),
-        (8, 8, 16),
-        (8, 10, 16),
-        (8, 12, 16),
-        (16, 8, 32),
-    ] {
+    // The defaults, and one looser setting for comparison.
+    let d = AlignParams::default();
+    for (max_gap, min_passage, merge_gap) in [(d.max_gap, d.min_passage, d.merge_gap), (16, 8, 32)]
+    {
         let p = AlignParams {
             max_gap,
             min_passage,

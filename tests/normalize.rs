@@ -5,7 +5,8 @@ use athar::Span;
 use athar::text::normalize::{NormalizeOptions, Preset, normalize_into};
 use athar::text::tokenize::{Tokenizer, Tokens};
 use proptest::prelude::*;
-use std::path::PathBuf;
+
+mod common;
 use unicode_normalization::UnicodeNormalization;
 
 /// Token texts of `text`.
@@ -216,26 +217,12 @@ proptest! {
     }
 }
 
-/// `../shared/arabic/edge_cases.txt` from the crate root (or one level up,
-/// for worktrees), if present.
-fn edge_files() -> Option<(PathBuf, PathBuf)> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    [
-        root.join("../shared/arabic"),
-        root.join("../../shared/arabic"),
-    ]
-    .into_iter()
-    .map(|d| (d.join("edge_cases.txt"), d.join("edge_cases.expected.tsv")))
-    .find(|(a, b)| a.is_file() && b.is_file())
-}
-
 /// Every line of the shared edge-case file gives the expected tokens
 /// (reference pipeline without Persian folding; numbering by `\n` lines).
 #[test]
 fn shared_edge_cases() {
-    let Some((txt, tsv)) = edge_files() else {
-        return;
-    };
+    let txt = common::shared("arabic/edge_cases.txt");
+    let tsv = common::shared("arabic/edge_cases.expected.tsv");
     let text = std::fs::read_to_string(txt).unwrap();
     let expected = std::fs::read_to_string(tsv).unwrap();
     let opts = NormalizeOptions {

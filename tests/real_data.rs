@@ -1,31 +1,20 @@
 //! Recall on real republished news: one day of SaudiNewsNet (1,318 articles)
 //! with the exhaustive list of overlapping pairs (Jaccard ≥ 0.1 or
 //! min-containment ≥ 0.5 over word 5-shingles). The data lives outside the
-//! repository (`../shared/data`); the test is skipped when it is absent.
+//! repository (`../shared/data`); the test fails, saying so, when it is absent.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
 
 use athar::corpus::{self, ReadOptions};
 use athar::pipeline::{self, Config, NoProgress};
 use athar::report::Relation;
 
-fn data(name: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data")
-        .join(name);
-    p.exists().then_some(p)
-}
+mod common;
 
 #[test]
 fn every_overlapping_pair_of_the_saudi_day_is_found() {
-    let (Some(jsonl), Some(pairs)) = (
-        data("saudinewsnet-2015-07-23.jsonl"),
-        data("saudinewsnet-2015-07-23.pairs.tsv"),
-    ) else {
-        eprintln!("skipped: ../shared/data not present");
-        return;
-    };
+    let jsonl = common::shared("data/saudinewsnet-2015-07-23.jsonl");
+    let pairs = common::shared("data/saudinewsnet-2015-07-23.pairs.tsv");
     let corpus = corpus::load(&[jsonl], &ReadOptions::default()).unwrap();
     // The reference's own definition of an overlapping pair.
     let config = Config {

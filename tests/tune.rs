@@ -6,9 +6,10 @@ use std::path::Path;
 
 use athar::corpus::{Corpus, Document, Skipped};
 use athar::pipeline::{Config, NoProgress};
+use athar::report::tune::{render_json, render_text};
 use athar::sketch::lsh::{self, LshParams};
 use athar::text::tokenize::Tokenizer;
-use athar::tune::{Label, TuneReport, parse_labels, render_json, render_text, short_limit, tune};
+use athar::tune::{Label, TuneReport, parse_labels, short_limit, tune};
 use athar::verify::{Similarity, similarity};
 use athar_synth::{SynthParams, TruthKind, doc_id, generate};
 use proptest::prelude::*;

@@ -125,13 +125,23 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         |d| &docs[d as usize].id,
     ));
     timings.stage("lsh");
-    let candidates = merge_candidates(&postings, &lsh_candidates.pairs, config.min_shared());
-    timings.stage("candidates");
-    // 4. Exact verification of every candidate; near-duplicate clusters.
     let thresholds = Thresholds {
         jaccard: config.threshold,
         containment: Some(config.containment),
     };
+    let worth = |(a, b): (u32, u32), n: u32| {
+        let size = |d: u32| data[d as usize].shingle_set.len();
+        candidates::worth_verifying(
+            n as usize,
+            size(a),
+            size(b),
+            config.min_shared(),
+            &thresholds,
+        )
+    };
+    let candidates = merge_candidates(&postings, &lsh_candidates.pairs, worth);
+    timings.stage("candidates");
+    // 4. Exact verification of every candidate; near-duplicate clusters.
     let verified = verify_pairs(&data, candidates, progress);
     let mut components = UnionFind::new(docs.len());
     for (a, b, sim) in &verified {
@@ -334,13 +344,17 @@ fn sign(
     (data, signatures, sentence_spans)
 }
 
-/// Stage 3: the pairs that share at least `min_shared` shingles through the
-/// postings, and the LSH pairs; sorted and distinct.
-fn merge_candidates(postings: &Postings, lsh: &[(u32, u32)], min_shared: usize) -> Vec<(u32, u32)> {
+/// Stage 3: the pairs of the postings `worth` verifying (given the pair and
+/// the number of shingles it shares), and the LSH pairs; sorted and distinct.
+fn merge_candidates(
+    postings: &Postings,
+    lsh: &[(u32, u32)],
+    worth: impl Fn((u32, u32), u32) -> bool,
+) -> Vec<(u32, u32)> {
     let mut candidates: Vec<(u32, u32)> = postings
         .shared
         .iter()
-        .filter(|&&(_, n)| n as usize >= min_shared)
+        .filter(|&&(p, n)| worth(p, n))
         .map(|&(p, _)| p)
         .chain(lsh.iter().copied())
         .collect();

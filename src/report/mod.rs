@@ -379,6 +379,7 @@ impl std::str::FromStr for Format {
 pub mod html;
 pub mod json;
 pub mod text;
+pub mod tune;
 
 /// How a report is rendered. The defaults suit an interactive terminal
 /// without colour.

@@ -910,12 +910,15 @@ mod tests {
             }
         }
         assert!(seeds >= 5);
-        // Shared reference files and real data, when present (never copied
-        // into the repository).
-        let shared = std::path::Path::new("/work/shared");
+        // The shared reference files and real data beside the repository
+        // (never copied into it): the test needs them.
+        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
         for dir in ["arabic", "seeds", "data"] {
             let Ok(entries) = std::fs::read_dir(shared.join(dir)) else {
-                continue;
+                panic!(
+                    "this test needs {} (the project's shared data beside the repository)",
+                    shared.join(dir).display()
+                );
             };
             for entry in entries.flatten() {
                 let path = entry.path();

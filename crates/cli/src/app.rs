@@ -304,8 +304,8 @@ pub fn tune(args: &TuneArgs) -> anyhow::Result<ExitCode> {
     }
     let mut out = open_output(out_args.output.as_deref())?;
     match format {
-        report::Format::Json => athar::tune::render_json(&tuned, &mut out)?,
-        _ => athar::tune::render_text(&tuned, &mut out)?,
+        report::Format::Json => athar::report::tune::render_json(&tuned, &mut out)?,
+        _ => athar::report::tune::render_text(&tuned, &mut out)?,
     }
     out.flush()?;
     if let Some(p) = &out_args.output {

@@ -8,7 +8,9 @@ use predicates::prelude::*;
 
 fn athar() -> Command {
     let mut cmd = Command::cargo_bin("athar").unwrap();
-    cmd.env("NO_COLOR", "1");
+    // Run from the workspace root, where `corpus/` is, as a user would.
+    cmd.env("NO_COLOR", "1")
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
     cmd
 }
 
@@ -213,4 +215,32 @@ fn standard_input_is_read() {
         .assert()
         .success()
         .stdout("السلام\nعليكم\n");
+}
+
+/// `athar report corpus/ --format json` is the committed golden
+/// `tests/golden/report-corpus.json`; after an intended change, regenerate
+/// it with `ATHAR_UPDATE_GOLDEN=1 cargo test -p athar-cli --test cli golden`.
+#[test]
+fn golden_json_report_of_corpus() {
+    let out = athar()
+        .args(["report", "corpus/", "--format", "json", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden/report-corpus.json");
+    if std::env::var_os("ATHAR_UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &out.stdout).unwrap();
+    }
+    let want = std::fs::read(&path).expect("the golden file is committed");
+    assert!(
+        want == out.stdout,
+        "athar report corpus/ --format json differs from {}; if the change is intended, \
+         regenerate it: ATHAR_UPDATE_GOLDEN=1 cargo test -p athar-cli --test cli golden",
+        path.display()
+    );
 }

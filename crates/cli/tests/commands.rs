@@ -7,7 +7,9 @@ use athar_synth::{SynthParams, TruthKind, doc_id, generate};
 
 fn athar() -> Command {
     let mut cmd = Command::cargo_bin("athar").unwrap();
-    cmd.env("NO_COLOR", "1");
+    // Run from the workspace root, where `corpus/` is, as a user would.
+    cmd.env("NO_COLOR", "1")
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
     cmd
 }
 
@@ -122,7 +124,7 @@ fn binary_tunes_with_labels_and_writes_json() {
         .arg("tune")
         .arg(&corpus)
         .arg("--labels")
-        .arg("../../tests/fixtures/tune/bad-labels.tsv")
+        .arg("tests/fixtures/tune/bad-labels.tsv")
         .assert()
         .code(2)
         .stderr(predicates::str::contains(

@@ -19,11 +19,10 @@
 //! (`100·|A∩B| ≥ i·|A∪B|` for threshold `i/100`), so a pair exactly at a bin
 //! or threshold boundary always lands on the same side.
 //!
-//! [`render_text`] and [`render_json`] write the report. The module is pure:
-//! no file or terminal access.
+//! [`crate::report::tune`] writes the report. The module is pure: no file or
+//! terminal access.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -36,6 +35,11 @@ use crate::sketch::lsh::{self, LshParams};
 use crate::sketch::shingle;
 use crate::text::tokenize::{Tokenizer, Tokens};
 use crate::verify::Similarity;
+
+mod labels;
+
+use labels::evaluate;
+pub use labels::{Label, parse_labels};
 
 /// Histogram bins per unit of similarity (bins of 0.05).
 pub const BINS: usize = 20;
@@ -63,116 +67,6 @@ const CHUNK: usize = 64;
 /// drop) rather than used to choose a threshold.
 pub fn short_limit(shingle_size: usize) -> usize {
     2 * shingle_size.max(1)
-}
-
-/// One labelled pair.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Label {
-    /// Id of the first document.
-    pub a: String,
-    /// Id of the second document.
-    pub b: String,
-    /// True for reuse (label 1), false for not (label 0).
-    pub reuse: bool,
-    /// 1-based line of the labels file.
-    pub line: usize,
-}
-
-/// Parses labelled pairs: one `id_a<TAB>id_b<TAB>label` a line, label `1`
-/// (reuse) or `0` (not). Further columns are ignored. Blank lines and lines
-/// starting with `#` are skipped; the first line is a header when its label
-/// column is not a number. `path` names the file in errors.
-///
-/// Errors ([`Error::BadInput`], with the line) on a line with fewer than
-/// three columns, an empty id, a label other than 0 or 1, a document paired
-/// with itself, and a pair labelled both 0 and 1. A pair listed twice with
-/// the same label counts once.
-pub fn parse_labels(text: &str, path: &Path) -> Result<Vec<Label>> {
-    let bad = |line: usize, message: String| Error::BadInput {
-        path: path.to_path_buf(),
-        line,
-        message,
-    };
-    let mut out: Vec<Label> = Vec::new();
-    let mut seen: HashMap<(String, String), usize> = HashMap::new();
-    let mut first = true;
-    for (i, raw) in text.lines().enumerate() {
-        let line = i + 1;
-        let raw = raw.trim_end_matches('\r');
-        let raw = if line == 1 {
-            raw.trim_start_matches('\u{feff}')
-        } else {
-            raw
-        };
-        if raw.trim().is_empty() || raw.starts_with('#') {
-            continue;
-        }
-        let header = std::mem::replace(&mut first, false);
-        let cols: Vec<&str> = raw.split('\t').map(str::trim).collect();
-        if cols.len() < 3 {
-            return Err(bad(
-                line,
-                format!(
-                    "expected id_a<TAB>id_b<TAB>label, found {} column(s): {:?}",
-                    cols.len(),
-                    clip(raw)
-                ),
-            ));
-        }
-        let reuse = match cols[2] {
-            "1" => true,
-            "0" => false,
-            other if header && other.parse::<f64>().is_err() => continue,
-            other => {
-                return Err(bad(
-                    line,
-                    format!(
-                        "label must be 1 (reuse) or 0 (not), found {:?}",
-                        clip(other)
-                    ),
-                ));
-            }
-        };
-        let (a, b) = (cols[0], cols[1]);
-        if a.is_empty() || b.is_empty() {
-            return Err(bad(line, "empty document id".into()));
-        }
-        if a == b {
-            return Err(bad(line, format!("document {a:?} is paired with itself")));
-        }
-        let key = if a < b { (a, b) } else { (b, a) };
-        let key = (key.0.to_string(), key.1.to_string());
-        if let Some(&j) = seen.get(&key) {
-            if out[j].reuse != reuse {
-                return Err(bad(
-                    line,
-                    format!(
-                        "pair {a} – {b} is labelled {} here and {} on line {}",
-                        u8::from(reuse),
-                        u8::from(out[j].reuse),
-                        out[j].line
-                    ),
-                ));
-            }
-            continue;
-        }
-        seen.insert(key, out.len());
-        out.push(Label {
-            a: a.to_string(),
-            b: b.to_string(),
-            reuse,
-            line,
-        });
-    }
-    Ok(out)
-}
-
-/// At most 60 characters of `s`, for error messages.
-fn clip(s: &str) -> String {
-    match s.char_indices().nth(60) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_string(),
-    }
 }
 
 /// What `athar tune` found.
@@ -566,6 +460,10 @@ pub fn tune(
     // As in the pipeline: pairs sharing this many shingles are candidates
     // whatever LSH says.
     let min_shared = config.min_shared();
+    let thresholds = crate::verify::Thresholds {
+        jaccard: config.threshold,
+        containment: Some(config.containment),
+    };
 
     // 1. Shingle sets.
     progress.start("shingling", docs.len() as u64);
@@ -651,7 +549,13 @@ pub fn tune(
                     acc.jaccard[bin_of(sim.intersection, union, BINS)] += 1;
                     acc.containment[bin_of(sim.intersection, small, BINS)] += 1;
                     let p = lsh::probability(sim.jaccard, lsh_params);
-                    let by_postings = same.len() >= min_shared;
+                    let by_postings = crate::candidates::worth_verifying(
+                        same.len(),
+                        sim.size_a,
+                        sim.size_b,
+                        min_shared,
+                        &thresholds,
+                    );
                     if at_least(sim.intersection, union, config.threshold) {
                         acc.near.add(p, by_postings);
                     } else if at_least(sim.intersection, small, config.containment) {
@@ -726,169 +630,6 @@ pub fn tune(
     Ok(report)
 }
 
-/// The exact similarity of every labelled pair, and the sweeps.
-fn evaluate(corpus: &Corpus, data: &DocSets, labels: &[Label], config: &Config) -> LabelReport {
-    let index: HashMap<&str, usize> = corpus
-        .documents
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
-        .collect();
-    let skipped: std::collections::HashSet<&str> =
-        corpus.skipped.iter().map(|s| s.id.as_str()).collect();
-    let mut unknown: Vec<String> = Vec::new();
-    let mut not_analysed: Vec<String> = Vec::new();
-    let mut skipped_pairs = 0;
-    // (label, jaccard step, containment step, passes current rule)
-    let mut rows: Vec<(bool, usize, usize, bool)> = Vec::new();
-    let mut sharing_nothing = 0;
-    for l in labels {
-        let (a, b) = (index.get(l.a.as_str()), index.get(l.b.as_str()));
-        for (id, found) in [(&l.a, a), (&l.b, b)] {
-            if found.is_none() {
-                if skipped.contains(id.as_str()) {
-                    not_analysed.push(id.clone());
-                } else {
-                    unknown.push(id.clone());
-                }
-            }
-        }
-        let (Some(&a), Some(&b)) = (a, b) else {
-            skipped_pairs += 1;
-            continue;
-        };
-        let (sa, sb) = (&data.sets[a], &data.sets[b]);
-        let inter = crate::verify::intersection_size(sa, sb);
-        sharing_nothing += usize::from(inter == 0);
-        let union = sa.len() + sb.len() - inter;
-        let small = sa.len().min(sb.len());
-        let current = inter > 0
-            && (at_least(inter, union, config.threshold)
-                || at_least(inter, small, config.containment));
-        rows.push((
-            l.reuse,
-            step_of(inter, union),
-            step_of(inter, small),
-            current,
-        ));
-    }
-    unknown.sort();
-    unknown.dedup();
-    not_analysed.sort();
-    not_analysed.dedup();
-    let positives = rows.iter().filter(|r| r.0).count();
-    let negatives = rows.len() - positives;
-
-    // counts[j][c]: pairs (positive, negative) with jaccard step j and containment step c.
-    let mut grid = vec![[0usize; 2]; (STEPS + 1) * (STEPS + 1)];
-    for &(reuse, j, c, _) in &rows {
-        grid[j * (STEPS + 1) + c][usize::from(!reuse)] += 1;
-    }
-    // Suffix sums: at[j][c] = pairs with step_j ≥ j and step_c ≥ c.
-    let w = STEPS + 1;
-    let mut at = grid.clone();
-    for j in (0..=STEPS).rev() {
-        for c in (0..=STEPS).rev() {
-            for s in 0..2 {
-                let mut v = grid[j * w + c][s];
-                if j < STEPS {
-                    v += at[(j + 1) * w + c][s];
-                }
-                if c < STEPS {
-                    v += at[j * w + c + 1][s];
-                }
-                if j < STEPS && c < STEPS {
-                    v -= at[(j + 1) * w + c + 1][s];
-                }
-                at[j * w + c][s] = v;
-            }
-        }
-    }
-    let totals = [positives, negatives];
-    // Kept under "jaccard ≥ j/STEPS or containment ≥ c/STEPS" (j, c ≥ 1).
-    let kept = |j: usize, c: usize, s: usize| {
-        let jj = if j > STEPS { 0 } else { at[j * w][s] };
-        let cc = if c > STEPS { 0 } else { at[c][s] };
-        let both = if j > STEPS || c > STEPS {
-            0
-        } else {
-            at[j * w + c][s]
-        };
-        jj + cc - both
-    };
-    let counts = |j: usize, c: usize| {
-        let tp = kept(j, c, 0);
-        Counts {
-            tp,
-            fp: kept(j, c, 1),
-            fnn: totals[0] - tp,
-        }
-    };
-    let t = |i: usize| i as f64 / STEPS as f64;
-    // Jaccard alone: containment threshold beyond the grid.
-    let sweep = |f: &dyn Fn(usize) -> Counts| {
-        let all: Vec<Counts> = (1..=STEPS).map(f).collect();
-        let mut best = 0;
-        for (i, c) in all.iter().enumerate() {
-            if !all[best].beats(*c) {
-                best = i;
-            }
-        }
-        let mut from = best;
-        while from > 0 && all[from - 1].same_f1(all[best]) {
-            from -= 1;
-        }
-        Sweep {
-            scores: all
-                .iter()
-                .enumerate()
-                .map(|(i, c)| c.score(t(i + 1), None))
-                .collect(),
-            best: all[best].score(t(best + 1), None),
-            best_from: round(t(from + 1)),
-        }
-    };
-    let jaccard = sweep(&|j| counts(j, STEPS + 1));
-    let containment = sweep(&|c| counts(STEPS + 1, c));
-    // Equal F1: the Jaccard threshold nearest the one Jaccard alone
-    // recommends (it decides what athar report calls a near-duplicate), then
-    // the higher containment, then the higher Jaccard.
-    let j_alone = (jaccard.best.threshold * STEPS as f64).round() as usize;
-    let tie_key = |j: usize, c: usize| (std::cmp::Reverse(j.abs_diff(j_alone)), c, j);
-    let mut best = (1, 1);
-    for j in 1..=STEPS {
-        for c in 1..=STEPS {
-            let (new, old) = (counts(j, c), counts(best.0, best.1));
-            if new.beats(old) || (new.same_f1(old) && tie_key(j, c) > tie_key(best.0, best.1)) {
-                best = (j, c);
-            }
-        }
-    }
-    let combined = Combined {
-        best: counts(best.0, best.1).score(t(best.0), Some(t(best.1))),
-    };
-    let cur_tp = rows.iter().filter(|r| r.0 && r.3).count();
-    let current = Counts {
-        tp: cur_tp,
-        fp: rows.iter().filter(|r| !r.0 && r.3).count(),
-        fnn: positives - cur_tp,
-    }
-    .score(config.threshold, Some(config.containment));
-    LabelReport {
-        pairs: rows.len(),
-        positives,
-        negatives,
-        sharing_nothing,
-        unknown_ids: unknown,
-        not_analysed_ids: not_analysed,
-        skipped_pairs,
-        jaccard,
-        containment,
-        combined,
-        current,
-    }
-}
-
 /// One or two sentences on what to do.
 fn advice(r: &TuneReport) -> Vec<String> {
     let p = &r.params;
@@ -953,241 +694,6 @@ fn round(x: f64) -> f64 {
 /// Rounds to 6 decimals (small probabilities).
 fn round6(x: f64) -> f64 {
     (x * 1_000_000.0).round() / 1_000_000.0
-}
-
-/// Writes the report as pretty JSON, with a final newline.
-pub fn render_json(report: &TuneReport, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report)?;
-    writeln!(out)
-}
-
-/// Width of the longest bar.
-const BAR: usize = 40;
-
-/// A bar of `frac` (0..1) of [`BAR`] cells, at least one cell when `frac > 0`.
-fn bar(frac: f64) -> String {
-    if frac <= 0.0 {
-        return String::new();
-    }
-    let cells = ((frac * BAR as f64).round() as usize).clamp(1, BAR);
-    "█".repeat(cells)
-}
-
-fn histogram_text(h: &Histogram, out: &mut dyn Write) -> std::io::Result<()> {
-    let max = h.bins.iter().map(|b| b.count).max().unwrap_or(0);
-    let log_max = (max as f64 + 1.0).ln();
-    writeln!(out, "  {:<11} {:>10} {:>10}", "range", "pairs", "≥ low")?;
-    for b in &h.bins {
-        let frac = if max == 0 {
-            0.0
-        } else {
-            (b.count as f64 + 1.0).ln() / log_max
-        };
-        let line = format!(
-            "  {:.2}–{:.2}   {:>10} {:>10}  {}",
-            b.lo,
-            b.hi,
-            b.count,
-            b.at_least,
-            bar(frac)
-        );
-        writeln!(out, "{}", line.trim_end())?;
-    }
-    Ok(())
-}
-
-/// The first `n` ids, and how many more.
-fn id_list(ids: &[String], n: usize) -> String {
-    let shown: Vec<&str> = ids.iter().take(n).map(String::as_str).collect();
-    let mut s = shown.join(", ");
-    if ids.len() > n {
-        s.push_str(&format!(", … ({} more in --format json)", ids.len() - n));
-    }
-    s
-}
-
-fn pct(x: f64) -> String {
-    let p = 100.0 * x;
-    if p > 0.0 && p < 0.01 {
-        "<0.01%".to_string()
-    } else {
-        format!("{p:.2}%")
-    }
-}
-
-/// Writes the report for a terminal.
-pub fn render_text(r: &TuneReport, out: &mut dyn Write) -> std::io::Result<()> {
-    let p = &r.params;
-    writeln!(
-        out,
-        "athar tune: {} documents; {}-word shingles, normalization {}",
-        r.documents, p.shingle_size, p.normalize
-    )?;
-    writeln!(out)?;
-    writeln!(
-        out,
-        "{} document pairs share at least one shingle (all of them are counted below).",
-        r.pairs
-    )?;
-    if r.crowded_shingles > 0 {
-        writeln!(
-            out,
-            "{} shingle(s) found in more than --max-bucket {} documents are left out of the pairing, as \
-             athar report does (their pairs are not counted unless they share other shingles).",
-            r.crowded_shingles, p.max_bucket
-        )?;
-    }
-    writeln!(out)?;
-    if r.pairs > 0 {
-        writeln!(
-            out,
-            "Jaccard similarity of those pairs (bars on a log scale; \"≥ low\" = pairs at or above the bin):"
-        )?;
-        histogram_text(&r.jaccard, out)?;
-        writeln!(out)?;
-        writeln!(
-            out,
-            "Max containment (share of the smaller document found in the other):"
-        )?;
-        histogram_text(&r.containment, out)?;
-        writeln!(out)?;
-    }
-
-    let l = &r.lsh;
-    writeln!(
-        out,
-        "LSH: {} bands × {} rows of --num-perm {} (steepest near J {:.2}). Chance that a pair becomes a candidate:",
-        l.bands, l.rows, p.num_perm, l.steepest_at
-    )?;
-    for c in &l.curve {
-        writeln!(
-            out,
-            "  J {:.2}  {:>8.4}  {}",
-            c.jaccard,
-            c.probability,
-            bar(c.probability)
-        )?;
-    }
-    writeln!(
-        out,
-        "  at --threshold {:.2}: {:.4}",
-        p.threshold, l.at_threshold
-    )?;
-    for (what, m) in [
-        (
-            format!("with J ≥ {:.2} (near-duplicates)", p.threshold),
-            &l.near_duplicates,
-        ),
-        (
-            format!(
-                "with J < {:.2} but containment ≥ {:.2} (contained)",
-                p.threshold, p.containment
-            ),
-            &l.contained,
-        ),
-    ] {
-        if m.pairs == 0 {
-            writeln!(out, "  No pair {what}.")?;
-        } else {
-            writeln!(
-                out,
-                "  Of the {} pair(s) {what}, LSH alone would miss an expected {}; with the pairs \
-                 sharing ≥ {} shingles that athar also checks, {}.",
-                m.pairs,
-                pct(m.lsh_missed),
-                p.min_shared,
-                pct(m.pipeline_missed)
-            )?;
-        }
-    }
-    writeln!(out)?;
-
-    let s = &r.short_documents;
-    if s.ids.is_empty() {
-        writeln!(
-            out,
-            "No short documents (all have at least {} distinct shingles).",
-            s.min_shingles
-        )?;
-    } else {
-        writeln!(
-            out,
-            "{} short document(s) with fewer than {} distinct shingles: one changed word can take an \
-             identical copy below Jaccard 1/3, so their similarities are unreliable (check them \
-             by eye or leave them out):",
-            s.ids.len(),
-            s.min_shingles
-        )?;
-        writeln!(out, "  {}", id_list(&s.ids, 10))?;
-    }
-
-    if let Some(lab) = &r.labels {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "Labels: {} pair(s) evaluated, {} reuse (1), {} not (0); {} share no shingle (similarity 0).",
-            lab.pairs, lab.positives, lab.negatives, lab.sharing_nothing
-        )?;
-        if lab.skipped_pairs > 0 {
-            writeln!(out, "  {} pair(s) skipped:", lab.skipped_pairs)?;
-            for (what, ids) in [
-                ("not in the input", &lab.unknown_ids),
-                ("of documents skipped when reading", &lab.not_analysed_ids),
-            ] {
-                if !ids.is_empty() {
-                    writeln!(out, "    {} id(s) {what}: {}", ids.len(), id_list(ids, 5))?;
-                }
-            }
-        }
-        if lab.pairs > 0 {
-            writeln!(
-                out,
-                "  {:>9}   {:>24}   {:>24}",
-                "threshold", "Jaccard ≥ t", "containment ≥ t"
-            )?;
-            writeln!(
-                out,
-                "  {:>9}   {:>6} {:>6} {:>6}        {:>6} {:>6} {:>6}",
-                "t", "P", "R", "F1", "P", "R", "F1"
-            )?;
-            let jb = ((lab.jaccard.best.threshold * STEPS as f64).round()) as usize;
-            let cb = ((lab.containment.best.threshold * STEPS as f64).round()) as usize;
-            for i in 1..=STEPS {
-                if i % 5 != 0 && i != jb && i != cb {
-                    continue;
-                }
-                let (j, c) = (&lab.jaccard.scores[i - 1], &lab.containment.scores[i - 1]);
-                let line = format!(
-                    "  {:>9.2}   {:>6.3} {:>6.3} {:>6.3} {:<4}   {:>6.3} {:>6.3} {:>6.3} {:<4}",
-                    j.threshold,
-                    j.precision,
-                    j.recall,
-                    j.f1,
-                    if i == jb { "best" } else { "" },
-                    c.precision,
-                    c.recall,
-                    c.f1,
-                    if i == cb { "best" } else { "" },
-                );
-                writeln!(out, "{}", line.trim_end())?;
-            }
-            for (name, sw) in [("Jaccard", &lab.jaccard), ("containment", &lab.containment)] {
-                if sw.best_from < sw.best.threshold {
-                    writeln!(
-                        out,
-                        "  {name}: F1 {:.3} for any threshold from {:.2} to {:.2}.",
-                        sw.best.f1, sw.best_from, sw.best.threshold
-                    )?;
-                }
-            }
-        }
-    }
-    writeln!(out)?;
-    writeln!(out, "What to do:")?;
-    for a in &r.advice {
-        writeln!(out, "  {a}")?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

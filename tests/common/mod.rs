@@ -1,0 +1,25 @@
+//! Helpers shared by the integration tests.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// A file or folder of the project's shared evaluation data, which lives
+/// beside the repository (`../shared`, not committed: third-party data).
+///
+/// # Panics
+///
+/// When it is missing, with a message that says what the test needs: a test
+/// that needs the data fails rather than passing without it. Tests that may
+/// be run without the data are marked `#[ignore]` with the reason.
+pub fn shared(rel: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    let path = root.join(rel);
+    assert!(
+        path.exists(),
+        "this test needs {} (the project's shared evaluation data, kept beside the \
+         repository as ../shared and not committed); it is missing",
+        path.display()
+    );
+    path
+}
