@@ -103,8 +103,10 @@ struct Signed {
 
 impl Dedup {
     /// A pass with `config`'s normalization, shingles, MinHash, LSH and
-    /// thresholds (its passage and narrative settings do not apply).
+    /// thresholds (its passage and narrative settings do not apply), checked
+    /// first with [`Config::validate`].
     pub fn new(config: &Config) -> crate::Result<Dedup> {
+        config.validate()?;
         let hasher = MinHasher::new(MinHashParams {
             algorithm: config.algorithm,
             num_perm: config.num_perm,
@@ -112,11 +114,7 @@ impl Dedup {
             k: config.shingle_size,
             ..MinHashParams::new(&config.normalize)
         })?;
-        let lsh = match config.bands_rows {
-            Some((bands, rows)) => LshParams { bands, rows },
-            None => pipeline::lsh_params_for(lsh_target(config), config.num_perm)?,
-        };
-        lsh.validate(config.num_perm)?;
+        let lsh = config.lsh_params(lsh_target(config))?;
         Ok(Dedup {
             config: config.clone(),
             hasher,

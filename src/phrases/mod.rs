@@ -103,6 +103,18 @@ impl MaxDf {
     }
 }
 
+impl std::fmt::Display for MaxDf {
+    /// A count as an integer (`50`), a fraction as a decimal (`0.02`, `1.0`):
+    /// [`MaxDf::from_str`] reads it back to the same value.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            MaxDf::Count(c) => write!(f, "{c}"),
+            // `{:?}` keeps the decimal point of whole numbers (1.0, not 1).
+            MaxDf::Fraction(v) => write!(f, "{v:?}"),
+        }
+    }
+}
+
 impl FromStr for MaxDf {
     type Err = Error;
 
@@ -808,6 +820,21 @@ mod tests {
 
     use crate::sketch::shingle::shingles;
     use proptest::prelude::*;
+
+    #[test]
+    fn max_df_display_reads_back() {
+        for df in [
+            MaxDf::Count(1),
+            MaxDf::Count(50),
+            MaxDf::Fraction(0.02),
+            MaxDf::Fraction(1.0),
+            MaxDf::Fraction(1e-7),
+            MaxDf::Fraction(0.1 + 0.2),
+        ] {
+            assert_eq!(df.to_string().parse::<MaxDf>().unwrap(), df, "{df}");
+        }
+        assert_eq!(MaxDf::Fraction(1.0).to_string(), "1.0");
+    }
 
     /// The sequential implementation of session 1: the oracle.
     fn reused_phrases_reference<D: AsRef<[u64]>>(

@@ -1,9 +1,17 @@
 //! The pipeline's configuration: every knob of a report run, with its
 //! defaults in one place ([`Config::default`]) and its rules in one check
 //! ([`Config::validate`]).
+//!
+//! [`analyse`](super::analyse), [`Dedup::new`](crate::dedup::Dedup::new) and
+//! [`tune`](crate::tune::tune) validate the configuration they are given, so
+//! no caller runs an unchecked one. The command line takes its defaults from
+//! [`Config::default`] and shows [`Config::validate`]'s messages with the
+//! field names (in backquotes) turned into its flags.
 
+use crate::error::{Error, Result};
 use crate::narrative::NarrativeParams;
 use crate::sketch::lsh::{self, LshParams};
+use crate::sketch::minhash::MAX_NUM_PERM;
 use crate::text::normalize::NormalizeOptions;
 
 pub use crate::phrases::MaxDf;
@@ -82,6 +90,81 @@ impl Default for Config {
 pub const NARRATIVE_MAX_DOCS: usize = 20_000;
 
 impl Config {
+    /// Check every range and every rule between fields:
+    ///
+    /// - `threshold`, `containment` and `narrative_threshold` in `(0, 1]`;
+    /// - `shingle_size ≥ 1`, `min_passage ≥ 1`, `max_bucket ≥ 2`;
+    /// - `1 ≤ num_perm ≤ `[`MAX_NUM_PERM`];
+    /// - `bands_rows`: `bands ≥ 1`, `rows ≥ 1` and `bands · rows ≤ num_perm`;
+    /// - `max_df`: a count of at least 1, or a fraction in `(0, 1]`.
+    ///
+    /// The error ([`Error::InvalidParameter`]) names the field in backquotes
+    /// (`` `threshold` ``), and for `bands_rows` its parts `` `bands` `` and
+    /// `` `rows` ``.
+    ///
+    /// ```
+    /// use athar::pipeline::Config;
+    /// assert!(Config::default().validate().is_ok());
+    /// let bad = Config { threshold: 1.5, ..Config::default() };
+    /// assert!(bad.validate().unwrap_err().to_string().contains("`threshold`"));
+    /// ```
+    pub fn validate(&self) -> Result<()> {
+        for (name, v) in [
+            ("threshold", self.threshold),
+            ("containment", self.containment),
+            ("narrative_threshold", self.narrative_threshold),
+        ] {
+            if !(v > 0.0 && v <= 1.0) {
+                return invalid(format!("`{name}` must be above 0 and at most 1, got {v}"));
+            }
+        }
+        for (name, v, min) in [
+            ("shingle_size", self.shingle_size, 1),
+            ("min_passage", self.min_passage, 1),
+            ("max_bucket", self.max_bucket, 2),
+        ] {
+            if v < min {
+                return invalid(format!("`{name}` must be at least {min}, got {v}"));
+            }
+        }
+        if !(1..=MAX_NUM_PERM).contains(&self.num_perm) {
+            return invalid(format!(
+                "`num_perm` must be between 1 and {MAX_NUM_PERM}, got {}",
+                self.num_perm
+            ));
+        }
+        if let Some((bands, rows)) = self.bands_rows {
+            if bands == 0 || rows == 0 {
+                return invalid(format!(
+                    "`bands` and `rows` must be at least 1, got {bands} and {rows}"
+                ));
+            }
+            if bands.saturating_mul(rows) > self.num_perm {
+                return invalid(format!(
+                    "`bands` × `rows` = {bands} × {rows} must not exceed `num_perm` = {} \
+                     (the MinHash slots they cut into bands)",
+                    self.num_perm
+                ));
+            }
+        }
+        match self.max_df {
+            MaxDf::Count(0) => invalid("`max_df` must be at least 1 document, got 0".into()),
+            MaxDf::Fraction(f) if !(f > 0.0 && f <= 1.0) => invalid(format!(
+                "`max_df` as a fraction must be above 0 and at most 1, got {f}"
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The LSH bands and rows: [`bands_rows`](Self::bands_rows) when set,
+    /// else chosen for the Jaccard `target` ([`lsh_params_for`]).
+    pub fn lsh_params(&self, target: f64) -> Result<LshParams> {
+        match self.bands_rows {
+            Some((bands, rows)) => Ok(LshParams { bands, rows }),
+            None => lsh_params_for(target, self.num_perm),
+        }
+    }
+
     /// Shingles two documents must share before they are aligned (and, found
     /// through shingle postings, checked at all): enough to hold one passage
     /// of `min_passage` tokens.
@@ -94,8 +177,82 @@ impl Config {
 /// 0.1 is found with probability 0.999 when the slots allow it (verification
 /// is exact, so a missed pair costs more than a checked one); otherwise the
 /// datasketch-style optimum of equal false-positive and false-negative weight.
-pub fn lsh_params_for(threshold: f64, num_perm: usize) -> crate::Result<LshParams> {
+pub fn lsh_params_for(threshold: f64, num_perm: usize) -> Result<LshParams> {
     let t = threshold.clamp(0.01, 0.99);
     lsh::params_for_recall(t, num_perm, (t + 0.1).min(0.999), 0.999)
         .or_else(|_| lsh::optimal_params(t, num_perm, 0.5, 0.5))
+}
+
+fn invalid(message: String) -> Result<()> {
+    Err(Error::InvalidParameter(message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The default configuration changed by `f`.
+    fn with(f: impl FnOnce(&mut Config)) -> Config {
+        let mut c = Config::default();
+        f(&mut c);
+        c
+    }
+
+    #[test]
+    fn every_rule_names_its_field() {
+        for (config, field) in [
+            (with(|c| c.threshold = 0.0), "`threshold`"),
+            (with(|c| c.threshold = 1.5), "`threshold`"),
+            (with(|c| c.threshold = f64::NAN), "`threshold`"),
+            (with(|c| c.containment = -0.1), "`containment`"),
+            (
+                with(|c| c.narrative_threshold = 2.0),
+                "`narrative_threshold`",
+            ),
+            (with(|c| c.shingle_size = 0), "`shingle_size`"),
+            (with(|c| c.min_passage = 0), "`min_passage`"),
+            (with(|c| c.max_bucket = 1), "`max_bucket`"),
+            (with(|c| c.num_perm = 0), "`num_perm`"),
+            (with(|c| c.num_perm = MAX_NUM_PERM + 1), "`num_perm`"),
+            (with(|c| c.bands_rows = Some((0, 4))), "`bands`"),
+            (with(|c| c.bands_rows = Some((64, 4))), "`num_perm`"),
+            (with(|c| c.max_df = MaxDf::Count(0)), "`max_df`"),
+            (with(|c| c.max_df = MaxDf::Fraction(0.0)), "`max_df`"),
+            (with(|c| c.max_df = MaxDf::Fraction(1.5)), "`max_df`"),
+        ] {
+            match config.validate() {
+                Err(Error::InvalidParameter(m)) => {
+                    assert!(m.contains(field), "{m:?} does not name {field}")
+                }
+                other => panic!("{config:?} gave {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn limits_are_valid() {
+        for config in [
+            Config::default(),
+            with(|c| (c.threshold, c.containment, c.narrative_threshold) = (1.0, 1.0, 1.0)),
+            with(|c| c.threshold = 0.01),
+            with(|c| (c.shingle_size, c.min_passage, c.max_bucket, c.max_gap) = (1, 1, 2, 0)),
+            with(|c| c.num_perm = 1),
+            with(|c| c.num_perm = MAX_NUM_PERM),
+            with(|c| c.bands_rows = Some((32, 4))),
+            with(|c| c.bands_rows = Some((1, 1))),
+            with(|c| c.max_df = MaxDf::Count(1)),
+            with(|c| c.max_df = MaxDf::Fraction(1.0)),
+        ] {
+            assert!(config.validate().is_ok(), "{config:?}");
+        }
+    }
+
+    #[test]
+    fn lsh_params_follow_bands_rows_or_the_target() {
+        let c = with(|c| c.bands_rows = Some((16, 8)));
+        let expect = LshParams { bands: 16, rows: 8 };
+        assert_eq!(c.lsh_params(0.9).unwrap(), expect);
+        let expect = lsh_params_for(0.5, 128).unwrap();
+        assert_eq!(Config::default().lsh_params(0.5).unwrap(), expect);
+    }
 }

@@ -1,8 +1,8 @@
 //! Runs the stages in order and builds the finished, sorted [`Report`].
 //!
-//! Pure: takes documents already read and a validated [`Config`], returns a
-//! [`Report`]. Parallel with rayon; every output is sorted, so the report is
-//! byte-identical for any thread count. [`analyse`] reads as the list of
+//! Pure: takes documents already read and a [`Config`] (checked first with
+//! [`Config::validate`]), returns a [`Report`]. Parallel with rayon; every
+//! output is sorted, so the report is byte-identical for any thread count. [`analyse`] reads as the list of
 //! stages; each stage is a function below it.
 
 mod build;
@@ -18,7 +18,7 @@ use crate::corpus::{Corpus, Document};
 use crate::passages::align::{self, AlignParams, Match};
 use crate::phrases::{self, BoilerplateSet, PhraseParams};
 use crate::report::{Boilerplate, Pair, Passage, PassageKind, Phrase, Report, SCHEMA_VERSION};
-use crate::sketch::lsh::{self, LshParams};
+use crate::sketch::lsh;
 use crate::sketch::minhash::{MinHashParams, MinHasher, SignBuffer, Signature};
 use crate::sketch::shingle;
 use crate::span::Span;
@@ -75,8 +75,10 @@ struct Linked {
 /// A verified candidate pair.
 type Verified = (u32, u32, Similarity);
 
-/// Analyse a corpus: the whole pipeline. Returns the finished, sorted report.
+/// Analyse a corpus: the whole pipeline. Returns the finished, sorted report,
+/// or [`Config::validate`]'s error for a configuration out of its ranges.
 pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> crate::Result<Report> {
+    config.validate()?;
     let docs = &corpus.documents;
     if docs.is_empty() {
         return Err(crate::Error::NothingToAnalyse {
@@ -91,11 +93,7 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         k,
         ..MinHashParams::new(&config.normalize)
     })?;
-    let lsh_params = match config.bands_rows {
-        Some((bands, rows)) => LshParams { bands, rows },
-        None => lsh_params_for(config.threshold, config.num_perm)?,
-    };
-    lsh_params.validate(config.num_perm)?;
+    let lsh_params = config.lsh_params(config.threshold)?;
 
     let mut warnings = corpus.warnings.clone();
     let limited;

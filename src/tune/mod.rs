@@ -30,8 +30,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::corpus::Corpus;
 use crate::error::{Error, Result};
-use crate::pipeline::{self, Config, Progress};
-use crate::sketch::lsh::{self, LshParams};
+use crate::pipeline::{Config, Progress};
+use crate::sketch::lsh;
 use crate::sketch::shingle;
 use crate::text::tokenize::{Tokenizer, Tokens};
 use crate::verify::Similarity;
@@ -433,30 +433,23 @@ fn at_least(n: usize, d: usize, t: f64) -> bool {
     n as u128 * 1_000_000 >= scaled * d as u128
 }
 
-/// Runs the tuning analysis. `labels` come from [`parse_labels`].
+/// Runs the tuning analysis. `labels` come from [`parse_labels`]; `config` is
+/// checked first ([`Config::validate`]).
 pub fn tune(
     corpus: &Corpus,
     config: &Config,
     labels: Option<&[Label]>,
     progress: &dyn Progress,
 ) -> Result<TuneReport> {
+    config.validate()?;
     let docs = &corpus.documents;
     if docs.is_empty() {
         return Err(Error::NothingToAnalyse {
             read: corpus.skipped.len(),
         });
     }
-    if config.max_bucket < 2 {
-        return Err(Error::InvalidParameter(
-            "max_bucket must be at least 2".into(),
-        ));
-    }
     let k = config.shingle_size;
-    let lsh_params = match config.bands_rows {
-        Some((bands, rows)) => LshParams { bands, rows },
-        None => pipeline::lsh_params_for(config.threshold, config.num_perm)?,
-    };
-    lsh_params.validate(config.num_perm)?;
+    let lsh_params = config.lsh_params(config.threshold)?;
     // As in the pipeline: pairs sharing this many shingles are candidates
     // whatever LSH says.
     let min_shared = config.min_shared();
