@@ -151,6 +151,19 @@ pub fn optimal_params(
 /// picks 25 × 5, which finds a pair of Jaccard 0.6 only 87% of the time,
 /// while `params_for_recall(0.5, 128, 0.6, 0.999)` guarantees 99.9%.
 /// Errors when no banding reaches the recall (raise `num_perm`).
+///
+/// # Cost
+///
+/// Only a few bandings are integrated, so 65,536 slots take milliseconds.
+/// With the bands fixed, more rows lower both the recall and the
+/// false-positive area, so the best banding with `bands` bands is the one
+/// with the most rows that still reaches the recall. With the rows fixed,
+/// more bands raise the false-positive area, so bands that give the same
+/// number of rows as the bands before them cannot win. What is left is about
+/// one integration per distinct number of rows (at most `2·√num_perm` of them
+/// past the smallest bands) and one recall test per `(bands, rows)`
+/// (`num_perm · ln num_perm` of them). The result is the exhaustive search's
+/// (a test compares them).
 pub fn params_for_recall(
     threshold: f64,
     num_perm: usize,
@@ -165,16 +178,20 @@ pub fn params_for_recall(
         )));
     }
     let mut best: Option<(f64, LshParams)> = None;
+    let mut rows_seen = None;
     for bands in 1..=num_perm {
-        for rows in 1..=num_perm / bands {
-            let p = LshParams { bands, rows };
-            if probability(recall_at, p) < recall {
-                continue;
-            }
-            let fp = false_positive_area(threshold, p);
-            if best.is_none_or(|(e, _)| fp < e) {
-                best = Some((fp, p));
-            }
+        let most_rows = (1..=num_perm / bands)
+            .rev()
+            .find(|&rows| probability(recall_at, LshParams { bands, rows }) >= recall);
+        let Some(rows) = most_rows else { continue };
+        if rows_seen == Some(rows) {
+            continue;
+        }
+        rows_seen = Some(rows);
+        let p = LshParams { bands, rows };
+        let fp = false_positive_area(threshold, p);
+        if best.is_none_or(|(e, _)| fp < e) {
+            best = Some((fp, p));
         }
     }
     best.map(|(_, p)| p).ok_or_else(|| {
@@ -376,6 +393,43 @@ mod tests {
         assert!(optimal_params(0.5, 128, -1.0, 0.5).is_err());
         assert!(params_for_recall(0.5, 128, 0.6, 1.0).is_err());
         assert!(params_for_recall(0.5, 4, 0.2, 0.999_999).is_err());
+    }
+
+    /// The exhaustive search [`params_for_recall`] replaced: every banding.
+    fn params_for_recall_exhaustive(
+        threshold: f64,
+        num_perm: usize,
+        recall_at: f64,
+        recall: f64,
+    ) -> Option<LshParams> {
+        let mut best: Option<(f64, LshParams)> = None;
+        for bands in 1..=num_perm {
+            for rows in 1..=num_perm / bands {
+                let p = LshParams { bands, rows };
+                if probability(recall_at, p) < recall {
+                    continue;
+                }
+                let fp = false_positive_area(threshold, p);
+                if best.is_none_or(|(e, _)| fp < e) {
+                    best = Some((fp, p));
+                }
+            }
+        }
+        best.map(|(_, p)| p)
+    }
+
+    #[test]
+    fn params_for_recall_equals_the_exhaustive_search() {
+        for num_perm in [1, 2, 3, 7, 16, 31, 64, 100, 128, 200, 256] {
+            for t in 1..20 {
+                let t = t as f64 / 20.0;
+                for (recall_at, recall) in [((t + 0.1).min(0.999), 0.999), (t, 0.9)] {
+                    let fast = params_for_recall(t, num_perm, recall_at, recall).ok();
+                    let slow = params_for_recall_exhaustive(t, num_perm, recall_at, recall);
+                    assert_eq!(fast, slow, "t {t}, num_perm {num_perm}, recall {recall}");
+                }
+            }
+        }
     }
 
     #[test]
