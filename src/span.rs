@@ -18,12 +18,40 @@ use serde::{Deserialize, Serialize};
 /// let s = Span::new(0, 10);
 /// assert_eq!(s.slice(text), "سلامٌ");
 /// ```
+///
+/// Deserializing checks the invariant: `{"start": 3, "end": 2}` is an error.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
 )]
+#[serde(try_from = "RawSpan")]
 pub struct Span {
     start: usize,
     end: usize,
+}
+
+/// A span as stored, before its invariant is checked.
+#[derive(Deserialize)]
+struct RawSpan {
+    start: usize,
+    end: usize,
+}
+
+impl TryFrom<RawSpan> for Span {
+    type Error = String;
+
+    fn try_from(raw: RawSpan) -> Result<Span, String> {
+        if raw.start <= raw.end {
+            Ok(Span {
+                start: raw.start,
+                end: raw.end,
+            })
+        } else {
+            Err(format!(
+                "span start {} is after its end {}",
+                raw.start, raw.end
+            ))
+        }
+    }
 }
 
 impl Span {
@@ -102,6 +130,26 @@ mod tests {
         assert!(Span::new(2, 4).overlaps(s));
         assert!(!Span::new(6, 8).overlaps(s));
         assert_eq!(s.cover(Span::new(8, 10)), Span::new(0, 10));
+    }
+
+    #[test]
+    fn deserializing_checks_start_before_end() {
+        let span: Span = serde_json::from_str(r#"{"start": 2, "end": 5}"#).unwrap();
+        assert_eq!(span, Span::new(2, 5));
+        let empty: Span = serde_json::from_str(r#"{"start": 4, "end": 4}"#).unwrap();
+        assert!(empty.is_empty());
+        let err = serde_json::from_str::<Span>(r#"{"start": 5, "end": 2}"#).unwrap_err();
+        assert!(
+            err.to_string().contains("start 5 is after its end 2"),
+            "{err}"
+        );
+        assert!(serde_json::from_str::<Span>(r#"{"start": 1}"#).is_err());
+        let json = serde_json::to_string(&Span::new(1, 3)).unwrap();
+        assert_eq!(json, r#"{"start":1,"end":3}"#);
+        assert_eq!(
+            serde_json::from_str::<Span>(&json).unwrap(),
+            Span::new(1, 3)
+        );
     }
 
     #[test]
