@@ -10,7 +10,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::{DedupArgs, GenArgs, InputArgs, OutputArgs, ReportArgs, TokensArgs, TuneArgs};
+use crate::cli::{
+    DedupArgs, GenArgs, InputArgs, OutputArgs, ReportArgs, ReportOutputArgs, ThreadsArg,
+    TokensArgs, TuneArgs,
+};
 use athar::corpus::{self, Corpus};
 use athar::dedup::Dedup;
 use athar::pipeline::{self, Progress};
@@ -74,7 +77,14 @@ fn load(input: &InputArgs) -> anyhow::Result<Corpus> {
     Ok(corpus::load(&input.paths, &input.read_options())?)
 }
 
-fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
+/// The worker threads `--threads` asks for, cut back to
+/// [`crate::cli::MAX_THREADS_PER_CORE`] per core with a note (unless `quiet`).
+fn thread_pool(threads: &ThreadsArg, quiet: bool) -> anyhow::Result<rayon::ThreadPool> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (threads, note) = threads.count(cores);
+    if let Some(note) = note.filter(|_| !quiet) {
+        eprintln!("athar: {note}");
+    }
     let mut b = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
         b = b.num_threads(n);
@@ -105,28 +115,29 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let bars = Bars::new(out_args.quiet);
-    let pool = thread_pool(args.matching.threads)?;
+    let pool = thread_pool(&args.threads, out_args.quiet)?;
     let report = pool.install(|| pipeline::analyse(&corpus, &config, &bars))?;
     let texts: std::collections::HashMap<String, String> = corpus
         .documents
         .into_iter()
         .map(|d| (d.id, d.text))
         .collect();
-    write_report(&report, &texts, out_args)
+    write_report(&report, &texts, out_args, &args.shown)
 }
 
-/// Renders `report` where `out_args` say; the exit code follows
-/// `--fail-on-reuse`.
+/// Renders `report` where `out_args` say, as `shown` says; the exit code
+/// follows `--fail-on-reuse`.
 fn write_report(
     report: &report::Report,
     texts: &dyn report::TextSource,
     out_args: &OutputArgs,
+    shown: &ReportOutputArgs,
 ) -> anyhow::Result<ExitCode> {
     let timings = std::env::var_os("ATHAR_TIMINGS").is_some();
     let mut out = open_output(out_args.output.as_deref())?;
     let opts = RenderOptions {
-        color: out_args.color(),
-        top: out_args.top,
+        color: shown.color(out_args.output.as_deref()),
+        top: shown.top,
         ..RenderOptions::default()
     };
     let t1 = std::time::Instant::now();
@@ -144,7 +155,7 @@ fn write_report(
         }
     }
     let reuse = !report.pairs.is_empty() || !report.passages.is_empty();
-    Ok(if out_args.fail_on_reuse && reuse {
+    Ok(if shown.fail_on_reuse && reuse {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -156,8 +167,8 @@ fn write_report(
 /// their texts dropped: memory holds signatures and compact shingle sets,
 /// not the corpus.
 pub fn dedup(args: &DedupArgs) -> anyhow::Result<ExitCode> {
-    let config = args.report.to_config()?;
-    let out_args = &args.report.output;
+    let config = args.to_config()?;
+    let out_args = &args.output;
     if out_args.format() == report::Format::Html {
         anyhow::bail!(
             "athar dedup writes text or JSON, not HTML (the HTML report shows texts side by \
@@ -165,9 +176,9 @@ pub fn dedup(args: &DedupArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let mut dedup = Dedup::new(&config)?;
-    let pool = thread_pool(args.report.matching.threads)?;
+    let pool = thread_pool(&args.threads, out_args.quiet)?;
     let read = config.read.clone();
-    let paths = &args.report.input.paths;
+    let paths = &args.input.paths;
     let bars = Bars::new(out_args.quiet);
     bars.start("signing", 0);
     let summary = pool.install(|| {
@@ -216,7 +227,7 @@ pub fn dedup(args: &DedupArgs) -> anyhow::Result<ExitCode> {
             eprintln!("athar: wrote {}", path.display());
         }
     }
-    write_report(&report, &heads, out_args)
+    write_report(&report, &heads, out_args, &args.shown)
 }
 
 /// `athar dedup` hands the reader's documents to the signers in batches of
@@ -263,8 +274,8 @@ pub fn tokens(args: &TokensArgs) -> anyhow::Result<ExitCode> {
 
 /// `athar tune`.
 pub fn tune(args: &TuneArgs) -> anyhow::Result<ExitCode> {
-    let config = args.report.to_config()?;
-    let out_args = &args.report.output;
+    let config = args.to_config()?;
+    let out_args = &args.output;
     let format = out_args.format();
     if format == report::Format::Html {
         anyhow::bail!("athar tune writes text or JSON, not HTML (use --format text or json)");
@@ -279,9 +290,9 @@ pub fn tune(args: &TuneArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let corpus = load(&args.report.input)?;
+    let corpus = load(&args.input)?;
     let bars = Bars::new(out_args.quiet);
-    let pool = thread_pool(args.report.matching.threads)?;
+    let pool = thread_pool(&args.threads, out_args.quiet)?;
     let tuned = pool.install(|| athar::tune::tune(&corpus, &config, labels.as_deref(), &bars))?;
     if !out_args.quiet {
         if let Some(l) = &tuned.labels {

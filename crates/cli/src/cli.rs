@@ -1,8 +1,10 @@
 //! Command-line interface: clap definitions (`Args`) and their conversion
 //! into a validated [`athar::pipeline::Config`].
 //!
-//! The clap structs only mirror the flags; [`ReportArgs::to_config`] checks
-//! cross-flag rules once and builds the configuration the library runs on.
+//! The clap structs only mirror the flags, in groups that each subcommand
+//! takes only when it uses them (see "Flag groups" below). `to_config` of a
+//! subcommand builds its one `Config` from the library's defaults and has the
+//! library check it ([`Config::validate`]), with the messages naming flags.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -12,7 +14,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use athar::corpus::ReadOptions;
 use athar::pipeline::{Algorithm, Config, MaxDf};
-use athar::report::Format;
+use athar::report::{Format, RenderOptions};
 use athar::text::normalize::{NormalizeOptions, Preset};
 
 const EXAMPLES: &str = "\
@@ -51,8 +53,8 @@ enum Command {
     #[command(
         after_help = "Examples:\n  athar dedup crawl.jsonl -o clusters.json --keep kept-ids.txt\n  \
                       athar dedup archive/ --threshold 0.7\n\n\
-                      Passage, narrative and phrase options do not apply. Pairs come from LSH \
-                      only: a short text inside a long one (low Jaccard) is found by athar report."
+                      Pairs come from LSH only: a short text inside a long one (low Jaccard) is \
+                      found by athar report."
     )]
     Dedup(DedupArgs),
     /// Print the normalized tokens, one per line (for checking normalization).
@@ -77,6 +79,26 @@ enum Command {
     Man,
 }
 
+// ---------------------------------------------------------------------------
+// Flag groups. Each subcommand flattens the groups it uses, so a flag given to
+// a subcommand that does not use it is an error from clap:
+//
+// | group               | report | dedup | tune | tokens |
+// |---------------------|--------|-------|------|--------|
+// | InputArgs           |   x    |   x   |  x   |   x    |
+// | NormalizeArgs       |   x    |   x   |  x   |   x    |
+// | MatchArgs           |   x    |   x   |  x   |        |
+// | PassageArgs         |   x    |       |      |        |
+// | MinPassageArg       |   x    |       |  x   |        |
+// | NarrativeArgs       |   x    |       |      |        |
+// | ThreadsArg          |   x    |   x   |  x   |        |
+// | OutputArgs          |   x    |   x   |  x   |        |
+// | ReportOutputArgs    |   x    |   x   |      |        |
+//
+// Defaults come from the library (`Config::default()`, `RenderOptions::default()`);
+// each group's `apply` copies its flags into the `Config`, which the library
+// validates (`Config::validate`).
+
 /// Where documents come from.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
@@ -89,7 +111,7 @@ pub struct InputArgs {
     /// JSON field holding the document id.
     #[arg(
         long,
-        default_value = "id",
+        default_value_t = ReadOptions::default().id_field,
         value_name = "FIELD",
         help_heading = "Input"
     )]
@@ -97,7 +119,7 @@ pub struct InputArgs {
     /// JSON field holding the document text.
     #[arg(
         long,
-        default_value = "text",
+        default_value_t = ReadOptions::default().text_field,
         value_name = "FIELD",
         help_heading = "Input"
     )]
@@ -179,44 +201,56 @@ impl NormalizeArgs {
     }
 }
 
-/// Similarity, hashing and passage parameters.
+/// Similarity, hashing and LSH: how documents become candidate and
+/// near-duplicate pairs (report, dedup, tune).
 #[derive(Debug, Clone, Args)]
 pub struct MatchArgs {
-    /// Jaccard similarity (of word shingle sets) that makes two documents near-duplicates.
+    /// Jaccard similarity (of word shingle sets) that makes two documents near-duplicates
+    /// (above 0, at most 1).
     #[arg(
         long,
-        default_value_t = 0.5,
+        default_value_t = Config::default().threshold,
         value_name = "J",
         help_heading = "Matching"
     )]
     pub(crate) threshold: f64,
     /// Share of the smaller document found in the larger one that makes a pair reuse,
-    /// whatever the Jaccard (a short article inside a long one).
+    /// whatever the Jaccard (a short article inside a long one; above 0, at most 1).
     #[arg(
         long,
-        default_value_t = 0.5,
+        default_value_t = Config::default().containment,
         value_name = "C",
         help_heading = "Matching"
     )]
     pub(crate) containment: f64,
     /// Words per shingle.
-    #[arg(long, default_value_t = 5, value_name = "K", help_heading = "Matching")]
-    pub(crate) shingle_size: usize,
-    /// MinHash values per signature.
     #[arg(
         long,
-        default_value_t = 128,
+        default_value_t = Config::default().shingle_size,
+        value_name = "K",
+        help_heading = "Matching"
+    )]
+    pub(crate) shingle_size: usize,
+    /// MinHash values per signature (at most 65536).
+    #[arg(
+        long,
+        default_value_t = Config::default().num_perm,
         value_name = "N",
         help_heading = "Matching"
     )]
     pub(crate) num_perm: usize,
     /// MinHash seed.
-    #[arg(long, default_value_t = 1, help_heading = "Matching")]
+    #[arg(long, default_value_t = Config::default().seed, help_heading = "Matching")]
     pub(crate) seed: u64,
     /// MinHash algorithm: fast (one-permutation hashing, optimal densification) or classic.
-    #[arg(long, value_enum, default_value_t = AlgorithmArg::Fast, help_heading = "Matching")]
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = Config::default().algorithm.into(),
+        help_heading = "Matching"
+    )]
     pub(crate) minhash: AlgorithmArg,
-    /// LSH bands (default: chosen from the threshold). Needs --rows.
+    /// LSH bands (default: chosen from the threshold). Needs --rows; bands × rows ≤ --num-perm.
     #[arg(long, requires = "rows", help_heading = "Matching")]
     pub(crate) bands: Option<usize>,
     /// LSH rows per band (default: chosen from the threshold). Needs --bands.
@@ -225,59 +259,181 @@ pub struct MatchArgs {
     /// Largest LSH bucket expanded into all its pairs; larger ones are only chained, and reported.
     #[arg(
         long,
-        default_value_t = 200,
+        default_value_t = Config::default().max_bucket,
         value_name = "N",
         help_heading = "Matching"
     )]
     pub(crate) max_bucket: usize,
-    /// Shingles found in more unrelated documents than this are boilerplate: they seed no
-    /// passage (copies of one story count once). A count (e.g. 50), a fraction (0.02) or a
-    /// percentage (2%) of the documents [default: 2%, and never fewer than 10].
-    #[arg(long, value_name = "N|F", help_heading = "Passages")]
-    pub(crate) max_df: Option<String>,
-    /// Largest gap (tokens) bridged inside one verbatim passage.
-    #[arg(
-        long,
-        default_value_t = 8,
-        value_name = "TOKENS",
-        help_heading = "Passages"
-    )]
-    pub(crate) max_gap: usize,
-    /// Shortest passage reported (tokens).
-    #[arg(
-        long,
-        default_value_t = 10,
-        value_name = "TOKENS",
-        help_heading = "Passages"
-    )]
-    pub(crate) min_passage: usize,
-    /// Score (0..1) a narrative link needs: same story, other words.
-    #[arg(
-        long,
-        default_value_t = 0.31,
-        value_name = "S",
-        help_heading = "Passages"
-    )]
-    pub(crate) narrative_threshold: f64,
-    /// Do not look for narrative links (verbatim reuse only).
-    #[arg(long, help_heading = "Passages")]
-    pub(crate) no_narratives: bool,
-    /// Look for narratives whatever the corpus size (by default they are skipped, with a warning,
-    /// above 20,000 documents).
-    #[arg(long, conflicts_with = "no_narratives", help_heading = "Passages")]
-    pub(crate) narratives: bool,
-    /// Worker threads (default: all cores). Output is identical for any count.
-    #[arg(long, short = 'j', value_name = "N")]
-    pub(crate) threads: Option<usize>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+impl MatchArgs {
+    fn apply(&self, c: &mut Config) {
+        c.threshold = self.threshold;
+        c.containment = self.containment;
+        c.shingle_size = self.shingle_size;
+        c.num_perm = self.num_perm;
+        c.seed = self.seed;
+        c.algorithm = self.minhash.into();
+        c.bands_rows = self.bands.zip(self.rows);
+        c.max_bucket = self.max_bucket;
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum AlgorithmArg {
     Fast,
     Classic,
 }
 
-/// How the report is written.
+impl From<Algorithm> for AlgorithmArg {
+    fn from(a: Algorithm) -> AlgorithmArg {
+        match a {
+            Algorithm::Fast => AlgorithmArg::Fast,
+            Algorithm::Classic => AlgorithmArg::Classic,
+        }
+    }
+}
+
+impl From<AlgorithmArg> for Algorithm {
+    fn from(a: AlgorithmArg) -> Algorithm {
+        match a {
+            AlgorithmArg::Fast => Algorithm::Fast,
+            AlgorithmArg::Classic => Algorithm::Classic,
+        }
+    }
+}
+
+/// The shortest passage (report, and tune, whose candidates follow it).
+#[derive(Debug, Clone, Args)]
+pub struct MinPassageArg {
+    /// Shortest passage reported (tokens).
+    #[arg(
+        long,
+        default_value_t = Config::default().min_passage,
+        value_name = "TOKENS",
+        help_heading = "Passages"
+    )]
+    pub(crate) min_passage: usize,
+}
+
+impl MinPassageArg {
+    fn apply(&self, c: &mut Config) {
+        c.min_passage = self.min_passage;
+    }
+}
+
+/// How verbatim passages are found (report).
+#[derive(Debug, Clone, Args)]
+pub struct PassageArgs {
+    /// Shingles found in more unrelated documents than this are boilerplate: they seed no
+    /// passage (copies of one story count once). A count (e.g. 50), a fraction (0.02) or a
+    /// percentage (2%) of the documents; a fraction never means fewer than 10 documents.
+    #[arg(
+        long,
+        default_value_t = Config::default().max_df,
+        value_name = "N|F",
+        value_parser = max_df,
+        help_heading = "Passages"
+    )]
+    pub(crate) max_df: MaxDf,
+    /// Largest gap (tokens) bridged inside one verbatim passage.
+    #[arg(
+        long,
+        default_value_t = Config::default().max_gap,
+        value_name = "TOKENS",
+        help_heading = "Passages"
+    )]
+    pub(crate) max_gap: usize,
+    #[command(flatten)]
+    pub(crate) min_passage: MinPassageArg,
+}
+
+fn max_df(s: &str) -> Result<MaxDf, String> {
+    s.parse().map_err(|e| match e {
+        athar::Error::InvalidParameter(m) => m,
+        e => e.to_string(),
+    })
+}
+
+impl PassageArgs {
+    fn apply(&self, c: &mut Config) {
+        c.max_df = self.max_df;
+        c.max_gap = self.max_gap;
+        self.min_passage.apply(c);
+    }
+}
+
+/// Narrative links: the same story in other words (report).
+#[derive(Debug, Clone, Args)]
+pub struct NarrativeArgs {
+    /// Score (above 0, at most 1) a narrative link needs: same story, other words.
+    #[arg(
+        long,
+        default_value_t = Config::default().narrative_threshold,
+        value_name = "S",
+        help_heading = "Narratives"
+    )]
+    pub(crate) narrative_threshold: f64,
+    /// Do not look for narrative links (verbatim reuse only).
+    #[arg(long, help_heading = "Narratives")]
+    pub(crate) no_narratives: bool,
+    /// Look for narratives whatever the corpus size (by default they are skipped, with a warning,
+    /// above 20,000 documents).
+    #[arg(long, conflicts_with = "no_narratives", help_heading = "Narratives")]
+    pub(crate) narratives: bool,
+}
+
+impl NarrativeArgs {
+    fn apply(&self, c: &mut Config) {
+        c.narrative_threshold = self.narrative_threshold;
+        c.narratives = !self.no_narratives;
+        if self.narratives {
+            c.narrative_max_docs = None;
+        }
+    }
+}
+
+/// Worker threads (report, dedup, tune).
+#[derive(Debug, Clone, Args)]
+pub struct ThreadsArg {
+    /// Worker threads (default: all cores; more than 8 per core are cut back to that, with a
+    /// note). Output is identical for any count.
+    #[arg(long, short = 'j', value_name = "N", value_parser = at_least_one)]
+    pub(crate) threads: Option<usize>,
+}
+
+/// Most worker threads per core: idle workers cost every parallel stage a
+/// wake-up, and 1,000 threads on 2 cores take seconds where 2 take 0.1 s.
+pub(crate) const MAX_THREADS_PER_CORE: usize = 8;
+
+impl ThreadsArg {
+    /// The thread count to run with (`None`: rayon's default, all cores) for
+    /// a machine of `cores` cores, and the note to show when the requested
+    /// count was cut back.
+    pub(crate) fn count(&self, cores: usize) -> (Option<usize>, Option<String>) {
+        let cap = cores.max(1).saturating_mul(MAX_THREADS_PER_CORE);
+        match self.threads {
+            Some(n) if n > cap => (
+                Some(cap),
+                Some(format!(
+                    "--threads {n} is more than {MAX_THREADS_PER_CORE} per core ({cores} \
+                     core(s)): using {cap}"
+                )),
+            ),
+            t => (t, None),
+        }
+    }
+}
+
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Where and how a command writes (report, dedup, tune).
 #[derive(Debug, Clone, Args)]
 pub struct OutputArgs {
     /// Output format (default: from the -o extension, else text).
@@ -286,18 +442,9 @@ pub struct OutputArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
     pub(crate) output: Option<PathBuf>,
-    /// Entries shown per section of the text and HTML reports.
-    #[arg(long, default_value_t = 20, value_name = "N", help_heading = "Output")]
-    pub(crate) top: usize,
-    /// Colour: auto (on a terminal, unless NO_COLOR is set), always, never.
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto, help_heading = "Output")]
-    pub(crate) color: ColorArg,
     /// No progress bars or notes on standard error.
     #[arg(long, short = 'q', help_heading = "Output")]
     pub(crate) quiet: bool,
-    /// Exit with status 1 when any reuse is found (for pipelines).
-    #[arg(long, help_heading = "Output")]
-    pub(crate) fail_on_reuse: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -305,13 +452,6 @@ pub(crate) enum FormatArg {
     Text,
     Json,
     Html,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum ColorArg {
-    Auto,
-    Always,
-    Never,
 }
 
 impl OutputArgs {
@@ -336,19 +476,52 @@ impl OutputArgs {
             None => from_ext().unwrap_or(Format::Text),
         }
     }
+}
 
-    pub(crate) fn color(&self) -> bool {
+/// How a report of pairs and clusters is shown, and the exit code it gives
+/// (report, dedup).
+#[derive(Debug, Clone, Args)]
+pub struct ReportOutputArgs {
+    /// Entries shown per section of the text and HTML reports.
+    #[arg(
+        long,
+        default_value_t = RenderOptions::default().top,
+        value_name = "N",
+        help_heading = "Output"
+    )]
+    pub(crate) top: usize,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, help_heading = "Output")]
+    pub(crate) color: ColorArg,
+    /// Exit with status 1 when any reuse is found (for pipelines).
+    #[arg(long, help_heading = "Output")]
+    pub(crate) fail_on_reuse: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ReportOutputArgs {
+    /// Whether to colour a report written to `output` (`None`: standard output).
+    pub(crate) fn color(&self, output: Option<&std::path::Path>) -> bool {
         match self.color {
             ColorArg::Always => true,
             ColorArg::Never => false,
             ColorArg::Auto => {
-                self.output.is_none()
+                output.is_none()
                     && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                     && std::io::stdout().is_terminal()
             }
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Subcommands
 
 /// Arguments of `athar report` (also the default command).
 #[derive(Debug, Clone, Args)]
@@ -360,87 +533,25 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub(crate) matching: MatchArgs,
     #[command(flatten)]
+    pub(crate) passages: PassageArgs,
+    #[command(flatten)]
+    pub(crate) narratives: NarrativeArgs,
+    #[command(flatten)]
+    pub(crate) threads: ThreadsArg,
+    #[command(flatten)]
     pub(crate) output: OutputArgs,
+    #[command(flatten)]
+    pub(crate) shown: ReportOutputArgs,
 }
 
 impl ReportArgs {
-    /// Check the flags together and build the run configuration.
+    /// The validated run configuration.
     pub fn to_config(&self) -> athar::Result<Config> {
-        let m = &self.matching;
-        let bad = |msg: String| Err(athar::Error::InvalidParameter(msg));
-        for (name, v) in [
-            ("--threshold", m.threshold),
-            ("--containment", m.containment),
-        ] {
-            if !(0.0..=1.0).contains(&v) || v.is_nan() {
-                return bad(format!("{name} must be between 0 and 1, got {v}"));
-            }
-        }
-        if m.shingle_size == 0 {
-            return bad("--shingle-size must be at least 1".into());
-        }
-        if m.num_perm == 0 {
-            return bad("--num-perm must be at least 1".into());
-        }
-        if let (Some(b), Some(r)) = (m.bands, m.rows) {
-            if b == 0 || r == 0 || b * r > m.num_perm {
-                return bad(format!(
-                    "--bands {b} × --rows {r} must be between 1 and --num-perm {}",
-                    m.num_perm
-                ));
-            }
-        }
-        if m.max_bucket < 2 {
-            return bad("--max-bucket must be at least 2".into());
-        }
-        let max_df = match &m.max_df {
-            None => None,
-            Some(s) => Some(s.parse::<MaxDf>()?),
-        };
-        if max_df == Some(MaxDf::Count(0)) {
-            return bad("--max-df must be at least 1 document".into());
-        }
-        let t = m.narrative_threshold;
-        if !(0.0..=1.0).contains(&t) {
-            return bad(format!(
-                "--narrative-threshold must be between 0 and 1, got {t}"
-            ));
-        }
-        if m.min_passage == 0 {
-            return bad("--min-passage must be at least 1".into());
-        }
-        if m.threads == Some(0) {
-            return bad("--threads must be at least 1".into());
-        }
-        let mut config = Config {
-            read: self.input.read_options(),
-            normalize: self.normalize.options(),
-            shingle_size: m.shingle_size,
-            num_perm: m.num_perm,
-            seed: m.seed,
-            algorithm: match m.minhash {
-                AlgorithmArg::Fast => Algorithm::Fast,
-                AlgorithmArg::Classic => Algorithm::Classic,
-            },
-            threshold: m.threshold,
-            containment: m.containment,
-            bands_rows: m.bands.zip(m.rows),
-            max_bucket: m.max_bucket,
-            narratives: !m.no_narratives,
-            narrative_max_docs: if m.narratives {
-                None
-            } else {
-                Config::default().narrative_max_docs
-            },
-            ..Config::default()
-        };
-        if let Some(df) = max_df {
-            config.max_df = df;
-        }
-        config.max_gap = m.max_gap;
-        config.min_passage = m.min_passage;
-        config.narrative_threshold = m.narrative_threshold;
-        Ok(config)
+        let mut c = base_config(&self.input, &self.normalize);
+        self.matching.apply(&mut c);
+        self.passages.apply(&mut c);
+        self.narratives.apply(&mut c);
+        checked(c)
     }
 }
 
@@ -448,11 +559,30 @@ impl ReportArgs {
 #[derive(Debug, Clone, Args)]
 pub struct DedupArgs {
     #[command(flatten)]
-    pub(crate) report: ReportArgs,
+    pub(crate) input: InputArgs,
+    #[command(flatten)]
+    pub(crate) normalize: NormalizeArgs,
+    #[command(flatten)]
+    pub(crate) matching: MatchArgs,
+    #[command(flatten)]
+    pub(crate) threads: ThreadsArg,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+    #[command(flatten)]
+    pub(crate) shown: ReportOutputArgs,
     /// Also write the ids of the documents to keep, one a line, in input order: every document
     /// in no cluster and each cluster's representative.
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub(crate) keep: Option<PathBuf>,
+}
+
+impl DedupArgs {
+    /// The validated configuration (passages and narratives keep their defaults, unused).
+    pub fn to_config(&self) -> athar::Result<Config> {
+        let mut c = base_config(&self.input, &self.normalize);
+        self.matching.apply(&mut c);
+        checked(c)
+    }
 }
 
 /// Arguments of `athar tokens`.
@@ -474,12 +604,71 @@ pub struct TokensArgs {
 #[derive(Debug, Clone, Args)]
 pub struct TuneArgs {
     #[command(flatten)]
-    pub(crate) report: ReportArgs,
+    pub(crate) input: InputArgs,
+    #[command(flatten)]
+    pub(crate) normalize: NormalizeArgs,
+    #[command(flatten)]
+    pub(crate) matching: MatchArgs,
+    #[command(flatten)]
+    pub(crate) min_passage: MinPassageArg,
+    #[command(flatten)]
+    pub(crate) threads: ThreadsArg,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
     /// Labelled pairs: TSV `id_a<TAB>id_b<TAB>label`, label 1 = reuse, 0 = not (header line
     /// optional, `#` lines ignored). Adds precision, recall and F1 per threshold and the
     /// thresholds with the best F1.
     #[arg(long, value_name = "FILE")]
     pub(crate) labels: Option<PathBuf>,
+}
+
+impl TuneArgs {
+    /// The validated configuration (passage and narrative settings other than
+    /// `--min-passage` keep their defaults, unused).
+    pub fn to_config(&self) -> athar::Result<Config> {
+        let mut c = base_config(&self.input, &self.normalize);
+        self.matching.apply(&mut c);
+        self.min_passage.apply(&mut c);
+        checked(c)
+    }
+}
+
+/// The library's defaults with the input and normalization flags applied.
+fn base_config(input: &InputArgs, normalize: &NormalizeArgs) -> Config {
+    Config {
+        read: input.read_options(),
+        normalize: normalize.options(),
+        ..Config::default()
+    }
+}
+
+/// `config` once [`Config::validate`] accepts it; its message names the
+/// flags (`--num-perm`) where the library names the fields (`` `num_perm` ``).
+fn checked(config: Config) -> athar::Result<Config> {
+    match config.validate() {
+        Ok(()) => Ok(config),
+        Err(athar::Error::InvalidParameter(m)) => {
+            Err(athar::Error::InvalidParameter(fields_as_flags(&m)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Every `` `field_name` `` in `message` as `--field-name`.
+fn fields_as_flags(message: &str) -> String {
+    let mut out = String::with_capacity(message.len() + 8);
+    let mut parts = message.split('`');
+    out.push_str(parts.next().unwrap_or_default());
+    // Odd parts are inside backquotes.
+    for (i, part) in parts.enumerate() {
+        if i % 2 == 0 {
+            out.push_str("--");
+            out.push_str(&part.replace('_', "-"));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 /// Arguments of `athar gen`.
@@ -543,85 +732,4 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn clap_definition_is_valid() {
-        Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn no_subcommand_is_report_on_corpus() {
-        let cli = Cli::try_parse_from(["athar"]).unwrap();
-        assert!(cli.command.is_none());
-        assert_eq!(cli.report.input.paths, vec![PathBuf::from("corpus")]);
-        let c = cli.report.to_config().unwrap();
-        assert_eq!(c.shingle_size, 5);
-        assert_eq!(c.num_perm, 128);
-    }
-
-    #[test]
-    fn narratives_flag_lifts_the_document_limit() {
-        let parse = |args: &[&str]| Cli::try_parse_from(args.iter().copied());
-        let c = parse(&["athar"]).unwrap().report.to_config().unwrap();
-        assert_eq!(
-            c.narrative_max_docs,
-            Some(athar::pipeline::NARRATIVE_MAX_DOCS)
-        );
-        let c = parse(&["athar", "report", "--narratives"]).unwrap();
-        let Some(Command::Report(args)) = c.command else {
-            panic!("report expected")
-        };
-        let c = args.to_config().unwrap();
-        assert!(c.narratives && c.narrative_max_docs.is_none());
-        assert!(parse(&["athar", "--narratives", "--no-narratives"]).is_err());
-    }
-
-    #[test]
-    fn format_is_inferred_from_output_extension() {
-        let cli = Cli::try_parse_from(["athar", "report", "-o", "x.HTML"]).unwrap();
-        let Some(Command::Report(a)) = cli.command else {
-            panic!("report expected")
-        };
-        assert_eq!(a.output.format(), Format::Html);
-        let cli = Cli::try_parse_from(["athar", "-o", "x.json", "-f", "text"]).unwrap();
-        assert_eq!(cli.report.output.format(), Format::Text);
-    }
-
-    #[test]
-    fn bad_combinations_are_errors() {
-        for args in [
-            &["athar", "--threshold", "1.5"][..],
-            &["athar", "--bands", "64", "--rows", "4"],
-            &["athar", "--max-df", "0"],
-            &["athar", "--max-df", "abc"],
-            &["athar", "--shingle-size", "0"],
-        ] {
-            let cli = Cli::try_parse_from(args).unwrap();
-            assert!(cli.report.to_config().is_err(), "{args:?} accepted");
-        }
-        assert!(Cli::try_parse_from(["athar", "--bands", "4"]).is_err());
-    }
-
-    #[test]
-    fn max_df_takes_count_or_fraction() {
-        let df = |s: &str| {
-            Cli::try_parse_from(["athar", "--max-df", s])
-                .unwrap()
-                .report
-                .to_config()
-        };
-        assert_eq!(df("50").unwrap().max_df, MaxDf::Count(50));
-        assert_eq!(df("0.05").unwrap().max_df, MaxDf::Fraction(0.05));
-        assert!(df("1.5").is_err());
-    }
-
-    #[test]
-    fn normalization_flags_adjust_the_preset() {
-        let cli = Cli::try_parse_from(["athar", "--no-fold-persian", "--hamza-seats"]).unwrap();
-        let o = cli.report.normalize.options();
-        assert!(!o.fold_persian && o.hamza_seats);
-        assert_eq!(o.id(), "default-fold-persian+hamza-seats");
-    }
-}
+mod tests;

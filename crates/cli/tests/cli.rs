@@ -169,6 +169,74 @@ fn invalid_flags_are_errors() {
 }
 
 #[test]
+fn flags_a_subcommand_does_not_use_are_errors() {
+    for (sub, flag) in [
+        ("dedup", "--max-gap"),
+        ("dedup", "--no-narratives"),
+        ("tune", "--fail-on-reuse"),
+        ("tune", "--top"),
+    ] {
+        let mut cmd = athar();
+        cmd.args([sub, flag]);
+        if flag == "--max-gap" || flag == "--top" {
+            cmd.arg("3");
+        }
+        cmd.assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "unexpected argument '{flag}'"
+            )));
+    }
+}
+
+#[test]
+fn bad_values_are_errors_naming_the_flag() {
+    for (args, message) in [
+        (&["--bands", "64", "--rows", "4"][..], "--bands × --rows"),
+        (&["--threshold", "0"], "--threshold must be above 0"),
+        (
+            &["dedup", "--num-perm", "65537"],
+            "--num-perm must be between 1 and 65536",
+        ),
+        (
+            &["tune", "--shingle-size", "0"],
+            "--shingle-size must be at least 1",
+        ),
+        (&["--max-df", "0"], "--max-df must be at least 1"),
+        (&["--max-df", "abc"], "'--max-df <N|F>'"),
+        (&["--threads", "0"], "'--threads <N>'"),
+    ] {
+        athar()
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+    }
+}
+
+#[test]
+fn too_many_threads_are_cut_back_with_a_note() {
+    let out = athar()
+        .args(["--format", "json", "--threads", "100000"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--threads 100000 is more than"), "{stderr}");
+    let default = athar().args(["--format", "json", "-q"]).output().unwrap();
+    assert_eq!(out.stdout, default.stdout);
+}
+
+#[test]
+fn largest_num_perm_runs() {
+    let report = json_report(&["--num-perm", "65536"]);
+    assert_eq!(report.params.num_perm, Some(65536));
+    let (bands, rows) = (report.params.bands.unwrap(), report.params.rows.unwrap());
+    assert!(bands * rows <= 65536, "{bands} × {rows}");
+    assert!(!report.pairs.is_empty());
+}
+
+#[test]
 fn output_file_format_follows_extension() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r.json");
@@ -198,12 +266,12 @@ fn help_shows_examples() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Examples:"));
-    for sub in ["report", "tokens", "tune", "gen"] {
+    for sub in ["report", "dedup", "tokens", "tune", "gen"] {
         athar()
             .args([sub, "--help"])
             .assert()
             .success()
-            .stdout(predicate::str::contains("Example:"));
+            .stdout(predicate::str::contains("Example"));
     }
 }
 
