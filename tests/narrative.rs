@@ -533,7 +533,9 @@ fn build_background_table() {
          # text of every article of one day of SaudiNewsNet (2015-07-23, 14 Saudi outlets;\n\
          # CC BY-NC-SA 4.0, github.com/inparallel/SaudiNewsNet) with the default\n\
          # normalization, drops stop words (stem::is_stop_word), stems with\n\
-         # stem::light10 and counts the documents containing each stem.\n",
+         # stem::light10 and counts the documents containing each stem.\n\
+         # Licence: counts of single stems are facts about the corpus, not its text;\n\
+         # athar ships them under MIT OR Apache-2.0 (README.md, \"Data files\").\n",
     );
     out.push_str(&format!(
         "# Stems found in fewer than {MIN_DF} documents are left out (read as df = 1).\n\
