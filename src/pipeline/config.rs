@@ -247,6 +247,31 @@ mod tests {
         }
     }
 
+    /// A library caller cannot skip the checks: every entry point runs them.
+    #[test]
+    fn entry_points_validate() {
+        use crate::corpus::{Corpus, Document};
+        use crate::pipeline::{NoProgress, analyse};
+        let corpus = Corpus {
+            documents: vec![Document {
+                id: "a".into(),
+                source: "a".into(),
+                text: "نص قصير من بضع كلمات لا أكثر ولا أقل".into(),
+            }],
+            ..Corpus::default()
+        };
+        let bad = with(|c| c.bands_rows = Some((64, 4)));
+        let is_invalid =
+            |r: Result<()>| matches!(r, Err(Error::InvalidParameter(m)) if m.contains("`bands`"));
+        let none = &NoProgress;
+        assert!(is_invalid(analyse(&corpus, &bad, none).map(drop)));
+        assert!(is_invalid(crate::dedup::Dedup::new(&bad).map(drop)));
+        assert!(is_invalid(
+            crate::tune::tune(&corpus, &bad, None, none).map(drop)
+        ));
+        assert!(analyse(&corpus, &Config::default(), none).is_ok());
+    }
+
     #[test]
     fn lsh_params_follow_bands_rows_or_the_target() {
         let c = with(|c| c.bands_rows = Some((16, 8)));
