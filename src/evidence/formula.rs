@@ -136,6 +136,25 @@ impl FormulaModel {
         gathered.model(k, |d| cluster_of[d as usize])
     }
 
+    /// A model from each document's set of masked shingle hashes (any
+    /// order, duplicates allowed), `cluster_of` as in [`Self::learn`].
+    /// Sequential: for small corpora and tests.
+    pub fn from_sets<D: AsRef<[u64]>>(sets: &[D], cluster_of: &[u32], k: usize) -> FormulaModel {
+        assert_eq!(sets.len(), cluster_of.len(), "one cluster per document");
+        let mut postings: Vec<(u64, u32)> = sets
+            .iter()
+            .enumerate()
+            .flat_map(|(d, s)| s.as_ref().iter().map(move |&h| (h, d as u32)))
+            .collect();
+        postings.sort_unstable();
+        postings.dedup();
+        let mut gathered = FormulaPostings::default();
+        for run in postings.chunk_by(|x, y| x.0 == y.0) {
+            gathered.add_run(run[0].0, run.iter().map(|x| x.1));
+        }
+        gathered.model(k, |d| cluster_of[d as usize])
+    }
+
     /// A model from cluster counts: `counts` of the shingles found in at
     /// least [`MIN_FORMULA_CLUSTERS`] clusters (others are ignored), out of
     /// `distinct` distinct shingles found in `others` other clusters in all.

@@ -266,6 +266,11 @@ pub struct MatchArgs {
     /// above 20,000 documents).
     #[arg(long, conflicts_with = "no_narratives", help_heading = "Passages")]
     pub(crate) narratives: bool,
+    /// Show every verbatim passage, and every pair that shares one, even when the shared text is
+    /// formula (datelines, titles, templates learned from the corpus) and weighs too little to be
+    /// evidence of reuse.
+    #[arg(long, help_heading = "Passages")]
+    pub(crate) all_passages: bool,
     /// Worker threads (default: all cores). Output is identical for any count.
     #[arg(long, short = 'j', value_name = "N")]
     pub(crate) threads: Option<usize>,
@@ -440,6 +445,7 @@ impl ReportArgs {
         config.max_gap = m.max_gap;
         config.min_passage = m.min_passage;
         config.narrative_threshold = m.narrative_threshold;
+        config.all_passages = m.all_passages;
         Ok(config)
     }
 }
