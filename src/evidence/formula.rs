@@ -448,27 +448,57 @@ impl FormulaPostings {
     /// The model, once the near-duplicate clusters are known: `cluster_of(d)`
     /// names the cluster of document `d`.
     pub fn model(self, k: usize, cluster_of: impl Fn(u32) -> u32 + Sync) -> FormulaModel {
+        self.model_with_copies(k, cluster_of, |_, _| true)
+    }
+
+    /// [`Self::model`], where two documents of one cluster count once only
+    /// when `copies(a, b)` (`a < b`) says they are near-duplicates of each
+    /// other: a cluster is the transitive closure of near-duplicate pairs,
+    /// and a chain of daily bulletins (each a near-duplicate of the day
+    /// before, none a copy of the others) holds many unrelated texts. In each
+    /// cluster, the documents of a shingle are counted greedily in document
+    /// order: a document counts unless it is a copy of one counted before.
+    pub fn model_with_copies(
+        self,
+        k: usize,
+        cluster_of: impl Fn(u32) -> u32 + Sync,
+        copies: impl Fn(u32, u32) -> bool + Sync,
+    ) -> FormulaModel {
         let mut others: u64 = self
             .twos
             .par_iter()
-            .filter(|&&(a, b)| cluster_of(a) != cluster_of(b))
+            .filter(|&&(a, b)| cluster_of(a) != cluster_of(b) || !copies(a, b))
             .count() as u64;
-        let starts = std::iter::once(0).chain(self.runs.iter().map(|r| r.1));
+        let starts: Vec<u32> = std::iter::once(0)
+            .chain(self.runs.iter().map(|r| r.1))
+            .collect();
         let counted: Vec<(u64, u32)> = self
             .runs
             .par_iter()
-            .zip(starts.collect::<Vec<u32>>().into_par_iter())
-            .map_init(Vec::new, |roots, (&(h, end), start)| {
-                roots.clear();
-                roots.extend(
-                    self.docs[start as usize..end as usize]
-                        .iter()
-                        .map(|&d| cluster_of(d)),
-                );
-                roots.sort_unstable();
-                roots.dedup();
-                (h, roots.len() as u32)
-            })
+            .zip(starts.into_par_iter())
+            .map_init(
+                || (Vec::new(), Vec::new()),
+                |(docs, counted), (&(h, end), start)| {
+                    docs.clear();
+                    docs.extend(
+                        self.docs[start as usize..end as usize]
+                            .iter()
+                            .map(|&d| (cluster_of(d), d)),
+                    );
+                    docs.sort_unstable();
+                    let mut n = 0u32;
+                    for group in docs.chunk_by(|x, y| x.0 == y.0) {
+                        counted.clear();
+                        for &(_, d) in group {
+                            if !counted.iter().any(|&c| copies(c, d)) {
+                                counted.push(d);
+                            }
+                        }
+                        n += counted.len() as u32;
+                    }
+                    (h, n)
+                },
+            )
             .collect();
         others += counted.iter().map(|&(_, c)| u64::from(c) - 1).sum::<u64>();
         let counts = counted
@@ -718,6 +748,52 @@ mod tests {
         assert!(FormulaModel::learn(&c.masked, &clusters, 5).is_empty());
         // Counted as ten unrelated documents, the story would be formula.
         assert!(!FormulaModel::learn(&c.masked, &lone(100), 5).is_empty());
+    }
+
+    #[test]
+    fn a_chain_of_bulletins_is_not_one_copy() {
+        // Documents 0..12 share a template; each is a near-duplicate of the
+        // next (one cluster), none of the others.
+        let mut w = Words(5);
+        let texts: Vec<String> = (0..100)
+            .map(|i| {
+                if i < 12 {
+                    format!("{} {} {}", w.text(20), dateline(i), w.text(20))
+                } else {
+                    w.text(40)
+                }
+            })
+            .collect();
+        let c = prepare(&texts);
+        let clusters: Vec<u32> = (0..100).map(|i| if i < 12 { 0 } else { i }).collect();
+        let sets: Vec<Vec<u64>> = c
+            .masked
+            .iter()
+            .map(|m| shingle::shingle_hashes(m, 5).collect())
+            .collect();
+        let gathered = |sets: &[Vec<u64>]| {
+            let mut postings: Vec<(u64, u32)> = sets
+                .iter()
+                .enumerate()
+                .flat_map(|(d, s)| s.iter().map(move |&h| (h, d as u32)))
+                .collect();
+            postings.sort_unstable();
+            postings.dedup();
+            let mut g = FormulaPostings::default();
+            for run in postings.chunk_by(|x, y| x.0 == y.0) {
+                g.add_run(run[0].0, run.iter().map(|x| x.1));
+            }
+            g
+        };
+        let one = gathered(&sets).model(5, |d| clusters[d as usize]);
+        assert!(one.is_empty(), "one cluster counts once");
+        let chain =
+            gathered(&sets).model_with_copies(5, |d| clusters[d as usize], |a, b| b == a + 1);
+        assert!(!chain.is_empty(), "a chain is not one copy");
+        let h = shingle::shingle_hashes(&c.masked[0][20..31], 5)
+            .next()
+            .unwrap();
+        assert_eq!(chain.clusters(h), 6);
     }
 
     #[test]

@@ -44,6 +44,14 @@ pub use formula::{FormulaModel, FormulaPostings, FormulaTemplate};
 /// tokens): fresh news prose is about two thirds content words.
 pub const MIN_EVIDENCE: f64 = 5.0;
 
+/// Two documents at this Jaccard or above are copies of one text (small
+/// edits at most): they count once when formula is learned
+/// ([`FormulaPostings::model_with_copies`]). Near-duplicate clusters cannot
+/// serve: they are transitive, and daily bulletins (weather, markets), each a
+/// near-duplicate of the day before, chain into one cluster that holds the
+/// template dozens of times.
+pub const COPY_JACCARD: f64 = 0.9;
+
 /// What a token is, for evidence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(u8)]

@@ -195,8 +195,17 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
     // 5b. Formula: masked shingles in more near-duplicate clusters than
     // chance allows (see `evidence::formula`).
     let cluster_of: Vec<u32> = (0..docs.len() as u32).map(|d| components.find(d)).collect();
-    let model = formula_postings.model(k, |d| cluster_of[d as usize]);
-    drop(cluster_of);
+    let copies: ahash::AHashSet<(u32, u32)> = verified
+        .iter()
+        .filter(|(_, _, sim)| sim.jaccard >= evidence::COPY_JACCARD)
+        .map(|&(a, b, _)| (a, b))
+        .collect();
+    let model = formula_postings.model_with_copies(
+        k,
+        |d| cluster_of[d as usize],
+        |a, b| copies.contains(&(a, b)),
+    );
+    drop((cluster_of, copies));
     if timings.on() {
         eprintln!(
             "athar: formula: {} distinct masked shingles, lambda {:.4}; formula from {} \
@@ -481,9 +490,9 @@ impl AlignStage<'_> {
     /// that pass a threshold or share a passage. Boilerplate shingles do not
     /// seed passages, and passages made mostly of them are dropped. Each
     /// passage is weighed ([`Evidence::weight`], the lighter of its two
-    /// sides); unless `all_passages`, a passage weighing less than
-    /// [`MIN_EVIDENCE`] is dropped, so a pair whose only shared text is
-    /// formula is not listed.
+    /// sides); unless `all_passages` or the pair is near-duplicate or
+    /// contained, a passage weighing less than [`MIN_EVIDENCE`] is dropped,
+    /// so a pair whose only shared text is formula is not listed.
     fn align(&self, verified: Vec<Verified>, progress: &dyn Progress) -> Vec<Linked> {
         let k = self.params.k;
         let ignore = |h: u64| self.boilerplate.contains(h);
@@ -506,7 +515,10 @@ impl AlignStage<'_> {
                 } else {
                     Vec::new()
                 };
-                let (matches, weights) = self.weigh(da, db, matches);
+                // Near-duplicate and contained pairs are reuse whatever their
+                // passages weigh: all are kept.
+                let keep_all = self.all_passages || sim.passes(self.thresholds);
+                let (matches, weights) = self.weigh(da, db, matches, keep_all);
                 progress.advance(1);
                 (sim.passes(self.thresholds) || !matches.is_empty()).then(|| Linked {
                     weights,
@@ -525,7 +537,13 @@ impl AlignStage<'_> {
     }
 
     /// The matches kept, with their weights.
-    fn weigh(&self, a: &DocData, b: &DocData, matches: Vec<Match>) -> (Vec<Match>, Vec<f64>) {
+    fn weigh(
+        &self,
+        a: &DocData,
+        b: &DocData,
+        matches: Vec<Match>,
+        keep_all: bool,
+    ) -> (Vec<Match>, Vec<f64>) {
         matches
             .into_iter()
             .map(|m| {
@@ -535,7 +553,7 @@ impl AlignStage<'_> {
                     .min(self.evidence.weight(b.evidence(), m.b.clone()));
                 (m, w)
             })
-            .filter(|&(_, w)| self.all_passages || w >= MIN_EVIDENCE)
+            .filter(|&(_, w)| keep_all || w >= MIN_EVIDENCE)
             .unzip()
     }
 }
