@@ -45,11 +45,10 @@ pub use formula::{FormulaModel, FormulaPostings, FormulaTemplate};
 pub const MIN_EVIDENCE: f64 = 5.0;
 
 /// Two documents at this Jaccard or above are copies of one text (small
-/// edits at most): they count once when formula is learned
-/// ([`FormulaPostings::model_with_copies`]). Near-duplicate clusters cannot
-/// serve: they are transitive, and daily bulletins (weather, markets), each a
-/// near-duplicate of the day before, chain into one cluster that holds the
-/// template dozens of times.
+/// edits at most): copies (and copies of copies) count once when formula is
+/// learned. Near-duplicate clusters (Jaccard 0.5) cannot serve: daily
+/// bulletins (weather, markets), each a near-duplicate of the day before,
+/// chain into one cluster that holds the template dozens of times.
 pub const COPY_JACCARD: f64 = 0.9;
 
 /// What a token is, for evidence.

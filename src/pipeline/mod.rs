@@ -194,18 +194,18 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
     timings.stage("boilerplate");
     // 5b. Formula: masked shingles in more near-duplicate clusters than
     // chance allows (see `evidence::formula`).
-    let cluster_of: Vec<u32> = (0..docs.len() as u32).map(|d| components.find(d)).collect();
-    let copies: ahash::AHashSet<(u32, u32)> = verified
-        .iter()
-        .filter(|(_, _, sim)| sim.jaccard >= evidence::COPY_JACCARD)
-        .map(|&(a, b, _)| (a, b))
-        .collect();
-    let model = formula_postings.model_with_copies(
-        k,
-        |d| cluster_of[d as usize],
-        |a, b| copies.contains(&(a, b)),
-    );
-    drop((cluster_of, copies));
+    // Copies (pairs at evidence::COPY_JACCARD or above) count once; their
+    // transitive closure is taken, as for clusters.
+    let mut copies = UnionFind::new(docs.len());
+    for (a, b, sim) in &verified {
+        if sim.jaccard >= evidence::COPY_JACCARD {
+            copies.union(*a, *b);
+        }
+    }
+    let copy_of: Vec<u32> = (0..docs.len() as u32).map(|d| copies.find(d)).collect();
+    drop(copies);
+    let model = formula_postings.model(k, |d| copy_of[d as usize]);
+    drop(copy_of);
     if timings.on() {
         eprintln!(
             "athar: formula: {} distinct masked shingles, lambda {:.4}; formula from {} \

@@ -39,6 +39,7 @@ pub struct Report {
     pub phrases: Vec<Phrase>,
     /// Formula templates (datelines, titles, bulletins) learned from the
     /// corpus, most widespread first: shared text that is not reuse.
+    #[serde(default)]
     pub formula: Vec<Formula>,
     /// Documents read but not analysed, with the reason.
     pub skipped: Vec<SkippedEntry>,
