@@ -254,13 +254,18 @@ pub fn check_report(corpus: &Corpus, norm: NormalizeOptions, report: &Report) {
             assert_eq!(got, want, "phrase occurrence {o:?} reads differently");
         }
     }
-    for b in &report.boilerplate {
+    for f in &report.formula {
         assert!(
-            b.docs >= 2 && b.docs <= corpus.documents.len(),
-            "boilerplate docs {}",
-            b.docs
+            f.docs >= 2 && f.docs <= corpus.documents.len(),
+            "formula docs {}",
+            f.docs
         );
-        assert!((0.0..=1.0).contains(&b.fraction));
+        assert!((0.0..=1.0).contains(&f.fraction));
+        check_loc(&f.example, "formula example");
+        assert_eq!(
+            &text(&f.example.doc)[f.example.start..f.example.end],
+            f.text
+        );
     }
 
     // JSON round trip.

@@ -5,11 +5,15 @@
 //! paragraph shared by two otherwise unrelated articles, which no
 //! Jaccard-based LSH can. The same postings give the frequent shingles, from
 //! which [`Postings::boilerplate`] decides boilerplate once near-duplicate
-//! clusters are known.
+//! clusters are known, and, in the same sort, the masked-shingle postings
+//! the formula model is learned from ([`crate::evidence::FormulaPostings`]):
+//! a shingle without a number or a month name is the same in both forms, so
+//! only the shingles that hold one add postings of their own.
 
 use rayon::prelude::*;
 
 use crate::cluster;
+use crate::evidence::FormulaPostings;
 use crate::phrases::BoilerplateSet;
 use crate::sketch::shingle;
 
@@ -38,27 +42,59 @@ pub struct Postings {
     /// The shingles found in more than `max_df` documents, by hash, each
     /// with its documents in order.
     pub frequent: Vec<(u64, Vec<u32>)>,
+    /// The masked shingles of every document, for the formula model.
+    pub formula: FormulaPostings,
 }
+
+/// The shingles of one document, as the postings want them (all sorted and
+/// distinct): its exact shingle set, the part of it that holds a masked token,
+/// and the masked forms of that part ([`crate::evidence::masked_shingle_sets`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DocShingles<'a> {
+    /// The exact shingle set.
+    pub exact: &'a [u64],
+    /// The shingles of `exact` that hold a masked token.
+    pub exact_masked: &'a [u64],
+    /// The masked forms of `exact_masked`.
+    pub masked: &'a [u64],
+}
+
+impl<'a> DocShingles<'a> {
+    /// A document without masked tokens: every shingle is the same in both
+    /// forms.
+    pub fn exact(set: &'a [u64]) -> DocShingles<'a> {
+        DocShingles {
+            exact: set,
+            ..DocShingles::default()
+        }
+    }
+}
+
+/// A posting of an exact shingle (it pairs documents).
+const POSTING_EXACT: u32 = 1;
+/// A posting of a masked shingle (formula is learned from it).
+const POSTING_MASKED: u32 = 2;
 
 /// The `(shingle, document)` postings are built in parts, by the top bits of
 /// the shingle hash, about this many postings a part: each part is sorted and
 /// scanned on its own, so only a few parts are in memory at once.
 const POSTINGS_PER_PART: usize = 1 << 22;
 
-/// Pairs the documents of each shingle found in 2..=`max_bucket` documents
-/// and keeps the documents of shingles found in more than `max_df`.
-pub fn shingle_postings(sets: &[&[u64]], max_bucket: usize, max_df: usize) -> Postings {
-    shingle_postings_in_parts(sets, max_bucket, max_df, POSTINGS_PER_PART)
+/// Pairs the documents of each shingle found in 2..=`max_bucket` documents,
+/// keeps the documents of shingles found in more than `max_df`, and gathers
+/// the masked-shingle postings of the formula model.
+pub fn shingle_postings(docs: &[DocShingles<'_>], max_bucket: usize, max_df: usize) -> Postings {
+    shingle_postings_in_parts(docs, max_bucket, max_df, POSTINGS_PER_PART)
 }
 
 /// [`shingle_postings`] with about `per_part` postings a part.
 fn shingle_postings_in_parts(
-    data: &[&[u64]],
+    data: &[DocShingles<'_>],
     max_bucket: usize,
     max_df: usize,
     per_part: usize,
 ) -> Postings {
-    let total: usize = data.iter().map(|d| d.len()).sum();
+    let total: usize = data.iter().map(|d| d.exact.len() + d.masked.len()).sum();
     let split = shingle::HashParts::new(total, per_part);
     let parts = split.parts;
     let part_of = |h: u64| split.of(h);
@@ -71,33 +107,84 @@ fn shingle_postings_in_parts(
         .into_par_iter()
         .map(|g| {
             let (first, last) = (g * per_group, ((g + 1) * per_group).min(parts));
-            let mut cursor: Vec<u32> = data
+            let start_of = |set: &[u64]| set.partition_point(|&h| part_of(h) < first) as u32;
+            // Cursors into the exact set, its shingles that hold a masked
+            // token, and their masked forms.
+            let mut cursor: Vec<[u32; 3]> = data
                 .iter()
-                .map(|d| d.partition_point(|&h| part_of(h) < first) as u32)
+                .map(|d| {
+                    [
+                        start_of(d.exact),
+                        start_of(d.exact_masked),
+                        start_of(d.masked),
+                    ]
+                })
                 .collect();
             let mut shared = Vec::new();
             let mut frequent = Vec::new();
+            let mut formula = FormulaPostings::default();
+            // `(hash, document << 2 | flags)`: POSTING_EXACT postings pair
+            // documents, POSTING_MASKED ones teach formula.
             let mut postings: Vec<(u64, u32)> = Vec::new();
             let mut pairs: Vec<(u32, u32)> = Vec::new();
+            let (mut exact_docs, mut masked_docs) = (Vec::new(), Vec::new());
             for part in first..last {
                 postings.clear();
                 for (d, dd) in data.iter().enumerate() {
-                    let set = dd;
-                    let start = cursor[d] as usize;
-                    let end = start + set[start..].partition_point(|&h| part_of(h) == part);
-                    postings.extend(set[start..end].iter().map(|&h| (h, d as u32)));
-                    cursor[d] = end as u32;
+                    let c = &mut cursor[d];
+                    let in_part = |set: &[u64], start: u32| {
+                        let start = start as usize;
+                        start..start + set[start..].partition_point(|&h| part_of(h) == part)
+                    };
+                    let (e, em, m) = (
+                        in_part(dd.exact, c[0]),
+                        in_part(dd.exact_masked, c[1]),
+                        in_part(dd.masked, c[2]),
+                    );
+                    let tag = (d as u32) << 2;
+                    let mut exact_masked = dd.exact_masked[em.clone()].iter().peekable();
+                    postings.extend(dd.exact[e.clone()].iter().map(|&h| {
+                        while exact_masked.next_if(|&&x| x < h).is_some() {}
+                        if exact_masked.peek() == Some(&&h) {
+                            (h, tag | POSTING_EXACT)
+                        } else {
+                            (h, tag | POSTING_EXACT | POSTING_MASKED)
+                        }
+                    }));
+                    postings.extend(
+                        dd.masked[m.clone()]
+                            .iter()
+                            .map(|&h| (h, tag | POSTING_MASKED)),
+                    );
+                    *c = [e.end as u32, em.end as u32, m.end as u32];
                 }
                 postings.par_sort_unstable();
                 pairs.clear();
                 for run in postings.chunk_by(|x, y| x.0 == y.0) {
-                    if (2..=max_bucket).contains(&run.len()) {
-                        for (i, x) in run.iter().enumerate() {
-                            pairs.extend(run[i + 1..].iter().map(|y| (x.1, y.1)));
+                    exact_docs.clear();
+                    masked_docs.clear();
+                    for &(_, v) in run {
+                        if v & POSTING_EXACT != 0 {
+                            exact_docs.push(v >> 2);
+                        }
+                        if v & POSTING_MASKED != 0 {
+                            masked_docs.push(v >> 2);
                         }
                     }
-                    if run.len() > max_df {
-                        frequent.push((run[0].0, run.iter().map(|&(_, d)| d).collect()));
+                    // Equal hashes from two forms of one document (a hash
+                    // collision) count once.
+                    exact_docs.dedup();
+                    masked_docs.dedup();
+                    if (2..=max_bucket).contains(&exact_docs.len()) {
+                        for (i, &x) in exact_docs.iter().enumerate() {
+                            pairs.extend(exact_docs[i + 1..].iter().map(|&y| (x, y)));
+                        }
+                    }
+                    if exact_docs.len() > max_df {
+                        frequent.push((run[0].0, exact_docs.clone()));
+                    }
+                    if !masked_docs.is_empty() {
+                        formula.add_run(run[0].0, masked_docs.iter().copied());
                     }
                 }
                 pairs.par_sort_unstable();
@@ -107,12 +194,18 @@ fn shingle_postings_in_parts(
                         .map(|run| (run[0], run.len() as u32)),
                 );
             }
-            Postings { shared, frequent }
+            Postings {
+                shared,
+                frequent,
+                formula,
+            }
         })
         .collect();
     let mut shared: Vec<((u32, u32), u32)> = Vec::new();
     let mut frequent = Vec::new();
+    let mut formula = FormulaPostings::default();
     for p in results {
+        formula.merge(p.formula);
         if shared.is_empty() {
             shared = p.shared;
         } else {
@@ -135,7 +228,11 @@ fn shingle_postings_in_parts(
             frequent.len()
         );
     }
-    Postings { shared, frequent }
+    Postings {
+        shared,
+        frequent,
+        formula,
+    }
 }
 
 impl Postings {
@@ -231,13 +328,46 @@ mod tests {
         Postings {
             shared: shared.into_iter().collect(),
             frequent: df.into_iter().filter(|(_, v)| v.len() > max_df).collect(),
+            formula: FormulaPostings::default(),
         }
+    }
+
+    /// Every third shingle of a document "holds a masked token": its masked
+    /// form is another hash of the pool's, so masked forms are shared too.
+    fn masked(set: &[u64]) -> (Vec<u64>, Vec<u64>) {
+        let exact: Vec<u64> = set.iter().copied().filter(|h| h % 3 == 0).collect();
+        let mut masked: Vec<u64> = exact.iter().map(|h| h % 7 ^ 0xABCD_0000_0000).collect();
+        masked.sort_unstable();
+        masked.dedup();
+        (exact, masked)
     }
 
     #[test]
     fn postings_do_not_depend_on_parts_or_threads() {
         let owned = docs(300);
-        let data: Vec<&[u64]> = owned.iter().map(Vec::as_slice).collect();
+        let masks: Vec<(Vec<u64>, Vec<u64>)> = owned.iter().map(|s| masked(s)).collect();
+        let data: Vec<DocShingles<'_>> = owned
+            .iter()
+            .zip(&masks)
+            .map(|(s, m)| DocShingles {
+                exact: s,
+                exact_masked: &m.0,
+                masked: &m.1,
+            })
+            .collect();
+        // The formula model sees the masked form of every document.
+        let masked_forms: Vec<Vec<u64>> = owned
+            .iter()
+            .zip(&masks)
+            .map(|(s, m)| {
+                let mut f: Vec<u64> = s.iter().copied().filter(|h| h % 3 != 0).collect();
+                f.extend(&m.1);
+                f.sort_unstable();
+                f
+            })
+            .collect();
+        let clusters: Vec<u32> = (0..owned.len() as u32).map(|d| d / 2).collect();
+        let want_formula = crate::evidence::FormulaModel::from_sets(&masked_forms, &clusters, 5);
         let want = brute(&owned, 40, 20);
         assert!(want.shared.len() > 100 && !want.frequent.is_empty());
         for per_part in [usize::MAX, 1000, 97, 1] {
@@ -252,6 +382,15 @@ mod tests {
                     "per_part {per_part}, {threads} threads"
                 );
                 assert_eq!(got.frequent, want.frequent, "per_part {per_part}");
+                let model = got.formula.model(5, |d| clusters[d as usize]);
+                assert_eq!(model.min_clusters(), want_formula.min_clusters());
+                assert_eq!(model.distinct_shingles(), want_formula.distinct_shingles());
+                assert_eq!(model.lambda(), want_formula.lambda());
+                for f in &masked_forms {
+                    for &h in f {
+                        assert_eq!(model.clusters(h), want_formula.clusters(h));
+                    }
+                }
             }
         }
     }

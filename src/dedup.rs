@@ -278,6 +278,7 @@ impl Dedup {
                 shared_shingles: sim.intersection,
                 passages: 0,
                 relation: pipeline::relation(&sim, &thresholds),
+                weight: 0.0,
             })
             .collect();
         let weighted: Vec<(u32, u32, f64)> = kept

@@ -17,8 +17,10 @@
 //!    [`candidates`] pairs documents through shared shingles and decides
 //!    boilerplate.
 //! 4. [`verify`] checks candidates exactly; [`cluster`] groups them.
-//! 5. [`passages`] finds verbatim passages; [`narrative`] finds passages that
-//!    tell the same story in other words; [`phrases`] ranks reused phrases.
+//! 5. [`evidence`] learns formula (datelines, titles, templates) from the
+//!    corpus and weighs shared text by what it says; [`passages`] finds
+//!    verbatim passages; [`narrative`] finds passages that tell the same
+//!    story in other words; [`phrases`] ranks reused phrases.
 //! 6. [`pipeline`] runs it all and returns a [`report::Report`], which
 //!    [`report`] renders as text, JSON or HTML. [`dedup`] runs the
 //!    near-duplicate pass alone over a stream, for millions of documents;
@@ -42,6 +44,8 @@ pub mod sketch;
 
 pub mod cluster;
 pub mod verify;
+
+pub mod evidence;
 
 pub mod narrative;
 pub mod passages;

@@ -3,9 +3,8 @@
 use std::collections::BTreeMap;
 
 use athar::report::{
-    Boilerplate, Cluster, DocumentEntry, Format, Loc, Narrative, Pair, Params, Passage,
-    PassageKind, Phrase, Relation, RenderOptions, Report, SCHEMA_VERSION, SkippedEntry, Status,
-    Summary, render,
+    Cluster, DocumentEntry, Format, Formula, Loc, Narrative, Pair, Params, Passage, PassageKind,
+    Phrase, Relation, RenderOptions, Report, SCHEMA_VERSION, SkippedEntry, Status, Summary, render,
 };
 use proptest::prelude::*;
 
@@ -70,6 +69,7 @@ fn sample() -> Report {
             tokens_b: 14,
             score: 1.0,
             terms: vec![],
+            weight: None,
         },
         Passage {
             kind: PassageKind::Narrative,
@@ -79,6 +79,7 @@ fn sample() -> Report {
             tokens_b: 5,
             score: 0.71,
             terms: vec!["وزارة".into(), "الصحة".into(), "حالات".into()],
+            weight: None,
         },
         Passage {
             kind: PassageKind::Narrative,
@@ -88,6 +89,7 @@ fn sample() -> Report {
             tokens_b: 8,
             score: 0.62,
             terms: vec!["المستشفيات".into(), "لاستقبال".into()],
+            weight: None,
         },
         Passage {
             kind: PassageKind::Repeat,
@@ -97,6 +99,7 @@ fn sample() -> Report {
             tokens_b: 7,
             score: 1.0,
             terms: vec![],
+            weight: None,
         },
     ];
     Report {
@@ -118,6 +121,7 @@ fn sample() -> Report {
             max_gap: Some(3),
             min_passage: Some(6),
             narrative_threshold: Some(0.6),
+            formula_min_clusters: Some(3),
             mode: None,
         },
         summary: Summary {
@@ -152,6 +156,7 @@ fn sample() -> Report {
             shared_shingles: 12,
             passages: 1,
             relation: Relation::Contained,
+            weight: 12.0,
         }],
         clusters: vec![Cluster {
             id: 1,
@@ -183,10 +188,12 @@ fn sample() -> Report {
             docs: 2,
             occurrences: vec![loc("a", A, REPEATED), loc("b", B, REPEATED)],
         }],
-        boilerplate: vec![Boilerplate {
+        formula: vec![Formula {
+            template: "جميع الحقوق محفوظة #".into(),
             text: "جميع الحقوق محفوظة".into(),
             docs: 3,
             fraction: 1.0,
+            example: loc("a", A, VERBATIM),
         }],
         skipped: vec![SkippedEntry {
             id: "d".into(),
@@ -238,7 +245,7 @@ fn json_round_trips_field_by_field() {
         assert_eq!(back.passages, report.passages);
         assert_eq!(back.narratives, report.narratives);
         assert_eq!(back.phrases, report.phrases);
-        assert_eq!(back.boilerplate, report.boilerplate);
+        assert_eq!(back.formula, report.formula);
         assert_eq!(back.skipped, report.skipped);
         assert_eq!(back.warnings, report.warnings);
         assert_eq!(back, report);
@@ -301,7 +308,7 @@ fn json_wire_format_names_and_omissions() {
             "passages",
             "narratives",
             "phrases",
-            "boilerplate",
+            "formula",
             "skipped",
             "warnings"
         ]
@@ -399,7 +406,7 @@ fn text_empty_sections_explain_themselves() {
     report.pairs.clear();
     report.clusters.clear();
     report.phrases.clear();
-    report.boilerplate.clear();
+    report.formula.clear();
     report.skipped.clear();
     report.warnings.clear();
     let text = render_to_string(&report, Format::Text, &RenderOptions::default());
@@ -409,7 +416,9 @@ fn text_empty_sections_explain_themselves() {
         ),
         "{text}"
     );
-    assert!(text.contains("None: no phrase occurs in more than 2 unrelated documents (copies of one story count once)."));
+    assert!(text.contains(
+        "None: no text recurs in 3 or more unrelated documents (copies of one story count once)."
+    ));
     assert!(text.contains("None: every document read was analysed."));
     let empty = render_to_string(&Report::default(), Format::Text, &RenderOptions::default());
     assert!(empty.contains("No passage is shared between documents."));
@@ -466,6 +475,7 @@ fn with_relations() -> Report {
         tokens_b: 40,
         score: 1.0,
         terms: vec![],
+        weight: None,
     };
     r.passages.push(long);
     r
@@ -878,7 +888,7 @@ proptest! {
             } else {
                 (mk("x", x, &cx, s1, e1), mk("y", y, &cy, s2, e2))
             };
-            Passage { kind, a, b, tokens_a: 1, tokens_b: 1, score: 1.0, terms: vec![] }
+            Passage { kind, a, b, tokens_a: 1, tokens_b: 1, score: 1.0, terms: vec![], weight: None }
         }).collect();
         let report = Report { passages: passages.clone(), ..Report::default() };
         let texts: BTreeMap<String, String> =
@@ -1064,6 +1074,7 @@ fn html_shortens_long_unshared_stretches_of_big_documents() {
             tokens_b: 7,
             score: 1.0,
             terms: vec![],
+            weight: None,
         }],
         ..Report::default()
     };

@@ -171,6 +171,7 @@ pub(crate) fn params(config: &Config, lsh: LshParams, max_df: usize) -> Params {
         narrative_threshold: config
             .narratives
             .then_some(round(config.narrative_threshold)),
+        formula_min_clusters: None,
         mode: None,
     }
 }

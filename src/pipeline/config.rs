@@ -58,6 +58,10 @@ pub struct Config {
     pub narrative_max_docs: Option<usize>,
     /// Score a narrative link needs.
     pub narrative_threshold: f64,
+    /// Report every verbatim passage, and every pair that shares one, even
+    /// when the shared text is formula (evidence weight below
+    /// [`crate::evidence::MIN_EVIDENCE`]): `--all-passages`.
+    pub all_passages: bool,
 }
 
 impl Default for Config {
@@ -79,6 +83,7 @@ impl Default for Config {
             narratives: true,
             narrative_max_docs: Some(NARRATIVE_MAX_DOCS),
             narrative_threshold: round(NarrativeParams::default().threshold as f64),
+            all_passages: false,
         }
     }
 }

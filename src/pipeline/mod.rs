@@ -12,12 +12,15 @@ mod spans;
 
 use rayon::prelude::*;
 
-use crate::candidates::{self, Postings};
+use crate::candidates::{self, DocShingles, Postings};
 use crate::cluster::UnionFind;
 use crate::corpus::{Corpus, Document};
+use crate::evidence::{
+    self, Classifier, Evidence, EvidenceDoc, FormulaTemplate, MIN_EVIDENCE, TokenClass,
+};
 use crate::passages::align::{self, AlignParams, Match};
 use crate::phrases::{self, BoilerplateSet, PhraseParams};
-use crate::report::{Boilerplate, Pair, Passage, PassageKind, Phrase, Report, SCHEMA_VERSION};
+use crate::report::{Formula, Pair, Passage, PassageKind, Phrase, Report, SCHEMA_VERSION};
 use crate::sketch::lsh;
 use crate::sketch::minhash::{MinHashParams, MinHasher, SignBuffer, Signature};
 use crate::sketch::shingle;
@@ -61,6 +64,21 @@ struct DocData {
     shingle_set: Vec<u64>,
     /// Number of sentences.
     sentences: usize,
+    /// Per token: a number, a month name, or neither ([`Classifier::mask`]).
+    masks: Vec<TokenClass>,
+    /// Sorted exact hashes of the shingles that hold a masked token.
+    exact_masked: Vec<u64>,
+    /// Sorted masked hashes of the same shingles.
+    masked_set: Vec<u64>,
+}
+
+impl DocData {
+    fn evidence(&self) -> EvidenceDoc<'_> {
+        EvidenceDoc {
+            token_hashes: &self.token_hashes,
+            masks: &self.masks,
+        }
+    }
 }
 
 /// A candidate pair after exact verification and alignment.
@@ -70,6 +88,8 @@ struct Linked {
     sim: Similarity,
     estimate: f64,
     matches: Vec<Match>,
+    /// The evidence weight of each match.
+    weights: Vec<f64>,
 }
 
 /// A verified candidate pair.
@@ -107,13 +127,27 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
     };
     let mut timings = Timings::new();
     // 1. Tokens, token hashes, shingle sets and signatures, per document.
-    let (mut data, signatures, sentence_spans) = sign(docs, config, &hasher, progress);
+    let classifier = Classifier::new(config.normalize);
+    let (mut data, signatures, sentence_spans) = sign(docs, config, &hasher, &classifier, progress);
     timings.stage("sign");
-    // 2. Shingle postings: the pairs of documents that share shingles.
+    // 2. Shingle postings: the pairs of documents that share shingles, and
+    // the masked shingles the formula model learns from.
     let max_df = config.max_df.resolve(docs.len());
-    let sets: Vec<&[u64]> = data.iter().map(|d| d.shingle_set.as_slice()).collect();
-    let postings = candidates::shingle_postings(&sets, config.max_bucket, max_df);
+    let sets: Vec<DocShingles<'_>> = data
+        .iter()
+        .map(|d| DocShingles {
+            exact: &d.shingle_set,
+            exact_masked: &d.exact_masked,
+            masked: &d.masked_set,
+        })
+        .collect();
+    let mut postings = candidates::shingle_postings(&sets, config.max_bucket, max_df);
     drop(sets);
+    let formula_postings = std::mem::take(&mut postings.formula);
+    for d in &mut data {
+        d.exact_masked = Vec::new();
+        d.masked_set = Vec::new();
+    }
     timings.stage("postings");
     // 3. LSH candidates from the signatures, merged with the postings'.
     let lsh_candidates = lsh::candidates(&signatures, lsh_params, config.max_bucket)?;
@@ -166,8 +200,36 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         d.shingle_set = Vec::new();
     }
     timings.stage("boilerplate");
+    // 5b. Formula: masked shingles in more near-duplicate clusters than
+    // chance allows (see `evidence::formula`).
+    // Copies (pairs at evidence::COPY_JACCARD or above) count once; their
+    // transitive closure is taken, as for clusters.
+    let mut copies = UnionFind::new(docs.len());
+    for (a, b, sim) in &verified {
+        if sim.jaccard >= evidence::COPY_JACCARD {
+            copies.union(*a, *b);
+        }
+    }
+    let copy_of: Vec<u32> = (0..docs.len() as u32).map(|d| copies.find(d)).collect();
+    drop(copies);
+    let model = formula_postings.model(k, |d| copy_of[d as usize]);
+    drop(copy_of);
+    if timings.on() {
+        eprintln!(
+            "athar: formula: {} distinct masked shingles, lambda {:.4}; formula from {} \
+             clusters: {} shingles",
+            model.distinct_shingles(),
+            model.lambda(),
+            model.min_clusters(),
+            model.len()
+        );
+    }
+    let formula_min_clusters = model.min_clusters() as usize;
+    let evidence = Evidence::new(model, classifier);
+    timings.stage("formula");
     // 6. Verbatim alignment of the candidates that share enough shingles,
-    // beside reused and boilerplate phrases (both parallel).
+    // weighed by evidence, beside reused phrases and formula templates
+    // (both parallel).
     let align_params = AlignParams {
         k,
         max_gap: config.max_gap,
@@ -187,8 +249,10 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         thresholds: &thresholds,
         params: &align_params,
         min_shared: config.min_shared(),
+        evidence: &evidence,
+        all_passages: config.all_passages,
     };
-    let (linked, (reused, boiler)) = rayon::join(
+    let (linked, (reused, templates)) = rayon::join(
         || {
             let t = std::time::Instant::now();
             let linked = stage.align(verified, progress);
@@ -199,9 +263,21 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
             let t = std::time::Instant::now();
             let hashes: Vec<&[u64]> = data.iter().map(|d| d.token_hashes.as_slice()).collect();
             let reused = phrases::reused_phrases(&hashes, &phrase_params);
-            let boiler = phrases::boilerplate_phrases(&hashes, k, &boilerplate);
+            let templates = evidence.model.templates_with(
+                data.len(),
+                |d, out| evidence::masked_hashes(&data[d].token_hashes, &data[d].masks, out),
+                FORMULA_TEMPLATES,
+            );
+            let templates: Vec<(FormulaTemplate, Vec<TokenClass>)> = templates
+                .into_iter()
+                .map(|t| {
+                    let d = &data[t.doc as usize];
+                    let masks = d.masks[t.tokens.start as usize..t.tokens.end as usize].to_vec();
+                    (t, masks)
+                })
+                .collect();
             timings.note("phrases", t);
-            (reused, boiler)
+            (reused, templates)
         },
     );
     timings.stage("align+phrases");
@@ -218,6 +294,19 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         .map(|(i, d)| (i as u32, align::repeats(&d.token_hashes, &repeat_params)))
         .filter(|(_, m)| !m.is_empty())
         .collect();
+    let repeat_weights: Vec<Vec<f64>> = repeats
+        .par_iter()
+        .map(|(d, ms)| {
+            let e = data[*d as usize].evidence();
+            ms.iter()
+                .map(|m| {
+                    evidence
+                        .weight(e, m.a.clone())
+                        .min(evidence.weight(e, m.b.clone()))
+                })
+                .collect()
+        })
+        .collect();
     let stats: Vec<DocStats> = data
         .iter()
         .map(|d| DocStats {
@@ -231,7 +320,7 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
     // 8. Build the report: ids, byte and character offsets, sorted sections.
     // Token spans are needed only for the documents the report points into
     // (the narrative stage tokenizes what it reads itself).
-    let needed = needed_docs(docs.len(), &linked, &repeats, &reused, &boiler);
+    let needed = needed_docs(docs.len(), &linked, &repeats, &reused, &templates);
     let spans = spans::SpanMap::new(docs, config, Some(&needed), sentence_spans);
     timings.stage("spanmap");
     let mut report = Report {
@@ -240,27 +329,26 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         params: params(config, lsh_params, max_df),
         ..Report::default()
     };
+    report.params.formula_min_clusters = Some(formula_min_clusters);
     report.documents = build::document_entries(corpus, &stats);
     report.summary = build::summary(corpus, &stats);
     report.skipped = skipped_entries(&corpus.skipped);
     report.pairs = pair_entries(docs, &linked, &thresholds);
+    report.formula = formula_entries(&spans, &templates);
     let kept: Vec<(u32, u32, f64)> = linked
         .iter()
         .filter(|l| l.sim.passes(&thresholds))
         .map(|l| (l.a, l.b, l.sim.jaccard.max(l.sim.max_containment())))
         .collect();
     report.clusters = cluster_entries(docs.len(), &kept, |d| &docs[d as usize].id);
-    report.passages = passage_entries(&spans, &linked, &repeats, config.min_passage);
+    report.passages = passage_entries(
+        &spans,
+        &linked,
+        &repeats,
+        &repeat_weights,
+        config.min_passage,
+    );
     report.phrases = phrase_entries(&spans, &reused, phrase_params.min_tokens);
-    report.boilerplate = boiler
-        .iter()
-        .filter(|b| b.docs >= 2)
-        .map(|b| Boilerplate {
-            text: spans.text(b.doc as u32, b.tokens.clone()).to_string(),
-            docs: b.docs,
-            fraction: round(b.docs as f64 / docs.len() as f64),
-        })
-        .collect();
     timings.stage("build");
     if config.narratives {
         progress.start("narratives", 1);
@@ -301,6 +389,7 @@ fn sign(
     docs: &[Document],
     config: &Config,
     hasher: &MinHasher,
+    classifier: &Classifier,
     progress: &dyn Progress,
 ) -> (Vec<DocData>, Vec<Signature>, Vec<Vec<Span>>) {
     let k = config.shingle_size;
@@ -315,9 +404,10 @@ fn sign(
                         Tokenizer::new(config.normalize),
                         Tokens::default(),
                         SignBuffer::default(),
+                        Vec::new(),
                     )
                 },
-                |(tokenizer, tokens, buf), doc| {
+                |(tokenizer, tokens, buf, scratch), doc| {
                     tokenizer.tokenize_into(&doc.text, tokens);
                     let mut token_hashes = Vec::with_capacity(tokens.len());
                     shingle::token_hashes(tokens, &mut token_hashes);
@@ -327,11 +417,25 @@ fn sign(
                     // sequence: sign the set just built instead of rolling again.
                     let signature = hasher.sign_iter(shingle_set.iter().copied(), buf);
                     let sents = sentences(&doc.text);
+                    let mut masks = Vec::new();
+                    classifier.masks_into(tokens, &token_hashes, &mut masks);
+                    let (mut exact_masked, mut masked_set) = (Vec::new(), Vec::new());
+                    evidence::masked_shingle_sets(
+                        &token_hashes,
+                        &masks,
+                        k,
+                        scratch,
+                        &mut exact_masked,
+                        &mut masked_set,
+                    );
                     progress.advance(1);
                     let data = DocData {
                         token_hashes,
                         shingle_set,
                         sentences: sents.len(),
+                        masks,
+                        exact_masked,
+                        masked_set,
                     };
                     let sents = if keep_sentences { sents } else { Vec::new() };
                     (data, (signature, sents))
@@ -389,12 +493,18 @@ struct AlignStage<'a> {
     thresholds: &'a Thresholds,
     params: &'a AlignParams,
     min_shared: usize,
+    evidence: &'a Evidence,
+    all_passages: bool,
 }
 
 impl AlignStage<'_> {
     /// Aligns the verified pairs that share enough shingles; keeps the pairs
     /// that pass a threshold or share a passage. Boilerplate shingles do not
-    /// seed passages, and passages made mostly of them are dropped.
+    /// seed passages, and passages made mostly of them are dropped. Each
+    /// passage is weighed ([`Evidence::weight`], the lighter of its two
+    /// sides); unless `all_passages` or the pair is near-duplicate or
+    /// contained, a passage weighing less than [`MIN_EVIDENCE`] is dropped,
+    /// so a pair whose only shared text is formula is not listed.
     fn align(&self, verified: Vec<Verified>, progress: &dyn Progress) -> Vec<Linked> {
         let k = self.params.k;
         let ignore = |h: u64| self.boilerplate.contains(h);
@@ -417,8 +527,13 @@ impl AlignStage<'_> {
                 } else {
                     Vec::new()
                 };
+                // Near-duplicate and contained pairs are reuse whatever their
+                // passages weigh: all are kept.
+                let keep_all = self.all_passages || sim.passes(self.thresholds);
+                let (matches, weights) = self.weigh(da, db, matches, keep_all);
                 progress.advance(1);
                 (sim.passes(self.thresholds) || !matches.is_empty()).then(|| Linked {
+                    weights,
                     a,
                     b,
                     estimate: self.signatures[a as usize]
@@ -432,6 +547,27 @@ impl AlignStage<'_> {
         progress.finish();
         linked
     }
+
+    /// The matches kept, with their weights.
+    fn weigh(
+        &self,
+        a: &DocData,
+        b: &DocData,
+        matches: Vec<Match>,
+        keep_all: bool,
+    ) -> (Vec<Match>, Vec<f64>) {
+        matches
+            .into_iter()
+            .map(|m| {
+                let w = self
+                    .evidence
+                    .weight(a.evidence(), m.a.clone())
+                    .min(self.evidence.weight(b.evidence(), m.b.clone()));
+                (m, w)
+            })
+            .filter(|&(_, w)| keep_all || w >= MIN_EVIDENCE)
+            .unzip()
+    }
 }
 
 /// The documents the report points into (passages, repeats, phrases,
@@ -441,7 +577,7 @@ fn needed_docs(
     linked: &[Linked],
     repeats: &[(u32, Vec<Match>)],
     reused: &[phrases::ReusedPhrase],
-    boiler: &[phrases::BoilerplatePhrase],
+    templates: &[(FormulaTemplate, Vec<TokenClass>)],
 ) -> Vec<bool> {
     let mut needed = vec![false; n];
     for l in linked.iter().filter(|l| !l.matches.is_empty()) {
@@ -456,8 +592,8 @@ fn needed_docs(
             needed[o.doc as usize] = true;
         }
     }
-    for b in boiler {
-        needed[b.doc] = true;
+    for (t, _) in templates {
+        needed[t.doc as usize] = true;
     }
     needed
 }
@@ -478,6 +614,7 @@ fn pair_entries(docs: &[Document], linked: &[Linked], thresholds: &Thresholds) -
             shared_shingles: l.sim.intersection,
             passages: l.matches.len(),
             relation: relation(&l.sim, thresholds),
+            weight: round(l.weights.iter().sum()),
         })
         .collect()
 }
@@ -488,23 +625,28 @@ fn passage_entries(
     spans: &spans::SpanMap<'_>,
     linked: &[Linked],
     repeats: &[(u32, Vec<Match>)],
+    repeat_weights: &[Vec<f64>],
     min_passage: usize,
 ) -> Vec<Passage> {
     let mut passages: Vec<(u32, u32, Passage)> = Vec::new();
     for l in linked {
-        for m in &l.matches {
-            passages.push((l.a, l.b, spans.passage(PassageKind::Verbatim, l.a, l.b, m)));
+        for (m, &w) in l.matches.iter().zip(&l.weights) {
+            let mut p = spans.passage(PassageKind::Verbatim, l.a, l.b, m);
+            p.weight = Some(round(w));
+            passages.push((l.a, l.b, p));
         }
     }
-    for (d, ms) in repeats {
+    for ((d, ms), ws) in repeats.iter().zip(repeat_weights) {
         let text = &spans.docs[*d as usize].text;
-        for m in ms {
+        for (m, &w) in ms.iter().zip(ws) {
             let long = m.matched_tokens as usize >= min_passage;
             if long
                 || (build::whole_line(text, spans.span(*d, m.a.clone()))
                     && build::whole_line(text, spans.span(*d, m.b.clone())))
             {
-                passages.push((*d, *d, spans.passage(PassageKind::Repeat, *d, *d, m)));
+                let mut p = spans.passage(PassageKind::Repeat, *d, *d, m);
+                p.weight = Some(round(w));
+                passages.push((*d, *d, p));
             }
         }
     }
@@ -546,6 +688,28 @@ fn phrase_entries(
                     .map(|o| spans.loc(o.doc, o.tokens.clone()))
                     .collect(),
             }
+        })
+        .collect()
+}
+
+/// Formula templates listed at most (the most widespread).
+const FORMULA_TEMPLATES: usize = 200;
+
+/// The report's formula templates, most widespread first: the masked
+/// template and one example each.
+fn formula_entries(
+    spans: &spans::SpanMap<'_>,
+    templates: &[(FormulaTemplate, Vec<TokenClass>)],
+) -> Vec<Formula> {
+    let n = spans.docs.len();
+    templates
+        .iter()
+        .map(|(t, masks)| Formula {
+            template: spans.template(t.doc, t.tokens.clone(), masks),
+            text: spans.text(t.doc, t.tokens.clone()).to_string(),
+            docs: t.docs,
+            fraction: round(t.docs as f64 / n as f64),
+            example: spans.loc(t.doc, t.tokens.clone()),
         })
         .collect()
 }

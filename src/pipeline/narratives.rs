@@ -61,6 +61,7 @@ pub(crate) fn narratives(
                 b,
                 score: round(l.score as f64),
                 terms: l.terms.clone(),
+                weight: None,
             }
         })
         .collect();

@@ -177,6 +177,36 @@ impl<'c> SpanMap<'c> {
         range.filter(|&i| t.content[i as usize]).count()
     }
 
+    /// The masked template of tokens `range` of `doc`, whose masks are
+    /// `masks`: the original spelling of each token, a number as `#`, a month
+    /// name as `[month]`, separated by spaces (a span that holds several
+    /// tokens, like `2015م`, is written once, masked if its first token is).
+    pub(crate) fn template(
+        &self,
+        doc: u32,
+        range: Range<u32>,
+        masks: &[crate::evidence::TokenClass],
+    ) -> String {
+        use crate::evidence::TokenClass;
+        let t = &self.tokens[doc as usize];
+        let text = &self.docs[doc as usize].text;
+        let mut out: Vec<&str> = Vec::new();
+        let mut last: Option<Span> = None;
+        for (i, mask) in range.zip(masks) {
+            let span = t.span(i as usize);
+            if last == Some(span) {
+                continue;
+            }
+            last = Some(span);
+            out.push(match mask {
+                TokenClass::Number => "#",
+                TokenClass::Month => "[month]",
+                _ => span.slice(text),
+            });
+        }
+        out.join(" ")
+    }
+
     pub(crate) fn loc(&self, doc: u32, range: Range<u32>) -> Loc {
         let d = &self.docs[doc as usize];
         let span = self.span(doc, range);
@@ -192,6 +222,7 @@ impl<'c> SpanMap<'c> {
             tokens_b: m.b.len(),
             score: round(m.score),
             terms: Vec::new(),
+            weight: None,
         }
     }
 }

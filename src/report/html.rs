@@ -419,7 +419,7 @@ impl<'a> Page<'a> {
         self.passages(w)?;
         self.narratives(w)?;
         self.phrases(w)?;
-        self.boilerplate(w)?;
+        self.formula(w)?;
         self.skipped(w)?;
         self.warnings(w)?;
         self.views(w)?;
@@ -447,7 +447,7 @@ impl<'a> Page<'a> {
             ("#passages", "Passages"),
             ("#narratives", "Narratives"),
             ("#phrases", "Phrases"),
-            ("#boilerplate", "Boilerplate"),
+            ("#formula", "Formula"),
             ("#skipped", "Skipped"),
             ("#views", "Side by side"),
         ] {
@@ -1057,26 +1057,28 @@ impl<'a> Page<'a> {
         writeln!(w, "</section>")
     }
 
-    fn boilerplate(&self, w: &mut dyn Write) -> io::Result<()> {
-        let bs = &self.r.boilerplate;
-        let head = ["boilerplate", "نصوص نمطية", "Boilerplate (ignored)"];
-        let empty = match self.r.params.max_df {
-            Some(df) => format!(
-                "None: no phrase occurs in more than {df} unrelated documents (copies of one story count once)."
+    fn formula(&self, w: &mut dyn Write) -> io::Result<()> {
+        let fs = &self.r.formula;
+        let head = ["formula", "صيغ وقوالب", "Formula and templates (not reuse)"];
+        let empty = match self.r.params.formula_min_clusters {
+            Some(c) => format!(
+                "None: no text recurs in {c} or more unrelated documents (copies of one story count once)."
             ),
             None => "None.".to_string(),
         };
-        if !open_section(w, head, bs.len(), &empty)? {
+        if !open_section(w, head, fs.len(), &empty)? {
             return Ok(());
         }
-        let columns = ["text", "documents", "share"];
-        list_table(w, "list", &columns, bs, self.opts.top, |w, _, b| {
+        let columns = ["template", "example", "documents", "share"];
+        list_table(w, "list", &columns, fs, self.opts.top, |w, _, f| {
             writeln!(
                 w,
-                "<tr><td class=\"phrase\" dir=\"auto\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                esc(&snippet(&b.text, SNIPPET_CHARS)),
-                b.docs,
-                pct(b.fraction)
+                "<tr><td class=\"phrase\" dir=\"auto\">{}</td><td class=\"phrase\" dir=\"auto\">{}<br>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                esc(&snippet(&f.template, SNIPPET_CHARS)),
+                esc(&snippet(&f.text, SNIPPET_CHARS)),
+                id_html(&f.example.doc),
+                f.docs,
+                pct(f.fraction)
             )
         })?;
         writeln!(w, "</section>")

@@ -12,7 +12,7 @@ use ahash::AHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON report format. Bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The whole result of a run.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -37,8 +37,10 @@ pub struct Report {
     pub narratives: Vec<Narrative>,
     /// Reused phrases (maximal shared n-grams), most widespread first.
     pub phrases: Vec<Phrase>,
-    /// Phrases so common they were ignored as boilerplate.
-    pub boilerplate: Vec<Boilerplate>,
+    /// Formula templates (datelines, titles, bulletins) learned from the
+    /// corpus, most widespread first: shared text that is not reuse.
+    #[serde(default)]
+    pub formula: Vec<Formula>,
     /// Documents read but not analysed, with the reason.
     pub skipped: Vec<SkippedEntry>,
     /// Run-level warnings (capped buckets, renamed ids, ...).
@@ -87,6 +89,10 @@ pub struct Params {
     /// Shortest passage reported (tokens).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_passage: Option<usize>,
+    /// Formula: a masked shingle found in at least this many near-duplicate
+    /// clusters is formula (learned from the corpus; see `evidence`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formula_min_clusters: Option<usize>,
     /// Score needed for a narrative link.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub narrative_threshold: Option<f64>,
@@ -177,6 +183,10 @@ pub struct Pair {
     /// Why the pair is listed.
     #[serde(default)]
     pub relation: Relation,
+    /// Evidence weight of the pair's verbatim passages together (the sum of
+    /// their `weight`s); 0 when passages were not looked for.
+    #[serde(default)]
+    pub weight: f64,
 }
 
 impl Pair {
@@ -259,6 +269,10 @@ pub struct Passage {
     /// Narrative: the shared key terms, in an original spelling.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub terms: Vec<String>,
+    /// Verbatim and repeat: the evidence weight, in content words outside
+    /// formula (the lighter of the two sides). Absent for narrative passages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
 }
 
 /// A story or passage that recurs across documents.
@@ -291,15 +305,20 @@ pub struct Phrase {
     pub occurrences: Vec<Loc>,
 }
 
-/// A phrase so common it was left out of pairs and passages.
+/// A formula template: stock text found in many unrelated documents.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Boilerplate {
-    /// One original spelling.
+pub struct Formula {
+    /// The template: the example's words, numbers as `#` and month names as
+    /// `[month]`.
+    pub template: String,
+    /// The example's original text.
     pub text: String,
     /// Number of documents it occurs in.
     pub docs: usize,
     /// Share of analysed documents it occurs in.
     pub fraction: f64,
+    /// Where the example is.
+    pub example: Loc,
 }
 
 /// A document read but not analysed.

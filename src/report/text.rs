@@ -70,7 +70,7 @@ pub fn render(
         r.repeats(&mut w)?;
         r.narratives(&mut w)?;
         r.phrases(&mut w)?;
-        r.boilerplate(&mut w)?;
+        r.formula(&mut w)?;
     }
     r.skipped(&mut w)?;
     r.warnings(&mut w)?;
@@ -761,29 +761,35 @@ impl TextRenderer<'_> {
         self.more(w, "  ", ps.len(), n, "")
     }
 
-    fn boilerplate(&self, w: &mut dyn Write) -> io::Result<()> {
-        let bs = &self.report.boilerplate;
-        self.section(w, "Boilerplate (ignored)", &thousands(bs.len()))?;
-        if bs.is_empty() {
-            let msg = match self.report.params.max_df {
-                Some(df) => format!(
-                    "None: no phrase occurs in more than {df} unrelated documents (copies of one story count once)."
+    fn formula(&self, w: &mut dyn Write) -> io::Result<()> {
+        let fs = &self.report.formula;
+        self.section(w, "Formula and templates (not reuse)", &thousands(fs.len()))?;
+        if fs.is_empty() {
+            let msg = match self.report.params.formula_min_clusters {
+                Some(c) => format!(
+                    "None: no text recurs in {c} or more unrelated documents (copies of one story count once)."
                 ),
                 None => "None.".to_string(),
             };
             return self.empty(w, &msg);
         }
-        let n = shown(bs.len(), self.top);
-        for b in &bs[..n] {
+        let n = shown(fs.len(), self.top);
+        for f in &fs[..n] {
             writeln!(
                 w,
                 "  «{}»  {} ({})",
-                snippet(&b.text, SNIPPET_CHARS),
-                plural(b.docs, "document", "documents"),
-                pct(b.fraction)
+                snippet(&f.template, SNIPPET_CHARS),
+                plural(f.docs, "document", "documents"),
+                pct(f.fraction)
+            )?;
+            writeln!(
+                w,
+                "      e.g. {} «{}»",
+                self.st.id(&f.example.doc),
+                snippet(&f.text, SNIPPET_CHARS)
             )?;
         }
-        self.more(w, "  ", bs.len(), n, "")
+        self.more(w, "  ", fs.len(), n, "")
     }
 
     fn skipped(&self, w: &mut dyn Write) -> io::Result<()> {

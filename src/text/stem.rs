@@ -112,6 +112,12 @@ static STOP_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The stop-word list (normalized spellings), without the rules of
+/// [`is_stop_word`] (digits, single letters, prefixes).
+pub fn stop_words() -> impl Iterator<Item = &'static str> {
+    STOP_WORDS.iter().copied()
+}
+
 /// True when a normalized token is a stop word: in the documented list
 /// (`src/text/stopwords-ar.txt`), a listed word behind a conjunction `و` or
 /// `ف`, a run of digits, or a single character.

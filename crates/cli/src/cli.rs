@@ -346,6 +346,11 @@ pub struct PassageArgs {
     pub(crate) max_gap: usize,
     #[command(flatten)]
     pub(crate) min_passage: MinPassageArg,
+    /// Show every verbatim passage, and every pair that shares one, even when the shared text is
+    /// formula (datelines, titles, templates learned from the corpus) and weighs too little to be
+    /// evidence of reuse.
+    #[arg(long, help_heading = "Passages")]
+    pub(crate) all_passages: bool,
 }
 
 fn max_df(s: &str) -> Result<MaxDf, String> {
@@ -359,6 +364,7 @@ impl PassageArgs {
     fn apply(&self, c: &mut Config) {
         c.max_df = self.max_df;
         c.max_gap = self.max_gap;
+        c.all_passages = self.all_passages;
         self.min_passage.apply(c);
     }
 }
