@@ -336,7 +336,7 @@ mod tests {
     /// form is another hash of the pool's, so masked forms are shared too.
     fn masked(set: &[u64]) -> (Vec<u64>, Vec<u64>) {
         let exact: Vec<u64> = set.iter().copied().filter(|h| h % 3 == 0).collect();
-        let mut masked: Vec<u64> = exact.iter().map(|h| h % 7 ^ 0xABCD_0000_0000).collect();
+        let mut masked: Vec<u64> = exact.iter().map(|h| (h % 7) ^ 0xABCD_0000_0000).collect();
         masked.sort_unstable();
         masked.dedup();
         (exact, masked)

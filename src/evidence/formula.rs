@@ -3,8 +3,10 @@
 //! A masked shingle ([`super::masked_hashes`]: `k` tokens, numbers and month
 //! names replaced by placeholders) is *formula* when it recurs in more
 //! unrelated documents than chance allows. "Unrelated" means: in different
-//! near-duplicate clusters (copies of one story count once; a lone document
-//! is a cluster of its own). "More than chance" is a test that holds at
+//! groups of copies (the caller names the group of each document: the
+//! pipeline takes the components of pairs at Jaccard 0.9 or above,
+//! [`super::COPY_JACCARD`], so copies of one story count once; a lone
+//! document is a group of its own). The counts below are called "clusters". "More than chance" is a test that holds at
 //! every scale:
 //!
 //! - Let `S` be the number of distinct masked shingles of the corpus and
@@ -25,7 +27,7 @@
 //!
 //! The bar ([`FormulaModel::min_clusters`]) therefore grows with the corpus,
 //! about like `log S / log(1/λ)`: three clusters or more in a few hundred
-//! documents, six in fifteen thousand news articles, a few more in
+//! documents, eight in fifteen thousand news articles, a few more in
 //! millions; and it is a count of clusters, not a share of the corpus, so a
 //! template that recurs every day of a corpus spread over years is found
 //! however rare it is on any one day, while a story retold by a few outlets

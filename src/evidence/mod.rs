@@ -236,15 +236,26 @@ pub fn masked_shingle_sets(
 ) {
     exact.clear();
     masked.clear();
-    if !classes.iter().any(|c| c.is_masked()) {
+    let n = token_hashes.len().min(classes.len());
+    let count = shingle::shingle_count(n, k);
+    if count == 0 {
         return;
     }
-    masked_hashes(token_hashes, classes, buf);
-    for (e, m) in shingle::shingle_hashes(token_hashes, k).zip(shingle::shingle_hashes(buf, k)) {
-        if e != m {
-            exact.push(e);
-            masked.push(m);
+    // Only the shingles around masked tokens differ: hash those alone
+    // (a shingle of `m` tokens starting at `p` holds token `i` when
+    // `p <= i < p + m`).
+    let m = k.max(1).min(n);
+    let mut next = 0usize;
+    for i in (0..n).filter(|&i| classes[i].is_masked()) {
+        let lo = (i + 1).saturating_sub(m).max(next);
+        let hi = i.min(count - 1);
+        for p in lo..=hi {
+            let window = &token_hashes[p..p + m];
+            exact.push(shingle::shingle_hash(window));
+            masked_hashes(window, &classes[p..p + m], buf);
+            masked.push(shingle::shingle_hash(buf));
         }
+        next = next.max(hi + 1);
     }
     exact.sort_unstable();
     exact.dedup();
@@ -365,6 +376,35 @@ mod tests {
             assert_eq!(c == TokenClass::Number, digit, "{w}");
             if !digit {
                 assert_eq!(c == TokenClass::Function, stem::is_stop_word(w), "{w}");
+            }
+        }
+    }
+
+    #[test]
+    fn masked_shingle_sets_are_the_shingles_that_differ() {
+        for text in [
+            "قال الوزير إن المشروع الجديد يخدم 300 ألف مواطن في 12 مارس 2015 في المنطقة",
+            "في 12 مارس",
+            "لا أرقام هنا على الإطلاق في هذا النص",
+            "2015",
+        ] {
+            let (h, c) = doc(text);
+            let mut m = Vec::new();
+            masked_hashes(&h, &c, &mut m);
+            for k in [1, 3, 5] {
+                let mut want: Vec<(u64, u64)> = shingle::shingle_hashes(&h, k)
+                    .zip(shingle::shingle_hashes(&m, k))
+                    .filter(|(e, m)| e != m)
+                    .collect();
+                let mut we: Vec<u64> = want.iter().map(|x| x.0).collect();
+                let mut wm: Vec<u64> = want.drain(..).map(|x| x.1).collect();
+                we.sort_unstable();
+                we.dedup();
+                wm.sort_unstable();
+                wm.dedup();
+                let (mut buf, mut e, mut ms) = (Vec::new(), Vec::new(), Vec::new());
+                masked_shingle_sets(&h, &c, k, &mut buf, &mut e, &mut ms);
+                assert_eq!((e, ms), (we, wm), "{text} k={k}");
             }
         }
     }
