@@ -1,0 +1,94 @@
+//! Evidence of one story: anchor terms, fine forms, collocations, numbers.
+
+use super::NarrativeParams;
+use super::model::{Model, Window};
+use crate::cluster::UnionFind;
+
+impl Model<'_> {
+    /// True when some occurrence of `term` in `a` and some in `b` have the
+    /// same fine form and the same collocation context ([`same_context`]).
+    pub(super) fn fine_agree(&self, a: &Window, b: &Window, term: u32) -> bool {
+        let (ca, cb) = (&self.content[a.doc as usize], &self.content[b.doc as usize]);
+        (b.lo as usize..b.hi as usize)
+            .filter(|&k| cb.terms[k] == term)
+            .any(|k| {
+                let (f, bb) = (cb.fine[k], cb.bound(k));
+                (a.lo as usize..a.hi as usize).any(|l| {
+                    ca.terms[l] == term && ca.fine[l] == f && same_context(ca.bound(l), bb)
+                })
+            })
+    }
+
+    /// True when some shared term occurs outside any collocation in both
+    /// windows. Passages that share only fixed phrases (`ابو بكر البغدادي`,
+    /// `ولاية سيناء`, `صاحب السمو الملكي`) mention the same names or
+    /// formulas; they do not yet tell the same story.
+    pub(super) fn has_free_evidence(&self, a: &Window, b: &Window, shared: &[(u32, f32)]) -> bool {
+        let free = |w: &Window, t: u32| {
+            let c = &self.content[w.doc as usize];
+            (w.lo as usize..w.hi as usize).any(|k| c.terms[k] == t && c.is_free(k))
+        };
+        shared.iter().any(|&(t, _)| free(a, t) && free(b, t))
+    }
+
+    /// The evidence of the shared terms: terms adjacent to each other in BOTH
+    /// windows (`كتائب القسام`, `ابو بكر البغدادي`) are one multi-word name
+    /// and count once; a unit counts 1 when some term of it matches in the
+    /// same fine form on both sides, else [`NarrativeParams::derived_match`].
+    pub(super) fn evidence_units(
+        &self,
+        a: &Window,
+        b: &Window,
+        shared: &[(u32, f32)],
+        params: &NarrativeParams,
+    ) -> f32 {
+        let n = shared.len();
+        let value = |t: u32| {
+            if self.fine_agree(a, b, t) {
+                1.0
+            } else {
+                params.derived_match
+            }
+        };
+        if n < 2 {
+            return shared.iter().map(|&(t, _)| value(t)).sum();
+        }
+        let idx = |t: u32| shared.iter().position(|&(s, _)| s == t);
+        let pairs = |w: &Window| {
+            let terms = &self.content[w.doc as usize].terms[w.lo as usize..w.hi as usize];
+            let mut v: Vec<(usize, usize)> = terms
+                .windows(2)
+                .filter_map(|p| match (idx(p[0]), idx(p[1])) {
+                    (Some(x), Some(y)) if x != y => Some((x.min(y), x.max(y))),
+                    _ => None,
+                })
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let (pa, pb) = (pairs(a), pairs(b));
+        let mut uf = UnionFind::new(n);
+        for p in &pa {
+            if pb.binary_search(p).is_ok() {
+                uf.union(p.0 as u32, p.1 as u32);
+            }
+        }
+        uf.groups(1)
+            .iter()
+            .map(|g| {
+                g.iter()
+                    .map(|&k| value(shared[k as usize].0))
+                    .fold(0.0f32, f32::max)
+            })
+            .sum()
+    }
+}
+
+/// True when two occurrences stand in the same collocation context: both
+/// free, or bound to the same neighbouring term (on either side: `جهاديون
+/// سلفيون` and `السلفيين الجهاديين` are one phrase).
+pub(super) fn same_context(x: [u32; 2], y: [u32; 2]) -> bool {
+    let free = |b: [u32; 2]| b == [u32::MAX; 2];
+    (free(x) && free(y)) || x.iter().any(|&t| t != u32::MAX && y.contains(&t))
+}
