@@ -1,10 +1,74 @@
-//! Evidence of one story: anchor terms, fine forms, collocations, numbers.
+//! Evidence of one story: anchor terms, fine forms, collocations, figures.
+//!
+//! A story is specific: its tellings share terms that few documents contain
+//! (names, places, rare words, figures), not the words of its topic. A term
+//! is an *anchor* when its weight reaches [`NarrativeParams::anchor_weight`]
+//! (a rarity over the corpus, blended with the background table). A link
+//! needs [`NarrativeParams::min_anchors`] units of anchor evidence: anchors
+//! adjacent in both passages are one unit (a multi-word name), a derivation
+//! counts [`NarrativeParams::derived_match`], a shared figure
+//! [`NarrativeParams::number_match`]. Figures that disagree (both passages
+//! give distinctive figures, none the same: two trading sessions, two
+//! casualty counts) are evidence of two events, and the pair is no link.
 
 use super::NarrativeParams;
 use super::model::{Model, Window};
 use crate::cluster::UnionFind;
 
 impl Model<'_> {
+    /// True when `term` is rare enough to anchor a story.
+    pub(super) fn is_anchor(&self, term: u32, params: &NarrativeParams) -> bool {
+        self.weights[term as usize] >= params.anchor_weight
+    }
+
+    /// The distinctive figures of window `w`: term ids, sorted, distinct.
+    fn figures(&self, w: &Window, params: &NarrativeParams) -> Vec<u32> {
+        let c = &self.content[w.doc as usize];
+        let mut v: Vec<u32> = c.terms[w.lo as usize..w.hi as usize]
+            .iter()
+            .copied()
+            .filter(|&t| self.number[t as usize] && self.is_distinctive(t, params))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// True when both windows give distinctive figures and none agree.
+    pub(super) fn figures_conflict(
+        &self,
+        a: &Window,
+        b: &Window,
+        params: &NarrativeParams,
+    ) -> bool {
+        let x = self.figures(a, params);
+        if x.is_empty() {
+            return false;
+        }
+        let y = self.figures(b, params);
+        !y.is_empty() && !x.iter().any(|t| y.binary_search(t).is_ok())
+    }
+
+    /// The shared anchors of a scored pair (`shared`: its shared distinctive
+    /// terms, heaviest first) when they are evidence enough for a link.
+    pub(super) fn anchor_evidence(
+        &self,
+        a: &Window,
+        b: &Window,
+        shared: &[(u32, f32)],
+        params: &NarrativeParams,
+    ) -> Option<Vec<(u32, f32)>> {
+        let anchors: Vec<(u32, f32)> = shared
+            .iter()
+            .copied()
+            .filter(|&(t, _)| self.is_anchor(t, params))
+            .collect();
+        (self.evidence_units(a, b, &anchors, params) >= params.min_anchors
+            && self.has_free_evidence(a, b, &anchors)
+            && !self.figures_conflict(a, b, params))
+        .then_some(anchors)
+    }
+
     /// True when some occurrence of `term` in `a` and some in `b` have the
     /// same fine form and the same collocation context ([`same_context`]).
     pub(super) fn fine_agree(&self, a: &Window, b: &Window, term: u32) -> bool {
@@ -44,7 +108,9 @@ impl Model<'_> {
     ) -> f32 {
         let n = shared.len();
         let value = |t: u32| {
-            if self.fine_agree(a, b, t) {
+            if self.number[t as usize] {
+                params.number_match
+            } else if self.fine_agree(a, b, t) {
                 1.0
             } else {
                 params.derived_match

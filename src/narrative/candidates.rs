@@ -20,7 +20,12 @@ impl Model<'_> {
     /// without a global set of pairs. A pair whose smallest key is skipped
     /// (too common, or less frequent than chance) is not a candidate: even
     /// its rarest shared stems are no evidence.
-    pub(super) fn scored_pairs(&self, params: &NarrativeParams, bar: f32) -> Vec<RawLink> {
+    pub(super) fn scored_pairs(
+        &self,
+        params: &NarrativeParams,
+        bar: f32,
+        covered: Option<&Covered>,
+    ) -> Vec<RawLink> {
         let t0 = std::time::Instant::now();
         let windows = &self.windows;
         // Prefixes, sorted by term, in one arena.
@@ -36,7 +41,7 @@ impl Model<'_> {
                         .vec(w)
                         .iter()
                         .copied()
-                        .filter(|&(t, _)| self.is_distinctive(t, params))
+                        .filter(|&(t, _)| self.is_anchor(t, params))
                         .collect();
                     terms.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
                     terms.truncate(keep);
@@ -172,7 +177,7 @@ impl Model<'_> {
                                 continue;
                             }
                             local[2] += 1;
-                            if let Some(r) = self.raw_link(i, j, params, bar) {
+                            if let Some(r) = self.raw_link(i, j, params, bar, covered) {
                                 out.push(r);
                             }
                         }
@@ -215,21 +220,25 @@ impl Model<'_> {
         j: u32,
         params: &NarrativeParams,
         bar: f32,
+        covered: Option<&Covered>,
     ) -> Option<RawLink> {
         let (a, b) = (&self.windows[i as usize], &self.windows[j as usize]);
         if !self.may_pass(a, b, params, bar) {
             return None;
         }
+        if covered.is_some_and(|c| c.covers(a, b)) {
+            return None;
+        }
         let (score, shared) = self.score(a, b, params);
-        (score >= bar
-            && shared.len() >= params.min_terms
-            && self.evidence_units(a, b, &shared, params) >= params.min_terms as f32
-            && self.has_free_evidence(a, b, &shared))
-        .then_some(RawLink {
+        if score < bar || shared.len() < params.min_terms {
+            return None;
+        }
+        let anchors = self.anchor_evidence(a, b, &shared, params)?;
+        Some(RawLink {
             wa: i,
             wb: j,
             score,
-            shared: shared.into_boxed_slice(),
+            shared: anchors.into_boxed_slice(),
         })
     }
 
@@ -331,6 +340,47 @@ pub(super) fn smallest_key(x: &[u32], y: &[u32], pairs: bool) -> Option<(u32, u3
         }
     }
     None
+}
+
+/// Verbatim passage pairs by document pair: window pairs inside them are
+/// not scored (copies are not narratives, and scoring them is most of the
+/// work on a corpus of republished news).
+pub(super) struct Covered {
+    by_pair: ahash::AHashMap<(u32, u32), Vec<[u32; 4]>>,
+}
+
+impl Covered {
+    pub(super) fn new(verbatim: &[Link]) -> Covered {
+        let mut by_pair: ahash::AHashMap<(u32, u32), Vec<[u32; 4]>> = ahash::AHashMap::new();
+        for v in verbatim {
+            let (x, y) = if v.a.0 <= v.b.0 {
+                (v.a, v.b)
+            } else {
+                (v.b, v.a)
+            };
+            let s = |sp: Span| [sp.start() as u32, sp.end() as u32];
+            let (sx, sy) = (s(x.1), s(y.1));
+            by_pair
+                .entry((x.0 as u32, y.0 as u32))
+                .or_default()
+                .push([sx[0], sx[1], sy[0], sy[1]]);
+        }
+        Covered { by_pair }
+    }
+
+    /// True when a verbatim passage pair overlaps both windows.
+    fn covers(&self, a: &Window, b: &Window) -> bool {
+        let ((x, sx), (y, sy)) = if a.doc <= b.doc {
+            ((a.doc, a.span), (b.doc, b.span))
+        } else {
+            ((b.doc, b.span), (a.doc, a.span))
+        };
+        let over = |s: [u32; 2], lo: u32, hi: u32| s[0] < hi && lo < s[1];
+        self.by_pair.get(&(x, y)).is_some_and(|vs| {
+            vs.iter()
+                .any(|v| over(sx, v[0], v[1]) && over(sy, v[2], v[3]))
+        })
+    }
 }
 
 /// A raw window-pair link before merging.

@@ -117,29 +117,17 @@ pub(super) fn group_with(
             star_of[n as usize] = c;
         }
     }
-    // A passage left over joins the star of its first grouped partner: a
-    // story told once more elsewhere is still part of it, and no group
-    // reaches further than two links from its centre.
-    for &c in &centres {
-        if taken[c as usize] {
-            continue;
-        }
-        if let Some(&n) = adjacency[c as usize]
-            .iter()
-            .find(|&&n| star_of[n as usize] != u32::MAX)
-        {
-            taken[c as usize] = true;
-            star_of[c as usize] = star_of[n as usize];
-        }
-    }
-    // 3. Evidence: with the model at hand, a passage stays in its star only
-    // when it tells the star's story in words. The star's core is its centre
-    // and the passages linked to it directly; its evidence terms are the
-    // terms its core documents share most (what its label would show). A
-    // passage of the core must contain one of them; a passage two links away
-    // two, or one that the passage it is linked to in the star shares. A passage
-    // that merely overlaps a linked passage of its document, or a weak link
-    // through a name or a title, does not carry the story along.
+    // A passage left over (all its partners taken by other stars) stays
+    // out: a group never grows through a chain of single links.
+    //
+    // 3. Anchors: with the model at hand, a star is a story only when its
+    // centre shares anchors (rare terms: names, places, figures) with its
+    // partners, and a partner stays only when it holds two of the star's
+    // anchors (the centre stays when a partner does). The star's
+    // anchors are the anchor terms found in the most of its documents,
+    // heaviest first ([`LABEL_TERMS`] of them). A star whose passages share
+    // fewer than two anchors is a topic (common words: `percent, riyal`) or
+    // a formula (titles, greetings): it is not reported.
     let mut keep = vec![true; ends.len()];
     if let Some((model, params)) = labels {
         let mut by_star: Vec<(u32, u32)> = (0..ends.len() as u32)
@@ -152,47 +140,7 @@ pub(super) fn group_with(
         let stars: Vec<&[(u32, u32)]> = by_star.chunk_by(|x, y| x.0 == y.0).collect();
         let verdicts: Vec<Vec<(u32, bool)>> = stars
             .into_par_iter()
-            .map(|star| {
-                let c = star[0].0;
-                let direct = |i: u32| {
-                    let r = root[i as usize];
-                    r == c || adjacency[c as usize].binary_search(&r).is_ok()
-                };
-                let mut core: Vec<Member> = star
-                    .iter()
-                    .filter(|&&(_, i)| direct(i))
-                    .map(|&(_, i)| ends[i as usize])
-                    .collect();
-                core.sort_unstable();
-                core.dedup();
-                let evidence: Vec<u32> = ranked_terms(model, &core, None, params)
-                    .into_iter()
-                    .take(LABEL_TERMS)
-                    .map(|(t, _)| t)
-                    .collect();
-                let terms_of = |m: Member| evidence_in(model, m, &evidence, params);
-                star.iter()
-                    .map(|&(_, i)| {
-                        let r = root[i as usize];
-                        let ok = if r == c || evidence.is_empty() {
-                            true
-                        } else if direct(i) {
-                            !terms_of(ends[i as usize]).is_empty()
-                        } else {
-                            // Two links from the centre: the link that brings
-                            // the passage in must itself tell the story (an
-                            // evidence term on both of its ends), or the
-                            // passage must hold two evidence terms.
-                            let mine = terms_of(ends[i as usize]);
-                            let o = i ^ 1;
-                            mine.len() >= 2
-                                || (star_of[root[o as usize] as usize] == c
-                                    && terms_of(ends[o as usize]).iter().any(|t| mine.contains(t)))
-                        };
-                        (i, ok)
-                    })
-                    .collect()
-            })
+            .map(|star| star_verdicts(model, params, star, &root, &ends))
             .collect();
         for (i, ok) in verdicts.into_iter().flatten() {
             keep[i as usize] = ok;
@@ -277,6 +225,45 @@ pub(super) fn group_with(
     groups.sort_by(|x, y| x.members.cmp(&y.members));
     groups
 }
+
+/// Which link ends of one star (`(centre, end)` pairs) stay in it: those
+/// holding two of the star's anchors, the centre when any partner does.
+fn star_verdicts(
+    model: &Model,
+    params: &NarrativeParams,
+    star: &[(u32, u32)],
+    root: &[u32],
+    ends: &[Member],
+) -> Vec<(u32, bool)> {
+    let c = star[0].0;
+    let mut core: Vec<Member> = star.iter().map(|&(_, i)| ends[i as usize]).collect();
+    core.sort_unstable();
+    core.dedup();
+    let anchors: Vec<u32> = ranked_terms(model, &core, Some(ends[c as usize]), params)
+        .into_iter()
+        .filter(|&(t, _)| model.is_anchor(t, params))
+        .take(LABEL_TERMS)
+        .map(|(t, _)| t)
+        .collect();
+    let need = MEMBER_ANCHORS.min(anchors.len());
+    let holds = |m: Member| {
+        anchors.len() >= MEMBER_ANCHORS && evidence_in(model, m, &anchors, params).len() >= need
+    };
+    let mut verdicts: Vec<(u32, bool)> = star
+        .iter()
+        .map(|&(_, i)| (i, root[i as usize] != c && holds(ends[i as usize])))
+        .collect();
+    let any = verdicts.iter().any(|v| v.1);
+    for v in &mut verdicts {
+        if root[v.0 as usize] == c {
+            v.1 = any;
+        }
+    }
+    verdicts
+}
+
+/// Anchors of its star a member must hold.
+const MEMBER_ANCHORS: usize = 2;
 
 /// Where a label term was seen: (in the representative, doc, content index).
 pub(super) type Occurrence = (bool, usize, usize);
@@ -368,6 +355,7 @@ pub(super) fn group_label(
 ) -> Vec<String> {
     ranked_terms(model, members, Some(rep), params)
         .into_iter()
+        .filter(|&(t, _)| model.is_anchor(t, params))
         .take(LABEL_TERMS)
         .map(|(_, (_, doc, k))| {
             model.content[doc]

@@ -102,7 +102,6 @@
 
 use std::collections::HashMap;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::span::Span;
@@ -114,7 +113,7 @@ mod grouping;
 mod model;
 mod read;
 
-use candidates::{RawLink, merge_links};
+use candidates::{Covered, merge_links};
 pub use grouping::group;
 use grouping::group_with;
 use model::Model;
@@ -162,12 +161,18 @@ pub struct NarrativeParams {
     /// (`حمل`/`حمله`, `قيادي`/`قياده`), relative to 1 for an inflectional
     /// match (`اعتقال`/`اعتقالات`); applied to the score and the evidence.
     pub derived_match: f32,
-    /// Group support, as a fraction of [`threshold`](Self::threshold): a
-    /// pair scoring at least `group_support × threshold` (with the evidence
-    /// [`min_terms`](Self::min_terms) asks for) is also a link when one of
-    /// its passages is linked at the bar and the pair shares a term of that
-    /// narrative group's evidence. `1` turns support off.
-    pub group_support: f32,
+    /// Weight a term needs to *anchor* a story (see the module docs): a
+    /// name, a place, a rare word or a figure that few documents contain.
+    /// With `N` documents a term found in about `N·e^-anchor_weight` of them
+    /// or fewer is an anchor; topic words and formulas never are.
+    pub anchor_weight: f32,
+    /// Anchor evidence a link needs: shared anchors, a run of anchors
+    /// adjacent in both passages (one name) counting once, a derivation
+    /// [`derived_match`](Self::derived_match), a shared figure
+    /// [`number_match`](Self::number_match).
+    pub min_anchors: f32,
+    /// Value of a shared distinctive figure (digits) in the anchor evidence.
+    pub number_match: f32,
 }
 
 impl Default for NarrativeParams {
@@ -186,7 +191,9 @@ impl Default for NarrativeParams {
             max_key_terms: 8,
             lonely_weight: 0.5,
             derived_match: 0.5,
-            group_support: 0.5,
+            anchor_weight: 4.5,
+            min_anchors: 3.0,
+            number_match: 1.5,
         }
     }
 }
@@ -303,85 +310,19 @@ impl<'a> NarrativeIndex<'a> {
     /// Links are sorted by `(a.0, b.0, a.1, b.1)`; `a.0 < b.0` always. Empty
     /// and very short documents simply produce no windows.
     pub fn find_links(&self) -> Vec<Link> {
+        self.find_links_beside(&[])
+    }
+
+    /// [`find_links`](Self::find_links) beside verbatim passage pairs
+    /// (alignment's, in the [`Link`] shape): window pairs that a verbatim
+    /// pair overlaps on both sides are not scored, and links such a pair
+    /// overlaps are dropped ([`without_verbatim`]).
+    pub fn find_links_beside(&self, verbatim: &[Link]) -> Vec<Link> {
         let t0 = std::time::Instant::now();
         let (model, params) = (&self.model, &self.params);
-        let support_bar = params.threshold * params.group_support.clamp(0.0, 1.0);
-        // Every candidate pair with enough evidence, at the bar or above the
-        // support bar.
-        let scored = model.scored_pairs(params, support_bar.min(params.threshold));
-        let (mut raw, weak): (Vec<RawLink>, Vec<RawLink>) = scored
-            .into_iter()
-            .partition(|r| r.score >= params.threshold);
-        // Group support: a window linked at the bar has the evidence of its
-        // links (the terms they share). A window not linked at the bar, of a
-        // third document, joins through its best link under the bar when
-        // that link shares one of those terms: the term is then found in
-        // three tellings, and two of them already agree at the bar.
-        if !weak.is_empty() && !raw.is_empty() {
-            let w = &model.windows;
-            // (window, term, partner document) of every link at the bar.
-            let mut evidence: Vec<(u32, u32, u32)> = raw
-                .iter()
-                .flat_map(|r| {
-                    r.shared.iter().flat_map(move |&(t, _)| {
-                        [
-                            (r.wa, t, w[r.wb as usize].doc),
-                            (r.wb, t, w[r.wa as usize].doc),
-                        ]
-                    })
-                })
-                .collect();
-            evidence.par_sort_unstable();
-            evidence.dedup();
-            let mut linked: Vec<u32> = raw.iter().flat_map(|r| [r.wa, r.wb]).collect();
-            linked.par_sort_unstable();
-            linked.dedup();
-            // The member `m` supports the orphan window `o` through link `r`.
-            let supports = |m: u32, o: u32, r: &RawLink| {
-                let od = w[o as usize].doc;
-                linked.binary_search(&o).is_err()
-                    && r.shared.iter().any(|&(t, _)| {
-                        let from = evidence.partition_point(|e| (e.0, e.1) < (m, t));
-                        evidence[from..]
-                            .iter()
-                            .take_while(|e| (e.0, e.1) == (m, t))
-                            .any(|e| e.2 != od)
-                    })
-            };
-            // (orphan window, weak link) for every supported orphan end.
-            let mut support: Vec<(u32, u32)> = weak
-                .par_iter()
-                .enumerate()
-                .flat_map_iter(|(k, r)| {
-                    [(r.wa, r.wb), (r.wb, r.wa)]
-                        .into_iter()
-                        .filter(move |&(m, o)| supports(m, o, r))
-                        .map(move |(_, o)| (o, k as u32))
-                })
-                .collect();
-            support.par_sort_unstable();
-            // The best weak link of each orphan: highest score, then the
-            // smallest window pair.
-            let mut keep: Vec<usize> = support
-                .chunk_by(|x, y| x.0 == y.0)
-                .map(|run| {
-                    run.iter()
-                        .map(|&(_, k)| k as usize)
-                        .max_by(|&x, &y| {
-                            let (rx, ry) = (&weak[x], &weak[y]);
-                            (rx.score, std::cmp::Reverse((rx.wa, rx.wb)))
-                                .partial_cmp(&(ry.score, std::cmp::Reverse((ry.wa, ry.wb))))
-                                .unwrap_or(std::cmp::Ordering::Equal)
-                        })
-                        .unwrap_or(run[0].1 as usize)
-                })
-                .collect();
-            keep.sort_unstable();
-            keep.dedup();
-            let mut weak: Vec<Option<RawLink>> = weak.into_iter().map(Some).collect();
-            raw.extend(keep.into_iter().filter_map(|k| weak[k].take()));
-        }
-        let links = merge_links(model, raw, params);
+        let covered = (!verbatim.is_empty()).then(|| Covered::new(verbatim));
+        let raw = model.scored_pairs(params, params.threshold, covered.as_ref());
+        let links = without_verbatim(merge_links(model, raw, params), verbatim);
         note("links", t0);
         links
     }

@@ -48,7 +48,11 @@ impl Window {
 pub(super) fn bind_collocations(content: &mut [DocContent], count: &[u32]) {
     let key = |x: u32, y: u32| (u64::from(x.min(y)) << 32) | u64::from(x.max(y));
     let pair_at = |c: &DocContent, k: usize| {
-        (k > 0 && c.flags[k] & ADJACENT != 0 && c.terms[k] != c.terms[k - 1])
+        // Figures are never part of a fixed phrase.
+        (k > 0
+            && c.flags[k] & ADJACENT != 0
+            && (c.flags[k] | c.flags[k - 1]) & NUMBER == 0
+            && c.terms[k] != c.terms[k - 1])
             .then(|| key(c.terms[k - 1], c.terms[k]))
     };
     let total: usize = content.iter().map(|c| c.len()).sum();
@@ -87,6 +91,8 @@ pub(super) struct Model<'a> {
     pub(super) texts: Vec<&'a str>,
     pub(super) content: Vec<DocContent>,
     pub(super) weights: Vec<f32>,
+    /// Per term: a figure.
+    pub(super) number: Vec<bool>,
     pub(super) windows: Vec<Window>,
     /// The `(term, weight)` vectors of all windows.
     pub(super) vecs: Vec<(u32, f32)>,
@@ -192,8 +198,10 @@ impl<'a> Model<'a> {
         let mut df: Vec<u32> = vec![0; n_terms];
         let mut count: Vec<u32> = vec![0; n_terms];
         let mut seen: Vec<u32> = vec![u32::MAX; n_terms];
+        let mut number = vec![false; n_terms];
         for (d, c) in content.iter().enumerate() {
-            for &t in &c.terms {
+            for (&t, &f) in c.terms.iter().zip(&c.flags) {
+                number[t as usize] |= f & NUMBER != 0;
                 count[t as usize] += 1;
                 if seen[t as usize] != d as u32 {
                     seen[t as usize] = d as u32;
@@ -251,6 +259,7 @@ impl<'a> Model<'a> {
             texts: docs.iter().map(|d| d.text).collect(),
             content,
             weights,
+            number,
             windows,
             vecs,
         }

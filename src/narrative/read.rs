@@ -83,6 +83,8 @@ pub(super) const ADJACENT: u8 = 1;
 pub(super) const BOUND_LEFT: u8 = 2;
 /// Flag of a content token: bound to the next content token.
 pub(super) const BOUND_RIGHT: u8 = 4;
+/// Flag of a content token: a figure (a run of digits, folded to ASCII).
+pub(super) const NUMBER: u8 = 8;
 
 /// Per-document content, compact: one entry per content token (a token that
 /// is not a stop word), in text order. About 17 bytes a content token.
@@ -213,6 +215,8 @@ pub(super) struct WordInfo {
     pub(super) stem: StemInfo,
     pub(super) fine: u32,
     pub(super) backoff: Option<(StemInfo, u32)>,
+    /// A figure ([`is_figure`]).
+    pub(super) number: bool,
 }
 
 pub(super) fn stem_info(stem: &str) -> StemInfo {
@@ -227,6 +231,9 @@ pub(super) fn stem_info(stem: &str) -> StemInfo {
 
 /// The reading of a normalized word; `None` for a stop word.
 pub(super) fn word_info(word: &str) -> Option<WordInfo> {
+    if is_figure(word) {
+        return Some(number_info(word));
+    }
     if is_stop_word(word) {
         return None;
     }
@@ -235,7 +242,42 @@ pub(super) fn word_info(word: &str) -> Option<WordInfo> {
         stem: stem_info(s),
         fine: fine_hash(word, s),
         backoff: backoff_stem(word, s).map(|r| (stem_info(r), fine_hash(word, r))),
+        number: false,
     })
+}
+
+/// True for a figure of two digits or more (one digit is too common a
+/// figure to tell events apart).
+pub(super) fn is_figure(word: &str) -> bool {
+    word.len() >= 2 && word.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The reading of a figure: its own term (digits are stop words for the
+/// stems). Its background frequency is a guess from its shape, since the
+/// background table holds words only: years (`19xx`, `20xx`, Hijri `14xx`)
+/// are found in most news days, two-digit figures (days, ages, counts) in
+/// many, longer figures in few.
+pub(super) fn number_info(word: &str) -> WordInfo {
+    let hash = xxhash_rust::xxh3::xxh3_64(word.as_bytes()) ^ 0x6e75_6d62_6572_0000;
+    let n = BACKGROUND.0 as u32;
+    let year = word.len() == 4 && ["19", "20", "14"].iter().any(|p| word.starts_with(p));
+    let bg = if year {
+        n / 4
+    } else if word.len() == 2 {
+        n / 20
+    } else {
+        1
+    };
+    WordInfo {
+        stem: StemInfo {
+            hash,
+            key: hash,
+            bg,
+        },
+        fine: hash as u32,
+        backoff: None,
+        number: true,
+    }
 }
 
 /// Words a reader remembers before it starts afresh.
@@ -320,7 +362,8 @@ impl Reader {
             let sp = tokens.span(i);
             c.spans.push([sp.start() as u32, sp.end() as u32]);
             let adjacent = toks.last().is_some_and(|&t| t as usize + 1 == i);
-            c.flags.push(if adjacent { ADJACENT } else { 0 });
+            let number = if info.number { NUMBER } else { 0 };
+            c.flags.push(if adjacent { ADJACENT } else { 0 } | number);
             toks.push(i as u32);
         }
         p.windows = window_geometry(doc, tokens, c, toks, params);

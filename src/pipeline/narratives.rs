@@ -3,8 +3,8 @@
 
 use rayon::prelude::*;
 
-use crate::narrative::{self, Link, NarrativeDoc, NarrativeIndex, NarrativeParams};
-use crate::report::{Loc, Narrative, Passage, PassageKind};
+use crate::narrative::{Link, NarrativeDoc, NarrativeIndex, NarrativeParams};
+use crate::report::{Loc, Narrative, NarrativeLink};
 use crate::span::Span;
 
 use super::build::round;
@@ -18,7 +18,7 @@ pub(crate) fn narratives(
     spans: &SpanMap<'_>,
     linked: &[Linked],
     config: &Config,
-) -> (Vec<Passage>, Vec<Narrative>) {
+) -> (Vec<NarrativeLink>, Vec<Narrative>) {
     let params = NarrativeParams {
         threshold: config.narrative_threshold as f32,
         ..NarrativeParams::default()
@@ -47,40 +47,61 @@ pub(crate) fn narratives(
             })
         })
         .collect();
-    let links = narrative::without_verbatim(index.find_links(), &verbatim);
-    let passages: Vec<Passage> = links
+    let links = index.find_links_beside(&verbatim);
+    let mut all = verbatim;
+    all.extend(links.iter().cloned());
+    let groups = index.group(&all);
+    // The group of each narrative link: the one whose members overlap both
+    // of its passages (members of a group are disjoint and sorted).
+    let mut member_of: Vec<(usize, Span, usize)> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, n)| n.members.iter().map(move |m| (m.doc, m.span, g)))
+        .collect();
+    member_of.sort_unstable_by_key(|x| (x.0, x.1.start(), x.2));
+    let longest = member_of.iter().map(|e| e.1.len()).max().unwrap_or(0);
+    let groups_at = |doc: usize, span: Span| -> Vec<usize> {
+        let lo = member_of
+            .partition_point(|e| (e.0, e.1.start()) < (doc, span.start().saturating_sub(longest)));
+        let mut v: Vec<usize> = member_of[lo..]
+            .iter()
+            .take_while(|e| e.0 == doc && e.1.start() < span.end())
+            .filter(|e| e.1.overlaps(span))
+            .map(|e| e.2)
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    let group_of: Vec<Option<usize>> = links
         .par_iter()
         .map(|l| {
+            let gb = groups_at(l.b.0, l.b.1);
+            groups_at(l.a.0, l.a.1)
+                .into_iter()
+                .find(|g| gb.binary_search(g).is_ok())
+        })
+        .collect();
+    let mut inside = vec![0usize; groups.len()];
+    for g in group_of.iter().flatten() {
+        inside[*g] += 1;
+    }
+    let narrative_links: Vec<NarrativeLink> = links
+        .par_iter()
+        .zip(&group_of)
+        .map(|(l, g)| {
             let (da, db) = (&spans.docs[l.a.0], &spans.docs[l.b.0]);
-            let (a, b) = (loc(&da.id, &da.text, l.a.1), loc(&db.id, &db.text, l.b.1));
-            Passage {
-                kind: PassageKind::Narrative,
+            NarrativeLink {
+                a: loc(&da.id, &da.text, l.a.1),
+                b: loc(&db.id, &db.text, l.b.1),
                 tokens_a: l.tokens_a,
                 tokens_b: l.tokens_b,
-                a,
-                b,
                 score: round(l.score as f64),
-                terms: l.terms.clone(),
+                anchors: l.terms.clone(),
+                anchors_b: l.terms_b.clone(),
+                narrative: g.map(|g| g + 1),
             }
         })
         .collect();
-    // The narrative passages of every document, sorted: a group is verbatim
-    // when none of its members overlaps one.
-    let mut narrative_ends: Vec<(usize, Span)> = links.iter().flat_map(|l| [l.a, l.b]).collect();
-    narrative_ends.sort_unstable();
-    let longest = narrative_ends.iter().map(|e| e.1.len()).max().unwrap_or(0);
-    let overlaps_narrative = |doc: usize, span: Span| {
-        // Ends starting before `span.end()`, and late enough to reach it.
-        let lo = narrative_ends
-            .partition_point(|e| (e.0, e.1.start()) < (doc, span.start().saturating_sub(longest)));
-        narrative_ends[lo..]
-            .iter()
-            .take_while(|e| e.0 == doc && e.1.start() < span.end())
-            .any(|e| e.1.overlaps(span))
-    };
-    let mut all = verbatim;
-    all.extend(links);
-    let groups = index.group(&all);
     let narratives = groups
         .par_iter()
         .enumerate()
@@ -98,16 +119,17 @@ pub(crate) fn narratives(
                 .iter()
                 .position(|m| *m == g.representative)
                 .unwrap_or(0);
-            let verbatim = !g.members.iter().any(|m| overlaps_narrative(m.doc, m.span));
             Narrative {
                 id: i + 1,
                 label: g.label.join("، "),
                 docs: g.n_docs,
                 members,
                 representative,
-                verbatim,
+                verbatim: inside[i] == 0,
+                anchors: g.label.clone(),
+                links: inside[i],
             }
         })
         .collect();
-    (passages, narratives)
+    (narrative_links, narratives)
 }

@@ -31,10 +31,14 @@ pub struct Report {
     pub pairs: Vec<Pair>,
     /// Near-duplicate clusters (connected components of `pairs`).
     pub clusters: Vec<Cluster>,
-    /// Shared passages: verbatim, narrative and in-document repeats.
+    /// Shared passages: verbatim and in-document repeats.
     pub passages: Vec<Passage>,
     /// Passages that recur across documents, grouped.
     pub narratives: Vec<Narrative>,
+    /// Narrative links: two passages that tell one story in other words,
+    /// with the anchors they share.
+    #[serde(default)]
+    pub narrative_links: Vec<NarrativeLink>,
     /// Reused phrases (maximal shared n-grams), most widespread first.
     pub phrases: Vec<Phrase>,
     /// Phrases so common they were ignored as boilerplate.
@@ -276,6 +280,35 @@ pub struct Narrative {
     pub representative: usize,
     /// True when every link inside is verbatim.
     pub verbatim: bool,
+    /// The anchors the members share with the representative (names,
+    /// places, rare words, figures), spelled as in the representative.
+    #[serde(default)]
+    pub anchors: Vec<String>,
+    /// Number of narrative links inside (see `Report::narrative_links`).
+    #[serde(default)]
+    pub links: usize,
+}
+
+/// Two passages of two documents that tell the same story in other words.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NarrativeLink {
+    /// The passage in the first document.
+    pub a: Loc,
+    /// The passage in the second document.
+    pub b: Loc,
+    /// Tokens covered in `a`.
+    pub tokens_a: usize,
+    /// Tokens covered in `b`.
+    pub tokens_b: usize,
+    /// Weighted overlap of content words (0..1).
+    pub score: f64,
+    /// The shared anchors, heaviest first, spelled as in `a`.
+    pub anchors: Vec<String>,
+    /// The same anchors spelled as in `b`.
+    pub anchors_b: Vec<String>,
+    /// Id of the narrative holding both passages, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub narrative: Option<usize>,
 }
 
 /// A phrase (n ≥ 3 tokens) reused across documents.

@@ -262,9 +262,8 @@ pub struct MatchArgs {
     /// Do not look for narrative links (verbatim reuse only).
     #[arg(long, help_heading = "Passages")]
     pub(crate) no_narratives: bool,
-    /// Look for narratives whatever the corpus size (by default they are skipped, with a warning,
-    /// above 20,000 documents).
-    #[arg(long, conflicts_with = "no_narratives", help_heading = "Passages")]
+    /// Look for narratives (the default at any corpus size; kept for older scripts).
+    #[arg(long, hide = true, conflicts_with = "no_narratives")]
     pub(crate) narratives: bool,
     /// Worker threads (default: all cores). Output is identical for any count.
     #[arg(long, short = 'j', value_name = "N")]
@@ -427,11 +426,6 @@ impl ReportArgs {
             bands_rows: m.bands.zip(m.rows),
             max_bucket: m.max_bucket,
             narratives: !m.no_narratives,
-            narrative_max_docs: if m.narratives {
-                None
-            } else {
-                Config::default().narrative_max_docs
-            },
             ..Config::default()
         };
         if let Some(df) = max_df {
@@ -562,19 +556,21 @@ mod tests {
     }
 
     #[test]
-    fn narratives_flag_lifts_the_document_limit() {
+    fn narratives_are_on_unless_no_narratives() {
         let parse = |args: &[&str]| Cli::try_parse_from(args.iter().copied());
         let c = parse(&["athar"]).unwrap().report.to_config().unwrap();
-        assert_eq!(
-            c.narrative_max_docs,
-            Some(athar::pipeline::NARRATIVE_MAX_DOCS)
-        );
+        assert!(c.narratives);
+        let c = parse(&["athar", "report", "--no-narratives"]).unwrap();
+        let Some(Command::Report(args)) = c.command else {
+            panic!("report expected")
+        };
+        assert!(!args.to_config().unwrap().narratives);
+        // `--narratives` (once needed above 20,000 documents) is still accepted.
         let c = parse(&["athar", "report", "--narratives"]).unwrap();
         let Some(Command::Report(args)) = c.command else {
             panic!("report expected")
         };
-        let c = args.to_config().unwrap();
-        assert!(c.narratives && c.narrative_max_docs.is_none());
+        assert!(args.to_config().unwrap().narratives);
         assert!(parse(&["athar", "--narratives", "--no-narratives"]).is_err());
     }
 
