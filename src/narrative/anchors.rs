@@ -18,7 +18,7 @@ use crate::cluster::UnionFind;
 impl Model<'_> {
     /// True when `term` is rare enough to anchor a story.
     pub(super) fn is_anchor(&self, term: u32, params: &NarrativeParams) -> bool {
-        self.weights[term as usize] >= params.anchor_weight
+        self.weights[term as usize] >= params.anchor_weight && !self.code[term as usize]
     }
 
     /// The distinctive figures of window `w`: term ids, sorted, distinct.
@@ -63,8 +63,15 @@ impl Model<'_> {
             .copied()
             .filter(|&(t, _)| self.is_anchor(t, params))
             .collect();
+        // A word (not a figure) free of fixed phrases in both passages: figures
+        // and names alone are not yet a story.
+        let words: Vec<(u32, f32)> = anchors
+            .iter()
+            .copied()
+            .filter(|&(t, _)| !self.number[t as usize])
+            .collect();
         (self.evidence_units(a, b, &anchors, params) >= params.min_anchors
-            && self.has_free_evidence(a, b, &anchors)
+            && self.has_free_evidence(a, b, &words)
             && !self.figures_conflict(a, b, params))
         .then_some(anchors)
     }

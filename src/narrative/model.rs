@@ -10,6 +10,9 @@ use crate::text::normalize::NormalizeOptions;
 // ---------------------------------------------------------------------------
 // The model
 
+/// Digits from which a figure is a code (see [`Model::code`]).
+pub(super) const CODE_DIGITS: usize = 5;
+
 /// A window: a run of content tokens of one document.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Window {
@@ -93,6 +96,10 @@ pub(super) struct Model<'a> {
     pub(super) weights: Vec<f32>,
     /// Per term: a figure.
     pub(super) number: Vec<bool>,
+    /// Per term: a code (a figure of [`CODE_DIGITS`] digits or more: phone
+    /// numbers, SMS codes, account numbers belong to contact lines and
+    /// templates, not to events); never an anchor.
+    pub(super) code: Vec<bool>,
     pub(super) windows: Vec<Window>,
     /// The `(term, weight)` vectors of all windows.
     pub(super) vecs: Vec<(u32, f32)>,
@@ -199,9 +206,15 @@ impl<'a> Model<'a> {
         let mut count: Vec<u32> = vec![0; n_terms];
         let mut seen: Vec<u32> = vec![u32::MAX; n_terms];
         let mut number = vec![false; n_terms];
+        let mut code = vec![false; n_terms];
         for (d, c) in content.iter().enumerate() {
-            for (&t, &f) in c.terms.iter().zip(&c.flags) {
-                number[t as usize] |= f & NUMBER != 0;
+            for (k, (&t, &f)) in c.terms.iter().zip(&c.flags).enumerate() {
+                if f & NUMBER != 0 {
+                    number[t as usize] = true;
+                    let [s, e] = c.spans[k];
+                    let digits = docs[d].text[s as usize..e as usize].chars().count();
+                    code[t as usize] |= digits >= CODE_DIGITS;
+                }
                 count[t as usize] += 1;
                 if seen[t as usize] != d as u32 {
                     seen[t as usize] = d as u32;
@@ -260,6 +273,7 @@ impl<'a> Model<'a> {
             content,
             weights,
             number,
+            code,
             windows,
             vecs,
         }

@@ -70,7 +70,6 @@ impl Default for Config {
     }
 }
 
-
 impl Config {
     /// Shingles two documents must share before they are aligned (and, found
     /// through shingle postings, checked at all): enough to hold one passage
