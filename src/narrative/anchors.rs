@@ -18,7 +18,37 @@ use crate::cluster::UnionFind;
 impl Model<'_> {
     /// True when `term` is rare enough to anchor a story.
     pub(super) fn is_anchor(&self, term: u32, params: &NarrativeParams) -> bool {
-        self.weights[term as usize] >= params.anchor_weight && !self.code[term as usize]
+        self.weights[term as usize] >= self.anchor_bar(params) && !self.code[term as usize]
+    }
+
+    /// Corpus confidence: `N / (N + M)` with `M` =
+    /// [`NarrativeParams::background_docs`]. A small corpus cannot tell a
+    /// rare term from a common one (its weights lean on the background
+    /// table, and a one-topic corpus shares its topic's words everywhere).
+    fn confidence(&self, params: &NarrativeParams) -> f32 {
+        let n = self.content.len() as f32;
+        n / (n + params.background_docs.max(0.0)).max(1.0)
+    }
+
+    /// The weight an anchor needs: [`NarrativeParams::anchor_weight`] on a
+    /// large corpus, down to [`NarrativeParams::min_term_weight`] on a tiny
+    /// one, by the corpus confidence.
+    pub(super) fn anchor_bar(&self, params: &NarrativeParams) -> f32 {
+        let (lo, hi) = (
+            params.min_term_weight,
+            params.anchor_weight.max(params.min_term_weight),
+        );
+        lo + (hi - lo) * self.confidence(params)
+    }
+
+    /// The anchor evidence a link needs: [`NarrativeParams::min_anchors`],
+    /// and two units on a corpus smaller than the background's strength.
+    fn anchors_needed(&self, params: &NarrativeParams) -> f32 {
+        if self.confidence(params) < 0.5 {
+            params.min_anchors.min(2.0)
+        } else {
+            params.min_anchors
+        }
     }
 
     /// The distinctive figures of window `w`: term ids, sorted, distinct.
@@ -70,7 +100,7 @@ impl Model<'_> {
             .copied()
             .filter(|&(t, _)| !self.number[t as usize])
             .collect();
-        (self.evidence_units(a, b, &anchors, params) >= params.min_anchors
+        (self.evidence_units(a, b, &anchors, params) >= self.anchors_needed(params)
             && self.has_free_evidence(a, b, &words)
             && !self.figures_conflict(a, b, params))
         .then_some(anchors)

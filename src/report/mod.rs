@@ -679,6 +679,19 @@ pub(crate) fn passages_for_display(r: &Report) -> Vec<usize> {
     v
 }
 
+/// Narrative links in display order, as indexes into
+/// `r.narrative_links`: highest score first, then report order.
+pub(crate) fn narrative_links_for_display(r: &Report) -> Vec<usize> {
+    let mut v: Vec<usize> = (0..r.narrative_links.len()).collect();
+    v.sort_by(|&x, &y| {
+        r.narrative_links[y]
+            .score
+            .total_cmp(&r.narrative_links[x].score)
+            .then(x.cmp(&y))
+    });
+    v
+}
+
 /// Pairs split by relation: near-duplicate or contained pairs (report
 /// order), and pairs that only share passages, those with the longest
 /// shared passage first.
@@ -793,7 +806,7 @@ pub(crate) fn findings(r: &Report) -> Vec<String> {
         out.push(format!("{} only some passages", plural(weak, one, many)));
     }
     let kind = |k| r.passages.iter().filter(|p| p.kind == k).count();
-    let (v, n) = (kind(PassageKind::Verbatim), kind(PassageKind::Narrative));
+    let (v, n) = (kind(PassageKind::Verbatim), r.narrative_links.len());
     if v + n > 0 {
         out.push(format!(
             "shared passages: {} copied word for word, {} reworded (same content words, other wording)",
