@@ -247,7 +247,8 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
     timings.stage("build");
     if config.narratives {
         progress.start("narratives", 1);
-        let (narrative_links, narratives) = narratives::narratives(&spans, &linked, config);
+        let (narrative_links, narratives) =
+            narratives::narratives(&spans, &linked, &report.clusters, config);
         progress.finish();
         report.narrative_links = narrative_links;
         report.narratives = narratives;

@@ -3,8 +3,8 @@
 
 use rayon::prelude::*;
 
-use crate::narrative::{Link, NarrativeDoc, NarrativeIndex, NarrativeParams};
-use crate::report::{Loc, Narrative, NarrativeLink};
+use crate::narrative::{self, Link, NarrativeDoc, NarrativeIndex, NarrativeParams};
+use crate::report::{Cluster, Loc, Narrative, NarrativeLink};
 use crate::span::Span;
 
 use super::build::round;
@@ -17,6 +17,7 @@ use super::{Config, Linked};
 pub(crate) fn narratives(
     spans: &SpanMap<'_>,
     linked: &[Linked],
+    clusters: &[Cluster],
     config: &Config,
 ) -> (Vec<NarrativeLink>, Vec<Narrative>) {
     let params = NarrativeParams {
@@ -85,6 +86,38 @@ pub(crate) fn narratives(
     for g in group_of.iter().flatten() {
         inside[*g] += 1;
     }
+    // Templates out; the groups left are numbered again.
+    let cluster: ahash::AHashMap<&str, usize> = clusters
+        .iter()
+        .flat_map(|c| c.members.iter().map(move |m| (m.as_str(), c.id)))
+        .collect();
+    let keep: Vec<bool> = groups
+        .iter()
+        .zip(&inside)
+        .map(|(g, &n)| n > 0 || !is_template(g, spans, &cluster))
+        .collect();
+    let mut new_id = vec![usize::MAX; groups.len()];
+    let mut next = 0;
+    for (i, &k) in keep.iter().enumerate() {
+        if k {
+            new_id[i] = next;
+            next += 1;
+        }
+    }
+    let groups: Vec<narrative::NarrativeGroup> = groups
+        .into_iter()
+        .zip(&keep)
+        .filter_map(|(g, &k)| k.then_some(g))
+        .collect();
+    let inside: Vec<usize> = inside
+        .into_iter()
+        .zip(&keep)
+        .filter_map(|(n, &k)| k.then_some(n))
+        .collect();
+    let group_of: Vec<Option<usize>> = group_of
+        .into_iter()
+        .map(|g| g.map(|g| new_id[g]).filter(|&g| g != usize::MAX))
+        .collect();
     let narrative_links: Vec<NarrativeLink> = links
         .par_iter()
         .zip(&group_of)
@@ -132,4 +165,38 @@ pub(crate) fn narratives(
         })
         .collect();
     (narrative_links, narratives)
+}
+
+/// Documents from this many near-duplicate clusters (a lone document is a
+/// cluster of its own) sharing one passage verbatim make a template.
+const TEMPLATE_CLUSTERS: usize = 3;
+
+/// True for a template: a group joined by verbatim passages alone whose
+/// documents belong to [`TEMPLATE_CLUSTERS`] or more near-duplicate clusters
+/// is a passage recurring word for word in otherwise different documents (a
+/// contact line, a daily bulletin's frame, a list of titles), not a story
+/// told by several outlets (copies of one story are near-duplicates or
+/// contain one another, and fall in one cluster).
+fn is_template(
+    g: &narrative::NarrativeGroup,
+    spans: &SpanMap<'_>,
+    cluster: &ahash::AHashMap<&str, usize>,
+) -> bool {
+    let cluster_of = |d: usize| -> usize {
+        cluster
+            .get(spans.docs[d].id.as_str())
+            .copied()
+            .unwrap_or(usize::MAX - d)
+    };
+    let mut cs: Vec<usize> = Vec::new();
+    for m in &g.members {
+        let c = cluster_of(m.doc);
+        if !cs.contains(&c) {
+            cs.push(c);
+            if cs.len() >= TEMPLATE_CLUSTERS {
+                return true;
+            }
+        }
+    }
+    false
 }
