@@ -158,6 +158,7 @@ fn sample() -> Report {
             representative: "a".into(),
             members: vec!["a".into(), "b".into()],
         }],
+        narrative_links: vec![],
         narratives: vec![
             Narrative {
                 id: 1,
@@ -166,6 +167,8 @@ fn sample() -> Report {
                 members: vec![passages[0].a.clone(), passages[0].b.clone()],
                 representative: 0,
                 verbatim: true,
+                anchors: vec![],
+                links: 0,
             },
             Narrative {
                 id: 2,
@@ -174,6 +177,8 @@ fn sample() -> Report {
                 members: vec![passages[2].a.clone(), passages[2].b.clone()],
                 representative: 1,
                 verbatim: false,
+                anchors: vec![],
+                links: 1,
             },
         ],
         passages,

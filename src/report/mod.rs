@@ -993,6 +993,8 @@ mod tests {
             ],
             representative: 3,
             verbatim: false,
+            anchors: vec![],
+            links: 0,
         };
         let docs: Vec<(&str, usize)> = narrative_docs(&n)
             .iter()
