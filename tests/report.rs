@@ -305,6 +305,7 @@ fn json_wire_format_names_and_omissions() {
             "clusters",
             "passages",
             "narratives",
+            "narrative_links",
             "phrases",
             "boilerplate",
             "skipped",
@@ -616,7 +617,7 @@ fn text_header_says_what_was_found_in_plain_words() {
         "1 group of documents that copy one another (2 documents in all)",
         "2 pairs of documents reuse text (1 near-duplicate, 1 where one is mostly contained in the other)",
         "1 more pair shares only some passages",
-        "2 copied word for word, 2 reworded",
+        "2 copied word for word, none reworded",
         "2 stories or passages recur across documents",
         "1 document was skipped",
     ] {
