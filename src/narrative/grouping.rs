@@ -14,10 +14,10 @@ use crate::cluster::UnionFind;
 pub(super) const MAX_OPEN_PASSAGES: usize = 64;
 
 /// Join passages that overlap within a document into narratives across
-/// documents, without labels and on links alone ([`NarrativeIndex::group`]
+/// documents, without labels and on links alone ([`NarrativeIndex::group`](super::NarrativeIndex::group)
 /// labels them and drops members that do not hold a group's terms).
 ///
-/// `links` may mix narrative links from [`find_links`] and verbatim passage
+/// `links` may mix narrative links from [`find_links`](super::find_links) and verbatim passage
 /// pairs from alignment (build a [`Link`] with empty `terms`). Every link
 /// endpoint is a passage; passages of one document that overlap are joined,
 /// and so are the two passages of a link. Groups spanning at least two

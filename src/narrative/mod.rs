@@ -67,13 +67,12 @@
 //!    one shared word that is free of fixed phrases in both passages: names
 //!    and formulas alone (`ابو بكر البغدادي`, `ولاية سيناء`, `خادم الحرمين
 //!    الشريفين`) are not a story.
-//! 6. **Group support.** A window not linked at the bar joins a narrative
-//!    through its best pair scoring at least
-//!    [`NarrativeParams::group_support`] × threshold (with the evidence above)
-//!    when its partner window is linked at the bar to a third document and
-//!    the pair shares a term of that link's evidence: the term is then found
-//!    in three tellings, two of which agree at the bar. Such links report
-//!    their own (lower) score.
+//! 6. **Anchors**: a link also needs
+//!    [`NarrativeParams::min_anchors`] units of shared *anchors*, terms few
+//!    documents contain (weight ≥ [`NarrativeParams::anchor_weight`]): names,
+//!    places, rare words, figures; and its figures must not conflict. Windows
+//!    are indexed under their anchors only. There is no group support: a
+//!    window under the bar is no link.
 //! 7. **Merging.** Links between the same two documents whose windows are
 //!    the same or consecutive in both documents merge into one passage pair.
 //!
@@ -93,9 +92,7 @@
 //! ## Known limits
 //!
 //! Evidence is lexical; the key terms of every link are reported so that a
-//! reader can judge. Group support trades precision for recall on large
-//! corpora (on one day of Saudi news it adds about a third more links, most
-//! of them weak); `group_support = 1` turns it off. Courtesy formulas
+//! reader can judge. Courtesy formulas
 //! and site boilerplate repeated across outlets also look like shared
 //! narratives: drop links covered by verbatim or boilerplate passages
 //! ([`without_verbatim`]).
