@@ -163,6 +163,7 @@ fn sample() -> Report {
             representative: "a".into(),
             members: vec!["a".into(), "b".into()],
         }],
+        narrative_links: vec![],
         narratives: vec![
             Narrative {
                 id: 1,
@@ -171,6 +172,8 @@ fn sample() -> Report {
                 members: vec![passages[0].a.clone(), passages[0].b.clone()],
                 representative: 0,
                 verbatim: true,
+                anchors: vec![],
+                links: 0,
             },
             Narrative {
                 id: 2,
@@ -179,6 +182,8 @@ fn sample() -> Report {
                 members: vec![passages[2].a.clone(), passages[2].b.clone()],
                 representative: 1,
                 verbatim: false,
+                anchors: vec![],
+                links: 1,
             },
         ],
         passages,
@@ -307,6 +312,7 @@ fn json_wire_format_names_and_omissions() {
             "clusters",
             "passages",
             "narratives",
+            "narrative_links",
             "phrases",
             "formula",
             "skipped",
@@ -621,7 +627,7 @@ fn text_header_says_what_was_found_in_plain_words() {
         "1 group of documents that copy one another (2 documents in all)",
         "2 pairs of documents reuse text (1 near-duplicate, 1 where one is mostly contained in the other)",
         "1 more pair shares only some passages",
-        "2 copied word for word, 2 reworded",
+        "2 copied word for word, none reworded",
         "2 stories or passages recur across documents",
         "1 document was skipped",
     ] {

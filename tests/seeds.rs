@@ -77,40 +77,19 @@ fn every_location_slices_its_original_text() {
 }
 
 #[test]
-fn narratives_are_skipped_above_the_document_limit_with_a_warning() {
+fn no_narratives_turns_off_the_narrative_level_only() {
     let (full, corpus) = seed_report();
     assert!(!full.narratives.is_empty());
-    let limited = Config {
-        narrative_max_docs: Some(4),
+    let off = Config {
+        narratives: false,
         ..Config::default()
     };
-    let report = pipeline::analyse(&corpus, &limited, &NoProgress).unwrap();
+    let report = pipeline::analyse(&corpus, &off, &NoProgress).unwrap();
     assert!(report.narratives.is_empty());
-    assert!(
-        report
-            .passages
-            .iter()
-            .all(|p| p.kind != PassageKind::Narrative)
-    );
+    assert!(report.narrative_links.is_empty());
     assert_eq!(report.params.narrative_threshold, None);
-    assert!(
-        report
-            .warnings
-            .iter()
-            .any(|w| w.contains("narratives were not looked for: 5 documents is more than 4")),
-        "{:?}",
-        report.warnings
-    );
     // Everything else is the same run.
     assert_eq!(report.pairs, full.pairs);
+    assert_eq!(report.passages, full.passages);
     assert_eq!(report.phrases, full.phrases);
-    // With no limit, and at the limit, they are looked for.
-    for max in [None, Some(5)] {
-        let c = Config {
-            narrative_max_docs: max,
-            ..Config::default()
-        };
-        let r = pipeline::analyse(&corpus, &c, &NoProgress).unwrap();
-        assert_eq!(r.narratives, full.narratives, "{max:?}");
-    }
 }

@@ -52,10 +52,6 @@ pub struct Config {
     pub min_passage: usize,
     /// Look for narrative links.
     pub narratives: bool,
-    /// Above this many documents, narratives are not looked for (with a
-    /// warning) unless this is `None`: their cost grows faster than the
-    /// corpus (see [`NARRATIVE_MAX_DOCS`]).
-    pub narrative_max_docs: Option<usize>,
     /// Score a narrative link needs.
     pub narrative_threshold: f64,
     /// Report every verbatim passage, and every pair that shares one, even
@@ -81,18 +77,11 @@ impl Default for Config {
             max_gap: 8,
             min_passage: 10,
             narratives: true,
-            narrative_max_docs: Some(NARRATIVE_MAX_DOCS),
             narrative_threshold: round(NarrativeParams::default().threshold as f64),
             all_passages: false,
         }
     }
 }
-
-/// Default [`Config::narrative_max_docs`]: a week of a country's news fits
-/// under it. Narratives over 10,000 generated articles take about 2 CPU-s,
-/// over 100,000 about 40 CPU-s and 1 GB more memory (`--narratives` forces
-/// them).
-pub const NARRATIVE_MAX_DOCS: usize = 20_000;
 
 impl Config {
     /// Check every range and every rule between fields:

@@ -34,7 +34,7 @@ pub(crate) use build::{
     DocStats, capped_warning, cluster_entries, pair_order, params, relation, round,
     skipped_document, skipped_entries,
 };
-pub use config::{Algorithm, Config, MaxDf, NARRATIVE_MAX_DOCS, lsh_params_for};
+pub use config::{Algorithm, Config, MaxDf, lsh_params_for};
 pub use spans::loc;
 
 /// Receives progress from long stages. Implementations must be cheap and thread-safe.
@@ -116,15 +116,6 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
     let lsh_params = config.lsh_params(config.threshold)?;
 
     let mut warnings = corpus.warnings.clone();
-    let limited;
-    let config = match narrative_limit(config, docs.len()) {
-        Some((c, warning)) => {
-            warnings.push(warning);
-            limited = c;
-            &limited
-        }
-        None => config,
-    };
     let mut timings = Timings::new();
     // 1. Tokens, token hashes, shingle sets and signatures, per document.
     let classifier = Classifier::new(config.normalize);
@@ -352,34 +343,15 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
     timings.stage("build");
     if config.narratives {
         progress.start("narratives", 1);
-        let (narrative_passages, narratives) = narratives::narratives(&spans, &linked, config);
+        let (narrative_links, narratives) =
+            narratives::narratives(&spans, &linked, &report.clusters, config);
         progress.finish();
-        report.passages.extend(narrative_passages);
+        report.narrative_links = narrative_links;
         report.narratives = narratives;
-        build::sort_passages(&mut report.passages, docs);
     }
     timings.stage("narratives");
     report.warnings = warnings;
     Ok(report)
-}
-
-/// The config with narratives turned off, and the warning that says so,
-/// when `n` documents is more than [`Config::narrative_max_docs`].
-fn narrative_limit(config: &Config, n: usize) -> Option<(Config, String)> {
-    let max = config.narrative_max_docs?;
-    (config.narratives && n > max).then(|| {
-        let warning = format!(
-            "narratives were not looked for: {} documents is more than {}, and their cost \
-             grows faster than the corpus (pass --narratives to look for them anyway)",
-            crate::report::thousands(n),
-            crate::report::thousands(max)
-        );
-        let config = Config {
-            narratives: false,
-            ..config.clone()
-        };
-        (config, warning)
-    })
 }
 
 /// Stage 1: per document, in parallel, the token hashes, the sorted shingle

@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 
 use crate::narrative::{self, Link, NarrativeDoc, NarrativeIndex, NarrativeParams};
-use crate::report::{Loc, Narrative, Passage, PassageKind};
+use crate::report::{Cluster, Loc, Narrative, NarrativeLink};
 use crate::span::Span;
 
 use super::build::round;
@@ -17,8 +17,9 @@ use super::{Config, Linked};
 pub(crate) fn narratives(
     spans: &SpanMap<'_>,
     linked: &[Linked],
+    clusters: &[Cluster],
     config: &Config,
-) -> (Vec<Passage>, Vec<Narrative>) {
+) -> (Vec<NarrativeLink>, Vec<Narrative>) {
     let params = NarrativeParams {
         threshold: config.narrative_threshold as f32,
         ..NarrativeParams::default()
@@ -47,41 +48,93 @@ pub(crate) fn narratives(
             })
         })
         .collect();
-    let links = narrative::without_verbatim(index.find_links(), &verbatim);
-    let passages: Vec<Passage> = links
+    let links = index.find_links_beside(&verbatim);
+    let mut all = verbatim;
+    all.extend(links.iter().cloned());
+    let groups = index.group(&all);
+    // The group of each narrative link: the one whose members overlap both
+    // of its passages (members of a group are disjoint and sorted).
+    let mut member_of: Vec<(usize, Span, usize)> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, n)| n.members.iter().map(move |m| (m.doc, m.span, g)))
+        .collect();
+    member_of.sort_unstable_by_key(|x| (x.0, x.1.start(), x.2));
+    let longest = member_of.iter().map(|e| e.1.len()).max().unwrap_or(0);
+    let groups_at = |doc: usize, span: Span| -> Vec<usize> {
+        let lo = member_of
+            .partition_point(|e| (e.0, e.1.start()) < (doc, span.start().saturating_sub(longest)));
+        let mut v: Vec<usize> = member_of[lo..]
+            .iter()
+            .take_while(|e| e.0 == doc && e.1.start() < span.end())
+            .filter(|e| e.1.overlaps(span))
+            .map(|e| e.2)
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    let group_of: Vec<Option<usize>> = links
         .par_iter()
         .map(|l| {
+            let gb = groups_at(l.b.0, l.b.1);
+            groups_at(l.a.0, l.a.1)
+                .into_iter()
+                .find(|g| gb.binary_search(g).is_ok())
+        })
+        .collect();
+    let mut inside = vec![0usize; groups.len()];
+    for g in group_of.iter().flatten() {
+        inside[*g] += 1;
+    }
+    // Templates out; the groups left are numbered again.
+    let cluster: ahash::AHashMap<&str, usize> = clusters
+        .iter()
+        .flat_map(|c| c.members.iter().map(move |m| (m.as_str(), c.id)))
+        .collect();
+    let keep: Vec<bool> = groups
+        .iter()
+        .zip(&inside)
+        .map(|(g, &n)| n > 0 || !is_template(g, spans, &cluster))
+        .collect();
+    let mut new_id = vec![usize::MAX; groups.len()];
+    let mut next = 0;
+    for (i, &k) in keep.iter().enumerate() {
+        if k {
+            new_id[i] = next;
+            next += 1;
+        }
+    }
+    let groups: Vec<narrative::NarrativeGroup> = groups
+        .into_iter()
+        .zip(&keep)
+        .filter_map(|(g, &k)| k.then_some(g))
+        .collect();
+    let inside: Vec<usize> = inside
+        .into_iter()
+        .zip(&keep)
+        .filter_map(|(n, &k)| k.then_some(n))
+        .collect();
+    let group_of: Vec<Option<usize>> = group_of
+        .into_iter()
+        .map(|g| g.map(|g| new_id[g]).filter(|&g| g != usize::MAX))
+        .collect();
+    let narrative_links: Vec<NarrativeLink> = links
+        .par_iter()
+        .zip(&group_of)
+        .map(|(l, g)| {
             let (da, db) = (&spans.docs[l.a.0], &spans.docs[l.b.0]);
-            let (a, b) = (loc(&da.id, &da.text, l.a.1), loc(&db.id, &db.text, l.b.1));
-            Passage {
-                kind: PassageKind::Narrative,
+            NarrativeLink {
+                a: loc(&da.id, &da.text, l.a.1),
+                b: loc(&db.id, &db.text, l.b.1),
                 tokens_a: l.tokens_a,
                 tokens_b: l.tokens_b,
-                a,
-                b,
                 score: round(l.score as f64),
-                terms: l.terms.clone(),
-                weight: None,
+                anchors: l.terms.clone(),
+                anchors_b: l.terms_b.clone(),
+                narrative: g.map(|g| g + 1),
             }
         })
         .collect();
-    // The narrative passages of every document, sorted: a group is verbatim
-    // when none of its members overlaps one.
-    let mut narrative_ends: Vec<(usize, Span)> = links.iter().flat_map(|l| [l.a, l.b]).collect();
-    narrative_ends.sort_unstable();
-    let longest = narrative_ends.iter().map(|e| e.1.len()).max().unwrap_or(0);
-    let overlaps_narrative = |doc: usize, span: Span| {
-        // Ends starting before `span.end()`, and late enough to reach it.
-        let lo = narrative_ends
-            .partition_point(|e| (e.0, e.1.start()) < (doc, span.start().saturating_sub(longest)));
-        narrative_ends[lo..]
-            .iter()
-            .take_while(|e| e.0 == doc && e.1.start() < span.end())
-            .any(|e| e.1.overlaps(span))
-    };
-    let mut all = verbatim;
-    all.extend(links);
-    let groups = index.group(&all);
     let narratives = groups
         .par_iter()
         .enumerate()
@@ -99,16 +152,51 @@ pub(crate) fn narratives(
                 .iter()
                 .position(|m| *m == g.representative)
                 .unwrap_or(0);
-            let verbatim = !g.members.iter().any(|m| overlaps_narrative(m.doc, m.span));
             Narrative {
                 id: i + 1,
                 label: g.label.join("، "),
                 docs: g.n_docs,
                 members,
                 representative,
-                verbatim,
+                verbatim: inside[i] == 0,
+                anchors: g.label.clone(),
+                links: inside[i],
             }
         })
         .collect();
-    (passages, narratives)
+    (narrative_links, narratives)
+}
+
+/// Documents from this many near-duplicate clusters (a lone document is a
+/// cluster of its own) sharing one passage verbatim make a template.
+const TEMPLATE_CLUSTERS: usize = 3;
+
+/// True for a template: a group joined by verbatim passages alone whose
+/// documents belong to [`TEMPLATE_CLUSTERS`] or more near-duplicate clusters
+/// is a passage recurring word for word in otherwise different documents (a
+/// contact line, a daily bulletin's frame, a list of titles), not a story
+/// told by several outlets (copies of one story are near-duplicates or
+/// contain one another, and fall in one cluster).
+fn is_template(
+    g: &narrative::NarrativeGroup,
+    spans: &SpanMap<'_>,
+    cluster: &ahash::AHashMap<&str, usize>,
+) -> bool {
+    let cluster_of = |d: usize| -> usize {
+        cluster
+            .get(spans.docs[d].id.as_str())
+            .copied()
+            .unwrap_or(usize::MAX - d)
+    };
+    let mut cs: Vec<usize> = Vec::new();
+    for m in &g.members {
+        let c = cluster_of(m.doc);
+        if !cs.contains(&c) {
+            cs.push(c);
+            if cs.len() >= TEMPLATE_CLUSTERS {
+                return true;
+            }
+        }
+    }
+    false
 }

@@ -418,6 +418,7 @@ impl<'a> Page<'a> {
         self.clusters(w)?;
         self.passages(w)?;
         self.narratives(w)?;
+        self.narrative_links(w)?;
         self.phrases(w)?;
         self.formula(w)?;
         self.skipped(w)?;
@@ -446,6 +447,7 @@ impl<'a> Page<'a> {
             ("#clusters", "Clusters"),
             ("#passages", "Passages"),
             ("#narratives", "Narratives"),
+            ("#narrative-links", "Narrative links"),
             ("#phrases", "Phrases"),
             ("#formula", "Formula"),
             ("#skipped", "Skipped"),
@@ -481,9 +483,9 @@ impl<'a> Page<'a> {
                 "v",
             ),
             (
-                count(PassageKind::Narrative),
-                "مقاطع سردية",
-                "narrative passages",
+                r.narrative_links.len(),
+                "روابط سردية",
+                "narrative links",
                 "n",
             ),
             (count(PassageKind::Repeat), "تكرارات", "repeats", "r"),
@@ -904,8 +906,9 @@ impl<'a> Page<'a> {
         note(
             w,
             "Passages that recur across documents, verbatim or in other words, grouped; the \
-             label is their top shared terms (in bold in the quotes). Most documents first; one \
-             passage is quoted per document, the representative (★) first.",
+             label is their anchors (rare terms every member shares with the representative: \
+             names, places, figures; in bold in the quotes). Most documents first; one passage \
+             is quoted per document, the representative (★) first.",
         )?;
         let n = shown(ns.len(), self.opts.top);
         let per = if self.opts.top == 0 {
@@ -974,6 +977,50 @@ impl<'a> Page<'a> {
             writeln!(w, "</div>")?;
         }
         more(w, ns.len(), n)?;
+        writeln!(w, "</section>")
+    }
+
+    /// Narrative links, strongest first: both passages quoted, their anchors
+    /// in bold (each side in its own spelling).
+    fn narrative_links(&self, w: &mut dyn Write) -> io::Result<()> {
+        let r = self.r;
+        let order = super::narrative_links_for_display(r);
+        let head = ["narrative-links", "روابط سردية", "Narrative links"];
+        let empty = super::no_narratives_message(r);
+        if !open_section(w, head, order.len(), empty)? {
+            return Ok(());
+        }
+        note(
+            w,
+            "Two passages that tell one story in other words, strongest first. The anchors \
+             (rare terms both share: names, places, figures) are in bold, in each side's \
+             spelling; # is the narrative holding the link.",
+        )?;
+        let columns = ["#", "score", "A", "B", "narrative", ""];
+        list_table(
+            w,
+            "list narrative-links",
+            &columns,
+            &order,
+            self.opts.top,
+            |w, i, &li| {
+                let l = &r.narrative_links[li];
+                let ta: Vec<&str> = l.anchors.iter().map(String::as_str).collect();
+                let tb: Vec<&str> = l.anchors_b.iter().map(String::as_str).collect();
+                writeln!(
+                    w,
+                    "<tr><td>{}</td><td class=\"num\">{:.2}</td><td>{}<br>{}</td><td>{}<br>{}</td><td>{}</td><td>{}</td></tr>",
+                    i + 1,
+                    l.score,
+                    id_html(&l.a.doc),
+                    self.quote(&l.a, &ta),
+                    id_html(&l.b.doc),
+                    self.quote(&l.b, &tb),
+                    l.narrative.map(|n| format!("#{n}")).unwrap_or_default(),
+                    self.view_link(&l.a.doc, &l.b.doc, "view")
+                )
+            },
+        )?;
         writeln!(w, "</section>")
     }
 

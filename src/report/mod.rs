@@ -31,10 +31,14 @@ pub struct Report {
     pub pairs: Vec<Pair>,
     /// Near-duplicate clusters (connected components of `pairs`).
     pub clusters: Vec<Cluster>,
-    /// Shared passages: verbatim, narrative and in-document repeats.
+    /// Shared passages: verbatim and in-document repeats.
     pub passages: Vec<Passage>,
     /// Passages that recur across documents, grouped.
     pub narratives: Vec<Narrative>,
+    /// Narrative links: two passages that tell one story in other words,
+    /// with the anchors they share.
+    #[serde(default)]
+    pub narrative_links: Vec<NarrativeLink>,
     /// Reused phrases (maximal shared n-grams), most widespread first.
     pub phrases: Vec<Phrase>,
     /// Formula templates (datelines, titles, bulletins) learned from the
@@ -290,6 +294,35 @@ pub struct Narrative {
     pub representative: usize,
     /// True when every link inside is verbatim.
     pub verbatim: bool,
+    /// The anchors the members share with the representative (names,
+    /// places, rare words, figures), spelled as in the representative.
+    #[serde(default)]
+    pub anchors: Vec<String>,
+    /// Number of narrative links inside (see `Report::narrative_links`).
+    #[serde(default)]
+    pub links: usize,
+}
+
+/// Two passages of two documents that tell the same story in other words.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NarrativeLink {
+    /// The passage in the first document.
+    pub a: Loc,
+    /// The passage in the second document.
+    pub b: Loc,
+    /// Tokens covered in `a`.
+    pub tokens_a: usize,
+    /// Tokens covered in `b`.
+    pub tokens_b: usize,
+    /// Weighted overlap of content words (0..1).
+    pub score: f64,
+    /// The shared anchors, heaviest first, spelled as in `a`.
+    pub anchors: Vec<String>,
+    /// The same anchors spelled as in `b`.
+    pub anchors_b: Vec<String>,
+    /// Id of the narrative holding both passages, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub narrative: Option<usize>,
 }
 
 /// A phrase (n ≥ 3 tokens) reused across documents.
@@ -666,6 +699,19 @@ pub(crate) fn passages_for_display(r: &Report) -> Vec<usize> {
     v
 }
 
+/// Narrative links in display order, as indexes into
+/// `r.narrative_links`: highest score first, then report order.
+pub(crate) fn narrative_links_for_display(r: &Report) -> Vec<usize> {
+    let mut v: Vec<usize> = (0..r.narrative_links.len()).collect();
+    v.sort_by(|&x, &y| {
+        r.narrative_links[y]
+            .score
+            .total_cmp(&r.narrative_links[x].score)
+            .then(x.cmp(&y))
+    });
+    v
+}
+
 /// Pairs split by relation: near-duplicate or contained pairs (report
 /// order), and pairs that only share passages, those with the longest
 /// shared passage first.
@@ -780,7 +826,7 @@ pub(crate) fn findings(r: &Report) -> Vec<String> {
         out.push(format!("{} only some passages", plural(weak, one, many)));
     }
     let kind = |k| r.passages.iter().filter(|p| p.kind == k).count();
-    let (v, n) = (kind(PassageKind::Verbatim), kind(PassageKind::Narrative));
+    let (v, n) = (kind(PassageKind::Verbatim), r.narrative_links.len());
     if v + n > 0 {
         out.push(format!(
             "shared passages: {} copied word for word, {} reworded (same content words, other wording)",
@@ -967,6 +1013,8 @@ mod tests {
             ],
             representative: 3,
             verbatim: false,
+            anchors: vec![],
+            links: 0,
         };
         let docs: Vec<(&str, usize)> = narrative_docs(&n)
             .iter()

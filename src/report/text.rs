@@ -69,6 +69,7 @@ pub fn render(
         r.passages(&mut w)?;
         r.repeats(&mut w)?;
         r.narratives(&mut w)?;
+        r.narrative_links(&mut w)?;
         r.phrases(&mut w)?;
         r.formula(&mut w)?;
     }
@@ -670,8 +671,8 @@ impl TextRenderer<'_> {
             w,
             "  ",
             "Passages that recur across documents, verbatim or in other words, grouped; the label \
-             is their top shared terms. One passage is quoted per document, the representative (*) \
-             first.",
+             is their anchors (rare terms every member shares with the representative: names, \
+             places, figures). One passage is quoted per document, the representative (*) first.",
         )?;
         let n = shown(ns.len(), self.top);
         let per = if self.top == 0 {
@@ -735,6 +736,71 @@ impl TextRenderer<'_> {
             self.more(w, "      ", docs.len(), m, "documents")?;
         }
         self.more(w, "  ", ns.len(), n, "")
+    }
+
+    fn narrative_links(&self, w: &mut dyn Write) -> io::Result<()> {
+        let r = self.report;
+        let order = super::narrative_links_for_display(r);
+        self.section(
+            w,
+            "Narrative links",
+            &format!("{}; strongest first", thousands(order.len())),
+        )?;
+        if order.is_empty() {
+            return self.empty(w, super::no_narratives_message(r));
+        }
+        self.note(
+            w,
+            "  ",
+            "Two passages that tell one story in other words. Anchors: the rare terms both \
+             share (names, places, figures), as spelled in each passage; quotes start near the \
+             first. [start..end] are byte offsets in the original texts.",
+        )?;
+        let n = shown(order.len(), self.top);
+        for (i, &li) in order[..n].iter().enumerate() {
+            let l = &r.narrative_links[li];
+            writeln!(
+                w,
+                "  {:>3}. score {:.2}{}  {}",
+                i + 1,
+                l.score,
+                l.narrative
+                    .map(|n| format!("  in narrative #{n}"))
+                    .unwrap_or_default(),
+                self.st.dim(&format!(
+                    "at [{}..{}] and [{}..{}]",
+                    l.a.start, l.a.end, l.b.start, l.b.end
+                )),
+            )?;
+            let line = if l.anchors == l.anchors_b {
+                format!("anchors: {}", l.anchors.join("، "))
+            } else {
+                format!(
+                    "anchors: {} / {}",
+                    l.anchors.join("، "),
+                    l.anchors_b.join("، ")
+                )
+            };
+            for x in wrap(&line, WIDTH - 7) {
+                writeln!(w, "       {x}")?;
+            }
+            let width = l.a.doc.chars().count().max(l.b.doc.chars().count());
+            let room = WIDTH
+                .saturating_sub(7 + width + 5)
+                .clamp(MIN_SNIPPET_CHARS, SNIPPET_CHARS);
+            for (loc, anchors) in [(&l.a, &l.anchors), (&l.b, &l.anchors_b)] {
+                let terms: Vec<&str> = anchors.iter().map(String::as_str).collect();
+                let pad = width - loc.doc.chars().count();
+                writeln!(
+                    w,
+                    "       {}{}  {}",
+                    self.st.id(&loc.doc),
+                    " ".repeat(pad),
+                    self.quote(loc, &terms, room)
+                )?;
+            }
+        }
+        self.more(w, "  ", order.len(), n, "")
     }
 
     fn phrases(&self, w: &mut dyn Write) -> io::Result<()> {

@@ -383,9 +383,8 @@ pub struct NarrativeArgs {
     /// Do not look for narrative links (verbatim reuse only).
     #[arg(long, help_heading = "Narratives")]
     pub(crate) no_narratives: bool,
-    /// Look for narratives whatever the corpus size (by default they are skipped, with a warning,
-    /// above 20,000 documents).
-    #[arg(long, conflicts_with = "no_narratives", help_heading = "Narratives")]
+    /// Look for narratives (the default at any corpus size; kept for older scripts).
+    #[arg(long, hide = true, conflicts_with = "no_narratives")]
     pub(crate) narratives: bool,
 }
 
@@ -393,9 +392,6 @@ impl NarrativeArgs {
     fn apply(&self, c: &mut Config) {
         c.narrative_threshold = self.narrative_threshold;
         c.narratives = !self.no_narratives;
-        if self.narratives {
-            c.narrative_max_docs = None;
-        }
     }
 }
 

@@ -100,14 +100,11 @@ fn flags_reach_the_config() {
 }
 
 #[test]
-fn narratives_flag_lifts_the_document_limit() {
-    let c = config(&["athar"]).unwrap();
-    assert_eq!(
-        c.narrative_max_docs,
-        Some(athar::pipeline::NARRATIVE_MAX_DOCS)
-    );
-    let c = config(&["athar", "report", "--narratives"]).unwrap();
-    assert!(c.narratives && c.narrative_max_docs.is_none());
+fn narratives_are_on_unless_no_narratives() {
+    assert!(config(&["athar"]).unwrap().narratives);
+    assert!(!config(&["athar", "report", "--no-narratives"]).unwrap().narratives);
+    // `--narratives` (once needed above 20,000 documents) is still accepted.
+    assert!(config(&["athar", "report", "--narratives"]).unwrap().narratives);
     assert!(parse(&["athar", "--narratives", "--no-narratives"]).is_err());
 }
 

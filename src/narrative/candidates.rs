@@ -1,0 +1,508 @@
+//! Candidate window pairs and their scores; merging window pairs into links.
+
+use rayon::prelude::*;
+
+use super::model::{Model, Window};
+use super::read::{TIMINGS, note};
+use super::{Link, NarrativeParams};
+use crate::cluster::UnionFind;
+use crate::span::Span;
+
+impl Model<'_> {
+    /// Every candidate window pair scored: those with the evidence a link
+    /// needs and a score at least `bar`, sorted by window pair (module docs,
+    /// step 4).
+    ///
+    /// Stems are ranked by the number of prefixes they are in, rarest first.
+    /// Keys (pairs of prefix stems; with `min_terms` below 2, single stems)
+    /// are walked one first stem at a time in parallel; a window pair is
+    /// scored only under its smallest shared key, so it is scored once
+    /// without a global set of pairs. A pair whose smallest key is skipped
+    /// (too common, or less frequent than chance) is not a candidate: even
+    /// its rarest shared stems are no evidence.
+    pub(super) fn scored_pairs(
+        &self,
+        params: &NarrativeParams,
+        bar: f32,
+        covered: Option<&Covered>,
+    ) -> Vec<RawLink> {
+        let t0 = std::time::Instant::now();
+        let windows = &self.windows;
+        // Prefixes, sorted by term, in one arena.
+        let keep = params.prefix_terms.max(1);
+        let mut prefix_at: Vec<u32> = Vec::with_capacity(windows.len() + 1);
+        let mut prefix: Vec<u32> = Vec::new();
+        prefix_at.push(0);
+        for chunk in windows.chunks(1 << 16) {
+            let parts: Vec<Vec<u32>> = chunk
+                .par_iter()
+                .map(|w| {
+                    let mut terms: Vec<(u32, f32)> = self
+                        .vec(w)
+                        .iter()
+                        .copied()
+                        .filter(|&(t, _)| self.is_anchor(t, params))
+                        .collect();
+                    terms.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+                    terms.truncate(keep);
+                    let mut p: Vec<u32> = terms.into_iter().map(|(t, _)| t).collect();
+                    p.sort_unstable();
+                    p
+                })
+                .collect();
+            for p in parts {
+                prefix.extend(p);
+                prefix_at.push(prefix.len() as u32);
+            }
+        }
+        // Terms are ranked by the number of prefixes they are in, rarest
+        // first; prefixes hold ranks from here on. Terms in too many
+        // prefixes are dropped.
+        let n_terms = self.weights.len();
+        let mut count = vec![0u32; n_terms];
+        for &t in &prefix {
+            count[t as usize] += 1;
+        }
+        let too_common = |c: u32| c as usize > params.max_postings;
+        let mut ranked: Vec<u32> = (0..n_terms as u32)
+            .filter(|&t| count[t as usize] > 0 && !too_common(count[t as usize]))
+            .collect();
+        ranked.sort_unstable_by_key(|&t| (count[t as usize], t));
+        let mut rank = vec![u32::MAX; n_terms];
+        for (r, &t) in ranked.iter().enumerate() {
+            rank[t as usize] = r as u32;
+        }
+        {
+            let mut kept = 0usize;
+            for w in 0..windows.len() {
+                let (s, e) = (prefix_at[w] as usize, prefix_at[w + 1] as usize);
+                prefix_at[w] = kept as u32;
+                for i in s..e {
+                    let r = rank[prefix[i] as usize];
+                    if r != u32::MAX {
+                        prefix[kept] = r;
+                        kept += 1;
+                    }
+                }
+                prefix[prefix_at[w] as usize..kept].sort_unstable();
+            }
+            prefix_at[windows.len()] = kept as u32;
+            prefix.truncate(kept);
+            prefix.shrink_to_fit();
+        }
+        drop(rank);
+        // Postings: the windows of each rank, in window order.
+        let n_ranks = ranked.len();
+        let mut post_at = vec![0u32; n_ranks + 1];
+        for (r, &t) in ranked.iter().enumerate() {
+            post_at[r + 1] = post_at[r] + count[t as usize];
+        }
+        drop(count);
+        drop(ranked);
+        let mut postings = vec![0u32; post_at[n_ranks] as usize];
+        {
+            let mut fill = post_at.clone();
+            for w in 0..windows.len() {
+                for &r in &prefix[prefix_at[w] as usize..prefix_at[w + 1] as usize] {
+                    postings[fill[r as usize] as usize] = w as u32;
+                    fill[r as usize] += 1;
+                }
+            }
+        }
+        let prefix_of =
+            |w: u32| &prefix[prefix_at[w as usize] as usize..prefix_at[w as usize + 1] as usize];
+        let posting =
+            |r: u32| &postings[post_at[r as usize] as usize..post_at[r as usize + 1] as usize];
+        let pairs = params.min_terms >= 2;
+        let key_cap = params.max_key_postings.max(2);
+        let lift = f64::from(params.min_key_lift.max(0.0));
+        let n_windows = windows.len() as f64;
+        note("index", t0);
+        // Walk the keys by first term.
+        let stats = [(); 4].map(|_| std::sync::atomic::AtomicU64::new(0));
+        let hist = [(); 5].map(|_| std::sync::atomic::AtomicU64::new(0));
+        let mut raw: Vec<RawLink> = (0..n_ranks as u32)
+            .into_par_iter()
+            .filter(|&a| posting(a).len() >= 2)
+            .flat_map_iter(|a| {
+                let mut out: Vec<RawLink> = Vec::new();
+                // (second term, window), sorted: the key runs.
+                let entries: Vec<(u32, u32)> = if pairs {
+                    let mut e: Vec<(u32, u32)> = posting(a)
+                        .iter()
+                        .flat_map(|&w| {
+                            prefix_of(w)
+                                .iter()
+                                .filter(move |&&b| b > a)
+                                .map(move |&b| (b, w))
+                        })
+                        .collect();
+                    e.sort_unstable();
+                    e
+                } else {
+                    posting(a).iter().map(|&w| (a, w)).collect()
+                };
+                let mut local = [entries.len() as u64, 0, 0, 0];
+                for run in entries.chunk_by(|x, y| x.0 == y.0) {
+                    let b = run[0].0;
+                    if run.len() < 2 || run.len() > key_cap {
+                        continue;
+                    }
+                    // A key no more frequent than its two terms meeting by
+                    // chance is no evidence.
+                    if pairs
+                        && (run.len() as f64) * n_windows
+                            < lift * posting(a).len() as f64 * posting(b).len() as f64
+                    {
+                        continue;
+                    }
+                    local[1] += (run.len() * (run.len() - 1) / 2) as u64;
+                    if *TIMINGS {
+                        let l = run.len();
+                        let bucket = [5, 10, 20, 50].iter().take_while(|&&c| l > c).count();
+                        hist[bucket].fetch_add(
+                            (l * (l - 1) / 2) as u64,
+                            std::sync::atomic::Ordering::Relaxed,
+                        );
+                    }
+                    for (x, &(_, i)) in run.iter().enumerate() {
+                        let wi = &windows[i as usize];
+                        for &(_, j) in &run[x + 1..] {
+                            let wj = &windows[j as usize];
+                            if wi.doc == wj.doc {
+                                continue;
+                            }
+                            // Score the pair under its smallest key only.
+                            if smallest_key(prefix_of(i), prefix_of(j), pairs) != Some((a, b)) {
+                                continue;
+                            }
+                            local[2] += 1;
+                            if let Some(r) = self.raw_link(i, j, params, bar, covered) {
+                                out.push(r);
+                            }
+                        }
+                    }
+                }
+                local[3] = out.len() as u64;
+                for (s, l) in stats.iter().zip(local) {
+                    s.fetch_add(l, std::sync::atomic::Ordering::Relaxed);
+                }
+                out
+            })
+            .collect();
+        raw.par_sort_unstable_by_key(|r| (r.wa, r.wb));
+        note("candidates", t0);
+        if *TIMINGS {
+            let [e, p, c, l] = stats.map(|s| s.into_inner());
+            eprintln!(
+                "athar: narratives {} windows, {} prefix terms, {} key postings, {} pairs in \
+                 key runs, {} candidates scored, {} kept",
+                windows.len(),
+                prefix.len(),
+                e,
+                p,
+                c,
+                l,
+            );
+            eprintln!(
+                "athar: narratives pairs in runs of <=5, <=10, <=20, <=50, more: {:?}",
+                hist.map(|h| h.into_inner())
+            );
+        }
+        raw
+    }
+
+    /// The pair of windows `i < j` as a raw link, when it has the evidence a
+    /// link needs and scores at least `bar`.
+    pub(super) fn raw_link(
+        &self,
+        i: u32,
+        j: u32,
+        params: &NarrativeParams,
+        bar: f32,
+        covered: Option<&Covered>,
+    ) -> Option<RawLink> {
+        let (a, b) = (&self.windows[i as usize], &self.windows[j as usize]);
+        if !self.may_pass(a, b, params, bar) {
+            return None;
+        }
+        if covered.is_some_and(|c| c.covers(a, b)) {
+            return None;
+        }
+        let (score, shared) = self.score(a, b, params);
+        if score < bar || shared.len() < params.min_terms {
+            return None;
+        }
+        let anchors = self.anchor_evidence(a, b, &shared, params)?;
+        Some(RawLink {
+            wa: i,
+            wb: j,
+            score,
+            shared: anchors.into_boxed_slice(),
+        })
+    }
+
+    /// A quick bound: false when the pair cannot score `bar` (every shared
+    /// term counted as a full match) or shares too few distinctive terms.
+    /// Exact: [`score`](Self::score) adds the same products in the same
+    /// order, some of them scaled down.
+    pub(super) fn may_pass(
+        &self,
+        a: &Window,
+        b: &Window,
+        params: &NarrativeParams,
+        bar: f32,
+    ) -> bool {
+        if params.derived_match > 1.0 {
+            return true;
+        }
+        let (va, vb) = (self.vec(a), self.vec(b));
+        let (mut i, mut j) = (0, 0);
+        let mut dot = 0.0f32;
+        let mut shared = 0usize;
+        while i < va.len() && j < vb.len() {
+            let (ta, wa) = va[i];
+            let (tb, wb) = vb[j];
+            match ta.cmp(&tb) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    dot += wa * wb;
+                    shared += usize::from(self.is_distinctive(ta, params));
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        let denom = a.norm * b.norm;
+        let cos = if denom > 0.0 { dot / denom } else { 0.0 };
+        cos >= bar && shared >= params.min_terms
+    }
+
+    /// Exact score of a window pair: cosine and the shared distinctive terms
+    /// with their contribution, heaviest first.
+    pub(super) fn score(
+        &self,
+        a: &Window,
+        b: &Window,
+        params: &NarrativeParams,
+    ) -> (f32, Vec<(u32, f32)>) {
+        let (va, vb) = (self.vec(a), self.vec(b));
+        let (mut i, mut j) = (0, 0);
+        let mut dot = 0.0f32;
+        let mut shared = Vec::new();
+        while i < va.len() && j < vb.len() {
+            let (ta, wa) = va[i];
+            let (tb, wb) = vb[j];
+            match ta.cmp(&tb) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    let f = if self.fine_agree(a, b, ta) {
+                        1.0
+                    } else {
+                        params.derived_match
+                    };
+                    dot += f * wa * wb;
+                    if self.is_distinctive(ta, params) {
+                        shared.push((ta, f * wa * wb));
+                    }
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        let denom = a.norm * b.norm;
+        let cos = if denom > 0.0 { dot / denom } else { 0.0 };
+        shared.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        (cos, shared)
+    }
+}
+
+/// The smallest key two windows share: their first two common terms (ranks,
+/// sorted), or with `pairs == false` their first common term twice.
+pub(super) fn smallest_key(x: &[u32], y: &[u32], pairs: bool) -> Option<(u32, u32)> {
+    let (mut i, mut j) = (0, 0);
+    let mut first: Option<u32> = None;
+    while i < x.len() && j < y.len() {
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                match first {
+                    None if !pairs => return Some((x[i], x[i])),
+                    None => first = Some(x[i]),
+                    Some(a) => return Some((a, x[i])),
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    None
+}
+
+/// Verbatim passage pairs by document pair: window pairs inside them are
+/// not scored (copies are not narratives, and scoring them is most of the
+/// work on a corpus of republished news).
+pub(super) struct Covered {
+    by_pair: ahash::AHashMap<(u32, u32), Vec<[u32; 4]>>,
+}
+
+impl Covered {
+    pub(super) fn new(verbatim: &[Link]) -> Covered {
+        let mut by_pair: ahash::AHashMap<(u32, u32), Vec<[u32; 4]>> = ahash::AHashMap::new();
+        for v in verbatim {
+            let (x, y) = if v.a.0 <= v.b.0 {
+                (v.a, v.b)
+            } else {
+                (v.b, v.a)
+            };
+            let s = |sp: Span| [sp.start() as u32, sp.end() as u32];
+            let (sx, sy) = (s(x.1), s(y.1));
+            by_pair
+                .entry((x.0 as u32, y.0 as u32))
+                .or_default()
+                .push([sx[0], sx[1], sy[0], sy[1]]);
+        }
+        Covered { by_pair }
+    }
+
+    /// True when a verbatim passage pair overlaps both windows.
+    fn covers(&self, a: &Window, b: &Window) -> bool {
+        let ((x, sx), (y, sy)) = if a.doc <= b.doc {
+            ((a.doc, a.span), (b.doc, b.span))
+        } else {
+            ((b.doc, b.span), (a.doc, a.span))
+        };
+        let over = |s: [u32; 2], lo: u32, hi: u32| s[0] < hi && lo < s[1];
+        self.by_pair.get(&(x, y)).is_some_and(|vs| {
+            vs.iter()
+                .any(|v| over(sx, v[0], v[1]) && over(sy, v[2], v[3]))
+        })
+    }
+}
+
+/// A raw window-pair link before merging.
+pub(super) struct RawLink {
+    pub(super) wa: u32,
+    pub(super) wb: u32,
+    pub(super) score: f32,
+    pub(super) shared: Box<[(u32, f32)]>,
+}
+
+/// Merge raw links whose windows are the same or consecutive in both
+/// documents, and turn them into [`Link`]s.
+pub(super) fn merge_links(
+    model: &Model,
+    mut raw: Vec<RawLink>,
+    params: &NarrativeParams,
+) -> Vec<Link> {
+    let w = &model.windows;
+    // Group by document pair, then by window order.
+    raw.par_sort_by_key(|r| {
+        (
+            w[r.wa as usize].doc,
+            w[r.wb as usize].doc,
+            w[r.wa as usize].ord,
+            w[r.wb as usize].ord,
+        )
+    });
+    let mut uf = UnionFind::new(raw.len());
+    let mut g0 = 0;
+    while g0 < raw.len() {
+        let key = |r: &RawLink| (w[r.wa as usize].doc, w[r.wb as usize].doc);
+        let mut g1 = g0;
+        while g1 < raw.len() && key(&raw[g1]) == key(&raw[g0]) {
+            g1 += 1;
+        }
+        for x in g0..g1 {
+            let (ax, bx) = (w[raw[x].wa as usize].ord, w[raw[x].wb as usize].ord);
+            for y in x + 1..g1 {
+                let (ay, by) = (w[raw[y].wa as usize].ord, w[raw[y].wb as usize].ord);
+                if ay > ax + 1 {
+                    break;
+                }
+                if by.abs_diff(bx) <= 1 {
+                    uf.union(x as u32, y as u32);
+                }
+            }
+        }
+        g0 = g1;
+    }
+    let mut links: Vec<Link> = uf
+        .groups(1)
+        .into_par_iter()
+        .map(|members| {
+            let first = &raw[members[0] as usize];
+            let da = w[first.wa as usize].doc as usize;
+            let db = w[first.wb as usize].doc as usize;
+            let mut sa: Option<Span> = None;
+            let mut sb: Option<Span> = None;
+            let (mut alo, mut ahi, mut blo, mut bhi) = (u32::MAX, 0, u32::MAX, 0);
+            let (mut ta, mut tb) = ([u32::MAX, 0], [u32::MAX, 0]);
+            let mut score = 0.0f32;
+            let mut contrib: Vec<(u32, f32)> = Vec::new();
+            for &m in &members {
+                let r = &raw[m as usize];
+                let (wa, wb) = (&w[r.wa as usize], &w[r.wb as usize]);
+                sa = Some(sa.map_or(wa.span(), |s| s.cover(wa.span())));
+                sb = Some(sb.map_or(wb.span(), |s| s.cover(wb.span())));
+                alo = alo.min(wa.lo);
+                ahi = ahi.max(wa.hi);
+                blo = blo.min(wb.lo);
+                bhi = bhi.max(wb.hi);
+                ta = [ta[0].min(wa.toks[0]), ta[1].max(wa.toks[1])];
+                tb = [tb[0].min(wb.toks[0]), tb[1].max(wb.toks[1])];
+                score = score.max(r.score);
+                contrib.extend_from_slice(&r.shared);
+            }
+            // The best contribution of each term.
+            contrib.sort_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)));
+            contrib.dedup_by_key(|x| x.0);
+            contrib.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+            contrib.truncate(params.max_key_terms);
+            let terms = contrib
+                .iter()
+                .map(|&(t, _)| model.spelling(da, alo, ahi, t))
+                .collect();
+            let terms_b = contrib
+                .iter()
+                .map(|&(t, _)| model.spelling(db, blo, bhi, t))
+                .collect();
+            Link {
+                a: (da, sa.unwrap_or_default()),
+                b: (db, sb.unwrap_or_default()),
+                tokens_a: ta[1].saturating_sub(ta[0]) as usize,
+                tokens_b: tb[1].saturating_sub(tb[0]) as usize,
+                score,
+                terms,
+                terms_b,
+            }
+        })
+        .collect();
+    links.par_sort_by(|x, y| {
+        (x.a.0, x.b.0, x.a.1, x.b.1)
+            .cmp(&(y.a.0, y.b.0, y.a.1, y.b.1))
+            .then(y.score.total_cmp(&x.score))
+    });
+    links
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smallest_key_is_the_first_two_common_terms() {
+        assert_eq!(
+            smallest_key(&[1, 3, 5, 7], &[2, 3, 4, 7, 9], true),
+            Some((3, 7))
+        );
+        assert_eq!(
+            smallest_key(&[1, 3, 5, 7], &[2, 3, 4, 7, 9], false),
+            Some((3, 3))
+        );
+        assert_eq!(smallest_key(&[1, 3], &[3, 4], true), None);
+        assert_eq!(smallest_key(&[], &[3, 4], false), None);
+    }
+}
