@@ -16,6 +16,8 @@ use crate::candidates::{self, Postings};
 use crate::cluster::UnionFind;
 use crate::corpus::{Corpus, Document};
 use crate::passages::align::{self, AlignParams, Match};
+use crate::passages::content::{self, ContentDoc};
+use crate::passages::reworded::{self, Aligned, ReworkParams};
 use crate::phrases::{self, BoilerplateSet, PhraseParams};
 use crate::report::{Boilerplate, Pair, Passage, PassageKind, Phrase, Report, SCHEMA_VERSION};
 use crate::sketch::lsh::{self, LshParams};
@@ -61,7 +63,29 @@ struct DocData {
     shingle_set: Vec<u64>,
     /// Number of sentences.
     sentences: usize,
+    /// Sorted, distinct hashes of the content stems (reworded candidates).
+    stems: Vec<u64>,
 }
+
+/// Which of the two sets of a reference run (`athar report SUSPECTS
+/// --against SOURCES`) a document belongs to: only pairs across the sets are
+/// compared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// A document checked against the sources.
+    Suspect,
+    /// A document of the reference set.
+    Source,
+}
+
+/// A content stem found in more documents than this does not pair
+/// documents for reworded alignment (it still weighs in their scores).
+pub const STEM_BUCKET: usize = 64;
+
+/// Rare stems (found in 2..=[`STEM_BUCKET`] documents) two documents must
+/// share to be aligned for reworded passages when no other source made them
+/// a candidate: word-shuffled or reworded copies share few shingles.
+pub const MIN_SHARED_STEMS: usize = 5;
 
 /// A candidate pair after exact verification and alignment.
 struct Linked {
@@ -69,7 +93,7 @@ struct Linked {
     b: u32,
     sim: Similarity,
     estimate: f64,
-    matches: Vec<Match>,
+    matches: Vec<Aligned>,
 }
 
 /// A verified candidate pair.
@@ -77,12 +101,43 @@ type Verified = (u32, u32, Similarity);
 
 /// Analyse a corpus: the whole pipeline. Returns the finished, sorted report.
 pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> crate::Result<Report> {
+    analyse_roles(corpus, None, config, progress)
+}
+
+/// Reference mode: like [`analyse`], but only pairs of documents of
+/// different [`Role`]s are compared (suspects with sources, never two
+/// suspects or two sources); `roles` has one entry per document of
+/// `corpus.documents`. Repeats are looked for in suspects only, and phrases
+/// and narratives are kept only where they join both sets.
+pub fn analyse_against(
+    corpus: &Corpus,
+    roles: &[Role],
+    config: &Config,
+    progress: &dyn Progress,
+) -> crate::Result<Report> {
+    if roles.len() != corpus.documents.len() {
+        return Err(crate::Error::InvalidParameter(format!(
+            "{} roles for {} documents",
+            roles.len(),
+            corpus.documents.len()
+        )));
+    }
+    analyse_roles(corpus, Some(roles), config, progress)
+}
+
+fn analyse_roles(
+    corpus: &Corpus,
+    roles: Option<&[Role]>,
+    config: &Config,
+    progress: &dyn Progress,
+) -> crate::Result<Report> {
     let docs = &corpus.documents;
     if docs.is_empty() {
         return Err(crate::Error::NothingToAnalyse {
             read: corpus.skipped.len(),
         });
     }
+    let cross = |a: u32, b: u32| roles.is_none_or(|r| r[a as usize] != r[b as usize]);
     let k = config.shingle_size;
     let hasher = MinHasher::new(MinHashParams {
         algorithm: config.algorithm,
@@ -125,7 +180,25 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         |d| &docs[d as usize].id,
     ));
     timings.stage("lsh");
-    let candidates = merge_candidates(&postings, &lsh_candidates.pairs, config.min_shared());
+    // Reworded candidates: documents sharing enough rare content stems.
+    let stem_sets: Vec<&[u64]> = data.iter().map(|d| d.stems.as_slice()).collect();
+    let stem_postings = candidates::shingle_postings(&stem_sets, STEM_BUCKET, usize::MAX);
+    let df = content::document_frequencies(&stem_sets);
+    drop(stem_sets);
+    for d in &mut data {
+        d.stems = Vec::new();
+    }
+    let stem_pairs = stem_postings
+        .shared
+        .iter()
+        .filter(|&&(_, n)| n as usize >= MIN_SHARED_STEMS)
+        .map(|&(p, _)| p);
+    let mut candidates = merge_candidates(&postings, &lsh_candidates.pairs, config.min_shared());
+    candidates.extend(stem_pairs);
+    drop(stem_postings);
+    candidates.retain(|&(a, b)| cross(a, b));
+    candidates.par_sort_unstable();
+    candidates.dedup();
     timings.stage("candidates");
     // 4. Exact verification of every candidate; near-duplicate clusters.
     let thresholds = Thresholds {
@@ -158,6 +231,20 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         d.shingle_set = Vec::new();
     }
     timings.stage("boilerplate");
+    // Content words (stems and weights) of the documents of candidate pairs,
+    // for reworded passages.
+    let content = content_docs(docs, config, &verified, &df);
+    drop(df);
+    let n_docs = docs.len();
+    let rework = ReworkParams {
+        // A stem found only in the two documents always anchors, however
+        // small the corpus.
+        anchor_min_weight: ReworkParams::default()
+            .anchor_min_weight
+            .min(content::idf(2, n_docs)),
+        ..ReworkParams::default()
+    };
+    timings.stage("content");
     // 6. Verbatim alignment of the candidates that share enough shingles,
     // beside reused and boilerplate phrases (both parallel).
     let align_params = AlignParams {
@@ -179,6 +266,8 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         thresholds: &thresholds,
         params: &align_params,
         min_shared: config.min_shared(),
+        content: &content,
+        rework: &rework,
     };
     let (linked, (reused, boiler)) = rayon::join(
         || {
@@ -204,9 +293,11 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         min_passage: k.min(config.min_passage),
         ..align_params
     };
+    drop(content);
     let repeats: Vec<(u32, Vec<Match>)> = data
         .par_iter()
         .enumerate()
+        .filter(|(i, _)| roles.is_none_or(|r| r[*i] == Role::Suspect))
         .map(|(i, d)| (i as u32, align::repeats(&d.token_hashes, &repeat_params)))
         .filter(|(_, m)| !m.is_empty())
         .collect();
@@ -232,6 +323,9 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         params: params(config, lsh_params, max_df),
         ..Report::default()
     };
+    if roles.is_some() {
+        report.params.mode = Some(crate::report::MODE_REFERENCE.to_string());
+    }
     report.documents = build::document_entries(corpus, &stats);
     report.summary = build::summary(corpus, &stats);
     report.skipped = skipped_entries(&corpus.skipped);
@@ -243,6 +337,18 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         .collect();
     report.clusters = cluster_entries(docs.len(), &kept, |d| &docs[d as usize].id);
     report.passages = passage_entries(&spans, &linked, &repeats, config.min_passage);
+    let reused: Vec<phrases::ReusedPhrase> = match roles {
+        // Reference mode: a phrase must be found in both sets.
+        Some(r) => reused
+            .into_iter()
+            .filter(|p| {
+                let role = |o: &phrases::Occurrence| r[o.doc as usize];
+                let first = role(&p.occurrences[0]);
+                p.occurrences.iter().any(|o| role(o) != first)
+            })
+            .collect(),
+        None => reused,
+    };
     report.phrases = phrase_entries(&spans, &reused, phrase_params.min_tokens);
     report.boilerplate = boiler
         .iter()
@@ -256,11 +362,13 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
     timings.stage("build");
     if config.narratives {
         progress.start("narratives", 1);
-        let (narrative_passages, narratives) = narratives::narratives(&spans, &linked, config);
+        // Narrative links make narrative groups; they are not reported as
+        // passages (windows between documents that share a story are not
+        // reuse cases).
+        let keep = |a: usize, b: usize| cross(a as u32, b as u32);
+        let (_, narratives) = narratives::narratives(&spans, &linked, config, &keep);
         progress.finish();
-        report.passages.extend(narrative_passages);
         report.narratives = narratives;
-        build::sort_passages(&mut report.passages, docs);
     }
     timings.stage("narratives");
     report.warnings = warnings;
@@ -307,9 +415,10 @@ fn sign(
                         Tokenizer::new(config.normalize),
                         Tokens::default(),
                         SignBuffer::default(),
+                        content::StemCache::default(),
                     )
                 },
-                |(tokenizer, tokens, buf), doc| {
+                |(tokenizer, tokens, buf, stem_cache), doc| {
                     tokenizer.tokenize_into(&doc.text, tokens);
                     let mut token_hashes = Vec::with_capacity(tokens.len());
                     shingle::token_hashes(tokens, &mut token_hashes);
@@ -320,10 +429,12 @@ fn sign(
                     let signature = hasher.sign_iter(shingle_set.iter().copied(), buf);
                     let sents = sentences(&doc.text);
                     progress.advance(1);
+                    let stems = stem_cache.stem_set(tokens, &token_hashes);
                     let data = DocData {
                         token_hashes,
                         shingle_set,
                         sentences: sents.len(),
+                        stems,
                     };
                     let sents = if keep_sentences { sents } else { Vec::new() };
                     (data, (signature, sents))
@@ -377,6 +488,8 @@ struct AlignStage<'a> {
     thresholds: &'a Thresholds,
     params: &'a AlignParams,
     min_shared: usize,
+    content: &'a [ContentDoc],
+    rework: &'a ReworkParams,
 }
 
 impl AlignStage<'_> {
@@ -405,6 +518,8 @@ impl AlignStage<'_> {
                 } else {
                     Vec::new()
                 };
+                let (ca, cb) = (&self.content[a as usize], &self.content[b as usize]);
+                let matches = reworded::passages(&ca.side(), &cb.side(), &matches, self.rework);
                 progress.advance(1);
                 (sim.passes(self.thresholds) || !matches.is_empty()).then(|| Linked {
                     a,
@@ -481,7 +596,18 @@ fn passage_entries(
     let mut passages: Vec<(u32, u32, Passage)> = Vec::new();
     for l in linked {
         for m in &l.matches {
-            passages.push((l.a, l.b, spans.passage(PassageKind::Verbatim, l.a, l.b, m)));
+            let kind = match m.kind {
+                reworded::Kind::Verbatim => PassageKind::Verbatim,
+                reworded::Kind::Reworded => PassageKind::Reworded,
+                reworded::Kind::Mixed => PassageKind::Mixed,
+            };
+            let m = Match {
+                a: m.a.clone(),
+                b: m.b.clone(),
+                matched_tokens: m.matched_tokens,
+                score: m.score,
+            };
+            passages.push((l.a, l.b, spans.passage(kind, l.a, l.b, &m)));
         }
     }
     for (d, ms) in repeats {
@@ -535,5 +661,36 @@ fn phrase_entries(
                     .collect(),
             }
         })
+        .collect()
+}
+
+/// The content words of every document found in a verified pair (the others
+/// stay empty): token positions, stems and their weights (IDF over the
+/// corpus, from `df`).
+fn content_docs(
+    docs: &[Document],
+    config: &Config,
+    verified: &[Verified],
+    df: &content::DocFrequencies,
+) -> Vec<ContentDoc> {
+    let mut needed = vec![false; docs.len()];
+    for &(a, b, _) in verified {
+        needed[a as usize] = true;
+        needed[b as usize] = true;
+    }
+    let n = docs.len();
+    docs.par_iter()
+        .zip(needed.par_iter())
+        .map_init(
+            || (Tokenizer::new(config.normalize), Tokens::default(), Vec::new()),
+            |(tokenizer, tokens, words), (doc, &need)| {
+                if !need {
+                    return ContentDoc::default();
+                }
+                tokenizer.tokenize_into(&doc.text, tokens);
+                content::content_tokens(tokens, words);
+                ContentDoc::new(words, |h| content::idf(df.get(h), n))
+            },
+        )
         .collect()
 }

@@ -18,6 +18,7 @@ pub(crate) fn narratives(
     spans: &SpanMap<'_>,
     linked: &[Linked],
     config: &Config,
+    keep: &dyn Fn(usize, usize) -> bool,
 ) -> (Vec<Passage>, Vec<Narrative>) {
     let params = NarrativeParams {
         threshold: config.narrative_threshold as f32,
@@ -47,7 +48,8 @@ pub(crate) fn narratives(
             })
         })
         .collect();
-    let links = narrative::without_verbatim(index.find_links(), &verbatim);
+    let mut links = narrative::without_verbatim(index.find_links(), &verbatim);
+    links.retain(|l| keep(l.a.0, l.b.0));
     let passages: Vec<Passage> = links
         .par_iter()
         .map(|l| {

@@ -137,7 +137,7 @@ fn embolden(text: &str, terms: &[&str]) -> String {
 fn kind_class(kind: PassageKind) -> &'static str {
     match kind {
         PassageKind::Verbatim => "v",
-        PassageKind::Narrative => "n",
+        PassageKind::Mixed | PassageKind::Reworded | PassageKind::Narrative => "n",
         PassageKind::Repeat => "r",
     }
 }
@@ -145,6 +145,8 @@ fn kind_class(kind: PassageKind) -> &'static str {
 fn kind_name(kind: PassageKind) -> &'static str {
     match kind {
         PassageKind::Verbatim => "verbatim",
+        PassageKind::Mixed => "mixed",
+        PassageKind::Reworded => "reworded",
         PassageKind::Narrative => "narrative",
         PassageKind::Repeat => "repeat",
     }
@@ -481,9 +483,11 @@ impl<'a> Page<'a> {
                 "v",
             ),
             (
-                count(PassageKind::Narrative),
-                "مقاطع سردية",
-                "narrative passages",
+                count(PassageKind::Mixed)
+                    + count(PassageKind::Reworded)
+                    + count(PassageKind::Narrative),
+                "مقاطع معاد صياغتها",
+                "reworded passages",
                 "n",
             ),
             (count(PassageKind::Repeat), "تكرارات", "repeats", "r"),
@@ -1357,14 +1361,10 @@ fn write_highlighted(w: &mut dyn Write, text: &str, hls: &[Highlight]) -> io::Re
         let piece = esc(&text[x..y]);
         cover.sort_by_key(|h| (h.end - h.start, h.num));
         let mut class = String::from("hl");
-        for k in [
-            PassageKind::Verbatim,
-            PassageKind::Narrative,
-            PassageKind::Repeat,
-        ] {
-            if cover.iter().any(|h| h.kind == k) {
+        for c in ["v", "n", "r"] {
+            if cover.iter().any(|h| kind_class(h.kind) == c) {
                 class.push(' ');
-                class.push_str(kind_class(k));
+                class.push_str(c);
             }
         }
         if cover.len() > 1 {

@@ -74,6 +74,35 @@ fn load(input: &InputArgs) -> anyhow::Result<Corpus> {
     Ok(corpus::load(&input.paths, &input.read_options())?)
 }
 
+/// Reads the suspects (`input.paths`) then the sources (`against`) with one
+/// reader, so that ids stay unique across both sets; returns the corpus and
+/// the role of every document.
+fn load_against(
+    input: &InputArgs,
+    against: &[std::path::PathBuf],
+) -> anyhow::Result<(Corpus, Vec<pipeline::Role>)> {
+    let opts = input.read_options();
+    let mut reader = corpus::CorpusReader::new(&opts);
+    let mut corpus = Corpus::default();
+    let mut roles = Vec::new();
+    for (paths, role) in [
+        (input.paths.as_slice(), pipeline::Role::Suspect),
+        (against, pipeline::Role::Source),
+    ] {
+        for path in paths {
+            reader.read_path(path, &mut |item| match item {
+                corpus::Item::Document(d) => {
+                    corpus.documents.push(d);
+                    roles.push(role);
+                }
+                corpus::Item::Skipped(s) => corpus.skipped.push(s),
+            })?;
+        }
+    }
+    corpus.warnings = reader.finish().warnings;
+    Ok((corpus, roles))
+}
+
 fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
     let mut b = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
@@ -97,7 +126,12 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let out_args = &args.output;
     let timings = std::env::var_os("ATHAR_TIMINGS").is_some();
     let t0 = std::time::Instant::now();
-    let corpus = load(&args.input)?;
+    let (corpus, roles) = if args.against.is_empty() {
+        (load(&args.input)?, None)
+    } else {
+        let (corpus, roles) = load_against(&args.input, &args.against)?;
+        (corpus, Some(roles))
+    };
     if timings {
         eprintln!(
             "athar: timing load         {:>8.3} s",
@@ -106,7 +140,10 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     }
     let bars = Bars::new(out_args.quiet);
     let pool = thread_pool(args.matching.threads)?;
-    let report = pool.install(|| pipeline::analyse(&corpus, &config, &bars))?;
+    let report = pool.install(|| match &roles {
+        Some(roles) => pipeline::analyse_against(&corpus, roles, &config, &bars),
+        None => pipeline::analyse(&corpus, &config, &bars),
+    })?;
     let texts: std::collections::HashMap<String, String> = corpus
         .documents
         .into_iter()
@@ -163,6 +200,9 @@ pub fn dedup(args: &DedupArgs) -> anyhow::Result<ExitCode> {
             "athar dedup writes text or JSON, not HTML (the HTML report shows texts side by \
              side: use athar report)"
         );
+    }
+    if !args.report.against.is_empty() {
+        anyhow::bail!("--against is a flag of athar report (athar dedup compares every pair)");
     }
     let mut dedup = Dedup::new(&config)?;
     let pool = thread_pool(args.report.matching.threads)?;
