@@ -95,7 +95,7 @@ impl Default for ReworkParams {
             anchor_min_weight: 2.0,
             gap: 16,
             min_gap: 4,
-            min_similarity: 0.35,
+            min_similarity: 0.4,
             strong_similarity: 0.7,
             min_order: 0.8,
             min_matched: 10,
@@ -200,7 +200,56 @@ pub fn passages(
     verbatim: &[Match],
     params: &ReworkParams,
 ) -> Vec<Aligned> {
+    passages_indexed(a, &Indexed::new(*b, params), verbatim, params)
+}
+
+/// The second document of [`passages`] prepared once for all its pairs
+/// (its windows' stem vectors and where each stem occurs): a document paired
+/// with many others is indexed once.
+pub struct Indexed<'a> {
+    side: ContentSide<'a>,
+    index: StemIndex,
+    windows: Vec<Range<u32>>,
+    norms: Vec<f32>,
+    /// `(stem, window, value)` sorted by stem then window.
+    post: Vec<(u32, u32, f32)>,
+    window: usize,
+}
+
+impl<'a> Indexed<'a> {
+    /// Indexes `b` for windows of `params.window` content tokens.
+    pub fn new(b: ContentSide<'a>, params: &ReworkParams) -> Indexed<'a> {
+        let wb = windows(b.len(), params.window);
+        let mut v = Vec::new();
+        let mut norms = Vec::with_capacity(wb.len());
+        let mut post: Vec<(u32, u32, f32)> = Vec::new();
+        for (k, r) in wb.iter().enumerate() {
+            norms.push(vector(&b, r, &mut v));
+            post.extend(v.iter().map(|&(s, x, _)| (s, k as u32, x)));
+        }
+        post.sort_unstable_by_key(|x| (x.0, x.1));
+        Indexed {
+            side: b,
+            index: StemIndex::new(&b),
+            windows: wb,
+            norms,
+            post,
+            window: params.window,
+        }
+    }
+}
+
+/// [`passages`] with the second document already indexed (with the same
+/// `params`).
+pub fn passages_indexed(
+    a: &ContentSide<'_>,
+    ib: &Indexed<'_>,
+    verbatim: &[Match],
+    params: &ReworkParams,
+) -> Vec<Aligned> {
     let p = params;
+    debug_assert_eq!(ib.window, p.window);
+    let b = &ib.side;
     let mut seeds: Vec<Seed> = Vec::new();
     let mut loose: Vec<usize> = Vec::new();
     for (k, m) in verbatim.iter().enumerate() {
@@ -220,9 +269,9 @@ pub fn passages(
     }
     let n_verbatim = seeds.len();
     if a.len() > 0 && b.len() > 0 {
-        let index = StemIndex::new(b);
-        window_seeds(a, b, &index, p, &mut seeds);
-        anchor_seeds(a, b, &index, p, &mut seeds);
+        let index_a = StemIndex::new(a);
+        window_seeds(a, &index_a, ib, p, &mut seeds);
+        anchor_seeds(a, &index_a, &ib.index, p, &mut seeds);
     }
     let mut cands: Vec<Candidate> = loose
         .iter()
@@ -336,38 +385,56 @@ fn windows(n: usize, w: usize) -> Vec<Range<u32>> {
     out
 }
 
-/// The weighted stem vector of a window, sorted by stem: `(1 + ln tf) · weight`.
-fn vector(side: &ContentSide<'_>, r: &Range<u32>, out: &mut Vec<(u32, f32)>) -> f32 {
+/// The weighted stem vector of a window, sorted by stem: `(stem, (1 + ln
+/// tf) · weight, position of its first occurrence)`; returns its norm.
+fn vector(side: &ContentSide<'_>, r: &Range<u32>, out: &mut Vec<(u32, f32, u32)>) -> f32 {
     out.clear();
-    let mut raw: Vec<(u32, f32)> = (r.start..r.end)
-        .map(|i| (side.stem[i as usize], side.weight[i as usize]))
-        .collect();
-    raw.sort_unstable_by_key(|x| x.0);
-    for run in raw.chunk_by(|x, y| x.0 == y.0) {
-        let tf = run.len() as f32;
-        out.push((run[0].0, (1.0 + tf.ln()) * run[0].1));
+    out.extend((r.start..r.end).map(|i| (side.stem[i as usize], side.weight[i as usize], i)));
+    out.sort_unstable_by_key(|x| (x.0, x.2));
+    let mut w = 0;
+    let mut r = 0;
+    while r < out.len() {
+        let s = out[r].0;
+        let e = r + out[r..].iter().take_while(|x| x.0 == s).count();
+        let tf = (e - r) as f32;
+        out[w] = (s, (1.0 + tf.ln()) * out[r].1, out[r].2);
+        w += 1;
+        r = e;
     }
+    out.truncate(w);
     out.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt()
 }
 
 /// Window pairs whose cosine reaches `seed_cosine`.
 fn window_seeds(
     a: &ContentSide<'_>,
-    b: &ContentSide<'_>,
-    _index: &StemIndex,
+    index_a: &StemIndex,
+    ib: &Indexed<'_>,
     p: &ReworkParams,
     seeds: &mut Vec<Seed>,
 ) {
-    let wb = windows(b.len(), p.window);
-    let mut v = Vec::new();
-    let mut norms = Vec::with_capacity(wb.len());
-    // (stem, window, value), sorted by stem.
-    let mut post: Vec<(u32, u32, f32)> = Vec::new();
-    for (k, r) in wb.iter().enumerate() {
-        norms.push(vector(b, r, &mut v));
-        post.extend(v.iter().map(|&(s, x)| (s, k as u32, x)));
+    let (wb, norms, post) = (&ib.windows, &ib.norms, &ib.post);
+    // Per content token of `a`: the range of `post` holding its stem (a
+    // merge of the two sorted stem lists, so no search per window).
+    let mut local = vec![u32::MAX; a.len()];
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    let mut j = 0usize;
+    for run in index_a.occ.chunk_by(|x, y| x.0 == y.0) {
+        let s = run[0].0;
+        j += post[j..].partition_point(|q| q.0 < s);
+        let hi = j + post[j..].partition_point(|q| q.0 == s);
+        if hi > j {
+            for &(_, i) in run {
+                local[i as usize] = ranges.len() as u32;
+            }
+            ranges.push((j as u32, hi as u32));
+        }
+        j = hi;
     }
-    post.sort_unstable_by_key(|x| (x.0, x.1));
+    if ranges.is_empty() {
+        return;
+    }
+    let mut v = Vec::new();
     let mut dots = vec![0f32; wb.len()];
     let mut touched: Vec<u32> = Vec::new();
     for ra in windows(a.len(), p.window) {
@@ -375,9 +442,13 @@ fn window_seeds(
         if na <= 0.0 {
             continue;
         }
-        for &(s, x) in &v {
-            let lo = post.partition_point(|q| q.0 < s);
-            for q in post[lo..].iter().take_while(|q| q.0 == s) {
+        for &(_, x, i) in &v {
+            let id = local[i as usize];
+            if id == u32::MAX {
+                continue;
+            }
+            let (lo, hi) = ranges[id as usize];
+            for q in &post[lo as usize..hi as usize] {
                 let d = &mut dots[q.1 as usize];
                 if *d == 0.0 {
                     touched.push(q.1);
@@ -390,14 +461,7 @@ fn window_seeds(
             let k = k as usize;
             let cos = dots[k] / (na * norms[k]).max(f32::MIN_POSITIVE);
             if cos >= p.seed_cosine {
-                seeds.push(Seed {
-                    a0: ra.start,
-                    a1: ra.end,
-                    b0: wb[k].start,
-                    b1: wb[k].end,
-                    kind: WINDOW,
-                    id: 0,
-                });
+                seeds.push(shrink(a, &ib.side, ra.clone(), wb[k].clone()));
             }
             dots[k] = 0.0;
         }
@@ -405,15 +469,40 @@ fn window_seeds(
     }
 }
 
+/// A window seed reduced to the tokens from the first to the last whose
+/// stem the other window holds, on each side: a window that straddles the
+/// end of a passage does not carry its neighbour's words into it.
+fn shrink(a: &ContentSide<'_>, b: &ContentSide<'_>, ra: Range<u32>, rb: Range<u32>) -> Seed {
+    let sa = &a.stem[ra.start as usize..ra.end as usize];
+    let sb = &b.stem[rb.start as usize..rb.end as usize];
+    let inner = |x: &[u32], y: &[u32], r: &Range<u32>| {
+        let first = x.iter().position(|s| y.contains(s));
+        let last = x.iter().rposition(|s| y.contains(s));
+        match (first, last) {
+            (Some(f), Some(l)) => (r.start + f as u32, r.start + l as u32 + 1),
+            _ => (r.start, r.end),
+        }
+    };
+    let (a0, a1) = inner(sa, sb, &ra);
+    let (b0, b1) = inner(sb, sa, &rb);
+    Seed {
+        a0,
+        a1,
+        b0,
+        b1,
+        kind: WINDOW,
+        id: 0,
+    }
+}
+
 /// Occurrence pairs of stems rare in both documents and in the corpus.
 fn anchor_seeds(
     a: &ContentSide<'_>,
-    _b: &ContentSide<'_>,
+    index_a: &StemIndex,
     index_b: &StemIndex,
     p: &ReworkParams,
     seeds: &mut Vec<Seed>,
 ) {
-    let index_a = StemIndex::new(a);
     let max = p.anchor_max_occ.max(1);
     for run in index_a.occ.chunk_by(|x, y| x.0 == y.0) {
         let s = run[0].0;
@@ -567,14 +656,26 @@ fn resolve(
 fn order(a: &ContentSide<'_>, b: &ContentSide<'_>, t: &Trimmed) -> f64 {
     let x = &a.stem[t.a.start as usize..t.a.end as usize];
     let y = &b.stem[t.b.start as usize..t.b.end as usize];
-    if t.matched == 0 || x.len() * y.len() > MAX_ORDER_CELLS {
+    if t.matched == 0 {
         return 0.0;
     }
-    f64::from(lcs_len(x, y)) / f64::from(t.matched)
+    // Only tokens whose stem the other side holds can be in order.
+    let mut sx: Vec<u32> = x.to_vec();
+    sx.sort_unstable();
+    sx.dedup();
+    let mut sy: Vec<u32> = y.to_vec();
+    sy.sort_unstable();
+    sy.dedup();
+    let x: Vec<u32> = x.iter().copied().filter(|s| sy.binary_search(s).is_ok()).collect();
+    let y: Vec<u32> = y.iter().copied().filter(|s| sx.binary_search(s).is_ok()).collect();
+    if x.len() * y.len() > MAX_ORDER_CELLS {
+        return 0.0;
+    }
+    f64::from(lcs_len(&x, &y)) / f64::from(t.matched)
 }
 
 /// Largest rectangle (content tokens × content tokens) whose order is measured.
-const MAX_ORDER_CELLS: usize = 1 << 22;
+const MAX_ORDER_CELLS: usize = 1 << 21;
 
 /// Length of the longest common subsequence of two slices.
 fn lcs_len(x: &[u32], y: &[u32]) -> u32 {

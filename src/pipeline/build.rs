@@ -3,7 +3,7 @@
 
 use crate::cluster;
 use crate::corpus::Corpus;
-use crate::report::{Cluster, DocumentEntry, Params, Passage, Relation, Status, Summary};
+use crate::report::{Cluster, DocumentEntry, Params, Relation, Status, Summary};
 use crate::sketch::lsh::{self, LshParams};
 use crate::span::Span;
 use crate::verify::{Similarity, Thresholds};
@@ -27,31 +27,6 @@ pub(crate) fn whole_line(text: &str, span: Span) -> bool {
     let before = text[..span.start()].rsplit('\n').next().unwrap_or("");
     let after = text[span.end()..].split('\n').next().unwrap_or("");
     before.chars().all(filler) && after.chars().all(filler)
-}
-
-/// Sorts passages by the input order of `a.doc`, then `a.start`, `b.doc`,
-/// `b.start` and kind (the order `docs/report-schema.md` promises).
-pub(crate) fn sort_passages(passages: &mut [Passage], docs: &[crate::corpus::Document]) {
-    let index: ahash::AHashMap<&str, usize> = docs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
-        .collect();
-    let key = |p: &Passage| {
-        (
-            index[p.a.doc.as_str()],
-            p.a.start,
-            index[p.b.doc.as_str()],
-            p.b.start,
-            p.kind,
-        )
-    };
-    passages.sort_by(|x, y| {
-        key(x)
-            .cmp(&key(y))
-            .then(x.a.end.cmp(&y.a.end))
-            .then(x.b.end.cmp(&y.b.end))
-    });
 }
 
 /// Per-document facts for the report.

@@ -80,12 +80,16 @@ pub enum Role {
 
 /// A content stem found in more documents than this does not pair
 /// documents for reworded alignment (it still weighs in their scores).
-pub const STEM_BUCKET: usize = 64;
+pub const STEM_BUCKET: usize = 16;
 
 /// Rare stems (found in 2..=[`STEM_BUCKET`] documents) two documents must
 /// share to be aligned for reworded passages when no other source made them
 /// a candidate: word-shuffled or reworded copies share few shingles.
 pub const MIN_SHARED_STEMS: usize = 5;
+
+/// Shingles two documents must share to be aligned for reworded passages
+/// (fewer than a verbatim passage needs).
+pub const MIN_SHARED_SHINGLES_REWORDED: usize = 2;
 
 /// A candidate pair after exact verification and alignment.
 struct Linked {
@@ -195,6 +199,15 @@ fn analyse_roles(
         .map(|&(p, _)| p);
     let mut candidates = merge_candidates(&postings, &lsh_candidates.pairs, config.min_shared());
     candidates.extend(stem_pairs);
+    // Pairs sharing a few shingles too few for a verbatim passage may share
+    // a reworded one (synonyms substituted break most shingles).
+    candidates.extend(
+        postings
+            .shared
+            .iter()
+            .filter(|&&(_, n)| n as usize >= MIN_SHARED_SHINGLES_REWORDED)
+            .map(|&(p, _)| p),
+    );
     drop(stem_postings);
     candidates.retain(|&(a, b)| cross(a, b));
     candidates.par_sort_unstable();
@@ -496,44 +509,69 @@ impl AlignStage<'_> {
     /// Aligns the verified pairs that share enough shingles; keeps the pairs
     /// that pass a threshold or share a passage. Boilerplate shingles do not
     /// seed passages, and passages made mostly of them are dropped.
-    fn align(&self, verified: Vec<Verified>, progress: &dyn Progress) -> Vec<Linked> {
-        let k = self.params.k;
-        let ignore = |h: u64| self.boilerplate.contains(h);
+    fn align(&self, mut verified: Vec<Verified>, progress: &dyn Progress) -> Vec<Linked> {
         progress.start("aligning", verified.len() as u64);
-        let linked = verified
+        // Pairs grouped by their second document, which is indexed once for
+        // reworded alignment.
+        verified.par_sort_unstable_by_key(|v| (v.1, v.0));
+        let groups: Vec<&[Verified]> = verified.chunk_by(|x, y| x.1 == y.1).collect();
+        let mut linked: Vec<Linked> = groups
             .into_par_iter()
-            .filter_map(|(a, b, sim)| {
-                let (da, db) = (&self.data[a as usize], &self.data[b as usize]);
-                let matches = if sim.intersection >= self.min_shared {
-                    let mut m =
-                        align::align(&da.token_hashes, &db.token_hashes, self.params, &ignore);
-                    m.retain(|m| {
-                        !candidates::mostly_boilerplate(
-                            &da.token_hashes[m.a.start as usize..m.a.end as usize],
-                            k,
-                            self.boilerplate,
-                        )
-                    });
-                    m
-                } else {
-                    Vec::new()
-                };
-                let (ca, cb) = (&self.content[a as usize], &self.content[b as usize]);
-                let matches = reworded::passages(&ca.side(), &cb.side(), &matches, self.rework);
-                progress.advance(1);
-                (sim.passes(self.thresholds) || !matches.is_empty()).then(|| Linked {
-                    a,
-                    b,
-                    estimate: self.signatures[a as usize]
-                        .estimate_jaccard(&self.signatures[b as usize])
-                        .unwrap_or(f64::NAN),
-                    sim,
-                    matches,
-                })
+            .flat_map_iter(|group| {
+                let b = group[0].1;
+                let indexed = reworded::Indexed::new(self.content[b as usize].side(), self.rework);
+                group
+                    .iter()
+                    .filter_map(|&(a, b, sim)| {
+                        let l = self.align_pair(a, b, sim, &indexed);
+                        progress.advance(1);
+                        l
+                    })
+                    .collect::<Vec<_>>()
             })
             .collect();
+        linked.par_sort_unstable_by_key(|l| (l.a, l.b));
         progress.finish();
         linked
+    }
+
+    /// Verbatim alignment (when the pair shares enough shingles), then
+    /// passages over verbatim and reworded evidence; `None` when the pair
+    /// neither passes a threshold nor shares a passage.
+    fn align_pair(
+        &self,
+        a: u32,
+        b: u32,
+        sim: Similarity,
+        indexed: &reworded::Indexed<'_>,
+    ) -> Option<Linked> {
+        let k = self.params.k;
+        let ignore = |h: u64| self.boilerplate.contains(h);
+        let (da, db) = (&self.data[a as usize], &self.data[b as usize]);
+        let matches = if sim.intersection >= self.min_shared {
+            let mut m = align::align(&da.token_hashes, &db.token_hashes, self.params, &ignore);
+            m.retain(|m| {
+                !candidates::mostly_boilerplate(
+                    &da.token_hashes[m.a.start as usize..m.a.end as usize],
+                    k,
+                    self.boilerplate,
+                )
+            });
+            m
+        } else {
+            Vec::new()
+        };
+        let ca = &self.content[a as usize];
+        let matches = reworded::passages_indexed(&ca.side(), indexed, &matches, self.rework);
+        (sim.passes(self.thresholds) || !matches.is_empty()).then(|| Linked {
+            a,
+            b,
+            estimate: self.signatures[a as usize]
+                .estimate_jaccard(&self.signatures[b as usize])
+                .unwrap_or(f64::NAN),
+            sim,
+            matches,
+        })
     }
 }
 
