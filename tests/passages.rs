@@ -103,17 +103,31 @@ fn phrase_shuffled_copy_is_one_passage() {
     let shuffled: Vec<&str> = order.iter().map(|&k| phrases[k].as_str()).collect();
     let guest = shuffled.join("، ");
     let suspect = insert(&arts[1], 60, &guest);
-    let texts = [("s", suspect.as_str()), ("src", arts[0].as_str()), ("x", arts[2].as_str())];
+    let texts = [
+        ("s", suspect.as_str()),
+        ("src", arts[0].as_str()),
+        ("x", arts[2].as_str()),
+    ];
     let r = pipeline::analyse(&corpus(&texts), &Config::default(), &NoProgress).unwrap();
     check_offsets(&r, &texts);
     let ps = shared(&r, "s", "src");
     assert_eq!(ps.len(), 1, "{ps:#?}");
     let p = ps[0];
-    let (sp, op) = if p.a.doc == "s" { (&p.a, &p.b) } else { (&p.b, &p.a) };
-    assert!(coverage(&suspect, &guest, sp.start, sp.end) > 0.95, "{p:#?}");
+    let (sp, op) = if p.a.doc == "s" {
+        (&p.a, &p.b)
+    } else {
+        (&p.b, &p.a)
+    };
+    assert!(
+        coverage(&suspect, &guest, sp.start, sp.end) > 0.95,
+        "{p:#?}"
+    );
     let original = src.join(" ");
     let s = arts[0].find(src[0]).unwrap();
-    assert!(op.start <= s + 20 && op.end + 20 >= s + original.len(), "{p:#?}");
+    assert!(
+        op.start <= s + 20 && op.end + 20 >= s + original.len(),
+        "{p:#?}"
+    );
     assert_ne!(p.kind, PassageKind::Verbatim);
 }
 
@@ -126,14 +140,26 @@ fn word_shuffled_paragraph_is_found_as_reworded() {
     let shuffled: Vec<&str> = (0..n).map(|i| src[(i * 37 + 11) % n]).collect();
     let guest = shuffled.join(" ");
     let suspect = insert(&arts[2], 50, &guest);
-    let texts = [("s", suspect.as_str()), ("src", arts[0].as_str()), ("x", arts[3].as_str())];
+    let texts = [
+        ("s", suspect.as_str()),
+        ("src", arts[0].as_str()),
+        ("x", arts[3].as_str()),
+    ];
     let r = pipeline::analyse(&corpus(&texts), &Config::default(), &NoProgress).unwrap();
     check_offsets(&r, &texts);
     let ps = shared(&r, "s", "src");
     assert_eq!(ps.len(), 1, "{ps:#?}");
     assert_eq!(ps[0].kind, PassageKind::Reworded);
-    let sp = if ps[0].a.doc == "s" { &ps[0].a } else { &ps[0].b };
-    assert!(coverage(&suspect, &guest, sp.start, sp.end) > 0.9, "{:#?}", ps[0]);
+    let sp = if ps[0].a.doc == "s" {
+        &ps[0].a
+    } else {
+        &ps[0].b
+    };
+    assert!(
+        coverage(&suspect, &guest, sp.start, sp.end) > 0.9,
+        "{:#?}",
+        ps[0]
+    );
     // No passage with the unrelated article.
     assert!(shared(&r, "s", "x").is_empty());
 }

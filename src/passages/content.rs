@@ -44,15 +44,25 @@ pub struct ContentDoc {
     pub stem: Vec<u32>,
     /// Weight of the stem.
     pub weight: Vec<f32>,
+    /// `(stem, content position)` sorted.
+    pub occ: Vec<(u32, u32)>,
 }
 
 impl ContentDoc {
     /// From `(token index, stem hash)` pairs and a weight per stem hash.
     pub fn new(content: &[(u32, u64)], weight: impl Fn(u64) -> f32) -> ContentDoc {
+        let stem: Vec<u32> = content.iter().map(|c| c.1 as u32).collect();
+        let mut occ: Vec<(u32, u32)> = stem
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| (s, i as u32))
+            .collect();
+        occ.sort_unstable();
         ContentDoc {
             pos: content.iter().map(|c| c.0).collect(),
-            stem: content.iter().map(|c| c.1 as u32).collect(),
             weight: content.iter().map(|c| weight(c.1)).collect(),
+            stem,
+            occ,
         }
     }
 
@@ -62,6 +72,7 @@ impl ContentDoc {
             pos: &self.pos,
             stem: &self.stem,
             weight: &self.weight,
+            occ: &self.occ,
         }
     }
 }

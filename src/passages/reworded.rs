@@ -113,6 +113,9 @@ pub struct ContentSide<'a> {
     pub stem: &'a [u32],
     /// Weight of every content token's stem (an IDF, positive).
     pub weight: &'a [f32],
+    /// `(stem, content position)` for every content token, sorted; or empty,
+    /// to have it computed for each pair.
+    pub occ: &'a [(u32, u32)],
 }
 
 impl ContentSide<'_> {
@@ -208,11 +211,15 @@ pub fn passages(
 /// with many others is indexed once.
 pub struct Indexed<'a> {
     side: ContentSide<'a>,
-    index: StemIndex,
+    index: StemIndex<'a>,
     windows: Vec<Range<u32>>,
     norms: Vec<f32>,
     /// `(stem, window, value)` sorted by stem then window.
     post: Vec<(u32, u32, f32)>,
+    /// The vector of every window, `(stem, value)` sorted by stem, one
+    /// after the other: window `k` is `vecs[offsets[k]..offsets[k + 1]]`.
+    vecs: Vec<(u32, f32)>,
+    offsets: Vec<u32>,
     window: usize,
 }
 
@@ -223,9 +230,13 @@ impl<'a> Indexed<'a> {
         let mut v = Vec::new();
         let mut norms = Vec::with_capacity(wb.len());
         let mut post: Vec<(u32, u32, f32)> = Vec::new();
+        let mut vecs = Vec::new();
+        let mut offsets = vec![0u32];
         for (k, r) in wb.iter().enumerate() {
             norms.push(vector(&b, r, &mut v));
             post.extend(v.iter().map(|&(s, x, _)| (s, k as u32, x)));
+            vecs.extend(v.iter().map(|&(s, x, _)| (s, x)));
+            offsets.push(vecs.len() as u32);
         }
         post.sort_unstable_by_key(|x| (x.0, x.1));
         Indexed {
@@ -234,6 +245,8 @@ impl<'a> Indexed<'a> {
             windows: wb,
             norms,
             post,
+            vecs,
+            offsets,
             window: params.window,
         }
     }
@@ -305,9 +318,9 @@ fn verbatim_candidate(m: &Match) -> Candidate {
 /// document; sorted by their start in `a`.
 fn choose(mut cands: Vec<Candidate>) -> Vec<Aligned> {
     cands.sort_by(|x, y| {
-        y.strength
-            .total_cmp(&x.strength)
-            .then((x.a.start, x.b.start, x.a.end, x.b.end).cmp(&(y.a.start, y.b.start, y.a.end, y.b.end)))
+        y.strength.total_cmp(&x.strength).then(
+            (x.a.start, x.b.start, x.a.end, x.b.end).cmp(&(y.a.start, y.b.start, y.a.end, y.b.end)),
+        )
     });
     let mut kept: Vec<Candidate> = Vec::new();
     for c in cands {
@@ -341,12 +354,17 @@ fn clashes(x: &Candidate, y: &Candidate) -> bool {
 }
 
 /// Where each stem occurs in one document: `(stem, content position)` sorted.
-struct StemIndex {
-    occ: Vec<(u32, u32)>,
+struct StemIndex<'a> {
+    occ: std::borrow::Cow<'a, [(u32, u32)]>,
 }
 
-impl StemIndex {
-    fn new(side: &ContentSide<'_>) -> StemIndex {
+impl<'a> StemIndex<'a> {
+    fn new(side: &ContentSide<'a>) -> StemIndex<'a> {
+        if side.occ.len() == side.len() {
+            return StemIndex {
+                occ: std::borrow::Cow::Borrowed(side.occ),
+            };
+        }
         let mut occ: Vec<(u32, u32)> = side
             .stem
             .iter()
@@ -354,13 +372,9 @@ impl StemIndex {
             .map(|(i, &s)| (s, i as u32))
             .collect();
         occ.sort_unstable();
-        StemIndex { occ }
-    }
-
-    fn positions(&self, stem: u32) -> &[(u32, u32)] {
-        let lo = self.occ.partition_point(|o| o.0 < stem);
-        let hi = lo + self.occ[lo..].partition_point(|o| o.0 == stem);
-        &self.occ[lo..hi]
+        StemIndex {
+            occ: std::borrow::Cow::Owned(occ),
+        }
     }
 }
 
@@ -408,7 +422,7 @@ fn vector(side: &ContentSide<'_>, r: &Range<u32>, out: &mut Vec<(u32, f32, u32)>
 /// Window pairs whose cosine reaches `seed_cosine`.
 fn window_seeds(
     a: &ContentSide<'_>,
-    index_a: &StemIndex,
+    index_a: &StemIndex<'_>,
     ib: &Indexed<'_>,
     p: &ReworkParams,
     seeds: &mut Vec<Seed>,
@@ -421,8 +435,8 @@ fn window_seeds(
     let mut j = 0usize;
     for run in index_a.occ.chunk_by(|x, y| x.0 == y.0) {
         let s = run[0].0;
-        j += post[j..].partition_point(|q| q.0 < s);
-        let hi = j + post[j..].partition_point(|q| q.0 == s);
+        j = gallop(post, j, |q| q.0 < s);
+        let hi = j + post[j..].iter().take_while(|q| q.0 == s).count();
         if hi > j {
             for &(_, i) in run {
                 local[i as usize] = ranges.len() as u32;
@@ -442,24 +456,36 @@ fn window_seeds(
         if na <= 0.0 {
             continue;
         }
-        for &(_, x, i) in &v {
+        for &(_, _, i) in &v {
             let id = local[i as usize];
             if id == u32::MAX {
                 continue;
             }
             let (lo, hi) = ranges[id as usize];
+            // Stems found in many windows of `b` do not propose window
+            // pairs (they still count in the exact cosine below).
+            if hi - lo > MAX_SEED_POSTINGS {
+                continue;
+            }
             for q in &post[lo as usize..hi as usize] {
                 let d = &mut dots[q.1 as usize];
                 if *d == 0.0 {
                     touched.push(q.1);
                 }
-                *d += x * q.2;
+                *d += 1.0;
             }
         }
         touched.sort_unstable();
         for &k in &touched {
             let k = k as usize;
-            let cos = dots[k] / (na * norms[k]).max(f32::MIN_POSITIVE);
+            // Two rare stems in common at least.
+            if dots[k] < 2.0 {
+                dots[k] = 0.0;
+                continue;
+            }
+            let wv = &ib.vecs[ib.offsets[k] as usize..ib.offsets[k + 1] as usize];
+            let dot = sparse_dot(&v, wv);
+            let cos = dot / (na * norms[k]).max(f32::MIN_POSITIVE);
             if cos >= p.seed_cosine {
                 seeds.push(shrink(a, &ib.side, ra.clone(), wb[k].clone()));
             }
@@ -467,6 +493,43 @@ fn window_seeds(
         }
         touched.clear();
     }
+}
+
+/// Windows of the second document a stem may be found in and still propose
+/// window pairs (a pair needs two such stems in common). A window copied
+/// from the second document holds words rare in it; a word found all over
+/// it would pair every window with every other.
+const MAX_SEED_POSTINGS: u32 = 8;
+
+/// The first index at or after `from` where `below` turns false (`v` is
+/// sorted so that it is true, then false), by galloping: cheap when the
+/// answer is near `from`, logarithmic otherwise.
+fn gallop<T>(v: &[T], from: usize, below: impl Fn(&T) -> bool) -> usize {
+    let (mut lo, mut hi, mut step) = (from, from, 1);
+    while hi < v.len() && below(&v[hi]) {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    let hi = hi.min(v.len());
+    lo + v[lo..hi].partition_point(below)
+}
+
+/// Dot product of two vectors sorted by stem.
+fn sparse_dot(x: &[(u32, f32, u32)], y: &[(u32, f32)]) -> f32 {
+    let (mut i, mut j, mut dot) = (0, 0, 0f32);
+    while i < x.len() && j < y.len() {
+        match x[i].0.cmp(&y[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                dot += x[i].1 * y[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    dot
 }
 
 /// A window seed reduced to the tokens from the first to the last whose
@@ -498,18 +561,21 @@ fn shrink(a: &ContentSide<'_>, b: &ContentSide<'_>, ra: Range<u32>, rb: Range<u3
 /// Occurrence pairs of stems rare in both documents and in the corpus.
 fn anchor_seeds(
     a: &ContentSide<'_>,
-    index_a: &StemIndex,
-    index_b: &StemIndex,
+    index_a: &StemIndex<'_>,
+    index_b: &StemIndex<'_>,
     p: &ReworkParams,
     seeds: &mut Vec<Seed>,
 ) {
     let max = p.anchor_max_occ.max(1);
+    let occ = &index_b.occ;
+    let mut j = 0;
     for run in index_a.occ.chunk_by(|x, y| x.0 == y.0) {
         let s = run[0].0;
         if run.len() > max || a.weight[run[0].1 as usize] < p.anchor_min_weight {
             continue;
         }
-        let occ_b = index_b.positions(s);
+        j = gallop(occ, j, |o| o.0 < s);
+        let occ_b = &occ[j..j + occ[j..].iter().take_while(|o| o.0 == s).count()];
         if occ_b.is_empty() || occ_b.len() > max {
             continue;
         }
@@ -606,14 +672,21 @@ fn resolve(
     let t = scorer.trim(a, b, a0..a1, b0..b1);
     let ok = t.dice >= f64::from(p.min_similarity)
         && (n_verbatim > 0 || strong_enough(&t, p))
-        && (t.dice >= f64::from(p.strong_similarity)
-            || order(a, b, &t) >= f64::from(p.min_order));
+        && (t.dice >= f64::from(p.strong_similarity) || order(a, b, &t) >= f64::from(p.min_order));
     if ok {
         // One verbatim seed that covers almost all of the passage: report it
         // as it is. Several verbatim pieces (reordered, or with reworded text
         // between them) are one mixed passage.
-        let cov_a: u32 = c.iter().filter(|s| s.kind == VERBATIM).map(|s| s.a1.min(t.a.end).saturating_sub(s.a0.max(t.a.start))).sum();
-        let cov_b: u32 = c.iter().filter(|s| s.kind == VERBATIM).map(|s| s.b1.min(t.b.end).saturating_sub(s.b0.max(t.b.start))).sum();
+        let cov_a: u32 = c
+            .iter()
+            .filter(|s| s.kind == VERBATIM)
+            .map(|s| s.a1.min(t.a.end).saturating_sub(s.a0.max(t.a.start)))
+            .sum();
+        let cov_b: u32 = c
+            .iter()
+            .filter(|s| s.kind == VERBATIM)
+            .map(|s| s.b1.min(t.b.end).saturating_sub(s.b0.max(t.b.start)))
+            .sum();
         let len_a = t.a.end - t.a.start;
         let len_b = t.b.end - t.b.start;
         if n_verbatim == 1 && 10 * cov_a >= 9 * len_a && 10 * cov_b >= 9 * len_b {
@@ -634,7 +707,11 @@ fn resolve(
         out.push(Candidate {
             a: ta,
             b: tb,
-            kind: if n_verbatim > 0 { Kind::Mixed } else { Kind::Reworded },
+            kind: if n_verbatim > 0 {
+                Kind::Mixed
+            } else {
+                Kind::Reworded
+            },
             score: round4(t.dice),
             matched: t.matched,
             strength: t.matched_weight,
@@ -666,8 +743,16 @@ fn order(a: &ContentSide<'_>, b: &ContentSide<'_>, t: &Trimmed) -> f64 {
     let mut sy: Vec<u32> = y.to_vec();
     sy.sort_unstable();
     sy.dedup();
-    let x: Vec<u32> = x.iter().copied().filter(|s| sy.binary_search(s).is_ok()).collect();
-    let y: Vec<u32> = y.iter().copied().filter(|s| sx.binary_search(s).is_ok()).collect();
+    let x: Vec<u32> = x
+        .iter()
+        .copied()
+        .filter(|s| sy.binary_search(s).is_ok())
+        .collect();
+    let y: Vec<u32> = y
+        .iter()
+        .copied()
+        .filter(|s| sx.binary_search(s).is_ok())
+        .collect();
     if x.len() * y.len() > MAX_ORDER_CELLS {
         return 0.0;
     }
@@ -737,9 +822,16 @@ impl Scorer {
         mut rb: Range<u32>,
     ) -> Trimmed {
         self.count.clear();
-        self.count.extend(ra.clone().map(|i| (a.stem[i as usize], 1, 0, a.weight[i as usize])));
-        self.count.extend(rb.clone().map(|j| (b.stem[j as usize], 0, 1, b.weight[j as usize])));
-        self.count.sort_unstable_by_key(|c| (c.0, std::cmp::Reverse(c.1)));
+        self.count.extend(
+            ra.clone()
+                .map(|i| (a.stem[i as usize], 1, 0, a.weight[i as usize])),
+        );
+        self.count.extend(
+            rb.clone()
+                .map(|j| (b.stem[j as usize], 0, 1, b.weight[j as usize])),
+        );
+        self.count
+            .sort_unstable_by_key(|c| (c.0, std::cmp::Reverse(c.1)));
         self.count.dedup_by(|x, y| {
             if x.0 == y.0 {
                 y.1 += x.1;
@@ -800,7 +892,11 @@ impl Scorer {
             wm += w * f64::from(ca.min(cb));
             m += ca.min(cb);
         }
-        let dice = if wa + wb > 0.0 { 2.0 * wm / (wa + wb) } else { 0.0 };
+        let dice = if wa + wb > 0.0 {
+            2.0 * wm / (wa + wb)
+        } else {
+            0.0
+        };
         Trimmed {
             a: ra,
             b: rb,
@@ -836,6 +932,7 @@ mod tests {
                 pos: &self.pos,
                 stem: &self.stem,
                 weight: &self.weight,
+                occ: &[],
             }
         }
     }

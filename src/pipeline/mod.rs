@@ -85,7 +85,7 @@ pub const STEM_BUCKET: usize = 16;
 /// Rare stems (found in 2..=[`STEM_BUCKET`] documents) two documents must
 /// share to be aligned for reworded passages when no other source made them
 /// a candidate: word-shuffled or reworded copies share few shingles.
-pub const MIN_SHARED_STEMS: usize = 5;
+pub const MIN_SHARED_STEMS: usize = 8;
 
 /// Shingles two documents must share to be aligned for reworded passages
 /// (fewer than a verbatim passage needs).
@@ -212,6 +212,9 @@ fn analyse_roles(
     candidates.retain(|&(a, b)| cross(a, b));
     candidates.par_sort_unstable();
     candidates.dedup();
+    if std::env::var_os("ATHAR_TIMINGS").is_some() {
+        eprintln!("athar: {} candidate pairs", candidates.len());
+    }
     timings.stage("candidates");
     // 4. Exact verification of every candidate; near-duplicate clusters.
     let thresholds = Thresholds {
@@ -720,7 +723,13 @@ fn content_docs(
     docs.par_iter()
         .zip(needed.par_iter())
         .map_init(
-            || (Tokenizer::new(config.normalize), Tokens::default(), Vec::new()),
+            || {
+                (
+                    Tokenizer::new(config.normalize),
+                    Tokens::default(),
+                    Vec::new(),
+                )
+            },
             |(tokenizer, tokens, words), (doc, &need)| {
                 if !need {
                     return ContentDoc::default();

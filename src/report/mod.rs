@@ -777,8 +777,16 @@ pub(crate) fn findings(r: &Report) -> Vec<String> {
     if v + n > 0 {
         out.push(format!(
             "shared passages: {} copied word for word, {} reworded or partly reworded",
-            if v == 0 { "none".to_string() } else { thousands(v) },
-            if n == 0 { "none".to_string() } else { thousands(n) }
+            if v == 0 {
+                "none".to_string()
+            } else {
+                thousands(v)
+            },
+            if n == 0 {
+                "none".to_string()
+            } else {
+                thousands(n)
+            }
         ));
     }
     let wide = r.narratives.iter().filter(|n| n.docs >= 3).count();
