@@ -82,6 +82,10 @@ pub struct ReworkParams {
     /// Content tokens matched between the two sides (`Σ min(count_a,
     /// count_b)` over stems) that a passage without verbatim evidence needs.
     pub min_matched: usize,
+    /// Matched weight (`Σ weight · min(count_a, count_b)`) such a passage
+    /// needs: its shared words must be rarer on average than the stock
+    /// words of titles and formulas found in many documents.
+    pub min_matched_weight: f32,
     /// Anchors a cluster of anchors alone needs.
     pub min_anchors: usize,
 }
@@ -99,6 +103,7 @@ impl Default for ReworkParams {
             strong_similarity: 0.7,
             min_order: 0.8,
             min_matched: 10,
+            min_matched_weight: 30.0,
             min_anchors: 4,
         }
     }
@@ -785,7 +790,7 @@ fn round4(x: f64) -> f64 {
 
 /// The place to weigh a reworded passage's evidence: today its size.
 fn strong_enough(t: &Trimmed, p: &ReworkParams) -> bool {
-    t.matched as usize >= p.min_matched
+    t.matched as usize >= p.min_matched && t.matched_weight >= f64::from(p.min_matched_weight)
 }
 
 /// A rectangle trimmed to the content both sides hold, and its score.

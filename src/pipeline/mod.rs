@@ -258,6 +258,12 @@ fn analyse_roles(
         anchor_min_weight: ReworkParams::default()
             .anchor_min_weight
             .min(content::idf(2, n_docs)),
+        // Matched words must weigh 3 each on average (a stem in about 5% of
+        // the documents), or half the weight of a unique stem in a corpus
+        // too small to weigh that much.
+        min_matched_weight: ReworkParams::default()
+            .min_matched_weight
+            .min(ReworkParams::default().min_matched as f32 * 0.5 * content::idf(1, n_docs)),
         ..ReworkParams::default()
     };
     timings.stage("content");
