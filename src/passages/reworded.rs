@@ -391,6 +391,7 @@ fn windows(n: usize, w: usize) -> Vec<Range<u32>> {
         return Vec::new();
     }
     if n <= w {
+        #[allow(clippy::single_range_in_vec_init)]
         return vec![0..n as u32];
     }
     let step = (w / 2).max(1);
@@ -1092,7 +1093,8 @@ mod tests {
     #[test]
     fn windows_cover_the_sequence() {
         assert!(windows(0, 12).is_empty());
-        assert_eq!(windows(5, 12), vec![0..5]);
+        assert_eq!(windows(5, 12).len(), 1);
+        assert_eq!(windows(5, 12)[0], 0..5);
         assert_eq!(windows(20, 12), vec![0..12, 6..18, 8..20]);
         assert_eq!(windows(30, 12), vec![0..12, 6..18, 12..24, 18..30]);
     }
