@@ -197,7 +197,11 @@ fn analyse_roles(
         .iter()
         .filter(|&&(_, n)| n as usize >= MIN_SHARED_STEMS)
         .map(|&(p, _)| p);
-    let mut candidates = merge_candidates(&postings, &lsh_candidates.pairs, config.min_shared());
+    // The pairs verbatim alignment looks at: LSH pairs and pairs sharing
+    // enough shingles of at most `max_bucket` documents. The others are
+    // aligned for reworded passages only.
+    let verbatim_pairs = merge_candidates(&postings, &lsh_candidates.pairs, config.min_shared());
+    let mut candidates = verbatim_pairs.clone();
     candidates.extend(stem_pairs);
     // Pairs sharing a few shingles too few for a verbatim passage may share
     // a reworded one (synonyms substituted break most shingles).
@@ -290,6 +294,7 @@ fn analyse_roles(
         min_shared: config.min_shared(),
         content: &content,
         rework: &rework,
+        verbatim_pairs: &verbatim_pairs,
     };
     let (linked, (reused, boiler)) = rayon::join(
         || {
@@ -512,6 +517,8 @@ struct AlignStage<'a> {
     min_shared: usize,
     content: &'a [ContentDoc],
     rework: &'a ReworkParams,
+    /// Sorted pairs for verbatim alignment (see [`merge_candidates`]).
+    verbatim_pairs: &'a [(u32, u32)],
 }
 
 impl AlignStage<'_> {
@@ -557,7 +564,8 @@ impl AlignStage<'_> {
         let k = self.params.k;
         let ignore = |h: u64| self.boilerplate.contains(h);
         let (da, db) = (&self.data[a as usize], &self.data[b as usize]);
-        let matches = if sim.intersection >= self.min_shared {
+        let verbatim = self.verbatim_pairs.binary_search(&(a, b)).is_ok();
+        let matches = if verbatim && sim.intersection >= self.min_shared {
             let mut m = align::align(&da.token_hashes, &db.token_hashes, self.params, &ignore);
             m.retain(|m| {
                 !candidates::mostly_boilerplate(
