@@ -103,7 +103,7 @@ impl Default for ReworkParams {
             strong_similarity: 0.7,
             min_order: 0.8,
             min_matched: 10,
-            min_matched_weight: 30.0,
+            min_matched_weight: 25.0,
             min_anchors: 4,
         }
     }

@@ -262,7 +262,7 @@ fn analyse_roles(
         anchor_min_weight: ReworkParams::default()
             .anchor_min_weight
             .min(content::idf(2, n_docs)),
-        // Matched words must weigh 3 each on average (a stem in about 5% of
+        // Matched words must weigh 2.5 each on average (a stem in about 8% of
         // the documents), or half the weight of a unique stem in a corpus
         // too small to weigh that much.
         min_matched_weight: ReworkParams::default()
