@@ -118,15 +118,20 @@ fn phrase_shuffled_copy_is_one_passage() {
     } else {
         (&p.b, &p.a)
     };
+    // Whole but for a word or two at the ends (stop words are not evidence).
+    assert!(coverage(&suspect, &guest, sp.start, sp.end) > 0.9, "{p:#?}");
+    // The source side holds the copied words, and not much more.
+    let got: Vec<&str> = arts[0][op.start..op.end].split_whitespace().collect();
+    let held = src.iter().filter(|w| got.contains(w)).count();
     assert!(
-        coverage(&suspect, &guest, sp.start, sp.end) > 0.95,
-        "{p:#?}"
+        10 * held >= 9 * src.len(),
+        "{held} of {}: {p:#?}",
+        src.len()
     );
-    let original = src.join(" ");
-    let s = arts[0].find(src[0]).unwrap();
     assert!(
-        op.start <= s + 20 && op.end + 20 >= s + original.len(),
-        "{p:#?}"
+        10 * got.len() <= 12 * src.len(),
+        "{} words: {p:#?}",
+        got.len()
     );
     assert_ne!(p.kind, PassageKind::Verbatim);
 }
