@@ -134,6 +134,15 @@ fn embolden(text: &str, terms: &[&str]) -> String {
     out
 }
 
+/// Every passage kind, in the order of its discriminant.
+const KINDS: [PassageKind; 5] = [
+    PassageKind::Verbatim,
+    PassageKind::Mixed,
+    PassageKind::Reworded,
+    PassageKind::Narrative,
+    PassageKind::Repeat,
+];
+
 fn kind_class(kind: PassageKind) -> &'static str {
     match kind {
         PassageKind::Verbatim => "v",
@@ -1177,7 +1186,7 @@ impl<'a> Page<'a> {
     fn view(&self, w: &mut dyn Write, vi: usize, v: &View<'_>) -> io::Result<()> {
         let r = self.r;
         let mut cols: [Vec<Highlight>; 2] = [Vec::new(), Vec::new()];
-        let mut counts = [0usize; 3];
+        let mut counts = [0usize; KINDS.len()];
         for (n, &pi) in v.passages.iter().enumerate() {
             let p: &Passage = &r.passages[pi];
             counts[p.kind as usize] += 1;
@@ -1245,14 +1254,13 @@ impl<'a> Page<'a> {
                 "<span class=\"chip\" dir=\"ltr\">not a near-duplicate pair: linked by shared passages</span>"
             )?;
         }
-        let names = ["verbatim", "narrative", "repeat"];
         for (k, c) in counts.iter().enumerate() {
             if *c > 0 {
                 write!(
                     w,
                     "<span class=\"chip {}\">{c} {}</span>",
-                    ["v", "n", "r"][k],
-                    names[k]
+                    kind_class(KINDS[k]),
+                    kind_name(KINDS[k])
                 )?;
             }
         }
