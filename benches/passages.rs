@@ -1,5 +1,6 @@
-//! Verbatim alignment and phrase mining on realistic pairs built from the
-//! seed corpus (`corpus/*.txt`, five real Arabic news articles).
+//! Verbatim alignment, extension over reworded evidence, long-document
+//! alignment and phrase mining on realistic pairs built from the seed corpus
+//! (`corpus/*.txt`, five real Arabic news articles).
 //!
 //! `cargo bench --bench passages -- --warm-up-time 1 --measurement-time 3`
 //!
@@ -10,6 +11,8 @@
 use std::hint::black_box;
 
 use athar::passages::align::{AlignParams, align};
+use athar::passages::content::{ContentDoc, content_tokens};
+use athar::passages::reworded::{Kind, ReworkParams, passages};
 use athar::phrases::{PhraseParams, reused_phrases};
 use athar::sketch::shingle::{Shingle, shingles, token_hashes};
 use athar::text::tokenize::{Tokenizer, Tokens};
@@ -156,5 +159,117 @@ fn bench_phrases(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_align, bench_phrases);
+/// Content words of a text, every stem weighing 3 (as in a corpus where
+/// each is equally rare).
+fn content(text: &str) -> ContentDoc {
+    let tokens = Tokenizer::default().tokenize(text);
+    let mut words = Vec::new();
+    content_tokens(&tokens, &mut words);
+    ContentDoc::new(&words, |_| 3.0)
+}
+
+/// `host` with the sentences of `guest`'s middle third inserted in reverse
+/// order (a phrase-shuffled copy).
+fn reordered(host: &str, guest: &str) -> String {
+    let g: Vec<&str> = guest.split_whitespace().collect();
+    let third = g.len() / 3;
+    let mid = &g[third..2 * third];
+    let mut pieces: Vec<String> = mid.chunks(9).map(|c| c.join(" ")).collect();
+    pieces.reverse();
+    let h: Vec<&str> = host.split_whitespace().collect();
+    format!(
+        "{} {} {}",
+        h[..h.len() / 2].join(" "),
+        pieces.join("، "),
+        h[h.len() / 2..].join(" ")
+    )
+}
+
+/// Extension: the seeds of phrase-shuffled copies joined into one passage
+/// each (verbatim pieces and window seeds, clustered by proximity in each
+/// document, validated).
+fn bench_extension(c: &mut Criterion) {
+    let n = TEXTS.len();
+    let params = AlignParams::default();
+    let rework = ReworkParams::default();
+    let pairs: Vec<(Vec<u64>, Vec<u64>, ContentDoc, ContentDoc)> = (0..n)
+        .map(|i| {
+            let a = reordered(TEXTS[(i + 1) % n], TEXTS[i]);
+            (hashes(&a), hashes(TEXTS[i]), content(&a), content(TEXTS[i]))
+        })
+        .collect();
+    let bytes: u64 = (0..n)
+        .map(|i| (reordered(TEXTS[(i + 1) % n], TEXTS[i]).len() + TEXTS[i].len()) as u64)
+        .sum();
+    let run = |(ha, hb, ca, cb): &(Vec<u64>, Vec<u64>, ContentDoc, ContentDoc)| {
+        let m = align(ha, hb, &params, &|_| false);
+        passages(&ca.side(), &cb.side(), &m, &rework)
+    };
+    for p in &pairs {
+        let found = run(p);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_ne!(found[0].kind, Kind::Verbatim);
+    }
+    let mut g = c.benchmark_group("extension");
+    g.sample_size(20);
+    g.throughput(Throughput::Bytes(bytes));
+    g.bench_function(format!("phrase_shuffled/{n}_pairs"), |bch| {
+        bch.iter(|| pairs.iter().map(|p| run(black_box(p)).len()).sum::<usize>())
+    });
+    g.finish();
+}
+
+/// Long documents: two documents of about 1 MB made of the seed articles'
+/// sentences in two different orders, sharing six planted passages.
+fn bench_long(c: &mut Criterion) {
+    let sentences: Vec<&str> = TEXTS.iter().flat_map(|t| t.split('.')).collect();
+    let planted: Vec<String> = (0..6)
+        .map(|k| {
+            (0..40)
+                .map(|i| format!("كلمة{k}x{i}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let build = |step: usize, offset: usize| {
+        let mut out = String::new();
+        let mut i = offset;
+        let mut k = 0;
+        while out.len() < 1 << 20 {
+            out.push_str(sentences[i % sentences.len()]);
+            out.push_str(". ");
+            i += step;
+            if out.len() > (k + 1) * (1 << 20) / 7 && k < planted.len() {
+                out.push_str(&planted[k]);
+                out.push_str(". ");
+                k += 1;
+            }
+        }
+        out
+    };
+    let (a, b) = (build(7, 0), build(13, 5));
+    let (ha, hb) = (hashes(&a), hashes(&b));
+    let (ca, cb) = (content(&a), content(&b));
+    let params = AlignParams::default();
+    let rework = ReworkParams::default();
+    let mut g = c.benchmark_group("long");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes((a.len() + b.len()) as u64));
+    g.bench_function("verbatim/2x1MB", |bch| {
+        bch.iter(|| align(black_box(&ha), black_box(&hb), &params, &|_| false).len())
+    });
+    let m = align(&ha, &hb, &params, &|_| false);
+    g.bench_function("passages/2x1MB", |bch| {
+        bch.iter(|| passages(&ca.side(), &cb.side(), black_box(&m), &rework).len())
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_align,
+    bench_extension,
+    bench_long,
+    bench_phrases
+);
 criterion_main!(benches);

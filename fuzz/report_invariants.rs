@@ -92,7 +92,13 @@ pub fn check_report(corpus: &Corpus, norm: NormalizeOptions, report: &Report) {
         let verbatim = report
             .passages
             .iter()
-            .filter(|q| q.kind == PassageKind::Verbatim && q.a.doc == p.a && q.b.doc == p.b)
+            .filter(|q| {
+                matches!(
+                    q.kind,
+                    PassageKind::Verbatim | PassageKind::Mixed | PassageKind::Reworded
+                ) && q.a.doc == p.a
+                    && q.b.doc == p.b
+            })
             .count();
         assert_eq!(p.passages, verbatim, "pair {} / {} passage count", p.a, p.b);
     }
@@ -115,8 +121,8 @@ pub fn check_report(corpus: &Corpus, norm: NormalizeOptions, report: &Report) {
                 // share one span holding several tokens (ﷺ cut between the
                 // copies), so only the starts are ordered.
             }
-            PassageKind::Verbatim => {
-                assert!(a < b, "verbatim passage inside one document");
+            PassageKind::Verbatim | PassageKind::Mixed | PassageKind::Reworded => {
+                assert!(a < b, "passage inside one document");
                 assert!(
                     seen.contains(&(a, b)),
                     "verbatim passage {p:?} without its pair"

@@ -238,7 +238,7 @@ proptest! {
         let report = run(&corpus, &config, 1);
         check_report(&corpus, config.normalize, &report);
         let found = report.passages.iter().any(|p| {
-            p.kind == PassageKind::Verbatim
+            matches!(p.kind, PassageKind::Verbatim | PassageKind::Mixed)
                 && p.a.doc == "doc0"
                 && p.b.doc == "doc1"
                 && p.b.start < e

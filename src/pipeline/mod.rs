@@ -19,6 +19,8 @@ use crate::evidence::{
     self, Classifier, Evidence, EvidenceDoc, FormulaTemplate, MIN_EVIDENCE, TokenClass,
 };
 use crate::passages::align::{self, AlignParams, Match};
+use crate::passages::content::{self, ContentDoc};
+use crate::passages::reworded::{self, Aligned, ReworkParams};
 use crate::phrases::{self, BoilerplateSet, PhraseParams};
 use crate::report::{Formula, Pair, Passage, PassageKind, Phrase, Report, SCHEMA_VERSION};
 use crate::sketch::lsh;
@@ -70,6 +72,8 @@ struct DocData {
     exact_masked: Vec<u64>,
     /// Sorted masked hashes of the same shingles.
     masked_set: Vec<u64>,
+    /// Sorted, distinct hashes of the content stems (reworded candidates).
+    stems: Vec<u64>,
 }
 
 impl DocData {
@@ -81,13 +85,37 @@ impl DocData {
     }
 }
 
+/// Which of the two sets of a reference run (`athar report SUSPECTS
+/// --against SOURCES`) a document belongs to: only pairs across the sets are
+/// compared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// A document checked against the sources.
+    Suspect,
+    /// A document of the reference set.
+    Source,
+}
+
+/// A content stem found in more documents than this does not pair
+/// documents for reworded alignment (it still weighs in their scores).
+pub const STEM_BUCKET: usize = 16;
+
+/// Rare stems (found in 2..=[`STEM_BUCKET`] documents) two documents must
+/// share to be aligned for reworded passages when no other source made them
+/// a candidate: word-shuffled or reworded copies share few shingles.
+pub const MIN_SHARED_STEMS: usize = 8;
+
+/// Shingles two documents must share to be aligned for reworded passages
+/// (fewer than a verbatim passage needs).
+pub const MIN_SHARED_SHINGLES_REWORDED: usize = 2;
+
 /// A candidate pair after exact verification and alignment.
 struct Linked {
     a: u32,
     b: u32,
     sim: Similarity,
     estimate: f64,
-    matches: Vec<Match>,
+    matches: Vec<Aligned>,
     /// The evidence weight of each match.
     weights: Vec<f64>,
 }
@@ -98,6 +126,36 @@ type Verified = (u32, u32, Similarity);
 /// Analyse a corpus: the whole pipeline. Returns the finished, sorted report,
 /// or [`Config::validate`]'s error for a configuration out of its ranges.
 pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> crate::Result<Report> {
+    analyse_roles(corpus, None, config, progress)
+}
+
+/// Reference mode: like [`analyse`], but only pairs of documents of
+/// different [`Role`]s are compared (suspects with sources, never two
+/// suspects or two sources); `roles` has one entry per document of
+/// `corpus.documents`. Repeats are looked for in suspects only, and phrases
+/// and narratives are kept only where they join both sets.
+pub fn analyse_against(
+    corpus: &Corpus,
+    roles: &[Role],
+    config: &Config,
+    progress: &dyn Progress,
+) -> crate::Result<Report> {
+    if roles.len() != corpus.documents.len() {
+        return Err(crate::Error::InvalidParameter(format!(
+            "{} roles for {} documents",
+            roles.len(),
+            corpus.documents.len()
+        )));
+    }
+    analyse_roles(corpus, Some(roles), config, progress)
+}
+
+fn analyse_roles(
+    corpus: &Corpus,
+    roles: Option<&[Role]>,
+    config: &Config,
+    progress: &dyn Progress,
+) -> crate::Result<Report> {
     config.validate()?;
     let docs = &corpus.documents;
     if docs.is_empty() {
@@ -105,6 +163,7 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
             read: corpus.skipped.len(),
         });
     }
+    let cross = |a: u32, b: u32| roles.is_none_or(|r| r[a as usize] != r[b as usize]);
     let k = config.shingle_size;
     let hasher = MinHasher::new(MinHashParams {
         algorithm: config.algorithm,
@@ -162,7 +221,42 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
             &thresholds,
         )
     };
-    let candidates = merge_candidates(&postings, &lsh_candidates.pairs, worth);
+    // Reworded candidates: documents sharing enough rare content stems.
+    let stem_sets: Vec<&[u64]> = data.iter().map(|d| d.stems.as_slice()).collect();
+    let stem_docs: Vec<DocShingles<'_>> = stem_sets.iter().map(|s| DocShingles::exact(s)).collect();
+    let stem_postings = candidates::shingle_postings(&stem_docs, STEM_BUCKET, usize::MAX).shared;
+    drop(stem_docs);
+    let df = content::document_frequencies(&stem_sets);
+    drop(stem_sets);
+    let stem_pairs = stem_postings
+        .iter()
+        .filter(|&&(_, n)| n as usize >= MIN_SHARED_STEMS)
+        .map(|&(p, _)| p);
+    // The pairs verbatim alignment looks at: LSH pairs and pairs of the
+    // postings worth verifying. The others are aligned for reworded passages
+    // only.
+    let verbatim_pairs = merge_candidates(&postings, &lsh_candidates.pairs, worth);
+    let mut candidates = verbatim_pairs.clone();
+    candidates.extend(stem_pairs);
+    // Pairs sharing a few shingles too few for a verbatim passage may share
+    // a reworded one (synonyms substituted break most shingles).
+    candidates.extend(
+        postings
+            .shared
+            .iter()
+            .filter(|&&(_, n)| n as usize >= MIN_SHARED_SHINGLES_REWORDED)
+            .map(|&(p, _)| p),
+    );
+    drop(stem_postings);
+    for d in &mut data {
+        d.stems = Vec::new();
+    }
+    candidates.retain(|&(a, b)| cross(a, b));
+    candidates.par_sort_unstable();
+    candidates.dedup();
+    if timings.on() {
+        eprintln!("athar: {} candidate pairs", candidates.len());
+    }
     timings.stage("candidates");
     // 4. Exact verification of every candidate; near-duplicate clusters.
     let verified = verify_pairs(&data, candidates, progress);
@@ -218,6 +312,26 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
     let formula_min_clusters = model.min_clusters() as usize;
     let evidence = Evidence::new(model, classifier);
     timings.stage("formula");
+    // Content words (stems and weights) of the documents of candidate pairs,
+    // for reworded passages.
+    let content = content_docs(docs, config, &verified, &df);
+    drop(df);
+    let n_docs = docs.len();
+    let rework = ReworkParams {
+        // A stem found only in the two documents always anchors, however
+        // small the corpus.
+        anchor_min_weight: ReworkParams::default()
+            .anchor_min_weight
+            .min(content::idf(2, n_docs)),
+        // Matched words must weigh 2.5 each on average (a stem in about 8% of
+        // the documents), or half the weight of a unique stem in a corpus
+        // too small to weigh that much.
+        min_matched_weight: ReworkParams::default()
+            .min_matched_weight
+            .min(ReworkParams::default().min_matched as f32 * 0.5 * content::idf(1, n_docs)),
+        ..ReworkParams::default()
+    };
+    timings.stage("content");
     // 6. Verbatim alignment of the candidates that share enough shingles,
     // weighed by evidence, beside reused phrases and formula templates
     // (both parallel).
@@ -242,6 +356,9 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         min_shared: config.min_shared(),
         evidence: &evidence,
         all_passages: config.all_passages,
+        content: &content,
+        rework: &rework,
+        verbatim_pairs: &verbatim_pairs,
     };
     let (linked, (reused, templates)) = rayon::join(
         || {
@@ -279,9 +396,11 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         min_passage: k.min(config.min_passage),
         ..align_params
     };
+    drop(content);
     let repeats: Vec<(u32, Vec<Match>)> = data
         .par_iter()
         .enumerate()
+        .filter(|(i, _)| roles.is_none_or(|r| r[*i] == Role::Suspect))
         .map(|(i, d)| (i as u32, align::repeats(&d.token_hashes, &repeat_params)))
         .filter(|(_, m)| !m.is_empty())
         .collect();
@@ -321,6 +440,9 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         ..Report::default()
     };
     report.params.formula_min_clusters = Some(formula_min_clusters);
+    if roles.is_some() {
+        report.params.mode = Some(crate::report::MODE_REFERENCE.to_string());
+    }
     report.documents = build::document_entries(corpus, &stats);
     report.summary = build::summary(corpus, &stats);
     report.skipped = skipped_entries(&corpus.skipped);
@@ -339,12 +461,25 @@ pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> cra
         &repeat_weights,
         config.min_passage,
     );
+    let reused: Vec<phrases::ReusedPhrase> = match roles {
+        // Reference mode: a phrase must be found in both sets.
+        Some(r) => reused
+            .into_iter()
+            .filter(|p| {
+                let role = |o: &phrases::Occurrence| r[o.doc as usize];
+                let first = role(&p.occurrences[0]);
+                p.occurrences.iter().any(|o| role(o) != first)
+            })
+            .collect(),
+        None => reused,
+    };
     report.phrases = phrase_entries(&spans, &reused, phrase_params.min_tokens);
     timings.stage("build");
     if config.narratives {
         progress.start("narratives", 1);
+        let cross = |a: usize, b: usize| cross(a as u32, b as u32);
         let (narrative_links, narratives) =
-            narratives::narratives(&spans, &linked, &report.clusters, config);
+            narratives::narratives(&spans, &linked, &report.clusters, config, &cross);
         progress.finish();
         report.narrative_links = narrative_links;
         report.narratives = narratives;
@@ -377,9 +512,10 @@ fn sign(
                         Tokens::default(),
                         SignBuffer::default(),
                         Vec::new(),
+                        content::StemCache::default(),
                     )
                 },
-                |(tokenizer, tokens, buf, scratch), doc| {
+                |(tokenizer, tokens, buf, scratch, stem_cache), doc| {
                     tokenizer.tokenize_into(&doc.text, tokens);
                     let mut token_hashes = Vec::with_capacity(tokens.len());
                     shingle::token_hashes(tokens, &mut token_hashes);
@@ -400,6 +536,7 @@ fn sign(
                         &mut exact_masked,
                         &mut masked_set,
                     );
+                    let stems = stem_cache.stem_set(tokens, &token_hashes);
                     progress.advance(1);
                     let data = DocData {
                         token_hashes,
@@ -408,6 +545,7 @@ fn sign(
                         masks,
                         exact_masked,
                         masked_set,
+                        stems,
                     };
                     let sents = if keep_sentences { sents } else { Vec::new() };
                     (data, (signature, sents))
@@ -467,67 +605,100 @@ struct AlignStage<'a> {
     min_shared: usize,
     evidence: &'a Evidence,
     all_passages: bool,
+    content: &'a [ContentDoc],
+    rework: &'a ReworkParams,
+    /// Sorted pairs for verbatim alignment (see [`merge_candidates`]).
+    verbatim_pairs: &'a [(u32, u32)],
 }
 
 impl AlignStage<'_> {
-    /// Aligns the verified pairs that share enough shingles; keeps the pairs
-    /// that pass a threshold or share a passage. Boilerplate shingles do not
-    /// seed passages, and passages made mostly of them are dropped. Each
-    /// passage is weighed ([`Evidence::weight`], the lighter of its two
-    /// sides); unless `all_passages` or the pair is near-duplicate or
-    /// contained, a passage weighing less than [`MIN_EVIDENCE`] is dropped,
-    /// so a pair whose only shared text is formula is not listed.
-    fn align(&self, verified: Vec<Verified>, progress: &dyn Progress) -> Vec<Linked> {
-        let k = self.params.k;
-        let ignore = |h: u64| self.boilerplate.contains(h);
+    /// Aligns the verified pairs (verbatim seeds where the pair shares
+    /// enough shingles, then passages over verbatim and reworded evidence);
+    /// keeps the pairs that pass a threshold or share a passage.
+    fn align(&self, mut verified: Vec<Verified>, progress: &dyn Progress) -> Vec<Linked> {
         progress.start("aligning", verified.len() as u64);
-        let linked = verified
+        // Pairs grouped by their second document, which is indexed once for
+        // reworded alignment.
+        verified.par_sort_unstable_by_key(|v| (v.1, v.0));
+        let groups: Vec<&[Verified]> = verified.chunk_by(|x, y| x.1 == y.1).collect();
+        let mut linked: Vec<Linked> = groups
             .into_par_iter()
-            .filter_map(|(a, b, sim)| {
-                let (da, db) = (&self.data[a as usize], &self.data[b as usize]);
-                let matches = if sim.intersection >= self.min_shared {
-                    let mut m =
-                        align::align(&da.token_hashes, &db.token_hashes, self.params, &ignore);
-                    m.retain(|m| {
-                        !candidates::mostly_boilerplate(
-                            &da.token_hashes[m.a.start as usize..m.a.end as usize],
-                            k,
-                            self.boilerplate,
-                        )
-                    });
-                    m
-                } else {
-                    Vec::new()
-                };
-                // Near-duplicate and contained pairs are reuse whatever their
-                // passages weigh: all are kept.
-                let keep_all = self.all_passages || sim.passes(self.thresholds);
-                let (matches, weights) = self.weigh(da, db, matches, keep_all);
-                progress.advance(1);
-                (sim.passes(self.thresholds) || !matches.is_empty()).then(|| Linked {
-                    weights,
-                    a,
-                    b,
-                    estimate: self.signatures[a as usize]
-                        .estimate_jaccard(&self.signatures[b as usize])
-                        .unwrap_or(f64::NAN),
-                    sim,
-                    matches,
-                })
+            .flat_map_iter(|group| {
+                let b = group[0].1;
+                let indexed = reworded::Indexed::new(self.content[b as usize].side(), self.rework);
+                group
+                    .iter()
+                    .filter_map(|&(a, b, sim)| {
+                        let l = self.align_pair(a, b, sim, &indexed);
+                        progress.advance(1);
+                        l
+                    })
+                    .collect::<Vec<_>>()
             })
             .collect();
+        linked.par_sort_unstable_by_key(|l| (l.a, l.b));
         progress.finish();
         linked
     }
 
-    /// The matches kept, with their weights.
+    /// Verbatim alignment (when the pair shares enough shingles; boilerplate
+    /// shingles seed nothing, and passages made mostly of them are dropped),
+    /// then passages over verbatim and reworded evidence, each weighed
+    /// ([`Evidence::weight`], the lighter of its two sides): unless
+    /// `all_passages` or the pair is near-duplicate or contained, a passage
+    /// weighing less than [`MIN_EVIDENCE`] is dropped, so a pair whose only
+    /// shared text is formula is not listed. `None` when the pair neither
+    /// passes a threshold nor shares a passage.
+    fn align_pair(
+        &self,
+        a: u32,
+        b: u32,
+        sim: Similarity,
+        indexed: &reworded::Indexed<'_>,
+    ) -> Option<Linked> {
+        let k = self.params.k;
+        let ignore = |h: u64| self.boilerplate.contains(h);
+        let (da, db) = (&self.data[a as usize], &self.data[b as usize]);
+        let verbatim = self.verbatim_pairs.binary_search(&(a, b)).is_ok();
+        let matches = if verbatim && sim.intersection >= self.min_shared {
+            let mut m = align::align(&da.token_hashes, &db.token_hashes, self.params, &ignore);
+            m.retain(|m| {
+                !candidates::mostly_boilerplate(
+                    &da.token_hashes[m.a.start as usize..m.a.end as usize],
+                    k,
+                    self.boilerplate,
+                )
+            });
+            m
+        } else {
+            Vec::new()
+        };
+        let ca = &self.content[a as usize];
+        let matches = reworded::passages_indexed(&ca.side(), indexed, &matches, self.rework);
+        // Near-duplicate and contained pairs are reuse whatever their
+        // passages weigh: all are kept.
+        let keep_all = self.all_passages || sim.passes(self.thresholds);
+        let (matches, weights) = self.weigh(da, db, matches, keep_all);
+        (sim.passes(self.thresholds) || !matches.is_empty()).then(|| Linked {
+            a,
+            b,
+            estimate: self.signatures[a as usize]
+                .estimate_jaccard(&self.signatures[b as usize])
+                .unwrap_or(f64::NAN),
+            sim,
+            matches,
+            weights,
+        })
+    }
+
+    /// The passages kept, with their weights.
     fn weigh(
         &self,
         a: &DocData,
         b: &DocData,
-        matches: Vec<Match>,
+        matches: Vec<Aligned>,
         keep_all: bool,
-    ) -> (Vec<Match>, Vec<f64>) {
+    ) -> (Vec<Aligned>, Vec<f64>) {
         matches
             .into_iter()
             .map(|m| {
@@ -603,7 +774,18 @@ fn passage_entries(
     let mut passages: Vec<(u32, u32, Passage)> = Vec::new();
     for l in linked {
         for (m, &w) in l.matches.iter().zip(&l.weights) {
-            let mut p = spans.passage(PassageKind::Verbatim, l.a, l.b, m);
+            let kind = match m.kind {
+                reworded::Kind::Verbatim => PassageKind::Verbatim,
+                reworded::Kind::Reworded => PassageKind::Reworded,
+                reworded::Kind::Mixed => PassageKind::Mixed,
+            };
+            let m = Match {
+                a: m.a.clone(),
+                b: m.b.clone(),
+                matched_tokens: m.matched_tokens,
+                score: m.score,
+            };
+            let mut p = spans.passage(kind, l.a, l.b, &m);
             p.weight = Some(round(w));
             passages.push((l.a, l.b, p));
         }
@@ -683,5 +865,42 @@ fn formula_entries(
             fraction: round(t.docs as f64 / n as f64),
             example: spans.loc(t.doc, t.tokens.clone()),
         })
+        .collect()
+}
+
+/// The content words of every document found in a verified pair (the others
+/// stay empty): token positions, stems and their weights (IDF over the
+/// corpus, from `df`).
+fn content_docs(
+    docs: &[Document],
+    config: &Config,
+    verified: &[Verified],
+    df: &content::DocFrequencies,
+) -> Vec<ContentDoc> {
+    let mut needed = vec![false; docs.len()];
+    for &(a, b, _) in verified {
+        needed[a as usize] = true;
+        needed[b as usize] = true;
+    }
+    let n = docs.len();
+    docs.par_iter()
+        .zip(needed.par_iter())
+        .map_init(
+            || {
+                (
+                    Tokenizer::new(config.normalize),
+                    Tokens::default(),
+                    Vec::new(),
+                )
+            },
+            |(tokenizer, tokens, words), (doc, &need)| {
+                if !need {
+                    return ContentDoc::default();
+                }
+                tokenizer.tokenize_into(&doc.text, tokens);
+                content::content_tokens(tokens, words);
+                ContentDoc::new(words, |h| content::idf(df.get(h), n))
+            },
+        )
         .collect()
 }

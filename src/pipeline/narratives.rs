@@ -19,6 +19,7 @@ pub(crate) fn narratives(
     linked: &[Linked],
     clusters: &[Cluster],
     config: &Config,
+    cross: &dyn Fn(usize, usize) -> bool,
 ) -> (Vec<NarrativeLink>, Vec<Narrative>) {
     let params = NarrativeParams {
         threshold: config.narrative_threshold as f32,
@@ -48,7 +49,9 @@ pub(crate) fn narratives(
             })
         })
         .collect();
-    let links = index.find_links_beside(&verbatim);
+    let mut links = index.find_links_beside(&verbatim);
+    // Reference mode: only links between the two sets.
+    links.retain(|l| cross(l.a.0, l.b.0));
     let mut all = verbatim;
     all.extend(links.iter().cloned());
     let groups = index.group(&all);

@@ -134,10 +134,19 @@ fn embolden(text: &str, terms: &[&str]) -> String {
     out
 }
 
+/// Every passage kind, in the order of its discriminant.
+const KINDS: [PassageKind; 5] = [
+    PassageKind::Verbatim,
+    PassageKind::Mixed,
+    PassageKind::Reworded,
+    PassageKind::Narrative,
+    PassageKind::Repeat,
+];
+
 fn kind_class(kind: PassageKind) -> &'static str {
     match kind {
         PassageKind::Verbatim => "v",
-        PassageKind::Narrative => "n",
+        PassageKind::Mixed | PassageKind::Reworded | PassageKind::Narrative => "n",
         PassageKind::Repeat => "r",
     }
 }
@@ -145,6 +154,8 @@ fn kind_class(kind: PassageKind) -> &'static str {
 fn kind_name(kind: PassageKind) -> &'static str {
     match kind {
         PassageKind::Verbatim => "verbatim",
+        PassageKind::Mixed => "mixed",
+        PassageKind::Reworded => "reworded",
         PassageKind::Narrative => "narrative",
         PassageKind::Repeat => "repeat",
     }
@@ -457,7 +468,7 @@ impl<'a> Page<'a> {
         }
         writeln!(w, "</nav>")?;
         writeln!(w, "<div class=\"cards\">")?;
-        let cards: [(usize, &str, &str, &str); 9] = [
+        let cards: [(usize, &str, &str, &str); 10] = [
             (s.documents_read, "وثائق", "documents read", ""),
             (s.analysed, "محلَّلة", "analysed", ""),
             (
@@ -481,6 +492,12 @@ impl<'a> Page<'a> {
                 "مقاطع حرفية",
                 "verbatim passages",
                 "v",
+            ),
+            (
+                count(PassageKind::Mixed) + count(PassageKind::Reworded),
+                "مقاطع معاد صياغتها",
+                "reworded passages",
+                "n",
             ),
             (
                 r.narrative_links.len(),
@@ -1222,7 +1239,7 @@ impl<'a> Page<'a> {
     fn view(&self, w: &mut dyn Write, vi: usize, v: &View<'_>) -> io::Result<()> {
         let r = self.r;
         let mut cols: [Vec<Highlight>; 2] = [Vec::new(), Vec::new()];
-        let mut counts = [0usize; 3];
+        let mut counts = [0usize; KINDS.len()];
         for (n, &pi) in v.passages.iter().enumerate() {
             let p: &Passage = &r.passages[pi];
             counts[p.kind as usize] += 1;
@@ -1290,14 +1307,13 @@ impl<'a> Page<'a> {
                 "<span class=\"chip\" dir=\"ltr\">not a near-duplicate pair: linked by shared passages</span>"
             )?;
         }
-        let names = ["verbatim", "narrative", "repeat"];
         for (k, c) in counts.iter().enumerate() {
             if *c > 0 {
                 write!(
                     w,
                     "<span class=\"chip {}\">{c} {}</span>",
-                    ["v", "n", "r"][k],
-                    names[k]
+                    kind_class(KINDS[k]),
+                    kind_name(KINDS[k])
                 )?;
             }
         }
@@ -1406,14 +1422,10 @@ fn write_highlighted(w: &mut dyn Write, text: &str, hls: &[Highlight]) -> io::Re
         let piece = esc(&text[x..y]);
         cover.sort_by_key(|h| (h.end - h.start, h.num));
         let mut class = String::from("hl");
-        for k in [
-            PassageKind::Verbatim,
-            PassageKind::Narrative,
-            PassageKind::Repeat,
-        ] {
-            if cover.iter().any(|h| h.kind == k) {
+        for c in ["v", "n", "r"] {
+            if cover.iter().any(|h| kind_class(h.kind) == c) {
                 class.push(' ');
-                class.push_str(kind_class(k));
+                class.push_str(c);
             }
         }
         if cover.len() > 1 {

@@ -107,6 +107,10 @@ pub struct Params {
     pub mode: Option<String>,
 }
 
+/// [`Params::mode`] of a report made in reference mode (`athar report
+/// SUSPECTS --against SOURCES`): only pairs across the two sets were compared.
+pub const MODE_REFERENCE: &str = "reference";
+
 /// [`Params::mode`] of a report made by the near-duplicate pass alone.
 pub const MODE_NEAR_DUPLICATES: &str = "near-duplicates";
 
@@ -248,7 +252,13 @@ pub struct Loc {
 pub enum PassageKind {
     /// The same words in the same order (after normalization).
     Verbatim,
-    /// The same content words, not the same wording.
+    /// Verbatim pieces joined with reworded text into one passage (a copy
+    /// with sentences reordered or rewritten).
+    Mixed,
+    /// The same content words reworded: synonyms substituted, phrases or
+    /// words reordered.
+    Reworded,
+    /// The same story told in other words (a narrative link).
     Narrative,
     /// Text repeated inside one document (`a.doc == b.doc`).
     Repeat,
@@ -662,8 +672,10 @@ pub(crate) fn passages_by_pair(r: &Report) -> HashMap<(&str, &str), Vec<usize>> 
 pub(crate) fn substance(p: &Passage, index: usize) -> (u8, std::cmp::Reverse<usize>, usize) {
     let kind = match p.kind {
         PassageKind::Verbatim => 0,
-        PassageKind::Narrative => 1,
-        PassageKind::Repeat => 2,
+        PassageKind::Mixed => 1,
+        PassageKind::Reworded => 2,
+        PassageKind::Narrative => 3,
+        PassageKind::Repeat => 4,
     };
     (kind, std::cmp::Reverse(p.tokens_a.max(p.tokens_b)), index)
 }
@@ -826,12 +838,21 @@ pub(crate) fn findings(r: &Report) -> Vec<String> {
         out.push(format!("{} only some passages", plural(weak, one, many)));
     }
     let kind = |k| r.passages.iter().filter(|p| p.kind == k).count();
-    let (v, n) = (kind(PassageKind::Verbatim), r.narrative_links.len());
+    let v = kind(PassageKind::Verbatim);
+    let n = kind(PassageKind::Mixed) + kind(PassageKind::Reworded);
     if v + n > 0 {
         out.push(format!(
-            "shared passages: {} copied word for word, {} reworded (same content words, other wording)",
-            if v == 0 { "none".to_string() } else { thousands(v) },
-            if n == 0 { "none".to_string() } else { thousands(n) }
+            "shared passages: {} copied word for word, {} reworded or partly reworded",
+            if v == 0 {
+                "none".to_string()
+            } else {
+                thousands(v)
+            },
+            if n == 0 {
+                "none".to_string()
+            } else {
+                thousands(n)
+            }
         ));
     }
     let wide = r.narratives.iter().filter(|n| n.docs >= 3).count();

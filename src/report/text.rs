@@ -109,6 +109,8 @@ impl Style {
     fn kind(&self, kind: PassageKind) -> String {
         let (sgr, name) = match kind {
             PassageKind::Verbatim => ("1;31", "verbatim "),
+            PassageKind::Mixed => ("1;33", "mixed    "),
+            PassageKind::Reworded => ("1;32", "reworded "),
             PassageKind::Narrative => ("1;35", "narrative"),
             PassageKind::Repeat => ("1;34", "repeat   "),
         };

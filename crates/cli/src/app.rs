@@ -77,6 +77,35 @@ fn load(input: &InputArgs) -> anyhow::Result<Corpus> {
     Ok(corpus::load(&input.paths, &input.read_options())?)
 }
 
+/// Reads the suspects (`input.paths`) then the sources (`against`) with one
+/// reader, so that ids stay unique across both sets; returns the corpus and
+/// the role of every document.
+fn load_against(
+    input: &InputArgs,
+    against: &[std::path::PathBuf],
+) -> anyhow::Result<(Corpus, Vec<pipeline::Role>)> {
+    let opts = input.read_options();
+    let mut reader = corpus::CorpusReader::new(&opts);
+    let mut corpus = Corpus::default();
+    let mut roles = Vec::new();
+    for (paths, role) in [
+        (input.paths.as_slice(), pipeline::Role::Suspect),
+        (against, pipeline::Role::Source),
+    ] {
+        for path in paths {
+            reader.read_path(path, &mut |item| match item {
+                corpus::Item::Document(d) => {
+                    corpus.documents.push(d);
+                    roles.push(role);
+                }
+                corpus::Item::Skipped(s) => corpus.skipped.push(s),
+            })?;
+        }
+    }
+    corpus.warnings = reader.finish().warnings;
+    Ok((corpus, roles))
+}
+
 /// The worker threads `--threads` asks for, cut back to
 /// [`crate::cli::MAX_THREADS_PER_CORE`] per core with a note (unless `quiet`).
 fn thread_pool(threads: &ThreadsArg, quiet: bool) -> anyhow::Result<rayon::ThreadPool> {
@@ -107,7 +136,12 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let out_args = &args.output;
     let timings = std::env::var_os("ATHAR_TIMINGS").is_some();
     let t0 = std::time::Instant::now();
-    let corpus = load(&args.input)?;
+    let (corpus, roles) = if args.against.is_empty() {
+        (load(&args.input)?, None)
+    } else {
+        let (corpus, roles) = load_against(&args.input, &args.against)?;
+        (corpus, Some(roles))
+    };
     if timings {
         eprintln!(
             "athar: timing load         {:>8.3} s",
@@ -116,7 +150,10 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     }
     let bars = Bars::new(out_args.quiet);
     let pool = thread_pool(&args.threads, out_args.quiet)?;
-    let report = pool.install(|| pipeline::analyse(&corpus, &config, &bars))?;
+    let report = pool.install(|| match &roles {
+        Some(roles) => pipeline::analyse_against(&corpus, roles, &config, &bars),
+        None => pipeline::analyse(&corpus, &config, &bars),
+    })?;
     let texts: std::collections::HashMap<String, String> = corpus
         .documents
         .into_iter()

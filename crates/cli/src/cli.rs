@@ -530,6 +530,11 @@ impl ReportOutputArgs {
 pub struct ReportArgs {
     #[command(flatten)]
     pub(crate) input: InputArgs,
+    /// Reference mode: compare PATHS (the suspects) with these sources only,
+    /// never two suspects or two sources with each other (a draft against an
+    /// archive, today's feed against last week's).
+    #[arg(long, value_name = "SOURCES", num_args = 1.., help_heading = "Input")]
+    pub(crate) against: Vec<PathBuf>,
     #[command(flatten)]
     pub(crate) normalize: NormalizeArgs,
     #[command(flatten)]
