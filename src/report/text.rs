@@ -549,7 +549,7 @@ impl TextRenderer<'_> {
     fn passage(&self, w: &mut dyn Write, i: usize, p: &Passage) -> io::Result<()> {
         writeln!(
             w,
-            "  {:>3}. {}  {} words  score {:.2}  {}",
+            "  {:>3}. {}  {} words  score {:.2}{}  {}",
             i + 1,
             self.st.kind(p.kind),
             if p.tokens_a == p.tokens_b {
@@ -558,6 +558,8 @@ impl TextRenderer<'_> {
                 format!("{}/{}", p.tokens_a, p.tokens_b)
             },
             p.score,
+            p.weight
+                .map_or(String::new(), |w| format!("  weight {w:.0}")),
             self.st.dim(&format!(
                 "at [{}..{}] and [{}..{}]",
                 p.a.start, p.a.end, p.b.start, p.b.end
@@ -598,7 +600,7 @@ impl TextRenderer<'_> {
             w,
             "Shared passages",
             &format!(
-                "{}: {} verbatim, {} narrative",
+                "{}: {} verbatim, {} mixed or reworded",
                 thousands(order.len()),
                 thousands(verbatim),
                 thousands(order.len() - verbatim)
@@ -614,10 +616,10 @@ impl TextRenderer<'_> {
         self.note(
             w,
             "  ",
-            "Most substantial first: verbatim (same words) before narrative (same content words, \
-             other wording), longest first; passages between members of one near-duplicate \
-             cluster come last. [start..end] are byte offsets in the original texts. \
-             Narrative quotes start near the first key term.",
+            "Most substantial first: verbatim (same words), then mixed (verbatim pieces joined by \
+             reworded text) and reworded (same content words, other wording), longest first; \
+             passages between members of one near-duplicate cluster come last. [start..end] are \
+             byte offsets in the original texts; weight: content words outside formula.",
         )?;
         let n = shown(order.len(), self.top);
         for (i, &pi) in order[..n].iter().enumerate() {

@@ -35,7 +35,7 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) {
 #[test]
 fn default_run_reports_on_corpus() {
     let report = json_report(&[]);
-    assert_eq!(report.schema_version, 1);
+    assert_eq!(report.schema_version, athar::report::SCHEMA_VERSION);
     assert_eq!(report.summary.analysed, 5);
     assert_eq!(report.summary.skipped, 0);
     assert!(report.summary.tokens > 3000);

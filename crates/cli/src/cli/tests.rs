@@ -102,9 +102,17 @@ fn flags_reach_the_config() {
 #[test]
 fn narratives_are_on_unless_no_narratives() {
     assert!(config(&["athar"]).unwrap().narratives);
-    assert!(!config(&["athar", "report", "--no-narratives"]).unwrap().narratives);
+    assert!(
+        !config(&["athar", "report", "--no-narratives"])
+            .unwrap()
+            .narratives
+    );
     // `--narratives` (once needed above 20,000 documents) is still accepted.
-    assert!(config(&["athar", "report", "--narratives"]).unwrap().narratives);
+    assert!(
+        config(&["athar", "report", "--narratives"])
+            .unwrap()
+            .narratives
+    );
     assert!(parse(&["athar", "--narratives", "--no-narratives"]).is_err());
 }
 
