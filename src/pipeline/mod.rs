@@ -150,6 +150,9 @@ pub fn analyse_against(
     analyse_roles(corpus, Some(roles), config, progress)
 }
 
+/// The whole pipeline for [`analyse`] and [`analyse_against`]. It is long
+/// because it is the list of stages in order, with what each hands to the
+/// next and when memory is freed; every stage's work is a function below.
 fn analyse_roles(
     corpus: &Corpus,
     roles: Option<&[Role]>,
@@ -221,36 +224,13 @@ fn analyse_roles(
             &thresholds,
         )
     };
-    // Reworded candidates: documents sharing enough rare content stems.
-    let stem_sets: Vec<&[u64]> = data.iter().map(|d| d.stems.as_slice()).collect();
-    let stem_docs: Vec<DocShingles<'_>> = stem_sets.iter().map(|s| DocShingles::exact(s)).collect();
-    let stem_postings = candidates::shingle_postings(&stem_docs, STEM_BUCKET, usize::MAX).shared;
-    drop(stem_docs);
-    let df = content::document_frequencies(&stem_sets);
-    drop(stem_sets);
-    let stem_pairs = stem_postings
-        .iter()
-        .filter(|&&(_, n)| n as usize >= MIN_SHARED_STEMS)
-        .map(|&(p, _)| p);
     // The pairs verbatim alignment looks at: LSH pairs and pairs of the
     // postings worth verifying. The others are aligned for reworded passages
     // only.
     let verbatim_pairs = merge_candidates(&postings, &lsh_candidates.pairs, worth);
+    let (reworded_pairs, df) = reworded_candidates(&mut data, &postings);
     let mut candidates = verbatim_pairs.clone();
-    candidates.extend(stem_pairs);
-    // Pairs sharing a few shingles too few for a verbatim passage may share
-    // a reworded one (synonyms substituted break most shingles).
-    candidates.extend(
-        postings
-            .shared
-            .iter()
-            .filter(|&&(_, n)| n as usize >= MIN_SHARED_SHINGLES_REWORDED)
-            .map(|&(p, _)| p),
-    );
-    drop(stem_postings);
-    for d in &mut data {
-        d.stems = Vec::new();
-    }
+    candidates.extend(reworded_pairs);
     candidates.retain(|&(a, b)| cross(a, b));
     candidates.par_sort_unstable();
     candidates.dedup();
@@ -285,30 +265,9 @@ fn analyse_roles(
         d.shingle_set = Vec::new();
     }
     timings.stage("boilerplate");
-    // 5b. Formula: masked shingles in more near-duplicate clusters than
-    // chance allows (see `evidence::formula`).
-    // Copies (pairs at evidence::COPY_JACCARD or above) count once; their
-    // transitive closure is taken, as for clusters.
-    let mut copies = UnionFind::new(docs.len());
-    for (a, b, sim) in &verified {
-        if sim.jaccard >= evidence::COPY_JACCARD {
-            copies.union(*a, *b);
-        }
-    }
-    let copy_of: Vec<u32> = (0..docs.len() as u32).map(|d| copies.find(d)).collect();
-    drop(copies);
-    let model = formula_postings.model(k, |d| copy_of[d as usize]);
-    drop(copy_of);
-    if timings.on() {
-        eprintln!(
-            "athar: formula: {} distinct masked shingles, lambda {:.4}; formula from {} \
-             clusters: {} shingles",
-            model.distinct_shingles(),
-            model.lambda(),
-            model.min_clusters(),
-            model.len()
-        );
-    }
+    // 5b. Formula: masked shingles in more unrelated documents than chance
+    // allows (see `evidence::formula`).
+    let model = formula_model(docs.len(), &verified, formula_postings, k, &timings);
     let formula_min_clusters = model.min_clusters() as usize;
     let evidence = Evidence::new(model, classifier);
     timings.stage("formula");
@@ -316,21 +275,7 @@ fn analyse_roles(
     // for reworded passages.
     let content = content_docs(docs, config, &verified, &df);
     drop(df);
-    let n_docs = docs.len();
-    let rework = ReworkParams {
-        // A stem found only in the two documents always anchors, however
-        // small the corpus.
-        anchor_min_weight: ReworkParams::default()
-            .anchor_min_weight
-            .min(content::idf(2, n_docs)),
-        // Matched words must weigh 2.5 each on average (a stem in about 8% of
-        // the documents), or half the weight of a unique stem in a corpus
-        // too small to weigh that much.
-        min_matched_weight: ReworkParams::default()
-            .min_matched_weight
-            .min(ReworkParams::default().min_matched as f32 * 0.5 * content::idf(1, n_docs)),
-        ..ReworkParams::default()
-    };
+    let rework = rework_params(docs.len());
     timings.stage("content");
     // 6. Verbatim alignment of the candidates that share enough shingles,
     // weighed by evidence, beside reused phrases and formula templates
@@ -487,6 +432,88 @@ fn analyse_roles(
     timings.stage("narratives");
     report.warnings = warnings;
     Ok(report)
+}
+
+/// Reworded candidates: pairs sharing [`MIN_SHARED_STEMS`] content stems
+/// found in at most [`STEM_BUCKET`] documents, and pairs sharing
+/// [`MIN_SHARED_SHINGLES_REWORDED`] shingles, too few for a verbatim passage
+/// (synonyms substituted break most shingles); with the stems' document
+/// frequencies. The documents' stem sets are freed.
+fn reworded_candidates(
+    data: &mut [DocData],
+    postings: &Postings,
+) -> (Vec<(u32, u32)>, content::DocFrequencies) {
+    let stem_sets: Vec<&[u64]> = data.iter().map(|d| d.stems.as_slice()).collect();
+    let stem_docs: Vec<DocShingles<'_>> = stem_sets.iter().map(|s| DocShingles::exact(s)).collect();
+    let stem_postings = candidates::shingle_postings(&stem_docs, STEM_BUCKET, usize::MAX).shared;
+    drop(stem_docs);
+    let df = content::document_frequencies(&stem_sets);
+    drop(stem_sets);
+    let pairs = stem_postings
+        .iter()
+        .filter(|&&(_, n)| n as usize >= MIN_SHARED_STEMS)
+        .chain(
+            postings
+                .shared
+                .iter()
+                .filter(|&&(_, n)| n as usize >= MIN_SHARED_SHINGLES_REWORDED),
+        )
+        .map(|&(p, _)| p)
+        .collect();
+    for d in data.iter_mut() {
+        d.stems = Vec::new();
+    }
+    (pairs, df)
+}
+
+/// The formula model of `n` documents: masked shingles in more unrelated
+/// documents than chance allows. Copies (pairs at
+/// [`evidence::COPY_JACCARD`] or above, and their transitive closure) count
+/// once.
+fn formula_model(
+    n: usize,
+    verified: &[Verified],
+    postings: evidence::FormulaPostings,
+    k: usize,
+    timings: &Timings,
+) -> evidence::FormulaModel {
+    let mut copies = UnionFind::new(n);
+    for (a, b, sim) in verified {
+        if sim.jaccard >= evidence::COPY_JACCARD {
+            copies.union(*a, *b);
+        }
+    }
+    let copy_of: Vec<u32> = (0..n as u32).map(|d| copies.find(d)).collect();
+    let model = postings.model(k, |d| copy_of[d as usize]);
+    if timings.on() {
+        eprintln!(
+            "athar: formula: {} distinct masked shingles, lambda {:.4}; formula from {} \
+             clusters: {} shingles",
+            model.distinct_shingles(),
+            model.lambda(),
+            model.min_clusters(),
+            model.len()
+        );
+    }
+    model
+}
+
+/// Reworded-passage parameters for a corpus of `n` documents.
+fn rework_params(n: usize) -> ReworkParams {
+    ReworkParams {
+        // A stem found only in the two documents always anchors, however
+        // small the corpus.
+        anchor_min_weight: ReworkParams::default()
+            .anchor_min_weight
+            .min(content::idf(2, n)),
+        // Matched words must weigh 2.5 each on average (a stem in about 8% of
+        // the documents), or half the weight of a unique stem in a corpus
+        // too small to weigh that much.
+        min_matched_weight: ReworkParams::default()
+            .min_matched_weight
+            .min(ReworkParams::default().min_matched as f32 * 0.5 * content::idf(1, n)),
+        ..ReworkParams::default()
+    }
 }
 
 /// Stage 1: per document, in parallel, the token hashes, the sorted shingle
