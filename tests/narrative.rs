@@ -386,7 +386,9 @@ fn print_seed_links() {
 }
 
 fn saudi_news(limit: usize) -> Option<Vec<String>> {
-    let raw = std::fs::read_to_string("/work/shared/data/saudinewsnet-2015-07-23.jsonl").ok()?;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/saudinewsnet-2015-07-23.jsonl");
+    let raw = std::fs::read_to_string(path).ok()?;
     Some(
         raw.lines()
             .take(limit)
