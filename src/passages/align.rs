@@ -676,8 +676,9 @@ impl<'s> Aligner<'s> {
     }
 }
 
-/// Length of the longest common subsequence of two short slices.
-fn lcs_len(x: &[u64], y: &[u64]) -> u32 {
+/// Length of the longest common subsequence of two short slices
+/// (quadratic: for gaps and passages, never whole documents).
+pub(crate) fn lcs_len<T: PartialEq + Copy>(x: &[T], y: &[T]) -> u32 {
     if x.is_empty() || y.is_empty() {
         return 0;
     }

@@ -762,32 +762,16 @@ fn order(a: &ContentSide<'_>, b: &ContentSide<'_>, t: &Trimmed) -> f64 {
     if x.len() * y.len() > MAX_ORDER_CELLS {
         return 0.0;
     }
-    f64::from(lcs_len(&x, &y)) / f64::from(t.matched)
+    f64::from(super::align::lcs_len(&x, &y)) / f64::from(t.matched)
+}
+
+/// Rounds a score to 4 decimals (stable text and JSON).
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
 }
 
 /// Largest rectangle (content tokens × content tokens) whose order is measured.
 const MAX_ORDER_CELLS: usize = 1 << 21;
-
-/// Length of the longest common subsequence of two slices.
-fn lcs_len(x: &[u32], y: &[u32]) -> u32 {
-    let mut prev = vec![0u32; y.len() + 1];
-    let mut cur = vec![0u32; y.len() + 1];
-    for &xi in x {
-        for (j, &yj) in y.iter().enumerate() {
-            cur[j + 1] = if xi == yj {
-                prev[j] + 1
-            } else {
-                cur[j].max(prev[j + 1])
-            };
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[y.len()]
-}
-
-fn round4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
-}
 
 /// The place to weigh a reworded passage's evidence: today its size.
 fn strong_enough(t: &Trimmed, p: &ReworkParams) -> bool {
