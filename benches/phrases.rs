@@ -1,4 +1,4 @@
-//! Reused-phrase mining and boilerplate grouping on a generated corpus.
+//! Reused-phrase mining on a generated corpus.
 //!
 //! `cargo bench --bench phrases -- --warm-up-time 1 --measurement-time 3`
 //!
@@ -14,10 +14,8 @@ use athar::timing::{cpu_seconds, peak_rss_mb};
 use std::hint::black_box;
 use std::io::BufRead;
 
-use athar::phrases::{
-    BoilerplateSet, DocFreq, MaxDf, PhraseParams, boilerplate_phrases, reused_phrases,
-};
-use athar::sketch::shingle::{shingles, token_hashes};
+use athar::phrases::{MaxDf, PhraseParams, reused_phrases};
+use athar::sketch::shingle::token_hashes;
 use athar::text::tokenize::Tokenizer;
 use athar_synth::{SynthParams, generate};
 use criterion::{Criterion, Throughput, criterion_group};
@@ -45,17 +43,6 @@ fn params(n: usize) -> PhraseParams {
     }
 }
 
-/// Boilerplate 5-shingles (above the pipeline's default 2%).
-fn boilerplate(docs: &[Vec<u64>]) -> BoilerplateSet {
-    let mut df = DocFreq::new();
-    let mut sh = Vec::new();
-    for d in docs {
-        shingles(d, 5, &mut sh);
-        df.add_document(&sh);
-    }
-    df.boilerplate(MaxDf::Fraction(0.02).resolve(docs.len()))
-}
-
 fn bench_phrases(c: &mut Criterion) {
     let corpus = generate(&SynthParams {
         docs: 2000,
@@ -67,15 +54,11 @@ fn bench_phrases(c: &mut Criterion) {
     let docs = hash_all(&texts);
     let p = params(docs.len());
     assert!(!reused_phrases(&docs, &p).is_empty());
-    let set = boilerplate(&docs);
     let mut g = c.benchmark_group("phrases");
     g.sample_size(10);
     g.throughput(Throughput::Bytes(bytes));
     g.bench_function("reused_phrases/2000_generated", |bch| {
         bch.iter(|| reused_phrases(black_box(&docs), &p).len())
-    });
-    g.bench_function("boilerplate_phrases/2000_generated", |bch| {
-        bch.iter(|| boilerplate_phrases(black_box(&docs), 5, &set).len())
     });
     g.finish();
 }
@@ -93,7 +76,6 @@ fn one_shot(path: &str) {
     let docs = hash_all(&texts);
     drop(texts);
     let p = params(docs.len());
-    let set = boilerplate(&docs);
     // The process's peak so far (it only grows): what the stage adds shows
     // when it goes above it.
     let rss = peak_rss_mb();
@@ -101,9 +83,6 @@ fn one_shot(path: &str) {
     let found = reused_phrases(&docs, &p);
     let (wall, cpu) = (t.elapsed().as_secs_f64(), cpu_seconds() - cpu);
     let peak = peak_rss_mb();
-    let (t2, cpu2) = (std::time::Instant::now(), cpu_seconds());
-    let boiler = boilerplate_phrases(&docs, 5, &set);
-    let (wall2, cpu2) = (t2.elapsed().as_secs_f64(), cpu_seconds() - cpu2);
     let checksum = found.iter().fold(0u64, |h, p| {
         p.occurrences.iter().fold(h, |h, o| {
             h.rotate_left(5)
@@ -113,13 +92,11 @@ fn one_shot(path: &str) {
     });
     println!(
         "{} docs, {} threads: reused_phrases {wall:.3} s wall {cpu:.2} s cpu, peak {rss} MB -> \
-         {peak} MB (+{} MB); {} phrases, checksum {checksum:016x}; \
-         boilerplate_phrases {wall2:.3} s wall {cpu2:.2} s cpu, {} phrases",
+         {peak} MB (+{} MB); {} phrases, checksum {checksum:016x}",
         docs.len(),
         rayon::current_num_threads(),
         peak.saturating_sub(rss),
         found.len(),
-        boiler.len(),
     );
 }
 

@@ -6,9 +6,8 @@
 //! occurs in (its document frequency, df). A shingle whose df exceeds
 //! `max_df` ([`MaxDf::resolve`]) is boilerplate ([`BoilerplateSet`]): it does
 //! not seed pairs or passages (pass `&|h| set.contains(h)` to
-//! [`crate::passages::align::align`]). Consecutive boilerplate shingles of a document
-//! are merged into phrase ranges ([`boilerplate_ranges`]), and identical
-//! phrases are grouped across documents ([`boilerplate_phrases`]).
+//! [`crate::passages::align::align`]). What an analyst sees of stock text is
+//! the formula section, learned by [`crate::evidence`].
 //!
 //! The default, [`MaxDf::default`], is "more than half of the documents, and
 //! never fewer than [`MIN_BOILERPLATE_DOCS`] documents": in a corpus of five
@@ -241,85 +240,6 @@ impl BoilerplateSet {
     pub fn is_empty(&self) -> bool {
         self.hashes.is_empty()
     }
-}
-
-/// Token ranges of one document covered by boilerplate `k`-shingles,
-/// overlapping and adjacent shingles merged, in text order.
-pub fn boilerplate_ranges(token_hashes: &[u64], k: usize, set: &BoilerplateSet) -> Vec<Range<u32>> {
-    let mut out: Vec<Range<u32>> = Vec::new();
-    if set.is_empty() || token_hashes.is_empty() {
-        return out;
-    }
-    let n = token_hashes.len() as u32;
-    for (pos, h) in shingle_hashes(token_hashes, k).enumerate() {
-        if !set.contains(h) {
-            continue;
-        }
-        let pos = pos as u32;
-        let end = (pos + k.max(1) as u32).min(n);
-        match out.last_mut() {
-            Some(r) if pos <= r.end => r.end = r.end.max(end),
-            _ => out.push(pos..end),
-        }
-    }
-    out
-}
-
-/// A boilerplate phrase, grouped across documents.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BoilerplatePhrase {
-    /// Index of the document whose text spells the phrase (its first occurrence).
-    pub doc: usize,
-    /// Token range of that occurrence.
-    pub tokens: Range<u32>,
-    /// Number of documents containing this exact phrase.
-    pub docs: usize,
-}
-
-/// Boilerplate phrases of a corpus: [`boilerplate_ranges`] of every
-/// document, identical phrases grouped. Sorted by document count (most
-/// first), then first occurrence. Documents are scanned in parallel (rayon);
-/// the result does not depend on the number of threads.
-pub fn boilerplate_phrases<D: AsRef<[u64]> + Sync>(
-    docs: &[D],
-    k: usize,
-    set: &BoilerplateSet,
-) -> Vec<BoilerplatePhrase> {
-    if set.is_empty() {
-        return Vec::new();
-    }
-    // Per document: each distinct phrase once, at its first range.
-    let per_doc: Vec<Vec<(u64, Range<u32>)>> = docs
-        .par_iter()
-        .map(|doc| {
-            let doc = doc.as_ref();
-            let mut seen = AHashSet::new();
-            boilerplate_ranges(doc, k, set)
-                .into_iter()
-                .filter_map(|r| {
-                    let key = hash_tokens(&doc[r.start as usize..r.end as usize]);
-                    seen.insert(key).then_some((key, r))
-                })
-                .collect()
-        })
-        .collect();
-    let mut groups: AHashMap<u64, BoilerplatePhrase> = AHashMap::new();
-    for (d, phrases) in per_doc.into_iter().enumerate() {
-        for (key, r) in phrases {
-            groups
-                .entry(key)
-                .and_modify(|g| g.docs += 1)
-                .or_insert(BoilerplatePhrase {
-                    doc: d,
-                    tokens: r,
-                    docs: 1,
-                });
-        }
-    }
-    let mut out: Vec<BoilerplatePhrase> = groups.into_values().collect();
-    // A total order: two groups never share a first occurrence.
-    out.sort_unstable_by_key(|p| (std::cmp::Reverse(p.docs), p.doc, p.tokens.start));
-    out
 }
 
 /// Parameters of [`reused_phrases`].
@@ -1011,36 +931,6 @@ mod tests {
         out
     }
 
-    /// The original, sequential boilerplate grouping: the oracle.
-    fn boilerplate_phrases_reference<D: AsRef<[u64]>>(
-        docs: &[D],
-        k: usize,
-        set: &BoilerplateSet,
-    ) -> Vec<BoilerplatePhrase> {
-        let mut groups: AHashMap<u64, BoilerplatePhrase> = AHashMap::new();
-        for (d, doc) in docs.iter().enumerate() {
-            let doc = doc.as_ref();
-            let mut seen = AHashSet::new();
-            for r in boilerplate_ranges(doc, k, set) {
-                let key = hash_tokens(&doc[r.start as usize..r.end as usize]);
-                if !seen.insert(key) {
-                    continue;
-                }
-                groups
-                    .entry(key)
-                    .and_modify(|g| g.docs += 1)
-                    .or_insert(BoilerplatePhrase {
-                        doc: d,
-                        tokens: r,
-                        docs: 1,
-                    });
-            }
-        }
-        let mut out: Vec<BoilerplatePhrase> = groups.into_values().collect();
-        out.sort_by_key(|p| (std::cmp::Reverse(p.docs), p.doc, p.tokens.start));
-        out
-    }
-
     fn pool(threads: usize) -> rayon::ThreadPool {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -1104,24 +994,6 @@ mod tests {
         }
     }
 
-    #[test]
-    fn boilerplate_phrases_match_reference_on_generated_corpus() {
-        let docs = generated(300, 11);
-        let mut df = DocFreq::new();
-        let mut sh = Vec::new();
-        for d in &docs {
-            shingles(d, 5, &mut sh);
-            df.add_document(&sh);
-        }
-        let set = df.boilerplate(3);
-        let want = boilerplate_phrases_reference(&docs, 5, &set);
-        assert!(!want.is_empty());
-        for threads in [1, 3] {
-            let got = pool(threads).install(|| boilerplate_phrases(&docs, 5, &set));
-            assert_eq!(got, want, "{threads} thread(s)");
-        }
-    }
-
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
 
@@ -1138,25 +1010,6 @@ mod tests {
             assert_same_as_reference(&docs, &params);
         }
 
-        #[test]
-        fn boilerplate_phrases_match_reference(
-            docs in prop::collection::vec(prop::collection::vec(0u64..5, 0..30), 0..10),
-            k in 1usize..4,
-            max_df in 1usize..5,
-        ) {
-            let mut df = DocFreq::new();
-            let mut sh = Vec::new();
-            for d in &docs {
-                shingles(d, k, &mut sh);
-                df.add_document(&sh);
-            }
-            let set = df.boilerplate(max_df);
-            let want = boilerplate_phrases_reference(&docs, k, &set);
-            for threads in [1, 3] {
-                let got = pool(threads).install(|| boilerplate_phrases(&docs, k, &set));
-                prop_assert_eq!(&got, &want);
-            }
-        }
     }
 
     #[test]
@@ -1182,15 +1035,6 @@ mod tests {
         assert_eq!(df.n_docs(), 2);
         let set = df.boilerplate(1);
         assert!(set.contains(1) && !set.contains(2));
-    }
-
-    #[test]
-    fn boilerplate_ranges_merge_overlapping_shingles() {
-        let toks: Vec<u64> = (0..20).collect();
-        let mut sh = Vec::new();
-        shingles(&toks, 3, &mut sh);
-        let set = BoilerplateSet::from_hashes([sh[2].hash, sh[3].hash, sh[10].hash]);
-        assert_eq!(boilerplate_ranges(&toks, 3, &set), vec![2..6, 10..13]);
     }
 
     #[test]
