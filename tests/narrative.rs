@@ -21,6 +21,7 @@ fn docs<'a>(texts: &'a [String], p: &'a [Vec<Span>]) -> Vec<NarrativeDoc<'a>> {
         .map(|(t, s)| NarrativeDoc {
             text: t,
             sentences: s,
+            formula: &[],
         })
         .collect()
 }

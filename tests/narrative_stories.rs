@@ -15,6 +15,12 @@ use athar::text::sentences::sentences;
 /// then 120 generated articles on other matters (a monitor's corpus is never
 /// six articles, and the anchors are what few of its documents contain).
 fn links_of(texts: &[&str]) -> Vec<Link> {
+    links_with_formula(texts, &[])
+}
+
+/// [`links_of`] with formula token ranges for the first documents
+/// (`formula[i]` for `texts[i]`).
+fn links_with_formula(texts: &[&str], formula: &[Vec<std::ops::Range<u32>>]) -> Vec<Link> {
     use athar_synth::{SynthParams, generate};
     let filler = generate(&SynthParams {
         docs: 120,
@@ -35,9 +41,11 @@ fn links_of(texts: &[&str]) -> Vec<Link> {
     let docs: Vec<NarrativeDoc> = texts
         .iter()
         .zip(&sents)
-        .map(|(t, s)| NarrativeDoc {
+        .enumerate()
+        .map(|(i, (t, s))| NarrativeDoc {
             text: t,
             sentences: s,
+            formula: formula.get(i).map_or(&[], |f| f.as_slice()),
         })
         .collect();
     find_links(
@@ -135,4 +143,22 @@ fn two_events_of_one_topic_are_not_linked() {
     let links = links_of(&texts);
     assert!(!linked(&links, 0, 3), "two market sessions: {links:#?}");
     assert!(!linked(&links, 1, 4), "two meetings of Zarif: {links:#?}");
+}
+
+#[test]
+fn formula_is_never_evidence() {
+    use athar::text::tokenize::Tokenizer;
+    let texts = [QAT_A, QAT_B, SHELL_A, SHELL_B];
+    assert!(linked(&links_of(&texts), 0, 1), "the qat story is a link");
+    // The same texts, where the pipeline's formula model found the qat
+    // tellings to be stock text from end to end: their words are not read.
+    let mut tokenizer = Tokenizer::new(NormalizeOptions::default());
+    let mut whole =
+        |t: &str| std::iter::once(0..tokenizer.tokenize(t).len() as u32).collect::<Vec<_>>();
+    let links = links_with_formula(&texts, &[whole(QAT_A), whole(QAT_B)]);
+    assert!(!linked(&links, 0, 1), "{links:#?}");
+    assert!(
+        linked(&links, 2, 3),
+        "other stories keep their links: {links:#?}"
+    );
 }

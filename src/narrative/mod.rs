@@ -204,6 +204,12 @@ pub struct NarrativeDoc<'a> {
     pub text: &'a str,
     /// Its sentences (spans into `text`), in text order.
     pub sentences: &'a [Span],
+    /// Token ranges (in the order of [`Tokenizer`](crate::text::tokenize::Tokenizer)'s
+    /// tokens of `text` with the index's normalization) that are formula
+    /// (see [`crate::evidence`]), sorted and disjoint: their words are not
+    /// read, since stock text is never evidence of one story. Empty when
+    /// no formula is known.
+    pub formula: &'a [std::ops::Range<u32>],
 }
 
 /// A pair of passages in two documents that tell the same story.

@@ -378,6 +378,7 @@ mod tests {
             .map(|(t, s)| NarrativeDoc {
                 text: t,
                 sentences: s,
+                formula: &[],
             })
             .collect()
     }

@@ -337,7 +337,12 @@ impl Reader {
                 (stems.len() - 1) as u32
             })
         };
+        let mut formula = doc.formula.iter().peekable();
         for i in 0..tokens.len() {
+            while formula.next_if(|r| r.end as usize <= i).is_some() {}
+            if formula.peek().is_some_and(|r| r.start as usize <= i) {
+                continue;
+            }
             let word = tokens.text(i);
             let info = match words.get(word) {
                 Some(&info) => info,

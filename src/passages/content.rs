@@ -66,6 +66,21 @@ impl ContentDoc {
         }
     }
 
+    /// The stem id of token `i`, `None` when it is not a content token.
+    pub fn stem_at(&self, i: u32) -> Option<u32> {
+        self.pos.binary_search(&i).ok().map(|j| self.stem[j])
+    }
+
+    /// The sorted, distinct stem ids of the content tokens in token range `r`.
+    pub fn stems_in(&self, r: &std::ops::Range<u32>) -> Vec<u32> {
+        let lo = self.pos.partition_point(|&p| p < r.start);
+        let hi = self.pos.partition_point(|&p| p < r.end);
+        let mut v = self.stem[lo..hi].to_vec();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
     /// The view the aligner works on.
     pub fn side(&self) -> ContentSide<'_> {
         ContentSide {

@@ -304,6 +304,7 @@ fn analyse_roles(
         content: &content,
         rework: &rework,
         verbatim_pairs: &verbatim_pairs,
+        rare_idf: RARE_IDF.min(content::idf(2, docs.len())),
     };
     let (linked, (reused, templates)) = rayon::join(
         || {
@@ -369,6 +370,18 @@ fn analyse_roles(
             sentences: d.sentences,
         })
         .collect();
+    // The formula runs of every document: the narrative level does not
+    // read stock text (a story is never told in formula).
+    let formula_runs: Vec<Vec<std::ops::Range<u32>>> = if config.narratives {
+        data.par_iter()
+            .map_init(Vec::new, |buf, d| {
+                evidence::masked_hashes(&d.token_hashes, &d.masks, buf);
+                evidence.model.formula_ranges(buf)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     // Token hashes are not needed any more: free them before the span map.
     drop(data);
     timings.stage("repeats");
@@ -423,8 +436,14 @@ fn analyse_roles(
     if config.narratives {
         progress.start("narratives", 1);
         let cross = |a: usize, b: usize| cross(a as u32, b as u32);
-        let (narrative_links, narratives) =
-            narratives::narratives(&spans, &linked, &report.clusters, config, &cross);
+        let (narrative_links, narratives) = narratives::narratives(
+            &spans,
+            &linked,
+            &report.clusters,
+            config,
+            &cross,
+            &formula_runs,
+        );
         progress.finish();
         report.narrative_links = narrative_links;
         report.narratives = narratives;
@@ -636,6 +655,8 @@ struct AlignStage<'a> {
     rework: &'a ReworkParams,
     /// Sorted pairs for verbatim alignment (see [`merge_candidates`]).
     verbatim_pairs: &'a [(u32, u32)],
+    /// Content stems weighing this much are rare words ([`RARE_IDF`]).
+    rare_idf: f32,
 }
 
 impl AlignStage<'_> {
@@ -705,7 +726,8 @@ impl AlignStage<'_> {
         // Near-duplicate and contained pairs are reuse whatever their
         // passages weigh: all are kept.
         let keep_all = self.all_passages || sim.passes(self.thresholds);
-        let (matches, weights) = self.weigh(da, db, matches, keep_all);
+        let cb = &self.content[b as usize];
+        let (matches, weights) = self.weigh((da, ca), (db, cb), matches, keep_all);
         (sim.passes(self.thresholds) || !matches.is_empty()).then(|| Linked {
             a,
             b,
@@ -718,27 +740,74 @@ impl AlignStage<'_> {
         })
     }
 
-    /// The passages kept, with their weights.
+    /// What makes tokens `r` of a document specific, as two sorted, distinct
+    /// id lists: its figures, and its rare words (stems weighing at least
+    /// [`RARE_IDF`], or found in two documents only in a small corpus).
+    fn specifics(
+        &self,
+        d: &DocData,
+        c: &ContentDoc,
+        r: &std::ops::Range<u32>,
+    ) -> (Vec<u64>, Vec<u64>) {
+        let mut figures = Vec::new();
+        self.evidence.figures(d.evidence(), r.clone(), &mut figures);
+        figures.sort_unstable();
+        figures.dedup();
+        let lo = c.pos.partition_point(|&p| p < r.start);
+        let hi = c.pos.partition_point(|&p| p < r.end);
+        let mut words: Vec<u64> = (lo..hi)
+            .filter(|&j| c.weight[j] >= self.rare_idf)
+            .map(|j| u64::from(c.stem[j]))
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        (figures, words)
+    }
+
+    /// The passages kept, with their weights: the content words outside
+    /// formula that each side shares with the other (same stem), the
+    /// lighter side's count,
+    /// times the agreement of their specifics ([`evidence::agreement`] of
+    /// figures, and of rare words: a template filled in with other figures
+    /// or other names is not reuse).
     fn weigh(
         &self,
-        a: &DocData,
-        b: &DocData,
+        (a, ca): (&DocData, &ContentDoc),
+        (b, cb): (&DocData, &ContentDoc),
         matches: Vec<Aligned>,
         keep_all: bool,
     ) -> (Vec<Aligned>, Vec<f64>) {
         matches
             .into_iter()
             .map(|m| {
+                let (sa, sb) = (ca.stems_in(&m.a), cb.stems_in(&m.b));
+                let (fa, wa) = self.specifics(a, ca, &m.a);
+                let (fb, wb) = self.specifics(b, cb, &m.b);
+                // Figures and names are judged apart: a market close of
+                // another day names the same companies with other figures.
+                let agree = evidence::agreement(&fa, &fb).min(evidence::agreement(&wa, &wb));
                 let w = self
                     .evidence
-                    .weight(a.evidence(), m.a.clone())
-                    .min(self.evidence.weight(b.evidence(), m.b.clone()));
+                    .weight_shared(a.evidence(), m.a.clone(), |i| {
+                        ca.stem_at(i).is_some_and(|s| sb.binary_search(&s).is_ok())
+                    })
+                    .min(self.evidence.weight_shared(b.evidence(), m.b.clone(), |i| {
+                        cb.stem_at(i).is_some_and(|s| sa.binary_search(&s).is_ok())
+                    }))
+                    * agree;
                 (m, w)
             })
             .filter(|&(_, w)| keep_all || w >= MIN_EVIDENCE)
             .unzip()
     }
 }
+
+/// Content stems at least this heavy (IDF over the corpus, see
+/// [`content::idf`]) are *rare words* for the agreement of specifics: found in
+/// about `e^-4.5 ≈ 1.1%` of the documents or fewer (names, places, rare
+/// words; the narrative level's anchors use the same bar). In a corpus too
+/// small for that, words found in two documents or fewer.
+const RARE_IDF: f32 = 4.5;
 
 /// The documents the report points into (passages, repeats, phrases,
 /// boilerplate examples): only these are tokenized again for offsets.

@@ -20,6 +20,7 @@ pub(crate) fn narratives(
     clusters: &[Cluster],
     config: &Config,
     cross: &dyn Fn(usize, usize) -> bool,
+    formula: &[Vec<std::ops::Range<u32>>],
 ) -> (Vec<NarrativeLink>, Vec<Narrative>) {
     let params = NarrativeParams {
         threshold: config.narrative_threshold as f32,
@@ -29,9 +30,11 @@ pub(crate) fn narratives(
         .docs
         .iter()
         .zip(&spans.sentences)
-        .map(|(d, sentences)| NarrativeDoc {
+        .enumerate()
+        .map(|(i, (d, sentences))| NarrativeDoc {
             text: &d.text,
             sentences,
+            formula: formula.get(i).map_or(&[], |f| f.as_slice()),
         })
         .collect();
     let index = NarrativeIndex::build(&ndocs, config.normalize, &params);
