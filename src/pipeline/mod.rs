@@ -274,7 +274,6 @@ fn analyse_roles(
     // Content words (stems and weights) of the documents of candidate pairs,
     // for reworded passages.
     let content = content_docs(docs, config, &verified, &df);
-    drop(df);
     let rework = rework_params(docs.len());
     timings.stage("content");
     // 6. Verbatim alignment of the candidates that share enough shingles,
@@ -431,7 +430,14 @@ fn analyse_roles(
             .collect(),
         None => reused,
     };
-    report.phrases = phrase_entries(&spans, &reused, phrase_params.min_tokens);
+    report.phrases = phrase_entries(
+        &spans,
+        &reused,
+        phrase_params.min_tokens,
+        config.normalize,
+        &df,
+    );
+    drop(df);
     timings.stage("build");
     if config.narratives {
         progress.start("narratives", 1);
@@ -912,21 +918,86 @@ fn passage_entries(
     passages.into_iter().map(|(_, _, p)| p).collect()
 }
 
-/// The report's reused phrases: whole spans, with at least
-/// [`build::MIN_PHRASE_CONTENT_WORDS`] content words.
+/// The report's reused phrases: whole spans that start and end with a
+/// content word, with at least [`build::MIN_PHRASE_CONTENT_WORDS`] content
+/// words, most informative first. Phrases that read the same once trimmed
+/// («في قطاع غزة» and «في قطاع غزة، على») are one. The information of a
+/// phrase is the sum of the IDF of its content words over the corpus
+/// (`df`): a phrase made of the words every article on the topic uses ranks
+/// below one that only the documents sharing it contain.
 fn phrase_entries(
     spans: &spans::SpanMap<'_>,
     reused: &[phrases::ReusedPhrase],
     min_tokens: usize,
+    normalize: crate::text::normalize::NormalizeOptions,
+    df: &content::DocFrequencies,
 ) -> Vec<Phrase> {
-    reused
-        .iter()
-        .filter_map(|p| spans.whole_spans(p, min_tokens))
-        .filter(|p| {
-            let o = &p.occurrences[0];
-            spans.content_tokens(o.doc, o.tokens.clone()) >= build::MIN_PHRASE_CONTENT_WORDS
-        })
-        .map(|p| {
+    let n = spans.docs.len();
+    let mut tokenizer = Tokenizer::new(normalize);
+    // (information, key: the normalized words, the phrase)
+    let mut kept: Vec<(f64, String, phrases::ReusedPhrase)> = Vec::new();
+    for p in reused {
+        let Some(p) = spans
+            .content_edges(p, min_tokens)
+            .and_then(|p| spans.whole_spans(&p, min_tokens))
+        else {
+            continue;
+        };
+        let o = &p.occurrences[0];
+        if spans.content_tokens(o.doc, o.tokens.clone()) < build::MIN_PHRASE_CONTENT_WORDS {
+            continue;
+        }
+        let tokens = tokenizer.tokenize(spans.text(o.doc, o.tokens.clone()));
+        let words: Vec<&str> = (0..tokens.len()).map(|i| tokens.text(i)).collect();
+        let information: f64 = words
+            .iter()
+            .filter(|w| {
+                !crate::text::stem::is_stop_word(w) && !w.chars().all(|c| c.is_ascii_digit())
+            })
+            .map(|w| {
+                f64::from(content::idf(
+                    df.get(content::stem_hash(content::content_stem(w))),
+                    n,
+                ))
+            })
+            .sum();
+        kept.push((information, words.join(" "), p));
+    }
+    // One entry per trimmed text: the occurrences of its phrases, one per
+    // document.
+    kept.sort_by(|x, y| x.1.cmp(&y.1).then(y.2.docs.cmp(&x.2.docs)));
+    let mut merged: Vec<(f64, phrases::ReusedPhrase)> = Vec::new();
+    for run in kept.chunk_by(|x, y| x.1 == y.1) {
+        let mut occurrences: Vec<phrases::Occurrence> = run
+            .iter()
+            .flat_map(|(_, _, p)| p.occurrences.iter().cloned())
+            .collect();
+        occurrences.sort_by_key(|o| (o.doc, o.tokens.start));
+        occurrences.dedup_by_key(|o| o.doc);
+        merged.push((
+            run[0].0,
+            phrases::ReusedPhrase {
+                tokens: run[0].2.tokens,
+                docs: occurrences.len(),
+                occurrences,
+            },
+        ));
+    }
+    merged.sort_by(|x, y| {
+        y.0.total_cmp(&x.0)
+            .then(y.1.docs.cmp(&x.1.docs))
+            .then(y.1.tokens.cmp(&x.1.tokens))
+            .then(x.1.occurrences[0].doc.cmp(&y.1.occurrences[0].doc))
+            .then(
+                x.1.occurrences[0]
+                    .tokens
+                    .start
+                    .cmp(&y.1.occurrences[0].tokens.start),
+            )
+    });
+    merged
+        .into_iter()
+        .map(|(_, p)| {
             let first = &p.occurrences[0];
             Phrase {
                 text: spans.text(first.doc, first.tokens.clone()).to_string(),

@@ -124,6 +124,43 @@ impl<'c> SpanMap<'c> {
         self.span(doc, range).slice(&self.docs[doc as usize].text)
     }
 
+    /// `phrase` without the function words and numbers at its edges («في
+    /// قطاع غزة، على» → «قطاع غزة»): a phrase starts and ends with a content
+    /// word. Every occurrence is the same token run, so the first one
+    /// decides. `None` when fewer than `min_tokens` tokens remain.
+    pub(crate) fn content_edges(
+        &self,
+        phrase: &phrases::ReusedPhrase,
+        min_tokens: usize,
+    ) -> Option<phrases::ReusedPhrase> {
+        let first = phrase.occurrences.first()?;
+        let t = &self.tokens[first.doc as usize];
+        let content = |i: u32| t.content[i as usize];
+        let (mut s, mut e) = (first.tokens.start, first.tokens.end);
+        while s < e && !content(s) {
+            s += 1;
+        }
+        while e > s && !content(e - 1) {
+            e -= 1;
+        }
+        if ((e - s) as usize) < min_tokens.max(1) {
+            return None;
+        }
+        let (cut_s, cut_e) = (s - first.tokens.start, first.tokens.end - e);
+        Some(phrases::ReusedPhrase {
+            tokens: e - s,
+            docs: phrase.docs,
+            occurrences: phrase
+                .occurrences
+                .iter()
+                .map(|o| phrases::Occurrence {
+                    doc: o.doc,
+                    tokens: o.tokens.start + cut_s..o.tokens.end - cut_e,
+                })
+                .collect(),
+        })
+    }
+
     /// `phrase` trimmed so that no occurrence starts or ends inside a span
     /// that holds several tokens (`ﷺ` gives four, `٢٠٢٣م` two with
     /// `split_digits`): the reported text then reads as exactly the phrase.
