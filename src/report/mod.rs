@@ -10,7 +10,7 @@
 //!
 //! Files: `model.rs` holds the types (the JSON contract), `common.rs` what
 //! the text and HTML renderers share (order, snippets, findings);
-//! `text.rs`, `json.rs` and `html/` are the renderers, `tune.rs` renders
+//! `text/`, `json.rs` and `html/` are the renderers, `tune.rs` renders
 //! `athar tune`'s result.
 
 use serde::{Deserialize, Serialize};
