@@ -26,7 +26,7 @@ use athar::text::tokenize::{Tokenizer, Tokens};
 
 #[path = "../tests/common/narrative.rs"]
 mod narrative_docs;
-use narrative_docs::{docs, prep};
+use narrative_docs::{docs, prep, txt_files};
 
 const SAUDI_DAY: &str = "../shared/data/saudinewsnet-2015-07-23.jsonl";
 
@@ -74,20 +74,6 @@ fn snippet(s: &str, n: usize) -> String {
         let head: String = s.chars().take(n).collect();
         format!("{head}…")
     }
-}
-
-/// The `.txt` files of `dir`, in file-name order.
-fn txt_files(dir: &Path) -> Vec<String> {
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect()
 }
 
 /// Title and text of the first `limit` articles of a SaudiNewsNet JSONL file.

@@ -7,7 +7,7 @@ use athar::text::tokenize::Tokenizer;
 
 #[path = "common/narrative.rs"]
 mod narrative_docs;
-use narrative_docs::{docs, prep};
+use narrative_docs::{docs, prep, txt_files};
 
 /// Labelled narrative groups of `links` over `texts`.
 fn groups_of(texts: &[String], links: &[Link], params: &NarrativeParams) -> Vec<NarrativeGroup> {
@@ -17,17 +17,10 @@ fn groups_of(texts: &[String], links: &[Link], params: &NarrativeParams) -> Vec<
 
 /// The five seed articles, in file-name order.
 fn seeds() -> Vec<String> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect()
+    txt_files(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/corpus"
+    )))
 }
 
 fn links_of(texts: &[String], params: &NarrativeParams) -> Vec<Link> {

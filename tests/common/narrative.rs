@@ -1,5 +1,7 @@
-//! Narrative inputs from plain texts, shared (by `#[path]`) between
-//! `tests/narrative.rs` and `examples/narrative.rs`.
+//! Narrative inputs from plain texts, and the texts of a folder; shared (by
+//! `#[path]`) between `tests/narrative.rs` and `examples/narrative.rs`.
+
+use std::path::Path;
 
 use athar::Span;
 use athar::narrative::NarrativeDoc;
@@ -19,5 +21,19 @@ pub fn docs<'a>(texts: &'a [String], p: &'a [Vec<Span>]) -> Vec<NarrativeDoc<'a>
             text: t,
             sentences: s,
         })
+        .collect()
+}
+
+/// The texts of the `.txt` files of `dir`, in file-name order.
+pub fn txt_files(dir: &Path) -> Vec<String> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
         .collect()
 }
