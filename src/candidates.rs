@@ -97,7 +97,6 @@ fn shingle_postings_in_parts(
     let total: usize = data.iter().map(|d| d.exact.len() + d.masked.len()).sum();
     let split = shingle::HashParts::new(total, per_part);
     let parts = split.parts;
-    let part_of = |h: u64| split.of(h);
     // Consecutive parts form a group, scanned in order by one thread with a
     // cursor into each (sorted) shingle set. The result does not depend on
     // the grouping.
@@ -107,98 +106,7 @@ fn shingle_postings_in_parts(
         .into_par_iter()
         .map(|g| {
             let (first, last) = (g * per_group, ((g + 1) * per_group).min(parts));
-            let start_of = |set: &[u64]| set.partition_point(|&h| part_of(h) < first) as u32;
-            // Cursors into the exact set, its shingles that hold a masked
-            // token, and their masked forms.
-            let mut cursor: Vec<[u32; 3]> = data
-                .iter()
-                .map(|d| {
-                    [
-                        start_of(d.exact),
-                        start_of(d.exact_masked),
-                        start_of(d.masked),
-                    ]
-                })
-                .collect();
-            let mut shared = Vec::new();
-            let mut frequent = Vec::new();
-            let mut formula = FormulaPostings::default();
-            // `(hash, document << 2 | flags)`: POSTING_EXACT postings pair
-            // documents, POSTING_MASKED ones teach formula.
-            let mut postings: Vec<(u64, u32)> = Vec::new();
-            let mut pairs: Vec<(u32, u32)> = Vec::new();
-            let (mut exact_docs, mut masked_docs) = (Vec::new(), Vec::new());
-            for part in first..last {
-                postings.clear();
-                for (d, dd) in data.iter().enumerate() {
-                    let c = &mut cursor[d];
-                    let in_part = |set: &[u64], start: u32| {
-                        let start = start as usize;
-                        start..start + set[start..].partition_point(|&h| part_of(h) == part)
-                    };
-                    let (e, em, m) = (
-                        in_part(dd.exact, c[0]),
-                        in_part(dd.exact_masked, c[1]),
-                        in_part(dd.masked, c[2]),
-                    );
-                    let tag = (d as u32) << 2;
-                    let mut exact_masked = dd.exact_masked[em.clone()].iter().peekable();
-                    postings.extend(dd.exact[e.clone()].iter().map(|&h| {
-                        while exact_masked.next_if(|&&x| x < h).is_some() {}
-                        if exact_masked.peek() == Some(&&h) {
-                            (h, tag | POSTING_EXACT)
-                        } else {
-                            (h, tag | POSTING_EXACT | POSTING_MASKED)
-                        }
-                    }));
-                    postings.extend(
-                        dd.masked[m.clone()]
-                            .iter()
-                            .map(|&h| (h, tag | POSTING_MASKED)),
-                    );
-                    *c = [e.end as u32, em.end as u32, m.end as u32];
-                }
-                postings.par_sort_unstable();
-                pairs.clear();
-                for run in postings.chunk_by(|x, y| x.0 == y.0) {
-                    exact_docs.clear();
-                    masked_docs.clear();
-                    for &(_, v) in run {
-                        if v & POSTING_EXACT != 0 {
-                            exact_docs.push(v >> 2);
-                        }
-                        if v & POSTING_MASKED != 0 {
-                            masked_docs.push(v >> 2);
-                        }
-                    }
-                    // Equal hashes from two forms of one document (a hash
-                    // collision) count once.
-                    exact_docs.dedup();
-                    masked_docs.dedup();
-                    if (2..=max_bucket).contains(&exact_docs.len()) {
-                        for (i, &x) in exact_docs.iter().enumerate() {
-                            pairs.extend(exact_docs[i + 1..].iter().map(|&y| (x, y)));
-                        }
-                    }
-                    if exact_docs.len() > max_df {
-                        frequent.push((run[0].0, exact_docs.clone()));
-                    }
-                    if !masked_docs.is_empty() {
-                        formula.add_run(run[0].0, masked_docs.iter().copied());
-                    }
-                }
-                pairs.par_sort_unstable();
-                shared.extend(
-                    pairs
-                        .chunk_by(|x, y| x == y)
-                        .map(|run| (run[0], run.len() as u32)),
-                );
-            }
-            Postings {
-                shared,
-                frequent,
-                formula,
-            }
+            group_postings(data, &split, first..last, max_bucket, max_df)
         })
         .collect();
     let mut shared: Vec<((u32, u32), u32)> = Vec::new();
@@ -232,6 +140,132 @@ fn shingle_postings_in_parts(
         shared,
         frequent,
         formula,
+    }
+}
+
+/// The postings of the parts `range` of `split`, in order.
+fn group_postings(
+    data: &[DocShingles<'_>],
+    split: &shingle::HashParts,
+    range: std::ops::Range<usize>,
+    max_bucket: usize,
+    max_df: usize,
+) -> Postings {
+    let start_of = |set: &[u64]| set.partition_point(|&h| split.of(h) < range.start) as u32;
+    // Cursors into the exact set, its shingles that hold a masked token, and
+    // their masked forms.
+    let mut cursor: Vec<[u32; 3]> = data
+        .iter()
+        .map(|d| {
+            [
+                start_of(d.exact),
+                start_of(d.exact_masked),
+                start_of(d.masked),
+            ]
+        })
+        .collect();
+    let mut out = Postings {
+        shared: Vec::new(),
+        frequent: Vec::new(),
+        formula: FormulaPostings::default(),
+    };
+    let mut postings: Vec<(u64, u32)> = Vec::new();
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    for part in range {
+        part_postings(data, split, part, &mut cursor, &mut postings);
+        postings.par_sort_unstable();
+        pairs.clear();
+        scan_runs(&postings, max_bucket, max_df, &mut pairs, &mut out);
+        pairs.par_sort_unstable();
+        out.shared.extend(
+            pairs
+                .chunk_by(|x, y| x == y)
+                .map(|run| (run[0], run.len() as u32)),
+        );
+    }
+    out
+}
+
+/// The postings of part `part` into `postings` (cleared first), unsorted:
+/// `(hash, document << 2 | flags)`, [`POSTING_EXACT`] postings pair
+/// documents, [`POSTING_MASKED`] ones teach formula. Moves each document's
+/// `cursor` past the part.
+fn part_postings(
+    data: &[DocShingles<'_>],
+    split: &shingle::HashParts,
+    part: usize,
+    cursor: &mut [[u32; 3]],
+    postings: &mut Vec<(u64, u32)>,
+) {
+    postings.clear();
+    for (d, dd) in data.iter().enumerate() {
+        let c = &mut cursor[d];
+        let in_part = |set: &[u64], start: u32| {
+            let start = start as usize;
+            start..start + set[start..].partition_point(|&h| split.of(h) == part)
+        };
+        let (e, em, m) = (
+            in_part(dd.exact, c[0]),
+            in_part(dd.exact_masked, c[1]),
+            in_part(dd.masked, c[2]),
+        );
+        let tag = (d as u32) << 2;
+        let mut exact_masked = dd.exact_masked[em.clone()].iter().peekable();
+        postings.extend(dd.exact[e.clone()].iter().map(|&h| {
+            while exact_masked.next_if(|&&x| x < h).is_some() {}
+            if exact_masked.peek() == Some(&&h) {
+                (h, tag | POSTING_EXACT)
+            } else {
+                (h, tag | POSTING_EXACT | POSTING_MASKED)
+            }
+        }));
+        postings.extend(
+            dd.masked[m.clone()]
+                .iter()
+                .map(|&h| (h, tag | POSTING_MASKED)),
+        );
+        *c = [e.end as u32, em.end as u32, m.end as u32];
+    }
+}
+
+/// Each run of equal hashes in the sorted `postings`: the pairs of its
+/// documents (2..=`max_bucket` of them) into `pairs`, its documents into
+/// `out.frequent` (more than `max_df`), its masked postings into
+/// `out.formula`.
+fn scan_runs(
+    postings: &[(u64, u32)],
+    max_bucket: usize,
+    max_df: usize,
+    pairs: &mut Vec<(u32, u32)>,
+    out: &mut Postings,
+) {
+    let (mut exact_docs, mut masked_docs) = (Vec::new(), Vec::new());
+    for run in postings.chunk_by(|x, y| x.0 == y.0) {
+        exact_docs.clear();
+        masked_docs.clear();
+        for &(_, v) in run {
+            if v & POSTING_EXACT != 0 {
+                exact_docs.push(v >> 2);
+            }
+            if v & POSTING_MASKED != 0 {
+                masked_docs.push(v >> 2);
+            }
+        }
+        // Equal hashes from two forms of one document (a hash collision)
+        // count once.
+        exact_docs.dedup();
+        masked_docs.dedup();
+        if (2..=max_bucket).contains(&exact_docs.len()) {
+            for (i, &x) in exact_docs.iter().enumerate() {
+                pairs.extend(exact_docs[i + 1..].iter().map(|&y| (x, y)));
+            }
+        }
+        if exact_docs.len() > max_df {
+            out.frequent.push((run[0].0, exact_docs.clone()));
+        }
+        if !masked_docs.is_empty() {
+            out.formula.add_run(run[0].0, masked_docs.iter().copied());
+        }
     }
 }
 

@@ -1,30 +1,13 @@
 //! Narrative level: passages that tell the same story in other words.
 
 use athar::Span;
-use athar::narrative::{
-    Link, NarrativeDoc, NarrativeGroup, NarrativeIndex, NarrativeParams, content_stems, find_links,
-    group,
-};
+use athar::narrative::{Link, NarrativeGroup, NarrativeIndex, NarrativeParams, find_links, group};
 use athar::text::normalize::NormalizeOptions;
-use athar::text::sentences::sentences;
-use athar::text::tokenize::{Tokenizer, Tokens};
+use athar::text::tokenize::Tokenizer;
 
-/// Sentences of each text.
-fn prep(texts: &[String]) -> Vec<Vec<Span>> {
-    texts.iter().map(|t| sentences(t)).collect()
-}
-
-fn docs<'a>(texts: &'a [String], p: &'a [Vec<Span>]) -> Vec<NarrativeDoc<'a>> {
-    texts
-        .iter()
-        .zip(p)
-        .map(|(t, s)| NarrativeDoc {
-            text: t,
-            sentences: s,
-            formula: &[],
-        })
-        .collect()
-}
+#[path = "common/narrative.rs"]
+mod narrative_docs;
+use narrative_docs::{docs, prep, txt_files};
 
 /// Labelled narrative groups of `links` over `texts`.
 fn groups_of(texts: &[String], links: &[Link], params: &NarrativeParams) -> Vec<NarrativeGroup> {
@@ -34,17 +17,10 @@ fn groups_of(texts: &[String], links: &[Link], params: &NarrativeParams) -> Vec<
 
 /// The five seed articles, in file-name order.
 fn seeds() -> Vec<String> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect()
+    txt_files(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/corpus"
+    )))
 }
 
 fn links_of(texts: &[String], params: &NarrativeParams) -> Vec<Link> {
@@ -318,231 +294,6 @@ fn threshold_is_a_bar() {
         ..Default::default()
     };
     assert!(links_of(&texts, &loose).len() >= links_of(&texts, &NarrativeParams::default()).len());
-}
-
-fn snippet(s: &str, n: usize) -> String {
-    let s: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if s.chars().count() <= n {
-        s
-    } else {
-        let head: String = s.chars().take(n).collect();
-        format!("{head}…")
-    }
-}
-
-/// Prints every link on the seeds (`cargo test --test narrative -- --ignored
-/// --nocapture print_seed_links`).
-#[test]
-#[ignore]
-fn print_seed_links() {
-    let texts = seeds();
-    let mut params = NarrativeParams::default();
-    if let Ok(v) = std::env::var("NT") {
-        params.threshold = v.parse().unwrap();
-    }
-    if let Ok(v) = std::env::var("NM") {
-        params.min_terms = v.parse().unwrap();
-    }
-    if let Ok(v) = std::env::var("MA") {
-        params.min_anchors = v.parse().unwrap();
-    }
-    if let Ok(v) = std::env::var("AW") {
-        params.anchor_weight = v.parse().unwrap();
-    }
-    let links = links_of(&texts, &params);
-    for l in &links {
-        println!(
-            "{:03} {:?} <-> {:03} {:?}  score {:.3}\n  terms: {}\n  A: {}\n  B: {}\n",
-            l.a.0,
-            l.a.1.range(),
-            l.b.0,
-            l.b.1.range(),
-            l.score,
-            l.terms
-                .iter()
-                .zip(&l.terms_b)
-                .map(|(a, b)| if a == b {
-                    a.clone()
-                } else {
-                    format!("{a}~{b}")
-                })
-                .collect::<Vec<_>>()
-                .join("، "),
-            snippet(l.a.1.slice(&texts[l.a.0]), 400),
-            snippet(l.b.1.slice(&texts[l.b.0]), 400)
-        );
-    }
-    for g in groups_of(&texts, &links, &params) {
-        println!(
-            "GROUP docs={} links={} label={:?} members={:?}",
-            g.n_docs,
-            g.links,
-            g.label,
-            g.members
-                .iter()
-                .map(|m| (m.doc, m.span.start(), m.span.end()))
-                .collect::<Vec<_>>()
-        );
-    }
-}
-
-fn saudi_news(limit: usize) -> Option<Vec<String>> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/saudinewsnet-2015-07-23.jsonl");
-    let raw = std::fs::read_to_string(path).ok()?;
-    Some(
-        raw.lines()
-            .take(limit)
-            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-            .map(|v| {
-                format!(
-                    "{}\n{}",
-                    v["title"].as_str().unwrap_or(""),
-                    v["text"].as_str().unwrap_or("")
-                )
-            })
-            .collect(),
-    )
-}
-
-/// Speed and sanity on real news (`-- --ignored --nocapture saudi_news_run`).
-#[test]
-#[ignore]
-fn saudi_news_run() {
-    let n = std::env::var("DOCS").map_or(400, |v| v.parse().unwrap());
-    let Some(texts) = saudi_news(n) else {
-        return;
-    };
-    let t0 = std::time::Instant::now();
-    let p = prep(&texts);
-    let t1 = std::time::Instant::now();
-    let d = docs(&texts, &p);
-    let mut params = NarrativeParams::default();
-    if let Ok(v) = std::env::var("PT") {
-        params.prefix_terms = v.parse().unwrap();
-    }
-    if let Ok(v) = std::env::var("AW") {
-        params.anchor_weight = v.parse().unwrap();
-    }
-    let links = find_links(&d, NormalizeOptions::default(), &params);
-    let t2 = std::time::Instant::now();
-    check_spans(&texts, &links);
-    println!(
-        "{} docs: tokenize {:?}, narrative {:?}, {} links",
-        texts.len(),
-        t1 - t0,
-        t2 - t1,
-        links.len()
-    );
-    // Recall of prefix filtering against indexing every distinctive term.
-    let exact = find_links(
-        &d,
-        NormalizeOptions::default(),
-        &NarrativeParams {
-            prefix_terms: usize::MAX,
-            ..params.clone()
-        },
-    );
-    let t3 = std::time::Instant::now();
-    let found = exact.iter().filter(|l| links.contains(l)).count();
-    println!(
-        "exhaustive candidates: {} links in {:?}; prefix filtering finds {found} of them",
-        exact.len(),
-        t3 - t2
-    );
-    let supported: Vec<&Link> = links
-        .iter()
-        .filter(|l| l.score < params.threshold)
-        .collect();
-    let pairs = |ls: &[&Link]| {
-        let mut p: Vec<(usize, usize)> = ls.iter().map(|l| (l.a.0, l.b.0)).collect();
-        p.sort_unstable();
-        p.dedup();
-        p.len()
-    };
-    let all: Vec<&Link> = links.iter().collect();
-    println!(
-        "{} links under the bar (group support); document pairs: {} in all, {} at the bar",
-        supported.len(),
-        pairs(&all),
-        pairs(
-            &all.iter()
-                .copied()
-                .filter(|l| l.score >= params.threshold)
-                .collect::<Vec<_>>()
-        )
-    );
-    let sample: Vec<&Link> = match std::env::var("SAMPLE").as_deref() {
-        Ok("support") => supported,
-        _ => all,
-    };
-    let step = (sample.len() / 30).max(1);
-    for l in sample.iter().step_by(step) {
-        println!(
-            "{} <-> {} {:.3} [{}]\n  A: {}\n  B: {}",
-            l.a.0,
-            l.b.0,
-            l.score,
-            l.terms.join("، "),
-            snippet(l.a.1.slice(&texts[l.a.0]), 200),
-            snippet(l.b.1.slice(&texts[l.b.0]), 200)
-        );
-    }
-}
-
-/// Regenerates `src/narrative/background-df.tsv` from the SaudiNewsNet day
-/// (`ATHAR_WRITE_BACKGROUND=1 cargo test --test narrative -- --ignored
-/// build_background_table`).
-#[test]
-#[ignore]
-fn build_background_table() {
-    if std::env::var_os("ATHAR_WRITE_BACKGROUND").is_none() {
-        return;
-    }
-    let texts = saudi_news(usize::MAX).expect("saudinewsnet data");
-    let mut tk = Tokenizer::new(NormalizeOptions::default());
-    let mut df: std::collections::BTreeMap<String, u32> = Default::default();
-    let mut toks = Tokens::default();
-    for t in &texts {
-        tk.tokenize_into(t, &mut toks);
-        let mut set: Vec<&str> = content_stems(&toks).into_iter().map(|(_, s)| s).collect();
-        set.sort_unstable();
-        set.dedup();
-        for s in set {
-            *df.entry(s.to_string()).or_default() += 1;
-        }
-    }
-    const MIN_DF: u32 = 3;
-    let mut out = String::new();
-    out.push_str(
-        "# Background document frequencies of light10 stems, for athar's narrative level.\n\
-         # Derived statistics (no text): generated by the ignored test\n\
-         # `build_background_table` in tests/narrative.rs, which tokenizes the title and\n\
-         # text of every article of one day of SaudiNewsNet (2015-07-23, 14 Saudi outlets;\n\
-         # CC BY-NC-SA 4.0, github.com/inparallel/SaudiNewsNet) with the default\n\
-         # normalization, drops stop words (stem::is_stop_word), stems with\n\
-         # stem::light10 and counts the documents containing each stem.\n\
-         # Licence: counts of single stems are facts about the corpus, not its text;\n\
-         # athar ships them under MIT OR Apache-2.0 (README.md, \"Data files\").\n",
-    );
-    out.push_str(&format!(
-        "# Stems found in fewer than {MIN_DF} documents are left out (read as df = 1).\n\
-         # Format: '#docs<TAB>N', then 'stem<TAB>df' lines sorted by stem.\n#docs\t{}\n",
-        texts.len()
-    ));
-    for (s, n) in &df {
-        if *n >= MIN_DF {
-            out.push_str(&format!("{s}\t{n}\n"));
-        }
-    }
-    std::fs::write(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/src/narrative/background-df.tsv"
-        ),
-        out,
-    )
-    .unwrap();
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::tune::{Histogram, STEPS, TuneReport};
+use crate::tune::{Histogram, LabelReport, STEPS, TuneReport};
 
 /// Writes the report as pretty JSON, with a final newline.
 pub fn render_json(report: &TuneReport, out: &mut dyn Write) -> std::io::Result<()> {
@@ -67,6 +67,22 @@ fn pct(x: f64) -> String {
 
 /// Writes the report for a terminal.
 pub fn render_text(r: &TuneReport, out: &mut dyn Write) -> std::io::Result<()> {
+    histograms_text(r, out)?;
+    lsh_text(r, out)?;
+    short_text(r, out)?;
+    if let Some(lab) = &r.labels {
+        labels_text(lab, out)?;
+    }
+    writeln!(out)?;
+    writeln!(out, "What to do:")?;
+    for a in &r.advice {
+        writeln!(out, "  {a}")?;
+    }
+    Ok(())
+}
+
+/// The header and the Jaccard and containment histograms.
+fn histograms_text(r: &TuneReport, out: &mut dyn Write) -> std::io::Result<()> {
     let p = &r.params;
     writeln!(
         out,
@@ -102,7 +118,12 @@ pub fn render_text(r: &TuneReport, out: &mut dyn Write) -> std::io::Result<()> {
         histogram_text(&r.containment, out)?;
         writeln!(out)?;
     }
+    Ok(())
+}
 
+/// The LSH S-curve and the pairs it would miss.
+fn lsh_text(r: &TuneReport, out: &mut dyn Write) -> std::io::Result<()> {
+    let p = &r.params;
     let l = &r.lsh;
     writeln!(
         out,
@@ -150,8 +171,11 @@ pub fn render_text(r: &TuneReport, out: &mut dyn Write) -> std::io::Result<()> {
             )?;
         }
     }
-    writeln!(out)?;
+    writeln!(out)
+}
 
+/// The documents too short for a reliable similarity.
+fn short_text(r: &TuneReport, out: &mut dyn Write) -> std::io::Result<()> {
     let s = &r.short_documents;
     if s.ids.is_empty() {
         writeln!(
@@ -170,72 +194,70 @@ pub fn render_text(r: &TuneReport, out: &mut dyn Write) -> std::io::Result<()> {
         )?;
         writeln!(out, "  {}", id_list(&s.ids, 10))?;
     }
+    Ok(())
+}
 
-    if let Some(lab) = &r.labels {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "Labels: {} pair(s) evaluated, {} reuse (1), {} not (0); {} share no shingle (similarity 0).",
-            lab.pairs, lab.positives, lab.negatives, lab.sharing_nothing
-        )?;
-        if lab.skipped_pairs > 0 {
-            writeln!(out, "  {} pair(s) skipped:", lab.skipped_pairs)?;
-            for (what, ids) in [
-                ("not in the input", &lab.unknown_ids),
-                ("of documents skipped when reading", &lab.not_analysed_ids),
-            ] {
-                if !ids.is_empty() {
-                    writeln!(out, "    {} id(s) {what}: {}", ids.len(), id_list(ids, 5))?;
-                }
-            }
-        }
-        if lab.pairs > 0 {
-            writeln!(
-                out,
-                "  {:>9}   {:>24}   {:>24}",
-                "threshold", "Jaccard ≥ t", "containment ≥ t"
-            )?;
-            writeln!(
-                out,
-                "  {:>9}   {:>6} {:>6} {:>6}        {:>6} {:>6} {:>6}",
-                "t", "P", "R", "F1", "P", "R", "F1"
-            )?;
-            let jb = ((lab.jaccard.best.threshold * STEPS as f64).round()) as usize;
-            let cb = ((lab.containment.best.threshold * STEPS as f64).round()) as usize;
-            for i in 1..=STEPS {
-                if i % 5 != 0 && i != jb && i != cb {
-                    continue;
-                }
-                let (j, c) = (&lab.jaccard.scores[i - 1], &lab.containment.scores[i - 1]);
-                let line = format!(
-                    "  {:>9.2}   {:>6.3} {:>6.3} {:>6.3} {:<4}   {:>6.3} {:>6.3} {:>6.3} {:<4}",
-                    j.threshold,
-                    j.precision,
-                    j.recall,
-                    j.f1,
-                    if i == jb { "best" } else { "" },
-                    c.precision,
-                    c.recall,
-                    c.f1,
-                    if i == cb { "best" } else { "" },
-                );
-                writeln!(out, "{}", line.trim_end())?;
-            }
-            for (name, sw) in [("Jaccard", &lab.jaccard), ("containment", &lab.containment)] {
-                if sw.best_from < sw.best.threshold {
-                    writeln!(
-                        out,
-                        "  {name}: F1 {:.3} for any threshold from {:.2} to {:.2}.",
-                        sw.best.f1, sw.best_from, sw.best.threshold
-                    )?;
-                }
+/// The labelled pairs and the precision/recall sweeps.
+fn labels_text(lab: &LabelReport, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Labels: {} pair(s) evaluated, {} reuse (1), {} not (0); {} share no shingle (similarity 0).",
+        lab.pairs, lab.positives, lab.negatives, lab.sharing_nothing
+    )?;
+    if lab.skipped_pairs > 0 {
+        writeln!(out, "  {} pair(s) skipped:", lab.skipped_pairs)?;
+        for (what, ids) in [
+            ("not in the input", &lab.unknown_ids),
+            ("of documents skipped when reading", &lab.not_analysed_ids),
+        ] {
+            if !ids.is_empty() {
+                writeln!(out, "    {} id(s) {what}: {}", ids.len(), id_list(ids, 5))?;
             }
         }
     }
-    writeln!(out)?;
-    writeln!(out, "What to do:")?;
-    for a in &r.advice {
-        writeln!(out, "  {a}")?;
+    if lab.pairs == 0 {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "  {:>9}   {:>24}   {:>24}",
+        "threshold", "Jaccard ≥ t", "containment ≥ t"
+    )?;
+    writeln!(
+        out,
+        "  {:>9}   {:>6} {:>6} {:>6}        {:>6} {:>6} {:>6}",
+        "t", "P", "R", "F1", "P", "R", "F1"
+    )?;
+    let jb = ((lab.jaccard.best.threshold * STEPS as f64).round()) as usize;
+    let cb = ((lab.containment.best.threshold * STEPS as f64).round()) as usize;
+    for i in 1..=STEPS {
+        if i % 5 != 0 && i != jb && i != cb {
+            continue;
+        }
+        let (j, c) = (&lab.jaccard.scores[i - 1], &lab.containment.scores[i - 1]);
+        let line = format!(
+            "  {:>9.2}   {:>6.3} {:>6.3} {:>6.3} {:<4}   {:>6.3} {:>6.3} {:>6.3} {:<4}",
+            j.threshold,
+            j.precision,
+            j.recall,
+            j.f1,
+            if i == jb { "best" } else { "" },
+            c.precision,
+            c.recall,
+            c.f1,
+            if i == cb { "best" } else { "" },
+        );
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    for (name, sw) in [("Jaccard", &lab.jaccard), ("containment", &lab.containment)] {
+        if sw.best_from < sw.best.threshold {
+            writeln!(
+                out,
+                "  {name}: F1 {:.3} for any threshold from {:.2} to {:.2}.",
+                sw.best.f1, sw.best_from, sw.best.threshold
+            )?;
+        }
     }
     Ok(())
 }

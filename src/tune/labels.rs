@@ -120,149 +120,20 @@ pub(super) fn evaluate(
     labels: &[Label],
     config: &Config,
 ) -> LabelReport {
-    let index: HashMap<&str, usize> = corpus
-        .documents
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
-        .collect();
-    let skipped: std::collections::HashSet<&str> =
-        corpus.skipped.iter().map(|s| s.id.as_str()).collect();
-    let mut unknown: Vec<String> = Vec::new();
-    let mut not_analysed: Vec<String> = Vec::new();
-    let mut skipped_pairs = 0;
-    // (label, jaccard step, containment step, passes current rule)
-    let mut rows: Vec<(bool, usize, usize, bool)> = Vec::new();
-    let mut sharing_nothing = 0;
-    for l in labels {
-        let (a, b) = (index.get(l.a.as_str()), index.get(l.b.as_str()));
-        for (id, found) in [(&l.a, a), (&l.b, b)] {
-            if found.is_none() {
-                if skipped.contains(id.as_str()) {
-                    not_analysed.push(id.clone());
-                } else {
-                    unknown.push(id.clone());
-                }
-            }
-        }
-        let (Some(&a), Some(&b)) = (a, b) else {
-            skipped_pairs += 1;
-            continue;
-        };
-        let (sa, sb) = (&data.sets[a], &data.sets[b]);
-        let inter = crate::verify::intersection_size(sa, sb);
-        sharing_nothing += usize::from(inter == 0);
-        let union = sa.len() + sb.len() - inter;
-        let small = sa.len().min(sb.len());
-        let current = inter > 0
-            && (at_least(inter, union, config.threshold)
-                || at_least(inter, small, config.containment));
-        rows.push((
-            l.reuse,
-            step_of(inter, union),
-            step_of(inter, small),
-            current,
-        ));
-    }
-    unknown.sort();
-    unknown.dedup();
-    not_analysed.sort();
-    not_analysed.dedup();
-    let positives = rows.iter().filter(|r| r.0).count();
+    let found = Labelled::new(corpus, data, labels, config);
+    let rows = &found.rows;
+    let positives = rows.iter().filter(|r| r.reuse).count();
     let negatives = rows.len() - positives;
-
-    // counts[j][c]: pairs (positive, negative) with jaccard step j and containment step c.
-    let mut grid = vec![[0usize; 2]; (STEPS + 1) * (STEPS + 1)];
-    for &(reuse, j, c, _) in &rows {
-        grid[j * (STEPS + 1) + c][usize::from(!reuse)] += 1;
-    }
-    // Suffix sums: at[j][c] = pairs with step_j ≥ j and step_c ≥ c.
-    let w = STEPS + 1;
-    let mut at = grid.clone();
-    for j in (0..=STEPS).rev() {
-        for c in (0..=STEPS).rev() {
-            for s in 0..2 {
-                let mut v = grid[j * w + c][s];
-                if j < STEPS {
-                    v += at[(j + 1) * w + c][s];
-                }
-                if c < STEPS {
-                    v += at[j * w + c + 1][s];
-                }
-                if j < STEPS && c < STEPS {
-                    v -= at[(j + 1) * w + c + 1][s];
-                }
-                at[j * w + c][s] = v;
-            }
-        }
-    }
-    let totals = [positives, negatives];
-    // Kept under "jaccard ≥ j/STEPS or containment ≥ c/STEPS" (j, c ≥ 1).
-    let kept = |j: usize, c: usize, s: usize| {
-        let jj = if j > STEPS { 0 } else { at[j * w][s] };
-        let cc = if c > STEPS { 0 } else { at[c][s] };
-        let both = if j > STEPS || c > STEPS {
-            0
-        } else {
-            at[j * w + c][s]
-        };
-        jj + cc - both
-    };
-    let counts = |j: usize, c: usize| {
-        let tp = kept(j, c, 0);
-        Counts {
-            tp,
-            fp: kept(j, c, 1),
-            fnn: totals[0] - tp,
-        }
-    };
-    let t = |i: usize| i as f64 / STEPS as f64;
-    // Jaccard alone: containment threshold beyond the grid.
-    let sweep = |f: &dyn Fn(usize) -> Counts| {
-        let all: Vec<Counts> = (1..=STEPS).map(f).collect();
-        let mut best = 0;
-        for (i, c) in all.iter().enumerate() {
-            if !all[best].beats(*c) {
-                best = i;
-            }
-        }
-        let mut from = best;
-        while from > 0 && all[from - 1].same_f1(all[best]) {
-            from -= 1;
-        }
-        Sweep {
-            scores: all
-                .iter()
-                .enumerate()
-                .map(|(i, c)| c.score(t(i + 1), None))
-                .collect(),
-            best: all[best].score(t(best + 1), None),
-            best_from: round(t(from + 1)),
-        }
-    };
-    let jaccard = sweep(&|j| counts(j, STEPS + 1));
-    let containment = sweep(&|c| counts(STEPS + 1, c));
-    // Equal F1: the Jaccard threshold nearest the one Jaccard alone
-    // recommends (it decides what athar report calls a near-duplicate), then
-    // the higher containment, then the higher Jaccard.
-    let j_alone = (jaccard.best.threshold * STEPS as f64).round() as usize;
-    let tie_key = |j: usize, c: usize| (std::cmp::Reverse(j.abs_diff(j_alone)), c, j);
-    let mut best = (1, 1);
-    for j in 1..=STEPS {
-        for c in 1..=STEPS {
-            let (new, old) = (counts(j, c), counts(best.0, best.1));
-            if new.beats(old) || (new.same_f1(old) && tie_key(j, c) > tie_key(best.0, best.1)) {
-                best = (j, c);
-            }
-        }
-    }
+    let grid = Grid::new(rows, [positives, negatives]);
+    let jaccard = sweep(&|j| grid.counts(j, STEPS + 1));
+    let containment = sweep(&|c| grid.counts(STEPS + 1, c));
     let combined = Combined {
-        best: counts(best.0, best.1).score(t(best.0), Some(t(best.1))),
+        best: best_combined(&grid, &jaccard),
     };
-    let cur_tp = rows.iter().filter(|r| r.0 && r.3).count();
+    let cur_tp = rows.iter().filter(|r| r.reuse && r.current).count();
     let current = Counts {
         tp: cur_tp,
-        fp: rows.iter().filter(|r| !r.0 && r.3).count(),
+        fp: rows.iter().filter(|r| !r.reuse && r.current).count(),
         fnn: positives - cur_tp,
     }
     .score(config.threshold, Some(config.containment));
@@ -270,13 +141,203 @@ pub(super) fn evaluate(
         pairs: rows.len(),
         positives,
         negatives,
-        sharing_nothing,
-        unknown_ids: unknown,
-        not_analysed_ids: not_analysed,
-        skipped_pairs,
+        sharing_nothing: found.sharing_nothing,
+        unknown_ids: found.unknown,
+        not_analysed_ids: found.not_analysed,
+        skipped_pairs: found.skipped_pairs,
         jaccard,
         containment,
         combined,
         current,
     }
+}
+
+/// One labelled pair of analysed documents, measured.
+struct Row {
+    reuse: bool,
+    /// Highest grid step its Jaccard passes.
+    jaccard: usize,
+    /// Highest grid step its max containment passes.
+    containment: usize,
+    /// Whether the rule in force (`config`) reports it.
+    current: bool,
+}
+
+/// The labelled pairs measured, and those that could not be.
+struct Labelled {
+    rows: Vec<Row>,
+    sharing_nothing: usize,
+    /// Ids found in no document read, sorted.
+    unknown: Vec<String>,
+    /// Ids of documents skipped when reading, sorted.
+    not_analysed: Vec<String>,
+    skipped_pairs: usize,
+}
+
+impl Labelled {
+    fn new(corpus: &Corpus, data: &DocSets, labels: &[Label], config: &Config) -> Labelled {
+        let index: HashMap<&str, usize> = corpus
+            .documents
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.as_str(), i))
+            .collect();
+        let skipped: std::collections::HashSet<&str> =
+            corpus.skipped.iter().map(|s| s.id.as_str()).collect();
+        let mut out = Labelled {
+            rows: Vec::new(),
+            sharing_nothing: 0,
+            unknown: Vec::new(),
+            not_analysed: Vec::new(),
+            skipped_pairs: 0,
+        };
+        for l in labels {
+            let (a, b) = (index.get(l.a.as_str()), index.get(l.b.as_str()));
+            for (id, found) in [(&l.a, a), (&l.b, b)] {
+                if found.is_none() {
+                    if skipped.contains(id.as_str()) {
+                        out.not_analysed.push(id.clone());
+                    } else {
+                        out.unknown.push(id.clone());
+                    }
+                }
+            }
+            let (Some(&a), Some(&b)) = (a, b) else {
+                out.skipped_pairs += 1;
+                continue;
+            };
+            let (sa, sb) = (&data.sets[a], &data.sets[b]);
+            let inter = crate::verify::intersection_size(sa, sb);
+            out.sharing_nothing += usize::from(inter == 0);
+            let union = sa.len() + sb.len() - inter;
+            let small = sa.len().min(sb.len());
+            let current = inter > 0
+                && (at_least(inter, union, config.threshold)
+                    || at_least(inter, small, config.containment));
+            out.rows.push(Row {
+                reuse: l.reuse,
+                jaccard: step_of(inter, union),
+                containment: step_of(inter, small),
+                current,
+            });
+        }
+        out.unknown.sort();
+        out.unknown.dedup();
+        out.not_analysed.sort();
+        out.not_analysed.dedup();
+        out
+    }
+}
+
+/// Pair counts by Jaccard step and containment step, summed so that the
+/// counts of any rule "Jaccard ≥ j or containment ≥ c" are read in O(1).
+struct Grid {
+    /// `at[j * (STEPS + 1) + c]`: (positive, negative) pairs with Jaccard
+    /// step ≥ j and containment step ≥ c.
+    at: Vec<[usize; 2]>,
+    /// All positive and negative pairs.
+    totals: [usize; 2],
+}
+
+impl Grid {
+    fn new(rows: &[Row], totals: [usize; 2]) -> Grid {
+        let w = STEPS + 1;
+        let mut grid = vec![[0usize; 2]; w * w];
+        for r in rows {
+            grid[r.jaccard * w + r.containment][usize::from(!r.reuse)] += 1;
+        }
+        // Suffix sums.
+        let mut at = grid.clone();
+        for j in (0..=STEPS).rev() {
+            for c in (0..=STEPS).rev() {
+                for s in 0..2 {
+                    let mut v = grid[j * w + c][s];
+                    if j < STEPS {
+                        v += at[(j + 1) * w + c][s];
+                    }
+                    if c < STEPS {
+                        v += at[j * w + c + 1][s];
+                    }
+                    if j < STEPS && c < STEPS {
+                        v -= at[(j + 1) * w + c + 1][s];
+                    }
+                    at[j * w + c][s] = v;
+                }
+            }
+        }
+        Grid { at, totals }
+    }
+
+    /// Pairs of side `s` (0 positive, 1 negative) kept under "Jaccard ≥
+    /// j/STEPS or containment ≥ c/STEPS" (j, c ≥ 1; beyond STEPS: unused).
+    fn kept(&self, j: usize, c: usize, s: usize) -> usize {
+        let w = STEPS + 1;
+        let jj = if j > STEPS { 0 } else { self.at[j * w][s] };
+        let cc = if c > STEPS { 0 } else { self.at[c][s] };
+        let both = if j > STEPS || c > STEPS {
+            0
+        } else {
+            self.at[j * w + c][s]
+        };
+        jj + cc - both
+    }
+
+    fn counts(&self, j: usize, c: usize) -> Counts {
+        let tp = self.kept(j, c, 0);
+        Counts {
+            tp,
+            fp: self.kept(j, c, 1),
+            fnn: self.totals[0] - tp,
+        }
+    }
+}
+
+/// Grid step `i` as a threshold.
+fn step_threshold(i: usize) -> f64 {
+    i as f64 / STEPS as f64
+}
+
+/// The scores of one threshold swept over the grid (the other beyond it).
+fn sweep(f: &dyn Fn(usize) -> Counts) -> Sweep {
+    let t = step_threshold;
+    let all: Vec<Counts> = (1..=STEPS).map(f).collect();
+    let mut best = 0;
+    for (i, c) in all.iter().enumerate() {
+        if !all[best].beats(*c) {
+            best = i;
+        }
+    }
+    let mut from = best;
+    while from > 0 && all[from - 1].same_f1(all[best]) {
+        from -= 1;
+    }
+    Sweep {
+        scores: all
+            .iter()
+            .enumerate()
+            .map(|(i, c)| c.score(t(i + 1), None))
+            .collect(),
+        best: all[best].score(t(best + 1), None),
+        best_from: round(t(from + 1)),
+    }
+}
+
+/// The best rule "Jaccard ≥ j or containment ≥ c". Equal F1: the Jaccard
+/// threshold nearest the one Jaccard alone recommends (it decides what
+/// athar report calls a near-duplicate), then the higher containment, then
+/// the higher Jaccard.
+fn best_combined(grid: &Grid, jaccard: &Sweep) -> Score {
+    let j_alone = (jaccard.best.threshold * STEPS as f64).round() as usize;
+    let tie_key = |j: usize, c: usize| (std::cmp::Reverse(j.abs_diff(j_alone)), c, j);
+    let mut best = (1, 1);
+    for j in 1..=STEPS {
+        for c in 1..=STEPS {
+            let (new, old) = (grid.counts(j, c), grid.counts(best.0, best.1));
+            if new.beats(old) || (new.same_f1(old) && tie_key(j, c) > tie_key(best.0, best.1)) {
+                best = (j, c);
+            }
+        }
+    }
+    grid.counts(best.0, best.1)
+        .score(step_threshold(best.0), Some(step_threshold(best.1)))
 }

@@ -28,7 +28,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::corpus::Corpus;
+use crate::corpus::{Corpus, Document};
 use crate::error::{Error, Result};
 use crate::pipeline::{Config, Progress};
 use crate::sketch::lsh;
@@ -450,15 +450,50 @@ pub fn tune(
     }
     let k = config.shingle_size;
     let lsh_params = config.lsh_params(config.threshold)?;
-    // As in the pipeline: pairs sharing this many shingles are candidates
-    // whatever LSH says.
-    let min_shared = config.min_shared();
-    let thresholds = crate::verify::Thresholds {
-        jaccard: config.threshold,
-        containment: Some(config.containment),
+    let data = shingle_sets(docs, config, progress);
+    let runs = Runs::new(&data, config.max_bucket);
+    let acc = pair_stats(&data, &runs, config, lsh_params, progress);
+    let limit = short_limit(k);
+    let short_documents = ShortDocuments {
+        min_shingles: limit,
+        ids: docs
+            .iter()
+            .zip(&data.sets)
+            .filter(|(_, s)| s.len() < limit)
+            .map(|(d, _)| d.id.clone())
+            .collect(),
     };
+    let lsh_curve = lsh_curve(lsh_params, config.threshold, &acc);
+    let labels = labels.map(|l| evaluate(corpus, &data, l, config));
+    let params = TuneParams {
+        normalize: config.normalize.id(),
+        shingle_size: k,
+        num_perm: config.num_perm,
+        threshold: config.threshold,
+        containment: config.containment,
+        max_bucket: config.max_bucket,
+        min_shared: config.min_shared(),
+    };
+    let mut report = TuneReport {
+        tool: format!("athar {}", env!("CARGO_PKG_VERSION")),
+        params,
+        documents: docs.len(),
+        pairs: acc.pairs,
+        crowded_shingles: runs.crowded_shingles,
+        jaccard: Histogram::new(&acc.jaccard),
+        containment: Histogram::new(&acc.containment),
+        lsh: lsh_curve,
+        short_documents,
+        labels,
+        advice: Vec::new(),
+    };
+    report.advice = advice(&report);
+    Ok(report)
+}
 
-    // 1. Shingle sets.
+/// Stage 1: the shingle set of every document.
+fn shingle_sets(docs: &[Document], config: &Config, progress: &dyn Progress) -> DocSets {
+    let k = config.shingle_size;
     progress.start("shingling", docs.len() as u64);
     let sets: Vec<Vec<u64>> = docs
         .par_iter()
@@ -481,33 +516,82 @@ pub fn tune(
         )
         .collect();
     progress.finish();
-    let data = DocSets { sets };
+    DocSets { sets }
+}
 
-    // 2. Postings runs of 2..=max_bucket documents.
-    let mut postings: Vec<(u64, u32)> = data
-        .sets
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(d, s)| s.iter().map(move |&h| (h, d as u32)))
-        .collect();
-    postings.par_sort_unstable();
-    let mut crowded_shingles = 0;
-    // (hash, start, end) of each run that pairs documents.
-    let mut runs: Vec<(u64, usize, usize)> = Vec::new();
-    let mut start = 0;
-    for run in postings.chunk_by(|x, y| x.0 == y.0) {
-        let end = start + run.len();
-        if run.len() > config.max_bucket {
-            crowded_shingles += 1;
-        } else if run.len() >= 2 {
-            runs.push((run[0].0, start, end));
+/// Stage 2: every `(shingle, document)` posting, sorted, and the runs of
+/// 2..=`max_bucket` documents that pair them.
+struct Runs {
+    postings: Vec<(u64, u32)>,
+    /// `(hash, start, end)` of each run that pairs documents.
+    runs: Vec<(u64, usize, usize)>,
+    /// Shingles in more than `max_bucket` documents (pairing nobody).
+    crowded_shingles: usize,
+}
+
+impl Runs {
+    fn new(data: &DocSets, max_bucket: usize) -> Runs {
+        let mut postings: Vec<(u64, u32)> = data
+            .sets
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(d, s)| s.iter().map(move |&h| (h, d as u32)))
+            .collect();
+        postings.par_sort_unstable();
+        let mut crowded_shingles = 0;
+        let mut runs: Vec<(u64, usize, usize)> = Vec::new();
+        let mut start = 0;
+        for run in postings.chunk_by(|x, y| x.0 == y.0) {
+            let end = start + run.len();
+            if run.len() > max_bucket {
+                crowded_shingles += 1;
+            } else if run.len() >= 2 {
+                runs.push((run[0].0, start, end));
+            }
+            start = end;
         }
-        start = end;
+        Runs {
+            postings,
+            runs,
+            crowded_shingles,
+        }
     }
 
-    // 3. Every pair sharing a shingle, from the side of its first document.
-    progress.start("pairing", docs.len() as u64);
-    let chunks: Vec<Acc> = (0..docs.len())
+    /// Appends to `out` the documents after `a` that share shingle `h` with it.
+    fn neighbours_after(&self, h: u64, a: usize, out: &mut Vec<u32>) {
+        let r = self.runs.partition_point(|x| x.0 < h);
+        if let Some(&(rh, s, e)) = self.runs.get(r) {
+            if rh == h {
+                out.extend(
+                    self.postings[s..e]
+                        .iter()
+                        .map(|p| p.1)
+                        .filter(|&b| b as usize > a),
+                );
+            }
+        }
+    }
+}
+
+/// Stage 3: every pair sharing a shingle, from the side of its first
+/// document; histograms and what LSH and the pipeline would miss.
+fn pair_stats(
+    data: &DocSets,
+    runs: &Runs,
+    config: &Config,
+    lsh_params: lsh::LshParams,
+    progress: &dyn Progress,
+) -> Acc {
+    // As in the pipeline: pairs sharing this many shingles are candidates
+    // whatever LSH says.
+    let min_shared = config.min_shared();
+    let thresholds = crate::verify::Thresholds {
+        jaccard: config.threshold,
+        containment: Some(config.containment),
+    };
+    let n = data.sets.len();
+    progress.start("pairing", n as u64);
+    let chunks: Vec<Acc> = (0..n)
         .collect::<Vec<usize>>()
         .par_chunks(CHUNK)
         .map(|chunk| {
@@ -515,18 +599,8 @@ pub fn tune(
             let mut neighbours: Vec<u32> = Vec::new();
             for &a in chunk {
                 neighbours.clear();
-                for h in &data.sets[a] {
-                    let r = runs.partition_point(|x| x.0 < *h);
-                    if let Some(&(rh, s, e)) = runs.get(r) {
-                        if rh == *h {
-                            neighbours.extend(
-                                postings[s..e]
-                                    .iter()
-                                    .map(|p| p.1)
-                                    .filter(|&b| b as usize > a),
-                            );
-                        }
-                    }
+                for &h in &data.sets[a] {
+                    runs.neighbours_after(h, a, &mut neighbours);
                 }
                 neighbours.sort_unstable();
                 for same in neighbours.chunk_by(|x, y| x == y) {
@@ -565,18 +639,11 @@ pub fn tune(
     for c in &chunks {
         acc.merge(c);
     }
+    acc
+}
 
-    let limit = short_limit(k);
-    let short_documents = ShortDocuments {
-        min_shingles: limit,
-        ids: docs
-            .iter()
-            .zip(&data.sets)
-            .filter(|(_, s)| s.len() < limit)
-            .map(|(d, _)| d.id.clone())
-            .collect(),
-    };
-
+/// Stage 4: the S-curve of the banding in force, and the pairs it would miss.
+fn lsh_curve(lsh_params: lsh::LshParams, threshold: f64, acc: &Acc) -> LshCurve {
     let curve = (CURVE_FROM..=CURVE_TO)
         .map(|i| {
             let j = i as f64 / BINS as f64;
@@ -586,41 +653,15 @@ pub fn tune(
             }
         })
         .collect();
-    let lsh_curve = LshCurve {
+    LshCurve {
         bands: lsh_params.bands,
         rows: lsh_params.rows,
         steepest_at: round(lsh_params.approx_threshold()),
         curve,
-        at_threshold: round6(lsh::probability(config.threshold, lsh_params)),
+        at_threshold: round6(lsh::probability(threshold, lsh_params)),
         near_duplicates: acc.near.finish(),
         contained: acc.contained.finish(),
-    };
-
-    let labels = labels.map(|l| evaluate(corpus, &data, l, config));
-    let params = TuneParams {
-        normalize: config.normalize.id(),
-        shingle_size: k,
-        num_perm: config.num_perm,
-        threshold: config.threshold,
-        containment: config.containment,
-        max_bucket: config.max_bucket,
-        min_shared,
-    };
-    let mut report = TuneReport {
-        tool: format!("athar {}", env!("CARGO_PKG_VERSION")),
-        params,
-        documents: docs.len(),
-        pairs: acc.pairs,
-        crowded_shingles,
-        jaccard: Histogram::new(&acc.jaccard),
-        containment: Histogram::new(&acc.containment),
-        lsh: lsh_curve,
-        short_documents,
-        labels,
-        advice: Vec::new(),
-    };
-    report.advice = advice(&report);
-    Ok(report)
+    }
 }
 
 /// One or two sentences on what to do.

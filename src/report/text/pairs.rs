@@ -1,0 +1,312 @@
+//! Near-duplicate clusters and similar pairs.
+
+use std::io::{self, Write};
+
+use super::{MAX_WEAK_PAIRS, MIN_SNIPPET_CHARS, PairPassages, TextRenderer, WIDTH, terms, wrap};
+use crate::report::{
+    Pair, PassageKind, Relation, clusters_by_size, contained_pairs, floor_pct, floor2,
+    longest_passage, passages_by_pair, pct, plural, shown, split_pairs, thousands,
+    weak_pairs_summary,
+};
+
+impl TextRenderer<'_> {
+    pub(super) fn clusters(&self, w: &mut dyn Write) -> io::Result<()> {
+        let cs = clusters_by_size(self.report);
+        let docs: usize = cs.iter().map(|c| c.members.len()).sum();
+        self.section(
+            w,
+            "Near-duplicate clusters",
+            &format!(
+                "{}, {}; biggest first",
+                thousands(cs.len()),
+                plural(docs, "document", "documents")
+            ),
+        )?;
+        if cs.is_empty() {
+            return self.empty(
+                w,
+                "None: no group of documents are near-duplicates of each other.",
+            );
+        }
+        self.note(
+            w,
+            "  ",
+            "Documents linked by near-duplicate or contained pairs. Each cluster is quoted from the \
+             start of its representative (*), the member most similar to the others.",
+        )?;
+        let n = shown(cs.len(), self.top);
+        for c in &cs[..n] {
+            let head = format!("  #{:<4}{:>3} docs  ", c.id, c.members.len());
+            let room = WIDTH
+                .saturating_sub(head.chars().count() + 2)
+                .max(MIN_SNIPPET_CHARS);
+            writeln!(w, "{head}{}", self.doc_quote(&c.representative, room))?;
+            let ids: Vec<&str> = c.members.iter().map(String::as_str).collect();
+            self.ids(w, "        ", &ids, Some(&c.representative))?;
+        }
+        self.more(w, "  ", cs.len(), n, "")
+    }
+
+    /// One near-duplicate pair on one line (its cluster quotes the text).
+    pub(super) fn near_pair(
+        &self,
+        w: &mut dyn Write,
+        p: &Pair,
+        cluster: Option<usize>,
+    ) -> io::Result<()> {
+        let cluster = cluster
+            .map(|c| format!("  cluster #{c}"))
+            .unwrap_or_default();
+        writeln!(
+            w,
+            "  {} ↔ {}  Jaccard {}  {} / {} found in the other{}",
+            self.st.id(&p.a),
+            self.st.id(&p.b),
+            self.st.bold(&floor2(p.jaccard)),
+            floor_pct(p.containment_a),
+            floor_pct(p.containment_b),
+            self.st.dim(&cluster)
+        )
+    }
+
+    /// A pair with the share found in each direction and a quote of its
+    /// longest shared passage.
+    pub(super) fn pair(
+        &self,
+        w: &mut dyn Write,
+        p: &Pair,
+        by_pair: &PairPassages<'_>,
+    ) -> io::Result<()> {
+        let pct = floor_pct;
+        writeln!(
+            w,
+            "  {} ↔ {}  {}  Jaccard {}",
+            self.st.id(&p.a),
+            self.st.id(&p.b),
+            self.st.relation(p.relation),
+            self.st.bold(&floor2(p.jaccard)),
+        )?;
+        let share = if pct(p.containment_a) == pct(p.containment_b) {
+            format!("{} of each is found in the other", pct(p.containment_a))
+        } else if p.containment_a >= p.containment_b {
+            format!(
+                "{} of {} is found in {} ({} the other way)",
+                pct(p.containment_a),
+                p.a,
+                p.b,
+                pct(p.containment_b)
+            )
+        } else {
+            format!(
+                "{} of {} is found in {} ({} the other way)",
+                pct(p.containment_b),
+                p.b,
+                p.a,
+                pct(p.containment_a)
+            )
+        };
+        let longest = longest_passage(self.report, by_pair, p);
+        let mut line = if self.report.params.near_duplicates_only() {
+            share
+        } else {
+            format!(
+                "{share}; {}",
+                plural(p.passages, "verbatim passage", "verbatim passages"),
+            )
+        };
+        if let Some(q) = longest {
+            let kind = if q.kind == PassageKind::Verbatim {
+                ""
+            } else {
+                " (reworded)"
+            };
+            line.push_str(&format!(
+                ", longest shared {} words{kind}",
+                q.tokens_a.max(q.tokens_b)
+            ));
+        }
+        for l in wrap(&line, WIDTH - 6) {
+            writeln!(w, "      {l}")?;
+        }
+        if let Some(q) = longest {
+            writeln!(w, "      {}", self.quote(&q.a, &terms(q), WIDTH - 9))?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn pairs(&self, w: &mut dyn Write) -> io::Result<()> {
+        let r = self.report;
+        let by_pair = passages_by_pair(r);
+        let (strong, weak) = split_pairs(r, &by_pair);
+        let near = strong
+            .iter()
+            .filter(|p| p.relation == Relation::NearDuplicate)
+            .count();
+        self.section(
+            w,
+            "Similar pairs",
+            &format!(
+                "{}: {} near-duplicate, {} contained, {} sharing passages only",
+                thousands(r.pairs.len()),
+                thousands(near),
+                thousands(strong.len() - near),
+                thousands(weak.len())
+            ),
+        )?;
+        if r.pairs.is_empty() {
+            return self.empty(w, &self.no_pairs_message());
+        }
+        let mut rule =
+            String::from("Near-duplicate: the two share most of their word sequences (Jaccard");
+        if let Some(t) = r.params.threshold {
+            rule.push_str(&format!(" ≥ {t}"));
+        }
+        rule.push_str("); contained: one is mostly found inside the other");
+        if let Some(c) = r.params.containment {
+            rule.push_str(&format!(" (≥ {})", pct(c)));
+        }
+        rule.push('.');
+        if !r.params.near_duplicates_only() {
+            rule.push_str(" The quote is their longest shared passage.");
+        }
+        self.note(w, "  ", &rule)?;
+        self.near_duplicates(w, &strong, near)?;
+        let contained = contained_pairs(&strong);
+        if !contained.is_empty() {
+            writeln!(w)?;
+            writeln!(
+                w,
+                "  {} {}",
+                self.st.bold("Contained"),
+                self.st.dim(&format!(
+                    "({}; below the Jaccard threshold, most contained first)",
+                    thousands(contained.len())
+                ))
+            )?;
+            let n = shown(contained.len(), self.top);
+            for p in &contained[..n] {
+                self.pair(w, p, &by_pair)?;
+            }
+            self.more(w, "  ", contained.len(), n, "contained pairs")?;
+        }
+        if weak.is_empty() {
+            return Ok(());
+        }
+        self.weak_pairs(w, &weak, &by_pair)
+    }
+
+    /// Why there are no pairs, and how many passage links there are.
+    pub(super) fn no_pairs_message(&self) -> String {
+        let r = self.report;
+        let mut msg = String::from("No near-duplicate pairs");
+        if let Some(t) = r.params.threshold {
+            msg.push_str(&format!(" at Jaccard ≥ {t}"));
+            if let Some(c) = r.params.containment {
+                msg.push_str(&format!(" or containment ≥ {c}"));
+            }
+        }
+        let links = r
+            .passages
+            .iter()
+            .filter(|p| p.kind != PassageKind::Repeat)
+            .count();
+        match links {
+            _ if r.params.near_duplicates_only() => msg.push('.'),
+            0 => msg.push_str(", and no shared passages."),
+            1 => msg.push_str("; 1 passage link below."),
+            n => msg.push_str(&format!("; {n} passage links below.")),
+        }
+        msg
+    }
+
+    /// The near-duplicate pairs among `strong` (`near` of them): identical
+    /// ones by id, the others one by one.
+    pub(super) fn near_duplicates(
+        &self,
+        w: &mut dyn Write,
+        strong: &[&Pair],
+        near: usize,
+    ) -> io::Result<()> {
+        let r = self.report;
+        let (identical, near_dups): (Vec<&Pair>, Vec<&Pair>) = strong
+            .iter()
+            .filter(|p| p.relation == Relation::NearDuplicate)
+            .partition(|p| p.jaccard >= 0.995);
+        writeln!(w)?;
+        writeln!(
+            w,
+            "  {} {}",
+            self.st.bold("Near-duplicates"),
+            self.st
+                .dim(&format!("({}; most similar first)", thousands(near)))
+        )?;
+        if near == 0 {
+            self.empty(w, "None.")?;
+        }
+        if !identical.is_empty() {
+            self.note(
+                w,
+                "  ",
+                &format!(
+                    "{} identical after normalization (Jaccard 1.00), shown with their clusters above:",
+                    plural(identical.len(), "pair is", "pairs are")
+                ),
+            )?;
+            let ids: Vec<String> = identical
+                .iter()
+                .map(|p| format!("{} = {}", p.a, p.b))
+                .collect();
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            self.ids(w, "      ", &ids, None)?;
+        }
+        if !near_dups.is_empty() {
+            self.note(
+                w,
+                "  ",
+                "x% / y%: the share of the first / of the second document found in the other.",
+            )?;
+        }
+        let cluster_of: ahash::AHashMap<&str, usize> = r
+            .clusters
+            .iter()
+            .flat_map(|c| c.members.iter().map(move |m| (m.as_str(), c.id)))
+            .collect();
+        let n = shown(near_dups.len(), self.top);
+        for p in &near_dups[..n] {
+            let c = cluster_of.get(p.a.as_str()).copied();
+            let c = c.filter(|c| cluster_of.get(p.b.as_str()) == Some(c));
+            self.near_pair(w, p, c)?;
+        }
+        self.more(w, "  ", near_dups.len(), n, "near-duplicate pairs")
+    }
+
+    /// The pairs that only share passages, summarised, the first few listed.
+    pub(super) fn weak_pairs(
+        &self,
+        w: &mut dyn Write,
+        weak: &[&Pair],
+        by_pair: &PairPassages<'_>,
+    ) -> io::Result<()> {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "  {} {}",
+            self.st.bold("Pairs that only share passages"),
+            self.st.dim(&format!(
+                "({}; longest shared passage first)",
+                thousands(weak.len())
+            ))
+        )?;
+        self.note(w, "  ", &weak_pairs_summary(self.report, by_pair, weak))?;
+        let limit = if self.top == 0 {
+            0
+        } else {
+            self.top.min(MAX_WEAK_PAIRS)
+        };
+        let n = shown(weak.len(), limit);
+        for p in &weak[..n] {
+            self.pair(w, p, by_pair)?;
+        }
+        self.more(w, "  ", weak.len(), n, "pairs sharing passages only")
+    }
+}
