@@ -2,8 +2,10 @@
 //! returning the CLI's JSON report as a dict.
 //!
 //! The texts go through the library's own JSON Lines reader (written to an
-//! in-memory buffer as `{"id": ..., "text": ...}` lines named `name`), so ids,
-//! sources, skipped documents and warnings are exactly those of
+//! in-memory buffer as `{"id": ..., "text": ...}` lines named `name`), or,
+//! when the reader would take every line as it is (distinct ids, no blank
+//! text), straight to documents; either way ids, sources, skipped documents
+//! and warnings are exactly those of
 //! `athar dedup NAME --format json` / `athar report NAME --format json` on a
 //! file `NAME` holding the same lines.
 
@@ -12,9 +14,10 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::PyDict;
 
-use athar::corpus::{self, Corpus, InputFormat, Item, ReadOptions};
+use athar::corpus::{self, Corpus, Document, InputFormat, Item, ReadOptions};
 use athar::dedup::Dedup;
 use athar::pipeline::{self, Config, MaxDf};
+use rayon::prelude::*;
 
 use crate::{normalize_options, texts_of, value_error};
 
@@ -44,6 +47,18 @@ fn read_texts(
             )));
         }
     }
+    if let Some(ids) = ids.filter(|ids| plain(texts, ids)) {
+        // What the reader would make of these lines, without writing and
+        // parsing them: documents named by their ids, sourced `name:line`.
+        for (i, (text, id)) in texts.iter().zip(ids).enumerate() {
+            sink(Item::Document(Document {
+                id: id.to_string(),
+                source: format!("{name}:{}", i + 1),
+                text: text.to_string(),
+            }));
+        }
+        return Ok(Vec::new());
+    }
     let mut buf = Vec::with_capacity(texts.iter().map(|t| t.len() + 32).sum());
     for (i, text) in texts.iter().enumerate() {
         let line = Line {
@@ -56,6 +71,19 @@ fn read_texts(
     let opts = ReadOptions::default();
     let summary = corpus::read_reader(name, &mut &buf[..], InputFormat::JsonLines, &opts, sink);
     Ok(summary.warnings)
+}
+
+/// True when the reader would take every line as a document under its own
+/// id, with no warning: ids non-empty and distinct, no text blank (only
+/// white space and invisible marks, as the reader judges it).
+fn plain(texts: &[PyBackedStr], ids: &[PyBackedStr]) -> bool {
+    let mut seen = ahash::AHashSet::with_capacity(ids.len());
+    ids.iter().all(|id| !id.is_empty() && seen.insert(&**id))
+        && texts.par_iter().all(|t| {
+            !t.chars().all(|c| {
+                c.is_whitespace() || matches!(c, '\u{FEFF}' | '\u{200B}'..='\u{200F}' | '\u{2060}')
+            })
+        })
 }
 
 /// The flags of a run, named as the CLI's without dashes (`shingle_size`
@@ -148,13 +176,15 @@ pub(crate) fn dedup<'py>(
     config.containment = containment;
     let mut dedup = Dedup::new(&config).map_err(value_error)?;
     let report = py.detach(|| -> PyResult<_> {
+        // Batches of the CLI's size: memory holds one batch of texts.
         let mut batch = Vec::new();
-        let warnings = read_texts(&texts, ids.as_deref(), name, &mut |item| batch.push(item))?;
-        // Batches of the CLI's size, so that memory holds one batch of texts.
-        while !batch.is_empty() {
-            let rest = batch.split_off(batch.len().min(8192));
-            dedup.add(std::mem::replace(&mut batch, rest));
-        }
+        let warnings = read_texts(&texts, ids.as_deref(), name, &mut |item| {
+            batch.push(item);
+            if batch.len() >= 8192 {
+                dedup.add(std::mem::take(&mut batch));
+            }
+        })?;
+        dedup.add(batch);
         dedup.finish(warnings).map_err(value_error)
     })?;
     to_dict(py, &report)

@@ -159,3 +159,22 @@ def test_report_equals_the_cli(tmp_path):
     assert got == want
     with pytest.raises(ValueError, match="threshold"):
         athar.report(texts, threshold=2.0)
+
+
+def test_dedup_of_awkward_lines_equals_the_cli(tmp_path):
+    """A repeated id, an empty id and a blank text go through the reader as
+    the CLI reads them (renamed, named by line, skipped, with warnings)."""
+    _, ids, texts = generate(tmp_path, 50, 9)
+    ids[3] = ids[2]
+    ids[7] = ""
+    texts[5] = "  \u200b \n"
+    path = tmp_path / "awkward.jsonl"
+    with open(path, "w", encoding="utf-8") as f:
+        for i, t in zip(ids, texts):
+            # Written as serde_json writes it (the skipped line's size is reported).
+            f.write(json.dumps({"id": i, "text": t}, ensure_ascii=False, separators=(",", ":")))
+            f.write("\n")
+    want = json.loads(run_athar("dedup", path.name, "--format", "json", cwd=tmp_path))
+    got = athar.dedup(texts, ids, name=path.name)
+    assert want["skipped"] and len(want["warnings"]) >= 2
+    assert got == want

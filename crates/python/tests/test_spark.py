@@ -15,7 +15,10 @@ DOCS = int(os.environ.get("ATHAR_SPARK_DOCS", "10000"))
 
 @pytest.fixture(scope="module")
 def session():
-    s = athar_spark.session("local[2]", shuffle_partitions=8, partition_mb=2)
+    # Splits of 2 MB: 18 signing tasks for 10,000 articles (36 MB).
+    mb = 2 if DOCS <= 10_000 else 8
+    s = athar_spark.session("local[2]", shuffle_partitions=8 if DOCS <= 10_000 else 16,
+                            partition_mb=mb)
     s.sparkContext.setLogLevel("ERROR")
     yield s
     s.stop()
