@@ -128,8 +128,24 @@ def run_rensa(ids, sets, bands, rows):
     return pairs_from_candidates(ids, lsh.query_all(mhs), mhs)
 
 
+def run_athar_py(ids, texts):
+    """athar's Python package (crates/python): the whole dedup pass from
+    texts held by Python; pairs with their MinHash estimates."""
+    import athar
+
+    report = athar.dedup(texts, ids)
+    return {(p["a"], p["b"]) if p["a"] < p["b"] else (p["b"], p["a"]): p["estimated_jaccard"]
+            for p in report["pairs"]}
+
+
 def cmd_tool(args):
     ids, texts = read_corpus(args.corpus)
+    if args.tool == "athar-py":
+        pairs = run_athar_py(ids, texts)
+        with open(args.out, "w", encoding="utf-8") as f:
+            for (a, b), j in sorted(pairs.items()):
+                f.write(f"{a}\t{b}\t{j:.6f}\n")
+        return
     sets = [shingles(normalize(t)) for t in texts]
     run = {"datasketch": run_datasketch, "rensa": run_rensa}[args.tool]
     pairs = run(ids, sets, args.bands, args.rows)
@@ -220,7 +236,14 @@ def cmd_compare(args):
         else:
             results.append((label + " (failed)", secs, rss, None))
 
-    for tool in ("datasketch", "rensa"):
+    tools = ["datasketch", "rensa"]
+    try:
+        import athar  # noqa: F401  (the Python package, when installed in this venv)
+
+        tools.insert(0, "athar-py")
+    except ImportError:
+        pass
+    for tool in tools:
         with tempfile.NamedTemporaryFile(suffix=".tsv", delete=False) as tmp:
             pairs_path = tmp.name
         cmd = [
@@ -244,6 +267,11 @@ def cmd_compare(args):
                 for line in f:
                     a, b, j = line.rstrip("\n").split("\t")
                     est[(a, b)] = float(j)
+            if tool == "athar-py":
+                # Verified pairs already: no estimate filter row.
+                results.append(("athar.dedup (Python package)", secs, rss, set(est)))
+                os.unlink(pairs_path)
+                continue
             results.append((tool, secs, rss, set(est)))
             kept = {p for p, j in est.items() if j >= threshold}
             results.append((f"{tool}, est. J >= {threshold:g}", secs, rss, kept))
@@ -306,7 +334,7 @@ def main():
     )
     c.add_argument("--out", help="also write the table (Markdown) here")
     t = sub.add_parser("tool", help="run one peer (used by compare)")
-    t.add_argument("tool", choices=["datasketch", "rensa"])
+    t.add_argument("tool", choices=["athar-py", "datasketch", "rensa"])
     t.add_argument("--corpus", required=True)
     t.add_argument("--bands", type=int, required=True)
     t.add_argument("--rows", type=int, required=True)

@@ -238,6 +238,15 @@ fn band_hash(band: usize, values: &[u32]) -> u64 {
     h
 }
 
+/// The bucket key of band `band` of a signature whose slots for that band
+/// are `values` (`rows` slots, `band · rows ..`): the key [`candidates`]
+/// sorts on. Two documents are a candidate pair when one band's keys are
+/// equal. Stable (part of the output contract, like the shingle hashes): the
+/// Python package's `band_keys` returns it so that any engine can group on it.
+pub fn band_key(band: usize, values: &[u32]) -> u64 {
+    band_hash(band, values)
+}
+
 #[inline]
 fn pack(a: u32, b: u32) -> u64 {
     (a as u64) << 32 | b as u64
