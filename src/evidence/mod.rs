@@ -293,24 +293,18 @@ pub const MIN_SPECIFICS: usize = 2;
 /// Copied or retold text keeps its facts: the specifics of one side are found
 /// on the other. A template filled in again (a market close of another day,
 /// the earnings of another company, a cable to another head of state) keeps
-/// its frame and changes its specifics. With [`MIN_SPECIFICS`] or more on
-/// each side, `min(1, 2·shared / min(|a|, |b|))`: half the specifics of the
-/// poorer side found on the other is full agreement (retold text rounds
-/// figures and drops names), none found is none. With fewer, one side
-/// without any specific gives nothing to compare (1), and a single specific
-/// on a side that the other does not hold halves the evidence (0.5): one
-/// differing name may be a transliteration (`بيليغريني`, `بيليجريني`), or a
-/// cable sent to another head of state.
+/// its frame and changes its specifics. With fewer than [`MIN_SPECIFICS`]
+/// on either side there is nothing to compare: 1. Otherwise
+/// `min(1, 2·shared / min(|a|, |b|))`: half the specifics of the poorer side
+/// found on the other is full agreement (retold text rounds figures and drops
+/// names), none found is none.
 pub fn agreement(a: &[u64], b: &[u64]) -> f64 {
     let fewer = a.len().min(b.len());
-    let shared = a.iter().filter(|h| b.binary_search(h).is_ok()).count();
-    if fewer == 0 {
-        1.0
-    } else if fewer < MIN_SPECIFICS {
-        if shared > 0 { 1.0 } else { 0.5 }
-    } else {
-        (2.0 * shared as f64 / fewer as f64).min(1.0)
+    if fewer < MIN_SPECIFICS {
+        return 1.0;
     }
+    let shared = a.iter().filter(|h| b.binary_search(h).is_ok()).count();
+    (2.0 * shared as f64 / fewer as f64).min(1.0)
 }
 
 /// One document as evidence needs it: its exact token hashes and their
@@ -528,10 +522,8 @@ mod tests {
         // The same report retold, one figure in another digit script and one dropped.
         let retold = figs("بلغ المؤشر ٩٣٧٢.٧٤ نقطة وتداول المستثمرون 143 مليون سهم");
         assert_eq!(agreement(&mon, &retold), 1.0);
-        // One figure each: a single difference halves the evidence.
-        assert_eq!(agreement(&figs("قتل 13 شخصا"), &figs("قتل 15 شخصا")), 0.5);
-        assert_eq!(agreement(&figs("قتل 13 شخصا"), &figs("قتل 13 شخصا")), 1.0);
-        // Nothing to compare.
+        // Too few figures to judge.
+        assert_eq!(agreement(&figs("قتل 13 شخصا"), &figs("قتل 15 شخصا")), 1.0);
         assert_eq!(agreement(&[], &mon), 1.0);
     }
 
