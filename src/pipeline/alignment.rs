@@ -1,0 +1,188 @@
+//! Stage 6 of the pipeline: every verified pair aligned (verbatim seeds,
+//! then passages over verbatim and reworded evidence) and its passages
+//! weighed by evidence.
+
+use rayon::prelude::*;
+
+use crate::candidates;
+use crate::evidence::{self, Evidence, MIN_EVIDENCE};
+use crate::passages::align::{self, AlignParams};
+use crate::passages::content::ContentDoc;
+use crate::passages::reworded::{self, Aligned, ReworkParams};
+use crate::phrases::BoilerplateSet;
+use crate::sketch::minhash::Signature;
+use crate::verify::{Similarity, Thresholds};
+
+use super::{DocData, Linked, Progress, Verified};
+
+/// What stage 6 (verbatim alignment) needs.
+pub(super) struct AlignStage<'a> {
+    pub(super) data: &'a [DocData],
+    pub(super) signatures: &'a [Signature],
+    pub(super) boilerplate: &'a BoilerplateSet,
+    pub(super) thresholds: &'a Thresholds,
+    pub(super) params: &'a AlignParams,
+    pub(super) min_shared: usize,
+    pub(super) evidence: &'a Evidence,
+    pub(super) all_passages: bool,
+    pub(super) content: &'a [ContentDoc],
+    pub(super) rework: &'a ReworkParams,
+    /// Sorted pairs for verbatim alignment (see [`merge_candidates`]).
+    pub(super) verbatim_pairs: &'a [(u32, u32)],
+    /// Content stems weighing this much are rare words ([`RARE_IDF`]).
+    pub(super) rare_idf: f32,
+}
+
+impl AlignStage<'_> {
+    /// Aligns the verified pairs (verbatim seeds where the pair shares
+    /// enough shingles, then passages over verbatim and reworded evidence);
+    /// keeps the pairs that pass a threshold or share a passage.
+    pub(super) fn align(
+        &self,
+        mut verified: Vec<Verified>,
+        progress: &dyn Progress,
+    ) -> Vec<Linked> {
+        progress.start("aligning", verified.len() as u64);
+        // Pairs grouped by their second document, which is indexed once for
+        // reworded alignment.
+        verified.par_sort_unstable_by_key(|v| (v.1, v.0));
+        let groups: Vec<&[Verified]> = verified.chunk_by(|x, y| x.1 == y.1).collect();
+        let mut linked: Vec<Linked> = groups
+            .into_par_iter()
+            .flat_map_iter(|group| {
+                let b = group[0].1;
+                let indexed = reworded::Indexed::new(self.content[b as usize].side(), self.rework);
+                group
+                    .iter()
+                    .filter_map(|&(a, b, sim)| {
+                        let l = self.align_pair(a, b, sim, &indexed);
+                        progress.advance(1);
+                        l
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        linked.par_sort_unstable_by_key(|l| (l.a, l.b));
+        progress.finish();
+        linked
+    }
+
+    /// Verbatim alignment (when the pair shares enough shingles; boilerplate
+    /// shingles seed nothing, and passages made mostly of them are dropped),
+    /// then passages over verbatim and reworded evidence, each weighed
+    /// ([`Evidence::weight`], the lighter of its two sides): unless
+    /// `all_passages` or the pair is near-duplicate or contained, a passage
+    /// weighing less than [`MIN_EVIDENCE`] is dropped, so a pair whose only
+    /// shared text is formula is not listed. `None` when the pair neither
+    /// passes a threshold nor shares a passage.
+    fn align_pair(
+        &self,
+        a: u32,
+        b: u32,
+        sim: Similarity,
+        indexed: &reworded::Indexed<'_>,
+    ) -> Option<Linked> {
+        let k = self.params.k;
+        let ignore = |h: u64| self.boilerplate.contains(h);
+        let (da, db) = (&self.data[a as usize], &self.data[b as usize]);
+        let verbatim = self.verbatim_pairs.binary_search(&(a, b)).is_ok();
+        let matches = if verbatim && sim.intersection >= self.min_shared {
+            let mut m = align::align(&da.token_hashes, &db.token_hashes, self.params, &ignore);
+            m.retain(|m| {
+                !candidates::mostly_boilerplate(
+                    &da.token_hashes[m.a.start as usize..m.a.end as usize],
+                    k,
+                    self.boilerplate,
+                )
+            });
+            m
+        } else {
+            Vec::new()
+        };
+        let ca = &self.content[a as usize];
+        let matches = reworded::passages_indexed(&ca.side(), indexed, &matches, self.rework);
+        // Near-duplicate and contained pairs are reuse whatever their
+        // passages weigh: all are kept.
+        let keep_all = self.all_passages || sim.passes(self.thresholds);
+        let cb = &self.content[b as usize];
+        let (matches, weights) = self.weigh((da, ca), (db, cb), matches, keep_all);
+        (sim.passes(self.thresholds) || !matches.is_empty()).then(|| Linked {
+            a,
+            b,
+            estimate: self.signatures[a as usize]
+                .estimate_jaccard(&self.signatures[b as usize])
+                .unwrap_or(f64::NAN),
+            sim,
+            matches,
+            weights,
+        })
+    }
+
+    /// What makes tokens `r` of a document specific, as two sorted, distinct
+    /// id lists: its figures, and its rare words (stems weighing at least
+    /// [`RARE_IDF`], or found in two documents only in a small corpus).
+    fn specifics(
+        &self,
+        d: &DocData,
+        c: &ContentDoc,
+        r: &std::ops::Range<u32>,
+    ) -> (Vec<u64>, Vec<u64>) {
+        let mut figures = Vec::new();
+        self.evidence.figures(d.evidence(), r.clone(), &mut figures);
+        figures.sort_unstable();
+        figures.dedup();
+        let lo = c.pos.partition_point(|&p| p < r.start);
+        let hi = c.pos.partition_point(|&p| p < r.end);
+        let mut words: Vec<u64> = (lo..hi)
+            .filter(|&j| c.weight[j] >= self.rare_idf)
+            .map(|j| u64::from(c.stem[j]))
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        (figures, words)
+    }
+
+    /// The passages kept, with their weights: the content words outside
+    /// formula that each side shares with the other (same stem), the
+    /// lighter side's count,
+    /// times the agreement of their specifics ([`evidence::agreement`] of
+    /// figures, and of rare words: a template filled in with other figures
+    /// or other names is not reuse).
+    fn weigh(
+        &self,
+        (a, ca): (&DocData, &ContentDoc),
+        (b, cb): (&DocData, &ContentDoc),
+        matches: Vec<Aligned>,
+        keep_all: bool,
+    ) -> (Vec<Aligned>, Vec<f64>) {
+        matches
+            .into_iter()
+            .map(|m| {
+                let (sa, sb) = (ca.stems_in(&m.a), cb.stems_in(&m.b));
+                let (fa, wa) = self.specifics(a, ca, &m.a);
+                let (fb, wb) = self.specifics(b, cb, &m.b);
+                // Figures and names are judged apart: a market close of
+                // another day names the same companies with other figures.
+                let agree = evidence::agreement(&fa, &fb).min(evidence::agreement(&wa, &wb));
+                let w = self
+                    .evidence
+                    .weight_shared(a.evidence(), m.a.clone(), |i| {
+                        ca.stem_at(i).is_some_and(|s| sb.binary_search(&s).is_ok())
+                    })
+                    .min(self.evidence.weight_shared(b.evidence(), m.b.clone(), |i| {
+                        cb.stem_at(i).is_some_and(|s| sa.binary_search(&s).is_ok())
+                    }))
+                    * agree;
+                (m, w)
+            })
+            .filter(|&(_, w)| keep_all || w >= MIN_EVIDENCE)
+            .unzip()
+    }
+}
+
+/// Content stems at least this heavy (IDF over the corpus, see
+/// [`content::idf`]) are *rare words* for the agreement of specifics: found in
+/// about `e^-4.5 ≈ 1.1%` of the documents or fewer (names, places, rare
+/// words; the narrative level's anchors use the same bar). In a corpus too
+/// small for that, words found in two documents or fewer.
+pub(super) const RARE_IDF: f32 = 4.5;
