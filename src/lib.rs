@@ -51,6 +51,7 @@ pub mod narrative;
 pub mod passages;
 pub mod phrases;
 
+pub mod archive;
 pub mod dedup;
 pub mod pipeline;
 pub mod report;
