@@ -273,21 +273,19 @@ impl Archive {
                 anchor_rows.extend(s.anchors.iter().map(|&a| (a as i64, num)));
                 progress.advance(1);
             }
-            band_rows.sort_unstable();
-            let mut band = tx
-                .prepare_cached("INSERT OR IGNORE INTO bands(key, num) VALUES (?1, ?2)")
-                .map_err(e)?;
-            for (k, num) in band_rows {
-                band.execute([k, num]).map_err(e)?;
-            }
-            anchor_rows.sort_unstable();
-            let mut anchor = tx
-                .prepare_cached("INSERT OR IGNORE INTO anchors(anchor, num) VALUES (?1, ?2)")
-                .map_err(e)?;
-            for (a, num) in anchor_rows {
-                anchor.execute([a, num]).map_err(e)?;
-            }
         }
+        band_rows.sort_unstable();
+        store::insert_pairs(
+            &tx,
+            "INSERT OR IGNORE INTO bands(key, num) VALUES",
+            &band_rows,
+        )?;
+        anchor_rows.sort_unstable();
+        store::insert_pairs(
+            &tx,
+            "INSERT OR IGNORE INTO anchors(anchor, num) VALUES",
+            &anchor_rows,
+        )?;
         progress.finish();
         tx.commit().map_err(e)?;
         Ok(Added {

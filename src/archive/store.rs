@@ -190,6 +190,33 @@ pub(super) fn delete_doc(tx: &rusqlite::Transaction<'_>, num: i64) -> Result<(),
     Ok(())
 }
 
+/// Rows written by one statement of [`insert_pairs`]: statements, not
+/// B-tree work, dominate the writing of many small rows.
+const ROWS_PER_STATEMENT: usize = 256;
+
+/// Inserts the `(key, num)` rows (sorted by the caller, for local B-tree
+/// writes) with `insert`, an `INSERT ... VALUES` without its value list,
+/// [`ROWS_PER_STATEMENT`] rows per statement.
+pub(super) fn insert_pairs(
+    tx: &rusqlite::Transaction<'_>,
+    insert: &str,
+    rows: &[(i64, i64)],
+) -> Result<(), String> {
+    let sql = |n: usize| format!("{insert} {}", vec!["(?, ?)"; n].join(", "));
+    let full = sql(ROWS_PER_STATEMENT);
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let values = rusqlite::params_from_iter(chunk.iter().flat_map(|&(k, n)| [k, n]));
+        if chunk.len() == ROWS_PER_STATEMENT {
+            tx.prepare_cached(&full)
+                .and_then(|mut st| st.execute(values))
+                .map_err(sql_error)?;
+        } else {
+            tx.execute(&sql(chunk.len()), values).map_err(sql_error)?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
