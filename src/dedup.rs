@@ -179,6 +179,7 @@ impl Dedup {
                             sentences: 0,
                             status: Status::Analysed,
                             reason: None,
+                            meta: None,
                             id: doc.id,
                             source: doc.source,
                         },

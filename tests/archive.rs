@@ -244,3 +244,54 @@ fn re_adding_replaces_and_remove_removes() {
             .any(|p| p.b == docs[1].id && p.jaccard == 1.0)
     );
 }
+
+#[test]
+fn metadata_is_stored_and_shown_beside_ids() {
+    let docs = documents(12, 8);
+    let config = Config {
+        narratives: false,
+        ..Config::default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.athar");
+    let mut archive = Archive::open_or_create(&path, &config).unwrap();
+    let meta = |i: usize| athar::corpus::DocMeta {
+        outlet: Some(format!("outlet{}", i % 3)),
+        date: Some(format!("2015-07-{:02} 08:00:00", 10 + i)),
+        title: (i % 2 == 0).then(|| format!("title {i}")),
+        url: None,
+    };
+    let stored: std::collections::BTreeMap<String, athar::corpus::DocMeta> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.clone(), meta(i)))
+        .collect();
+    archive
+        .add_with_meta(&docs, &stored, &config, &NoProgress)
+        .unwrap();
+    // Copies of every document under new ids, with metadata of their own.
+    let mut probe = corpus(
+        &docs
+            .iter()
+            .map(|d| Document {
+                id: format!("new-{}", d.id),
+                ..d.clone()
+            })
+            .collect::<Vec<_>>(),
+    );
+    probe.meta.insert(
+        format!("new-{}", docs[0].id),
+        athar::corpus::DocMeta {
+            outlet: Some("wire".into()),
+            ..Default::default()
+        },
+    );
+    let q = archive.query(&probe, &config, &NoProgress).unwrap();
+    let entry = |id: &str| q.report.documents.iter().find(|e| e.id == id).unwrap();
+    for (i, d) in docs.iter().enumerate() {
+        assert_eq!(entry(&d.id).meta.as_ref(), Some(&meta(i)), "{}", d.id);
+    }
+    let first = entry(&format!("new-{}", docs[0].id));
+    assert_eq!(first.meta.as_ref().unwrap().outlet.as_deref(), Some("wire"));
+    assert!(entry(&format!("new-{}", docs[1].id)).meta.is_none());
+}

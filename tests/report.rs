@@ -54,6 +54,7 @@ fn doc(id: &str, text: &str, tokens: usize, sentences: usize) -> DocumentEntry {
         sentences,
         status: Status::Analysed,
         reason: None,
+        meta: None,
     }
 }
 
@@ -144,6 +145,7 @@ fn sample() -> Report {
                 sentences: 0,
                 status: Status::Skipped,
                 reason: Some("empty text".into()),
+                meta: None,
             },
         ],
         pairs: vec![Pair {

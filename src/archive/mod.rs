@@ -42,7 +42,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use crate::corpus::{Corpus, Document};
+use crate::corpus::{Corpus, DocMeta, Document};
 use crate::pipeline::{self, Config, MIN_SHARED_SHINGLES_REWORDED, Progress, Role};
 use crate::report::Report;
 use crate::sketch::minhash::MinHasher;
@@ -195,13 +195,30 @@ impl Archive {
         config: &Config,
         progress: &dyn Progress,
     ) -> crate::Result<Added> {
+        self.add_with_meta(docs, &BTreeMap::new(), config, progress)
+    }
+
+    /// [`Archive::add`], storing each document's metadata from `meta` (by
+    /// id; [`Corpus::meta`]).
+    pub fn add_with_meta(
+        &mut self,
+        docs: &[Document],
+        meta: &BTreeMap<String, DocMeta>,
+        config: &Config,
+        progress: &dyn Progress,
+    ) -> crate::Result<Added> {
         self.check(config)?;
+        let mut timings = crate::timing::Timings::new();
         progress.start("signing", docs.len() as u64);
         let signed = self.sign(docs, config)?;
         progress.advance(docs.len() as u64);
         progress.finish();
-        self.write_batch(docs, &signed, progress)
-            .map_err(|m| self.fail(m))
+        timings.stage("sign");
+        let added = self
+            .write_batch(docs, meta, &signed, progress)
+            .map_err(|m| self.fail(m))?;
+        timings.stage("write");
+        Ok(added)
     }
 
     /// The transaction of [`Archive::add`]. Index rows are inserted sorted
@@ -209,6 +226,7 @@ impl Archive {
     fn write_batch(
         &mut self,
         docs: &[Document],
+        meta: &BTreeMap<String, DocMeta>,
         signed: &[Signed],
         progress: &dyn Progress,
     ) -> Result<Added, String> {
@@ -238,13 +256,15 @@ impl Archive {
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO docs(id, batch, source, empty, signature, band_keys, anchors, \
-                     shingles) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     shingles, outlet, date, title, url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
+                     ?9, ?10, ?11, ?12)",
                 )
                 .map_err(e)?;
             let mut text = tx
                 .prepare_cached("INSERT INTO texts(num, text) VALUES (?1, ?2)")
                 .map_err(e)?;
             for (doc, s) in docs.iter().zip(signed) {
+                let m = meta.get(&doc.id);
                 let old: Option<i64> = find
                     .query_row([&doc.id], |r| r.get(0))
                     .optional()
@@ -265,6 +285,10 @@ impl Archive {
                         store::u64_blob(&s.band_keys),
                         store::u32_blob(&s.anchors),
                         store::u32_blob(&s.set),
+                        m.and_then(|m| m.outlet.as_deref()),
+                        m.and_then(|m| m.date.as_deref()),
+                        m.and_then(|m| m.title.as_deref()),
+                        m.and_then(|m| m.url.as_deref()),
                     ])
                     .map_err(e)?;
                 let num = tx.last_insert_rowid();
@@ -371,13 +395,10 @@ impl Archive {
         let nums = self
             .candidates(&signed, &new_ids, &thresholds, config.max_bucket)
             .map_err(|m| self.fail(m))?;
-        let sources = self.load(&nums).map_err(|m| self.fail(m))?;
+        let (sources, meta) = self.load(&nums).map_err(|m| self.fail(m))?;
         let compared = sources.len();
-        let mut all = Corpus {
-            documents: corpus.documents.clone(),
-            skipped: corpus.skipped.clone(),
-            warnings: corpus.warnings.clone(),
-        };
+        let mut all = corpus.clone();
+        all.meta.extend(meta);
         let mut roles = vec![Role::Suspect; all.documents.len()];
         all.documents.extend(sources);
         roles.resize(all.documents.len(), Role::Source);
@@ -460,28 +481,43 @@ impl Archive {
         Ok(kept.into_iter().collect())
     }
 
-    /// The stored documents `nums` with their texts, in that order.
-    fn load(&self, nums: &[i64]) -> Result<Vec<Document>, String> {
+    /// The stored documents `nums` with their texts, in that order, and
+    /// the metadata of those that have any.
+    #[allow(clippy::type_complexity)]
+    fn load(&self, nums: &[i64]) -> Result<(Vec<Document>, Vec<(String, DocMeta)>), String> {
         use store::sql_error as e;
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT d.id, d.source, t.text FROM docs d JOIN texts t ON t.num = d.num \
-                 WHERE d.num = ?1",
+                "SELECT d.id, d.source, t.text, d.outlet, d.date, d.title, d.url FROM docs d \
+                 JOIN texts t ON t.num = d.num WHERE d.num = ?1",
             )
             .map_err(e)?;
-        nums.iter()
-            .map(|&num| {
-                st.query_row([num], |r| {
-                    Ok(Document {
+        let mut docs = Vec::with_capacity(nums.len());
+        let mut metas = Vec::new();
+        for &num in nums {
+            let (doc, meta) = st
+                .query_row([num], |r| {
+                    let doc = Document {
                         id: r.get(0)?,
                         source: r.get(1)?,
                         text: r.get(2)?,
-                    })
+                    };
+                    let meta = DocMeta {
+                        outlet: r.get(3)?,
+                        date: r.get(4)?,
+                        title: r.get(5)?,
+                        url: r.get(6)?,
+                    };
+                    Ok((doc, meta))
                 })
-                .map_err(e)
-            })
-            .collect()
+                .map_err(e)?;
+            if !meta.is_empty() {
+                metas.push((doc.id.clone(), meta));
+            }
+            docs.push(doc);
+        }
+        Ok((docs, metas))
     }
 }
 

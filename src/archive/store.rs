@@ -18,6 +18,7 @@ CREATE TABLE docs(
     id TEXT NOT NULL UNIQUE,
     batch INTEGER NOT NULL,
     source TEXT NOT NULL,
+    outlet TEXT,
     date TEXT,
     title TEXT,
     url TEXT,

@@ -166,6 +166,9 @@ pub struct DocumentEntry {
     /// Why it was skipped.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Outlet, date, title and url, when the input gave them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<crate::corpus::DocMeta>,
 }
 
 /// A verified pair of similar documents (`a` < `b` in input order).

@@ -146,6 +146,7 @@ impl InputArgs {
             text_field: self.text_field.clone(),
             lossy: self.lossy,
             decode_cp1256: self.decode_cp1256,
+            meta_fields: Default::default(),
         }
     }
 }

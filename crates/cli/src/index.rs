@@ -6,12 +6,13 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
-use crate::app::{Bars, load, thread_pool, write_report};
+use crate::app::{Bars, thread_pool, write_report};
 use crate::cli::{
     InputArgs, MatchArgs, NarrativeArgs, NormalizeArgs, OutputArgs, PassageArgs, ReportOutputArgs,
     ThreadsArg, base_config, checked,
 };
 use athar::archive::Archive;
+use athar::corpus::{self, Corpus, MetaFields};
 use athar::pipeline::{Config, Progress};
 
 /// Arguments of `athar index`.
@@ -37,6 +38,58 @@ enum IndexCommand {
     Remove(IndexRemoveArgs),
 }
 
+/// JSON Lines fields holding document metadata (index add, query): read
+/// when a line has them, stored, and shown beside ids.
+#[derive(Debug, Clone, Args)]
+pub struct MetaArgs {
+    /// JSON field holding the outlet that published a document.
+    #[arg(
+        long,
+        default_value = "source",
+        value_name = "FIELD",
+        help_heading = "Input"
+    )]
+    source_field: String,
+    /// JSON field holding its publication date or time (ISO 8601 sorts).
+    #[arg(
+        long,
+        default_value = "date",
+        value_name = "FIELD",
+        help_heading = "Input"
+    )]
+    date_field: String,
+    /// JSON field holding its title.
+    #[arg(
+        long,
+        default_value = "title",
+        value_name = "FIELD",
+        help_heading = "Input"
+    )]
+    title_field: String,
+    /// JSON field holding its URL.
+    #[arg(
+        long,
+        default_value = "url",
+        value_name = "FIELD",
+        help_heading = "Input"
+    )]
+    url_field: String,
+}
+
+impl MetaArgs {
+    /// Reads `input` with these metadata fields.
+    fn load(&self, input: &InputArgs) -> anyhow::Result<Corpus> {
+        let mut opts = input.read_options();
+        opts.meta_fields = MetaFields {
+            outlet: Some(self.source_field.clone()),
+            date: Some(self.date_field.clone()),
+            title: Some(self.title_field.clone()),
+            url: Some(self.url_field.clone()),
+        };
+        Ok(corpus::load(&input.paths, &opts)?)
+    }
+}
+
 /// Arguments of `athar index add`.
 #[derive(Debug, Clone, Args)]
 pub struct IndexAddArgs {
@@ -44,6 +97,8 @@ pub struct IndexAddArgs {
     archive: PathBuf,
     #[command(flatten)]
     input: InputArgs,
+    #[command(flatten)]
+    meta: MetaArgs,
     #[command(flatten)]
     normalize: NormalizeArgs,
     #[command(flatten)]
@@ -62,6 +117,8 @@ pub struct IndexQueryArgs {
     archive: PathBuf,
     #[command(flatten)]
     input: InputArgs,
+    #[command(flatten)]
+    meta: MetaArgs,
     #[command(flatten)]
     normalize: NormalizeArgs,
     #[command(flatten)]
@@ -155,7 +212,7 @@ fn add(args: &IndexAddArgs) -> anyhow::Result<ExitCode> {
     args.matching.apply(&mut config);
     let config = checked(config)?;
     let mut archive = Archive::open_or_create(&args.archive, &config)?;
-    let corpus = load(&args.input)?;
+    let corpus = args.meta.load(&args.input)?;
     for s in corpus.skipped.iter().filter(|_| !args.quiet) {
         eprintln!("athar: skipped {}: {}", s.source, s.reason);
     }
@@ -167,7 +224,8 @@ fn add(args: &IndexAddArgs) -> anyhow::Result<ExitCode> {
         done: 0.into(),
     };
     let pool = thread_pool(&args.threads, args.quiet)?;
-    let added = pool.install(|| archive.add(&corpus.documents, &config, &progress))?;
+    let added = pool
+        .install(|| archive.add_with_meta(&corpus.documents, &corpus.meta, &config, &progress))?;
     let total = archive.stats()?.documents;
     if !args.quiet {
         eprintln!(
@@ -195,7 +253,7 @@ fn query(args: &IndexQueryArgs) -> anyhow::Result<ExitCode> {
     let config = query_config(args)?;
     let archive = Archive::open(&args.archive)?;
     archive.check(&config)?;
-    let corpus = load(&args.input)?;
+    let corpus = args.meta.load(&args.input)?;
     let bars = Bars::new(args.output.quiet);
     let pool = thread_pool(&args.threads, args.output.quiet)?;
     // The connection is not shared between threads: it moves to the pool.

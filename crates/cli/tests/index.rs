@@ -30,9 +30,15 @@ fn batch(dir: &Path, name: &str, docs: usize, seed: u64, prefix: &str) -> (PathB
     let path = dir.join(name);
     let mut lines = String::new();
     let mut ids = Vec::new();
-    for d in &synth.docs {
+    for (i, d) in synth.docs.iter().enumerate() {
         let id = format!("{prefix}{}", d.id);
-        lines.push_str(&serde_json::json!({"id": id, "text": d.text}).to_string());
+        let line = serde_json::json!({
+            "id": id,
+            "text": d.text,
+            "source": format!("outlet{}", i % 3),
+            "published": format!("2015-07-21 {:02}:00:00", i % 24),
+        });
+        lines.push_str(&line.to_string());
         lines.push('\n');
         ids.push(id);
     }
@@ -175,6 +181,16 @@ fn queries_read_while_a_batch_is_written_and_a_second_writer_fails() {
         String::from_utf8_lossy(&out.stderr)
     );
     let report: Report = serde_json::from_slice(&out.stdout).unwrap();
+    // Metadata read from the stored lines (`--date-field` was not given to
+    // add: the field is "published") is shown beside the ids.
+    let meta = report
+        .documents
+        .iter()
+        .find(|e| e.id == "d1-syn0000000")
+        .and_then(|e| e.meta.clone())
+        .expect("metadata of a stored document");
+    assert_eq!(meta.outlet.as_deref(), Some("outlet0"));
+    assert_eq!(meta.date, None);
     for id in &first_ids[..10] {
         let copy = id.replacen("d1-", "probe-", 1);
         assert!(
