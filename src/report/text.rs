@@ -322,6 +322,31 @@ impl TextRenderer<'_> {
     }
 
     /// One near-duplicate pair on one line (its cluster quotes the text).
+    /// Outlet · date · title of both documents of `p`, when the input gave
+    /// them (nothing otherwise).
+    fn meta_lines(&self, w: &mut dyn Write, p: &Pair) -> io::Result<()> {
+        for id in [&p.a, &p.b] {
+            let meta = self.report.documents.iter().find(|d| &d.id == id);
+            let Some(m) = meta.and_then(|d| d.meta.as_ref()) else {
+                continue;
+            };
+            let title = m.title.as_deref().map(|t| snippet(t, 60));
+            let parts: Vec<&str> = [m.outlet.as_deref(), m.date.as_deref(), title.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            if !parts.is_empty() {
+                writeln!(
+                    w,
+                    "      {}: {}",
+                    self.st.id(id),
+                    self.st.dim(&parts.join(" · "))
+                )?;
+            }
+        }
+        Ok(())
+    }
+
     fn near_pair(&self, w: &mut dyn Write, p: &Pair, cluster: Option<usize>) -> io::Result<()> {
         let cluster = cluster
             .map(|c| format!("  cluster #{c}"))
@@ -335,7 +360,8 @@ impl TextRenderer<'_> {
             floor_pct(p.containment_a),
             floor_pct(p.containment_b),
             self.st.dim(&cluster)
-        )
+        )?;
+        self.meta_lines(w, p)
     }
 
     /// A pair with the share found in each direction and a quote of its
@@ -350,6 +376,7 @@ impl TextRenderer<'_> {
             self.st.relation(p.relation),
             self.st.bold(&floor2(p.jaccard)),
         )?;
+        self.meta_lines(w, p)?;
         let share = if pct(p.containment_a) == pct(p.containment_b) {
             format!("{} of each is found in the other", pct(p.containment_a))
         } else if p.containment_a >= p.containment_b {
