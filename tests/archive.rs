@@ -295,3 +295,19 @@ fn metadata_is_stored_and_shown_beside_ids() {
     assert_eq!(first.meta.as_ref().unwrap().outlet.as_deref(), Some("wire"));
     assert!(entry(&format!("new-{}", docs[1].id)).meta.is_none());
 }
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.athar");
+    Archive::open_or_create(&path, &Config::default()).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "UPDATE meta SET value = '99' WHERE key = 'schema_version'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let err = Archive::open(&path).unwrap_err().to_string();
+    assert!(err.contains("schema version 99 is newer"), "{err}");
+}
