@@ -53,6 +53,7 @@ pub mod phrases;
 
 pub mod archive;
 pub mod dedup;
+pub mod direction;
 pub mod pipeline;
 pub mod report;
 pub mod timing;

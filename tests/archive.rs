@@ -283,6 +283,7 @@ fn metadata_is_stored_and_shown_beside_ids() {
         format!("new-{}", docs[0].id),
         athar::corpus::DocMeta {
             outlet: Some("wire".into()),
+            date: Some("2015-07-10T10:30:00Z".into()),
             ..Default::default()
         },
     );
@@ -294,6 +295,22 @@ fn metadata_is_stored_and_shown_beside_ids() {
     let first = entry(&format!("new-{}", docs[0].id));
     assert_eq!(first.meta.as_ref().unwrap().outlet.as_deref(), Some("wire"));
     assert!(entry(&format!("new-{}", docs[1].id)).meta.is_none());
+    // Direction: the stored docs[0] (2015-07-10 08:00) came 2 h 30 min
+    // before its copy; copies without a date and equal containments get none.
+    let pair_of = |id: &str| {
+        q.report
+            .pairs
+            .iter()
+            .find(|p| p.a == id || p.b == id)
+            .unwrap_or_else(|| panic!("no pair of {id}"))
+    };
+    let d = pair_of(&format!("new-{}", docs[0].id))
+        .direction
+        .clone()
+        .expect("a direction from the dates");
+    assert_eq!(d.first, docs[0].id);
+    assert_eq!((d.delay_seconds, d.basis.as_str()), (Some(9000), "date"));
+    assert_eq!(pair_of(&format!("new-{}", docs[1].id)).direction, None);
 }
 
 #[test]

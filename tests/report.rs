@@ -159,6 +159,7 @@ fn sample() -> Report {
             passages: 1,
             relation: Relation::Contained,
             weight: 12.0,
+            direction: None,
         }],
         clusters: vec![Cluster {
             id: 1,

@@ -431,6 +431,7 @@ fn analyse_roles(
     }
     timings.stage("narratives");
     report.warnings = warnings;
+    crate::direction::annotate(&mut report);
     Ok(report)
 }
 
@@ -785,6 +786,7 @@ fn pair_entries(docs: &[Document], linked: &[Linked], thresholds: &Thresholds) -
             passages: l.matches.len(),
             relation: relation(&l.sim, thresholds),
             weight: round(l.weights.iter().sum()),
+            direction: None,
         })
         .collect()
 }

@@ -344,6 +344,22 @@ impl TextRenderer<'_> {
                 )?;
             }
         }
+        if let Some(d) = &p.direction {
+            let other = if d.first == p.a { &p.b } else { &p.a };
+            let line = match d.delay_seconds {
+                Some(s) => format!(
+                    "{} first, {} {} later",
+                    d.first,
+                    other,
+                    crate::direction::delay_words(s)
+                ),
+                None => format!(
+                    "{} first (it is found in {other}; dates do not tell)",
+                    d.first
+                ),
+            };
+            writeln!(w, "      {}", self.st.dim(&line))?;
+        }
         Ok(())
     }
 
