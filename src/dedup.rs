@@ -179,6 +179,7 @@ impl Dedup {
                             sentences: 0,
                             status: Status::Analysed,
                             reason: None,
+                            meta: None,
                             id: doc.id,
                             source: doc.source,
                         },
@@ -279,6 +280,7 @@ impl Dedup {
                 passages: 0,
                 relation: pipeline::relation(&sim, &thresholds),
                 weight: 0.0,
+                direction: None,
             })
             .collect();
         let weighted: Vec<(u32, u32, f64)> = kept

@@ -40,6 +40,15 @@ pub enum Error {
         /// The value on the right.
         b: String,
     },
+    /// An archive (`athar index`) cannot be used as asked: not an archive,
+    /// built with other parameters, written by another process, ...
+    #[error("{}: {message}", path.display())]
+    Archive {
+        /// The archive file.
+        path: PathBuf,
+        /// What is wrong, and what to do.
+        message: String,
+    },
     /// A parameter value or combination is invalid.
     #[error("invalid parameter: {0}")]
     InvalidParameter(String),

@@ -51,7 +51,9 @@ pub mod narrative;
 pub mod passages;
 pub mod phrases;
 
+pub mod archive;
 pub mod dedup;
+pub mod direction;
 pub mod pipeline;
 pub mod report;
 pub mod timing;

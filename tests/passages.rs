@@ -34,8 +34,7 @@ fn corpus(texts: &[(&str, &str)]) -> Corpus {
                 text: text.to_string(),
             })
             .collect(),
-        skipped: Vec::new(),
-        warnings: Vec::new(),
+        ..Corpus::default()
     }
 }
 

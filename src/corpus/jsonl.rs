@@ -11,6 +11,7 @@ use super::*;
 pub(super) struct LineSeed<'a> {
     pub(super) id_field: &'a str,
     pub(super) text_field: &'a str,
+    pub(super) meta: &'a MetaFields,
 }
 
 #[derive(Default)]
@@ -18,6 +19,7 @@ pub(super) struct LineFields {
     pub(super) id: Option<Value>,
     pub(super) text: Option<Value>,
     pub(super) keys: KeyList,
+    pub(super) meta: DocMeta,
 }
 
 /// The first few keys of an object, to say which fields a line has.
@@ -75,11 +77,38 @@ impl<'de> Visitor<'de> for LineSeed<'_> {
                 fields.text = Some(map.next_value()?);
             } else if key == self.id_field {
                 fields.id = Some(map.next_value()?);
+            } else if let Some(slot) = meta_slot(self.meta, &mut fields.meta, &key) {
+                *slot = match map.next_value::<Value>()? {
+                    Value::String(v) if !v.is_empty() => Some(v),
+                    Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                };
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
         }
         Ok(fields)
+    }
+}
+
+/// Where the value of JSON field `key` goes in `meta`, when it is one of
+/// the metadata `fields`.
+fn meta_slot<'m>(
+    fields: &MetaFields,
+    meta: &'m mut DocMeta,
+    key: &str,
+) -> Option<&'m mut Option<String>> {
+    let is = |f: &Option<String>| f.as_deref() == Some(key);
+    if is(&fields.outlet) {
+        Some(&mut meta.outlet)
+    } else if is(&fields.date) {
+        Some(&mut meta.date)
+    } else if is(&fields.title) {
+        Some(&mut meta.title)
+    } else if is(&fields.url) {
+        Some(&mut meta.url)
+    } else {
+        None
     }
 }
 
@@ -121,6 +150,8 @@ pub(super) struct JsonLine {
     /// `(id, text, conversion note)` of a document, or `(id, reason)` of a
     /// skipped line.
     pub(super) outcome: std::result::Result<(String, String, Option<String>), (String, String)>,
+    /// Metadata of a document, when its line had any.
+    pub(super) meta: Option<DocMeta>,
 }
 
 /// Parses one non-blank JSON line `raw` found at `source`.
@@ -135,6 +166,7 @@ pub(super) fn parse_json_line(
         source,
         bytes,
         missing_id: None,
+        meta: None,
     };
     let (line, note) = match std::str::from_utf8(raw) {
         Ok(s) => (Cow::Borrowed(s), None),
@@ -152,6 +184,7 @@ pub(super) fn parse_json_line(
     let seed = LineSeed {
         id_field: &opts.id_field,
         text_field: &opts.text_field,
+        meta: &opts.meta_fields,
     };
     let mut de = serde_json::Deserializer::from_str(&line);
     let fields = match seed.deserialize(&mut de).and_then(|f| de.end().map(|()| f)) {
@@ -187,11 +220,13 @@ pub(super) fn parse_json_line(
             format!("field \"{field}\" is {}, not a string", value_kind(&other)),
         )),
     };
+    let meta = (outcome.is_ok() && !fields.meta.is_empty()).then_some(fields.meta);
     JsonLine {
         source,
         bytes,
         missing_id: Some(missing),
         outcome,
+        meta,
     }
 }
 

@@ -150,6 +150,56 @@ pub struct ReadOptions {
     /// Arabic, instead of skipping it. Text recognised as ISO-8859-6 (the
     /// other legacy Arabic encoding) is decoded too.
     pub decode_cp1256: bool,
+    /// JSON fields holding metadata (outlet, date, title, url), read when a
+    /// line has them into [`ReadSummary::metadata`] and [`Corpus::meta`].
+    /// None by default: nothing is kept.
+    pub meta_fields: MetaFields,
+}
+
+/// Names of the JSON Lines fields that hold document metadata; `None`: not
+/// read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MetaFields {
+    /// The outlet (source) that published the document.
+    pub outlet: Option<String>,
+    /// Its publication date or time, as written (ISO 8601 sorts).
+    pub date: Option<String>,
+    /// Its title.
+    pub title: Option<String>,
+    /// Its URL.
+    pub url: Option<String>,
+}
+
+impl MetaFields {
+    /// Whether any field is read.
+    pub fn any(&self) -> bool {
+        self.outlet.is_some() || self.date.is_some() || self.title.is_some() || self.url.is_some()
+    }
+}
+
+/// What a document's JSON line said about it besides its id and text
+/// ([`ReadOptions::meta_fields`]). Strings as written; numbers as text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DocMeta {
+    /// The outlet that published it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+    /// Its publication date or time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Its title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Its URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl DocMeta {
+    /// No field at all.
+    pub fn is_empty(&self) -> bool {
+        *self == DocMeta::default()
+    }
 }
 
 impl Default for ReadOptions {
@@ -160,6 +210,7 @@ impl Default for ReadOptions {
             text_field: "text".to_string(),
             lossy: false,
             decode_cp1256: false,
+            meta_fields: MetaFields::default(),
         }
     }
 }
@@ -174,6 +225,9 @@ pub struct Corpus {
     /// Run-level notes (renamed duplicate ids, decoded or repaired text,
     /// ignored files, ...), in input order.
     pub warnings: Vec<String>,
+    /// Metadata of the documents that have any, by id
+    /// ([`ReadOptions::meta_fields`]).
+    pub meta: std::collections::BTreeMap<String, DocMeta>,
 }
 
 /// How to interpret a stream given to [`CorpusReader::read_reader`].
@@ -208,6 +262,9 @@ pub struct ReadSummary {
     /// Run-level notes, in input order. Each kind is capped at
     /// [`WARNINGS_PER_KIND`] messages, followed by a count of the rest.
     pub warnings: Vec<String>,
+    /// `(id, metadata)` of the documents whose line had metadata fields
+    /// ([`ReadOptions::meta_fields`]), in input order.
+    pub metadata: Vec<(String, DocMeta)>,
 }
 
 /// A JSON Lines input whose first this-many non-blank lines are all unusable
@@ -230,6 +287,7 @@ pub fn load(paths: &[PathBuf], opts: &ReadOptions) -> Result<Corpus> {
         Item::Skipped(s) => corpus.skipped.push(s),
     })?;
     corpus.warnings = summary.warnings;
+    corpus.meta = summary.metadata.into_iter().collect();
     Ok(corpus)
 }
 
@@ -472,7 +530,7 @@ impl<'o> CorpusReader<'o> {
                         )
                     });
                 }
-                self.document(id, source, text, note, sink);
+                self.document(id, source, text, note, None, sink);
             }
         }
     }
@@ -716,7 +774,7 @@ impl<'o> CorpusReader<'o> {
     /// had no usable id.
     fn apply_json_line(&mut self, line: JsonLine, sink: &mut dyn FnMut(Item)) -> Option<bool> {
         match line.outcome {
-            Ok((id, text, note)) => self.document(id, line.source, text, note, sink),
+            Ok((id, text, note)) => self.document(id, line.source, text, note, line.meta, sink),
             Err((id, reason)) => self.skip(id, line.source, line.bytes, reason, sink),
         }
         line.missing_id
@@ -747,6 +805,7 @@ impl<'o> CorpusReader<'o> {
         source: String,
         text: String,
         note: Option<String>,
+        meta: Option<DocMeta>,
         sink: &mut dyn FnMut(Item),
     ) {
         if let Some(note) = note {
@@ -758,6 +817,9 @@ impl<'o> CorpusReader<'o> {
         let id = self.unique_id(id, &source);
         self.summary.documents += 1;
         self.summary.text_bytes += text.len() as u64;
+        if let Some(meta) = meta {
+            self.summary.metadata.push((id.clone(), meta));
+        }
         sink(Item::Document(Document { id, source, text }));
     }
 

@@ -123,6 +123,7 @@ pub(crate) fn skipped_document(s: &crate::corpus::Skipped) -> DocumentEntry {
         sentences: 0,
         status: Status::Skipped,
         reason: Some(s.reason.clone()),
+        meta: None,
     }
 }
 
@@ -167,6 +168,7 @@ pub(crate) fn document_entries(corpus: &Corpus, stats: &[DocStats]) -> Vec<Docum
             sentences: s.sentences,
             status: Status::Analysed,
             reason: None,
+            meta: corpus.meta.get(&d.id).cloned(),
         })
         .collect();
     out.extend(corpus.skipped.iter().map(skipped_document));

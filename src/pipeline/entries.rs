@@ -64,6 +64,7 @@ pub(super) fn pair_entries(
             passages: l.matches.len(),
             relation: relation(&l.sim, thresholds),
             weight: round(l.weights.iter().sum()),
+            direction: None,
         })
         .collect()
 }

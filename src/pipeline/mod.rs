@@ -461,6 +461,7 @@ fn analyse_roles(
     }
     timings.stage("narratives");
     report.warnings = warnings;
+    crate::direction::annotate(&mut report);
     Ok(report)
 }
 

@@ -159,6 +159,9 @@ pub struct DocumentEntry {
     /// Why it was skipped.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Outlet, date, title and url, when the input gave them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<crate::corpus::DocMeta>,
 }
 
 /// A verified pair of similar documents (`a` < `b` in input order).
@@ -188,6 +191,24 @@ pub struct Pair {
     /// their `weight`s); 0 when passages were not looked for.
     #[serde(default)]
     pub weight: f64,
+    /// Which document came first, when dates or containments tell
+    /// ([`crate::direction`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+}
+
+/// Which document of a pair most likely came first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Direction {
+    /// Id of the earlier document (the likely source).
+    pub first: String,
+    /// Seconds from the first document's date to the other's; absent when
+    /// the direction comes from containments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_seconds: Option<i64>,
+    /// `date` (the earlier date) or `containment` (dates tie or are
+    /// missing: the document found in the other is the source).
+    pub basis: String,
 }
 
 impl Pair {

@@ -247,6 +247,16 @@ pub fn band_key(band: usize, values: &[u32]) -> u64 {
     band_hash(band, values)
 }
 
+/// The bucket key of every band of one signature's slots `values` (at
+/// least `bands · rows` of them), the band index mixed in: two signatures
+/// share a key exactly when [`candidates`] puts them in one bucket. For an
+/// index of signatures kept between runs (`crate::archive`).
+pub fn band_keys(values: &[u32], params: LshParams) -> Vec<u64> {
+    (0..params.bands)
+        .map(|band| band_key(band, &values[band * params.rows..(band + 1) * params.rows]))
+        .collect()
+}
+
 #[inline]
 fn pack(a: u32, b: u32) -> u64 {
     (a as u64) << 32 | b as u64

@@ -57,6 +57,7 @@ pub fn doc(id: &str, text: &str, tokens: usize, sentences: usize) -> DocumentEnt
         sentences,
         status: Status::Analysed,
         reason: None,
+        meta: None,
     }
 }
 
@@ -149,6 +150,7 @@ pub fn sample() -> Report {
                 sentences: 0,
                 status: Status::Skipped,
                 reason: Some("empty text".into()),
+                meta: None,
             },
         ],
         pairs: vec![Pair {
@@ -162,6 +164,7 @@ pub fn sample() -> Report {
             passages: 1,
             relation: Relation::Contained,
             weight: 12.0,
+            direction: None,
         }],
         clusters: vec![Cluster {
             id: 1,

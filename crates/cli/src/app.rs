@@ -21,13 +21,13 @@ use athar::report::{self, RenderOptions};
 use athar::text::tokenize::{Tokenizer, Tokens};
 
 /// Progress bars on standard error, hidden when it is not a terminal or with `--quiet`.
-struct Bars {
+pub(crate) struct Bars {
     bar: Option<ProgressBar>,
     current: std::sync::Mutex<Option<ProgressBar>>,
 }
 
 impl Bars {
-    fn new(quiet: bool) -> Bars {
+    pub(crate) fn new(quiet: bool) -> Bars {
         let on = !quiet && std::io::stderr().is_terminal();
         Bars {
             bar: on.then(ProgressBar::hidden),
@@ -73,7 +73,7 @@ impl Progress for Bars {
     }
 }
 
-fn load(input: &InputArgs) -> anyhow::Result<Corpus> {
+pub(crate) fn load(input: &InputArgs) -> anyhow::Result<Corpus> {
     Ok(corpus::load(&input.paths, &input.read_options())?)
 }
 
@@ -108,7 +108,7 @@ fn load_against(
 
 /// The worker threads `--threads` asks for, cut back to
 /// [`crate::cli::MAX_THREADS_PER_CORE`] per core with a note (unless `quiet`).
-fn thread_pool(threads: &ThreadsArg, quiet: bool) -> anyhow::Result<rayon::ThreadPool> {
+pub(crate) fn thread_pool(threads: &ThreadsArg, quiet: bool) -> anyhow::Result<rayon::ThreadPool> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (threads, note) = threads.count(cores);
     if let Some(note) = note.filter(|_| !quiet) {
@@ -164,7 +164,7 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
 
 /// Renders `report` where `out_args` say, as `shown` says; the exit code
 /// follows `--fail-on-reuse`.
-fn write_report(
+pub(crate) fn write_report(
     report: &report::Report,
     texts: &dyn report::TextSource,
     out_args: &OutputArgs,

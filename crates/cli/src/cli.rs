@@ -63,6 +63,11 @@ enum Command {
     /// Help choose thresholds: similarity histograms, the LSH S-curve, precision/recall on labels.
     #[command(after_help = "Example:\n  athar tune day.jsonl --labels pairs.tsv")]
     Tune(TuneArgs),
+    /// A persistent archive: add batches of documents, report new ones against all stored.
+    #[command(after_help = "Examples:\n  athar index add news.athar day1.jsonl\n  \
+                      athar index query news.athar day2.jsonl -o day2.html\n  \
+                      athar index stats news.athar")]
+    Index(crate::index::IndexArgs),
     /// Write a generated Arabic corpus with known truth (for tests and benchmarks).
     #[command(
         after_help = "Example:\n  athar gen --docs 1000 --seed 7 -o gen.jsonl --truth truth.tsv"
@@ -141,6 +146,7 @@ impl InputArgs {
             text_field: self.text_field.clone(),
             lossy: self.lossy,
             decode_cp1256: self.decode_cp1256,
+            meta_fields: Default::default(),
         }
     }
 }
@@ -267,7 +273,7 @@ pub struct MatchArgs {
 }
 
 impl MatchArgs {
-    fn apply(&self, c: &mut Config) {
+    pub(crate) fn apply(&self, c: &mut Config) {
         c.threshold = self.threshold;
         c.containment = self.containment;
         c.shingle_size = self.shingle_size;
@@ -361,7 +367,7 @@ fn max_df(s: &str) -> Result<MaxDf, String> {
 }
 
 impl PassageArgs {
-    fn apply(&self, c: &mut Config) {
+    pub(crate) fn apply(&self, c: &mut Config) {
         c.max_df = self.max_df;
         c.max_gap = self.max_gap;
         c.all_passages = self.all_passages;
@@ -389,7 +395,7 @@ pub struct NarrativeArgs {
 }
 
 impl NarrativeArgs {
-    fn apply(&self, c: &mut Config) {
+    pub(crate) fn apply(&self, c: &mut Config) {
         c.narrative_threshold = self.narrative_threshold;
         c.narratives = !self.no_narratives;
     }
@@ -641,7 +647,7 @@ impl TuneArgs {
 }
 
 /// The library's defaults with the input and normalization flags applied.
-fn base_config(input: &InputArgs, normalize: &NormalizeArgs) -> Config {
+pub(crate) fn base_config(input: &InputArgs, normalize: &NormalizeArgs) -> Config {
     Config {
         read: input.read_options(),
         normalize: normalize.options(),
@@ -651,7 +657,7 @@ fn base_config(input: &InputArgs, normalize: &NormalizeArgs) -> Config {
 
 /// `config` once [`Config::validate`] accepts it; its message names the
 /// flags (`--num-perm`) where the library names the fields (`` `num_perm` ``).
-fn checked(config: Config) -> athar::Result<Config> {
+pub(crate) fn checked(config: Config) -> athar::Result<Config> {
     match config.validate() {
         Ok(()) => Ok(config),
         Err(athar::Error::InvalidParameter(m)) => {
@@ -726,6 +732,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Tokens(args)) => crate::app::tokens(&args),
         Some(Command::Tune(args)) => crate::app::tune(&args),
         Some(Command::Gen(args)) => crate::app::gen_corpus(&args),
+        Some(Command::Index(args)) => crate::index::run(&args),
         Some(Command::Completions { shell }) => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "athar", &mut std::io::stdout());

@@ -3,6 +3,7 @@
 
 mod app;
 mod cli;
+mod index;
 
 use std::process::ExitCode;
 

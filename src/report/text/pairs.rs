@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use super::{MAX_WEAK_PAIRS, MIN_SNIPPET_CHARS, PairPassages, TextRenderer, WIDTH, terms, wrap};
 use crate::report::{
     Pair, PassageKind, Relation, clusters_by_size, contained_pairs, floor_pct, floor2,
-    longest_passage, passages_by_pair, pct, plural, shown, split_pairs, thousands,
+    longest_passage, passages_by_pair, pct, plural, shown, snippet, split_pairs, thousands,
     weak_pairs_summary,
 };
 
@@ -66,7 +66,49 @@ impl TextRenderer<'_> {
             floor_pct(p.containment_a),
             floor_pct(p.containment_b),
             self.st.dim(&cluster)
-        )
+        )?;
+        self.meta_lines(w, p)
+    }
+
+    /// Outlet · date · title of both documents of `p`, when the input gave
+    /// them, and which came first (nothing otherwise).
+    fn meta_lines(&self, w: &mut dyn Write, p: &Pair) -> io::Result<()> {
+        for id in [&p.a, &p.b] {
+            let meta = self.report.documents.iter().find(|d| &d.id == id);
+            let Some(m) = meta.and_then(|d| d.meta.as_ref()) else {
+                continue;
+            };
+            let title = m.title.as_deref().map(|t| snippet(t, 60));
+            let parts: Vec<&str> = [m.outlet.as_deref(), m.date.as_deref(), title.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            if !parts.is_empty() {
+                writeln!(
+                    w,
+                    "      {}: {}",
+                    self.st.id(id),
+                    self.st.dim(&parts.join(" · "))
+                )?;
+            }
+        }
+        if let Some(d) = &p.direction {
+            let other = if d.first == p.a { &p.b } else { &p.a };
+            let line = match d.delay_seconds {
+                Some(s) => format!(
+                    "{} first, {} {} later",
+                    d.first,
+                    other,
+                    crate::direction::delay_words(s)
+                ),
+                None => format!(
+                    "{} first (it is found in {other}; dates do not tell)",
+                    d.first
+                ),
+            };
+            writeln!(w, "      {}", self.st.dim(&line))?;
+        }
+        Ok(())
     }
 
     /// A pair with the share found in each direction and a quote of its
@@ -86,6 +128,7 @@ impl TextRenderer<'_> {
             self.st.relation(p.relation),
             self.st.bold(&floor2(p.jaccard)),
         )?;
+        self.meta_lines(w, p)?;
         let share = if pct(p.containment_a) == pct(p.containment_b) {
             format!("{} of each is found in the other", pct(p.containment_a))
         } else if p.containment_a >= p.containment_b {
