@@ -1,33 +1,19 @@
 //! Reused phrases a reader can use: they start and end with a content word,
 //! one entry per text, most informative first.
 
-use athar::corpus::{Corpus, Document};
+mod common;
+
 use athar::pipeline::{self, Config, NoProgress};
 use athar::text::normalize::NormalizeOptions;
 use athar::text::stem::is_stop_word;
 use athar::text::tokenize::Tokenizer;
-
-fn corpus(texts: &[&str]) -> Corpus {
-    Corpus {
-        documents: texts
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Document {
-                id: format!("d{i}"),
-                source: format!("d{i}.txt"),
-                text: t.to_string(),
-            })
-            .collect(),
-        ..Corpus::default()
-    }
-}
 
 #[test]
 fn phrases_start_and_end_with_content_words() {
     // Our own sentences: three reports share «في قطاع غزة» (a place name any
     // article on the topic uses, with a preposition in front) and «نقص حاد في
     // الأدوية» (the phrase they took from one another).
-    let c = corpus(&[
+    let c = common::corpus_of(&[
         "قال مسؤولون في قطاع غزة إن الحصار المفروض منذ سنوات أدى إلى نقص حاد في الأدوية والوقود.",
         "وذكرت مصادر طبية في قطاع غزة، على لسان مدير المستشفى، أن نقص حاد في الأدوية يهدد حياة المرضى.",
         "أعلنت وزارة الصحة في قطاع غزة، على موقعها، أن نقص حاد في الأدوية دفعها إلى تأجيل العمليات.",

@@ -17,7 +17,7 @@
 
 use std::path::{Path, PathBuf};
 
-use athar::corpus::{Corpus, Document, ReadOptions};
+use athar::corpus::ReadOptions;
 use athar::passages::align::AlignParams;
 use athar::pipeline::{Config, MaxDf, NoProgress, analyse};
 use athar::text::normalize::{NormalizeOptions, Preset};
@@ -25,6 +25,7 @@ use athar::text::tokenize::Tokenizer;
 
 #[path = "../fuzz/checks.rs"]
 mod checks;
+mod common;
 #[path = "../fuzz/report_invariants.rs"]
 mod report_invariants;
 
@@ -234,18 +235,7 @@ fn pipeline_edge_corpora() {
         ],
     ];
     for texts in corpora {
-        let corpus = Corpus {
-            documents: texts
-                .iter()
-                .enumerate()
-                .map(|(i, t)| Document {
-                    id: format!("d{i}"),
-                    source: format!("d{i}.txt"),
-                    text: t.to_string(),
-                })
-                .collect(),
-            ..Corpus::default()
-        };
+        let corpus = common::corpus_of(texts);
         for preset in [Preset::Default, Preset::None] {
             for (k, min_passage) in [(1, 1), (2, 3), (4, 4), (5, 8)] {
                 let normalize = NormalizeOptions::preset(preset);
@@ -276,18 +266,7 @@ fn phrase_cut_inside_a_ligature() {
         "لدعم لدعم الحكومة لدعم لدعم ﷺ",
         "لدعم لدعم الحكومة لدعم لدعم صلى الله شيء",
     ];
-    let corpus = Corpus {
-        documents: texts
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Document {
-                id: format!("d{i}"),
-                source: format!("d{i}.txt"),
-                text: t.to_string(),
-            })
-            .collect(),
-        ..Corpus::default()
-    };
+    let corpus = common::corpus_of(&texts);
     let normalize = NormalizeOptions::default();
     let config = Config {
         normalize,

@@ -23,3 +23,19 @@ pub fn shared(rel: &str) -> PathBuf {
     );
     path
 }
+
+/// A corpus of `texts`, with ids `d0`, `d1`, … and sources `d0.txt`, ….
+pub fn corpus_of(texts: &[&str]) -> athar::corpus::Corpus {
+    athar::corpus::Corpus {
+        documents: texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| athar::corpus::Document {
+                id: format!("d{i}"),
+                source: format!("d{i}.txt"),
+                text: t.to_string(),
+            })
+            .collect(),
+        ..Default::default()
+    }
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # The same sample as `audit_sample.py REPORT CORPUS 42 pairs` (seed 42), but
 # printing a pair's passages of every kind (verbatim, mixed, reworded).
-# usage: show_pairs_all.py REPORT.json CORPUS.jsonl
+# usage: show_pairs_all.py REPORT.json CORPUS.jsonl [SEED (42)]
 import json, random, sys
 r = json.load(open(sys.argv[1]))
 texts = {}
@@ -15,7 +15,7 @@ def show(loc, ctx=60, cap=400):
     post = t[e:e+ctx*2].decode('utf-8','ignore')[:ctx]
     return f"…{pre}【{mid}】{post}…".replace('\n',' ⏎ ')
 items = [p for p in r['pairs'] if p['relation'] == 'shares-passages']
-random.seed(42); sample = random.sample(items, min(60, len(items)))
+random.seed(int(sys.argv[3]) if len(sys.argv) > 3 else 42); sample = random.sample(items, min(60, len(items)))
 by = {}
 for q in r['passages']:
     by.setdefault((q['a']['doc'], q['b']['doc']), []).append(q)
