@@ -146,19 +146,7 @@ impl<'c> SpanMap<'c> {
         if ((e - s) as usize) < min_tokens.max(1) {
             return None;
         }
-        let (cut_s, cut_e) = (s - first.tokens.start, first.tokens.end - e);
-        Some(phrases::ReusedPhrase {
-            tokens: e - s,
-            docs: phrase.docs,
-            occurrences: phrase
-                .occurrences
-                .iter()
-                .map(|o| phrases::Occurrence {
-                    doc: o.doc,
-                    tokens: o.tokens.start + cut_s..o.tokens.end - cut_e,
-                })
-                .collect(),
-        })
+        Some(cut(phrase, s - first.tokens.start, first.tokens.end - e))
     }
 
     /// `phrase` trimmed so that no occurrence starts or ends inside a span
@@ -194,18 +182,7 @@ impl<'c> SpanMap<'c> {
             s += u32::from(cut_s);
             e += u32::from(cut_e);
         }
-        Some(phrases::ReusedPhrase {
-            tokens: phrase.tokens - s - e,
-            docs: phrase.docs,
-            occurrences: phrase
-                .occurrences
-                .iter()
-                .map(|o| phrases::Occurrence {
-                    doc: o.doc,
-                    tokens: o.tokens.start + s..o.tokens.end - e,
-                })
-                .collect(),
-        })
+        Some(cut(phrase, s, e))
     }
 
     /// Tokens of `range` that are neither stop words nor numbers.
@@ -274,5 +251,22 @@ pub fn loc(id: &str, text: &str, span: Span) -> Loc {
         end: span.end(),
         start_char,
         end_char,
+    }
+}
+
+/// `phrase` without `head` tokens at the start and `tail` at the end of
+/// every occurrence (occurrences are the same token run).
+fn cut(phrase: &phrases::ReusedPhrase, head: u32, tail: u32) -> phrases::ReusedPhrase {
+    phrases::ReusedPhrase {
+        tokens: phrase.tokens - head - tail,
+        docs: phrase.docs,
+        occurrences: phrase
+            .occurrences
+            .iter()
+            .map(|o| phrases::Occurrence {
+                doc: o.doc,
+                tokens: o.tokens.start + head..o.tokens.end - tail,
+            })
+            .collect(),
     }
 }
