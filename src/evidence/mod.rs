@@ -344,10 +344,7 @@ impl Evidence {
     /// is judged on the document's text around the range too, so a range
     /// cut inside a formula is still seen as formula.
     pub fn weight(&self, doc: EvidenceDoc<'_>, range: Range<u32>) -> f64 {
-        let scores = self
-            .model
-            .range_scores(doc.token_hashes, doc.masks, range.clone());
-        weight(&self.classes(doc, range), &scores)
+        self.weight_shared(doc, range, |_| true)
     }
 
     /// The evidence weight of tokens `range` of `doc` counting only the
@@ -365,14 +362,14 @@ impl Evidence {
         let scores = self
             .model
             .range_scores(doc.token_hashes, doc.masks, range.clone());
-        let classes = self.classes(doc, range.clone());
-        classes
-            .iter()
-            .zip(&scores)
-            .zip(range)
-            .filter(|((c, _), i)| c.is_content() && shared(*i))
-            .map(|((_, &s), _)| 1.0 - f64::from(s.clamp(0.0, 1.0)))
-            .sum()
+        let mut classes = self.classes(doc, range.clone());
+        // Words the other side does not share count as function words.
+        for (c, i) in classes.iter_mut().zip(range) {
+            if c.is_content() && !shared(i) {
+                *c = TokenClass::Function;
+            }
+        }
+        weight(&classes, &scores)
     }
 
     /// The figures in `range` of `doc`, written into `out` (unsorted): one id

@@ -156,9 +156,7 @@ pub(super) fn phrase_entries(
         let words: Vec<&str> = (0..tokens.len()).map(|i| tokens.text(i)).collect();
         let information: f64 = words
             .iter()
-            .filter(|w| {
-                !crate::text::stem::is_stop_word(w) && !w.chars().all(|c| c.is_ascii_digit())
-            })
+            .filter(|w| spans::is_content_word(w))
             .map(|w| {
                 f64::from(content::idf(
                     df.get(content::stem_hash(content::content_stem(w))),

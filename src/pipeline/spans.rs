@@ -61,7 +61,7 @@ impl DocTokens {
         let content = (0..tokens.len())
             .map(|i| {
                 let w = tokens.text(i);
-                !stem::is_stop_word(w) && !w.chars().all(|c| c.is_ascii_digit())
+                is_content_word(w)
             })
             .collect();
         DocTokens { spans, content }
@@ -269,4 +269,10 @@ fn cut(phrase: &phrases::ReusedPhrase, head: u32, tail: u32) -> phrases::ReusedP
             })
             .collect(),
     }
+}
+
+/// A normalized token that carries content in the report's sense: neither a
+/// stop word nor a number written in digits only.
+pub(crate) fn is_content_word(w: &str) -> bool {
+    !stem::is_stop_word(w) && !w.chars().all(|c| c.is_ascii_digit())
 }

@@ -441,6 +441,12 @@ fn spans_between(text: &str, mut cuts: Vec<usize>) -> Vec<Span> {
         prev = Some((cut, head, line_break));
         line_break || !ends_with_abbreviation(&text[..head])
     });
+    pieces(text, cuts)
+}
+
+/// The non-blank pieces of `text` between sorted byte offsets `cuts`, with
+/// surrounding white space trimmed.
+fn pieces(text: &str, cuts: Vec<usize>) -> Vec<Span> {
     let mut out = Vec::with_capacity(cuts.len() + 1);
     let mut start = 0;
     for end in cuts.into_iter().chain(std::iter::once(text.len())) {
