@@ -4,7 +4,7 @@
 
 use athar::corpus::{Corpus, Document};
 use athar::pipeline::{self, Config, NoProgress, Role};
-use athar::report::{Passage, PassageKind, Report};
+use athar::report::{Passage, PassageKind, Relation, Report};
 
 fn article(name: &str) -> String {
     let path = format!("{}/corpus/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -204,4 +204,95 @@ fn reference_mode_never_pairs_two_sources_or_two_suspects() {
     let full = pipeline::analyse(&c, &Config::default(), &NoProgress).unwrap();
     assert!(!shared(&full, "src1", "src2").is_empty());
     assert!(!shared(&full, "s1", "s2").is_empty());
+}
+
+/// Pairs listed between documents `x` and `y`, with their relation.
+fn pair_relation(r: &Report, x: &str, y: &str) -> Option<Relation> {
+    r.pairs
+        .iter()
+        .find(|p| (p.a == x && p.b == y) || (p.a == y && p.b == x))
+        .map(|p| p.relation)
+}
+
+/// A market close: the same frame, filled in with the session's figures.
+fn market_close(f: &[&str; 6]) -> String {
+    format!(
+        "وفيما يلي إغلاق مؤشرات أسواق الأسهم في المنطقة حيث هبط مؤشر دبي بنسبة {} في المئة إلى \
+         {} نقطة وارتفع مؤشر أبوظبي بنسبة {} في المئة إلى {} نقطة وصعد مؤشر الكويت بنسبة {} في \
+         المئة إلى {} نقطة بعد تداولات متوسطة شملت أسهم البنوك والعقارات والاتصالات",
+        f[0], f[1], f[2], f[3], f[4], f[5]
+    )
+}
+
+#[test]
+fn a_template_filled_in_again_is_not_a_reuse_pair() {
+    let arts = articles();
+    // Two sessions that moved by the same small percentages: those figures
+    // are common (three other articles hold them), the index levels are not.
+    let day1 = market_close(&["0.1", "4182", "0.6", "4852", "0.3", "6304"]);
+    let day2 = market_close(&["0.1", "4110", "0.6", "4855", "0.3", "6235"]);
+    let common = "وتراوحت التغيرات بين 0.1 في المئة و0.6 في المئة و0.3 في المئة";
+    let (a, b) = (insert(&arts[1], 30, &day1), insert(&arts[2], 50, &day2));
+    let others: Vec<String> = [0, 3, 4]
+        .iter()
+        .map(|&k| insert(&arts[k], 40, common))
+        .collect();
+    let texts = |b: &str| -> Vec<(String, String)> {
+        let mut t = vec![
+            ("a".to_string(), a.clone()),
+            ("b".to_string(), b.to_string()),
+        ];
+        t.extend(
+            others
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (format!("x{i}"), o.clone())),
+        );
+        t
+    };
+    let c = |t: &[(String, String)]| {
+        let t: Vec<(&str, &str)> = t.iter().map(|(i, x)| (i.as_str(), x.as_str())).collect();
+        corpus(&t)
+    };
+    let filled_again = c(&texts(&b));
+    let r = pipeline::analyse(&filled_again, &Config::default(), &NoProgress).unwrap();
+    assert_eq!(pair_relation(&r, "a", "b"), None, "{:#?}", r.pairs);
+    // The frame is found, and shown when asked for everything.
+    let all = Config {
+        all_passages: true,
+        ..Config::default()
+    };
+    let r = pipeline::analyse(&filled_again, &all, &NoProgress).unwrap();
+    assert_eq!(shared(&r, "a", "b").len(), 1, "{:#?}", r.passages);
+    // The same close copied with its figures is reuse.
+    let copied = c(&texts(&insert(&arts[2], 50, &day1)));
+    let r = pipeline::analyse(&copied, &Config::default(), &NoProgress).unwrap();
+    assert_eq!(pair_relation(&r, "a", "b"), Some(Relation::SharesPassages));
+}
+
+#[test]
+fn a_shared_name_and_title_is_not_a_reuse_pair() {
+    let arts = articles();
+    let title = "وقال رئيس مجلس إدارة الغرفة التجارية الصناعية عبدالرحمن بن صالح العطيشان";
+    let (a, b) = (insert(&arts[1], 30, title), insert(&arts[2], 50, title));
+    let texts = [
+        ("a", a.as_str()),
+        ("b", b.as_str()),
+        ("x", arts[3].as_str()),
+    ];
+    let c = corpus(&texts);
+    let r = pipeline::analyse(&c, &Config::default(), &NoProgress).unwrap();
+    assert_eq!(pair_relation(&r, "a", "b"), None, "{:#?}", r.pairs);
+    // A lower bar lists it: the passage is found and weighed, not lost.
+    let low = Config {
+        min_evidence: 5.0,
+        ..Config::default()
+    };
+    let r = pipeline::analyse(&c, &low, &NoProgress).unwrap();
+    assert_eq!(
+        pair_relation(&r, "a", "b"),
+        Some(Relation::SharesPassages),
+        "{:#?}",
+        r.passages
+    );
 }

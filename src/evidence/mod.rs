@@ -43,10 +43,16 @@ use crate::text::tokenize::{Tokenizer, Tokens};
 pub use formula::{FormulaModel, FormulaPostings, FormulaTemplate};
 
 /// The weight (in content words outside formula) a passage needs to be
-/// reported, and the weight of all its passages a pair needs to be listed
-/// as sharing passages. About half of the default shortest passage (10
+/// reported. About half of the default shortest passage (10
 /// tokens): fresh news prose is about two thirds content words.
 pub const MIN_EVIDENCE: f64 = 5.0;
+
+/// The weight all the passages of a pair that is neither near-duplicate nor
+/// contained need together for the pair to be listed as sharing passages
+/// (the default of `--min-evidence`): about a sentence and a half of fresh
+/// prose. A shared name with its title, a stock sentence or a template's
+/// frame weighs less; a copied paragraph weighs several times more.
+pub const MIN_PAIR_EVIDENCE: f64 = 12.0;
 
 /// Two documents at this Jaccard or above are copies of one text (small
 /// edits at most): copies (and copies of copies) count once when formula is
@@ -307,6 +313,27 @@ pub fn agreement(a: &[u64], b: &[u64]) -> f64 {
     (2.0 * shared as f64 / fewer as f64).min(1.0)
 }
 
+/// The figures in `range` of `doc`, written into `out` (unsorted): one id
+/// per run of adjacent number tokens, so that `9372.74` (tokens `9372` and
+/// `74`) is one figure and its pieces do not meet the pieces of another
+/// figure by chance.
+pub fn figures(doc: EvidenceDoc<'_>, range: Range<u32>, out: &mut Vec<u64>) {
+    let n = doc.token_hashes.len().min(doc.masks.len());
+    let r = (range.start as usize).min(n)..(range.end as usize).min(n);
+    let mut run: Option<usize> = None;
+    for i in r.clone().chain(std::iter::once(r.end)) {
+        let number = i < r.end && doc.masks[i] == TokenClass::Number;
+        match (number, run) {
+            (true, None) => run = Some(i),
+            (false, Some(s)) => {
+                out.push(shingle::shingle_hash(&doc.token_hashes[s..i]));
+                run = None;
+            }
+            _ => {}
+        }
+    }
+}
+
 /// One document as evidence needs it: its exact token hashes and their
 /// masks ([`Classifier::masks_into`]; full classes work too).
 #[derive(Clone, Copy, Debug)]
@@ -372,25 +399,9 @@ impl Evidence {
         weight(&classes, &scores)
     }
 
-    /// The figures in `range` of `doc`, written into `out` (unsorted): one id
-    /// per run of adjacent number tokens, so that `9372.74` (tokens `9372`
-    /// and `74`) is one figure and its pieces do not meet the pieces of
-    /// another figure by chance.
+    /// The figures in `range` of `doc` ([`figures`]).
     pub fn figures(&self, doc: EvidenceDoc<'_>, range: Range<u32>, out: &mut Vec<u64>) {
-        let n = doc.token_hashes.len().min(doc.masks.len());
-        let r = (range.start as usize).min(n)..(range.end as usize).min(n);
-        let mut run: Option<usize> = None;
-        for i in r.clone().chain(std::iter::once(r.end)) {
-            let number = i < r.end && doc.masks[i] == TokenClass::Number;
-            match (number, run) {
-                (true, None) => run = Some(i),
-                (false, Some(s)) => {
-                    out.push(shingle::shingle_hash(&doc.token_hashes[s..i]));
-                    run = None;
-                }
-                _ => {}
-            }
-        }
+        figures(doc, range, out);
     }
 
     /// Share of the content words of `range` that are formula (score 1 is

@@ -2,12 +2,14 @@
 //! then passages over verbatim and reworded evidence) and its passages
 //! weighed by evidence.
 
+use std::ops::Range;
+
 use rayon::prelude::*;
 
 use crate::candidates;
 use crate::evidence::{self, Evidence, MIN_EVIDENCE};
 use crate::passages::align::{self, AlignParams};
-use crate::passages::content::ContentDoc;
+use crate::passages::content::{self, ContentDoc};
 use crate::passages::reworded::{self, Aligned, ReworkParams};
 use crate::phrases::BoilerplateSet;
 use crate::sketch::minhash::Signature;
@@ -31,6 +33,11 @@ pub(super) struct AlignStage<'a> {
     pub(super) verbatim_pairs: &'a [(u32, u32)],
     /// Content stems weighing this much are rare words ([`RARE_IDF`]).
     pub(super) rare_idf: f32,
+    /// Documents holding each figure: figures as heavy as rare words are
+    /// specifics.
+    pub(super) figure_df: &'a content::DocFrequencies,
+    /// The weight a pair's passages need together ([`crate::Config::min_evidence`]).
+    pub(super) min_evidence: f64,
 }
 
 impl AlignStage<'_> {
@@ -72,8 +79,10 @@ impl AlignStage<'_> {
     /// then passages over verbatim and reworded evidence, each weighed
     /// ([`Evidence::weight`], the lighter of its two sides): unless
     /// `all_passages` or the pair is near-duplicate or contained, a passage
-    /// weighing less than [`MIN_EVIDENCE`] is dropped, so a pair whose only
-    /// shared text is formula is not listed. `None` when the pair neither
+    /// weighing less than [`MIN_EVIDENCE`] is dropped, and so are all the
+    /// passages of a pair weighing less than `min_evidence` together, so a
+    /// pair whose only shared text is formula, a name with its title or a
+    /// stock sentence is not listed. `None` when the pair neither
     /// passes a threshold nor shares a passage.
     fn align_pair(
         &self,
@@ -105,7 +114,11 @@ impl AlignStage<'_> {
         // passages weigh: all are kept.
         let keep_all = self.all_passages || sim.passes(self.thresholds);
         let cb = &self.content[b as usize];
-        let (matches, weights) = self.weigh((da, ca), (db, cb), matches, keep_all);
+        let (mut matches, mut weights) = self.weigh((da, ca), (db, cb), matches, keep_all);
+        if !keep_all && weights.iter().sum::<f64>() < self.min_evidence {
+            matches.clear();
+            weights.clear();
+        }
         (sim.passes(self.thresholds) || !matches.is_empty()).then(|| Linked {
             a,
             b,
@@ -119,16 +132,19 @@ impl AlignStage<'_> {
     }
 
     /// What makes tokens `r` of a document specific, as two sorted, distinct
-    /// id lists: its figures, and its rare words (stems weighing at least
-    /// [`RARE_IDF`], or found in two documents only in a small corpus).
-    fn specifics(
-        &self,
-        d: &DocData,
-        c: &ContentDoc,
-        r: &std::ops::Range<u32>,
-    ) -> (Vec<u64>, Vec<u64>) {
+    /// id lists: its rare figures and its rare words (stems or figures
+    /// weighing at least [`RARE_IDF`], or found in two documents only in a
+    /// small corpus: `0.1`, `2015` or `30` are not specific, `4182` is). They
+    /// are read in the sentences around the range ([`widen`]): a template's
+    /// frame is shared up to its slots, which hold the names and figures
+    /// that differ, so a passage cut at the slots holds no specific of its
+    /// own.
+    fn specifics(&self, d: &DocData, c: &ContentDoc, r: &Range<u32>) -> (Vec<u64>, Vec<u64>) {
+        let r = widen(&d.sentence_starts, d.token_hashes.len() as u32, r);
         let mut figures = Vec::new();
         self.evidence.figures(d.evidence(), r.clone(), &mut figures);
+        let n = self.data.len();
+        figures.retain(|&f| content::idf(self.figure_df.get(f), n) >= self.rare_idf);
         figures.sort_unstable();
         figures.dedup();
         let lo = c.pos.partition_point(|&p| p < r.start);
@@ -180,9 +196,47 @@ impl AlignStage<'_> {
     }
 }
 
+/// Tokens a passage's specifics are read beyond it, at most, on each side.
+pub(super) const MAX_WIDEN: u32 = 24;
+
+/// Tokens `r` of a document of `n` tokens whose sentences start at `starts`,
+/// widened to the sentences they lie in, by at most [`MAX_WIDEN`] tokens on
+/// each side.
+pub(super) fn widen(starts: &[u32], n: u32, r: &Range<u32>) -> Range<u32> {
+    let i = starts.partition_point(|&s| s <= r.start);
+    let start = if i == 0 { 0 } else { starts[i - 1] };
+    let j = starts.partition_point(|&s| s < r.end);
+    let end = starts.get(j).copied().unwrap_or(n).max(r.end);
+    start.max(r.start.saturating_sub(MAX_WIDEN))..end.min(r.end.saturating_add(MAX_WIDEN))
+}
+
 /// Content stems at least this heavy (IDF over the corpus, see
 /// [`content::idf`]) are *rare words* for the agreement of specifics: found in
 /// about `e^-4.5 ≈ 1.1%` of the documents or fewer (names, places, rare
 /// words; the narrative level's anchors use the same bar). In a corpus too
 /// small for that, words found in two documents or fewer.
 pub(super) const RARE_IDF: f32 = 4.5;
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_WIDEN, widen};
+
+    #[test]
+    fn widen_reads_the_sentences_around_a_range_and_no_further() {
+        // Sentences start at tokens 0, 10, 20 and 100 of 200.
+        let starts = [0, 10, 20, 100];
+        assert_eq!(widen(&starts, 200, &(12..15)), 10..20);
+        assert_eq!(widen(&starts, 200, &(10..20)), 10..20);
+        assert_eq!(widen(&starts, 200, &(5..12)), 0..20);
+        // A long sentence is read MAX_WIDEN tokens beyond the range at most.
+        assert_eq!(
+            widen(&starts, 200, &(50..60)),
+            50 - MAX_WIDEN..60 + MAX_WIDEN
+        );
+        assert_eq!(
+            widen(&starts, 200, &(150..160)),
+            100.max(150 - MAX_WIDEN)..184
+        );
+        assert_eq!(widen(&[], 30, &(3..7)), 0..30);
+    }
+}

@@ -148,6 +148,7 @@ pub(crate) fn params(config: &Config, lsh: LshParams, max_df: usize) -> Params {
             .narratives
             .then_some(round(config.narrative_threshold)),
         formula_min_clusters: None,
+        min_evidence: (!config.all_passages).then_some(round(config.min_evidence)),
         mode: None,
     }
 }

@@ -58,6 +58,11 @@ pub struct Config {
     /// when the shared text is formula (evidence weight below
     /// [`crate::evidence::MIN_EVIDENCE`]): `--all-passages`.
     pub all_passages: bool,
+    /// The evidence weight (content words both sides share, outside
+    /// formula, see [`crate::evidence`]) the passages of a pair that is
+    /// neither near-duplicate nor contained need together for the pair to
+    /// be listed as sharing passages: `--min-evidence`.
+    pub min_evidence: f64,
 }
 
 impl Default for Config {
@@ -79,6 +84,7 @@ impl Default for Config {
             narratives: true,
             narrative_threshold: round(NarrativeParams::default().threshold as f64),
             all_passages: false,
+            min_evidence: crate::evidence::MIN_PAIR_EVIDENCE,
         }
     }
 }
@@ -111,6 +117,12 @@ impl Config {
             if !(v > 0.0 && v <= 1.0) {
                 return invalid(format!("`{name}` must be above 0 and at most 1, got {v}"));
             }
+        }
+        if !(self.min_evidence >= 0.0 && self.min_evidence.is_finite()) {
+            return invalid(format!(
+                "`min_evidence` must be a weight of 0 or more, got {}",
+                self.min_evidence
+            ));
         }
         for (name, v, min) in [
             ("shingle_size", self.shingle_size, 1),

@@ -69,8 +69,12 @@ struct DocData {
     token_hashes: Vec<u64>,
     /// Sorted, distinct shingle hashes.
     shingle_set: Vec<u64>,
-    /// Number of sentences.
-    sentences: usize,
+    /// Token index at which each sentence starts, ascending (the first is
+    /// 0 when the document starts with a token).
+    sentence_starts: Vec<u32>,
+    /// Sorted, distinct figures of the document ([`evidence::figures`]),
+    /// until their document frequencies are counted.
+    figures: Vec<u64>,
     /// Per token: a number, a month name, or neither ([`Classifier::mask`]).
     masks: Vec<TokenClass>,
     /// Sorted exact hashes of the shingles that hold a masked token.
@@ -234,6 +238,7 @@ fn analyse_roles(
     // only.
     let verbatim_pairs = merge_candidates(&postings, &lsh_candidates.pairs, worth);
     let (reworded_pairs, df) = reworded_candidates(&mut data, &postings);
+    let figure_df = figure_frequencies(&mut data);
     let mut candidates = verbatim_pairs.clone();
     candidates.extend(reworded_pairs);
     candidates.retain(|&(a, b)| cross(a, b));
@@ -309,6 +314,8 @@ fn analyse_roles(
         rework: &rework,
         verbatim_pairs: &verbatim_pairs,
         rare_idf: RARE_IDF.min(content::idf(2, docs.len())),
+        figure_df: &figure_df,
+        min_evidence: config.min_evidence,
     };
     let (linked, (reused, templates)) = rayon::join(
         || {
@@ -371,7 +378,7 @@ fn analyse_roles(
         .iter()
         .map(|d| DocStats {
             tokens: d.token_hashes.len(),
-            sentences: d.sentences,
+            sentences: d.sentence_starts.len(),
         })
         .collect();
     // The formula runs of every document: the narrative level does not
@@ -595,11 +602,25 @@ fn sign(
                         &mut masked_set,
                     );
                     let stems = stem_cache.stem_set(tokens, &token_hashes);
+                    let sentence_starts = sentence_starts(tokens, &sents);
+                    let mut figures = Vec::new();
+                    let whole = 0..token_hashes.len() as u32;
+                    evidence::figures(
+                        EvidenceDoc {
+                            token_hashes: &token_hashes,
+                            masks: &masks,
+                        },
+                        whole,
+                        &mut figures,
+                    );
+                    figures.sort_unstable();
+                    figures.dedup();
                     progress.advance(1);
                     let data = DocData {
                         token_hashes,
                         shingle_set,
-                        sentences: sents.len(),
+                        sentence_starts,
+                        figures,
                         masks,
                         exact_masked,
                         masked_set,
@@ -612,6 +633,34 @@ fn sign(
             .unzip();
     progress.finish();
     (data, signatures, sentence_spans)
+}
+
+/// The token index at which each sentence of `sents` starts: its first
+/// token (sentences holding no token are left out).
+fn sentence_starts(tokens: &Tokens, sents: &[Span]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(sents.len());
+    let mut t = 0;
+    for s in sents {
+        while t < tokens.len() && tokens.span(t).start() < s.start() {
+            t += 1;
+        }
+        if t < tokens.len() && tokens.span(t).start() < s.end() && out.last() != Some(&(t as u32)) {
+            out.push(t as u32);
+        }
+    }
+    out
+}
+
+/// Document frequencies of the documents' figures; the figure sets are
+/// freed.
+fn figure_frequencies(data: &mut [DocData]) -> content::DocFrequencies {
+    let sets: Vec<&[u64]> = data.iter().map(|d| d.figures.as_slice()).collect();
+    let df = content::document_frequencies(&sets);
+    drop(sets);
+    for d in data.iter_mut() {
+        d.figures = Vec::new();
+    }
+    df
 }
 
 /// Stage 3: the pairs of the postings `worth` verifying (given the pair and

@@ -90,6 +90,10 @@ pub struct Params {
     /// clusters is formula (learned from the corpus; see `evidence`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formula_min_clusters: Option<usize>,
+    /// Evidence weight a pair's passages need together to list it as
+    /// sharing passages (absent with `--all-passages`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_evidence: Option<f64>,
     /// Score needed for a narrative link.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub narrative_threshold: Option<f64>,

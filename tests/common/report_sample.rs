@@ -128,6 +128,7 @@ pub fn sample() -> Report {
             min_passage: Some(6),
             narrative_threshold: Some(0.6),
             formula_min_clusters: Some(3),
+            min_evidence: Some(12.0),
             mode: None,
         },
         summary: Summary {

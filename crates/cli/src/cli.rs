@@ -357,6 +357,17 @@ pub struct PassageArgs {
     /// evidence of reuse.
     #[arg(long, help_heading = "Passages")]
     pub(crate) all_passages: bool,
+    /// Evidence a pair that is neither near-duplicate nor contained needs to be listed as sharing
+    /// passages: the content words outside formula that both sides share, summed over its
+    /// passages, scaled down when their figures or rare names disagree (about a sentence and a
+    /// half of fresh prose by default).
+    #[arg(
+        long,
+        default_value_t = Config::default().min_evidence,
+        value_name = "WEIGHT",
+        help_heading = "Passages"
+    )]
+    pub(crate) min_evidence: f64,
 }
 
 fn max_df(s: &str) -> Result<MaxDf, String> {
@@ -371,6 +382,7 @@ impl PassageArgs {
         c.max_df = self.max_df;
         c.max_gap = self.max_gap;
         c.all_passages = self.all_passages;
+        c.min_evidence = self.min_evidence;
         self.min_passage.apply(c);
     }
 }
