@@ -162,3 +162,82 @@ fn formula_is_never_evidence() {
         "other stories keep their links: {links:#?}"
     );
 }
+
+/// The report's narrative links between documents `x` and `y` of a corpus of
+/// the texts (ids `t0`, `t1`, …) and 120 generated articles, the texts dated
+/// as `dates` gives (`None`: undated), analysed with `config`.
+fn report_links(
+    texts: &[&str],
+    dates: &[Option<&str>],
+    config: &athar::pipeline::Config,
+    x: usize,
+    y: usize,
+) -> usize {
+    use athar::corpus::{Corpus, DocMeta, Document};
+    use athar_synth::{SynthParams, generate};
+    let filler = generate(&SynthParams {
+        docs: 120,
+        seed: 5,
+        dup_rate: 0.0,
+        shared_rate: 0.0,
+        shuffled_rate: 0.0,
+        boilerplate_rate: 0.0,
+        ..SynthParams::default()
+    })
+    .unwrap();
+    let mut corpus = Corpus::default();
+    for (i, t) in texts.iter().enumerate() {
+        corpus.documents.push(Document {
+            id: format!("t{i}"),
+            source: format!("t{i}.txt"),
+            text: t.to_string(),
+        });
+        if let Some(Some(d)) = dates.get(i) {
+            let meta = DocMeta {
+                date: Some(d.to_string()),
+                ..DocMeta::default()
+            };
+            corpus.meta.insert(format!("t{i}"), meta);
+        }
+    }
+    for d in &filler.docs {
+        corpus.documents.push(Document {
+            id: d.id.clone(),
+            source: d.id.clone(),
+            text: d.text.clone(),
+        });
+    }
+    let r = athar::pipeline::analyse(&corpus, config, &athar::pipeline::NoProgress).unwrap();
+    let (x, y) = (format!("t{x}"), format!("t{y}"));
+    r.narrative_links
+        .iter()
+        .filter(|l| (l.a.doc == x && l.b.doc == y) || (l.a.doc == y && l.b.doc == x))
+        .count()
+}
+
+#[test]
+fn one_story_is_told_within_days_not_weeks() {
+    use athar::pipeline::Config;
+    let texts = [QAT_A, SHELL_A, QAT_B];
+    let same_day = [
+        Some("2015-07-23"),
+        Some("2015-07-23"),
+        Some("2015-07-24 09:30:00"),
+    ];
+    let weeks = [
+        Some("2015-07-03"),
+        Some("2015-07-23"),
+        Some("2015-07-24 09:30:00"),
+    ];
+    let undated = [None, None, None];
+    let default = Config::default();
+    assert!(report_links(&texts, &same_day, &default, 0, 2) > 0);
+    assert!(report_links(&texts, &undated, &default, 0, 2) > 0);
+    // Three weeks apart: the same names, not the same story.
+    assert_eq!(report_links(&texts, &weeks, &default, 0, 2), 0);
+    let any = Config {
+        narrative_days: None,
+        ..Config::default()
+    };
+    assert!(report_links(&texts, &weeks, &any, 0, 2) > 0);
+}

@@ -149,6 +149,7 @@ pub(crate) fn params(config: &Config, lsh: LshParams, max_df: usize) -> Params {
             .then_some(round(config.narrative_threshold)),
         formula_min_clusters: None,
         min_evidence: (!config.all_passages).then_some(round(config.min_evidence)),
+        narrative_days: config.narrative_days.filter(|_| config.narratives),
         mode: None,
     }
 }

@@ -63,7 +63,15 @@ pub struct Config {
     /// neither near-duplicate nor contained need together for the pair to
     /// be listed as sharing passages: `--min-evidence`.
     pub min_evidence: f64,
+    /// Documents that both carry a date and were published more than this
+    /// many days apart are not linked as one story (`--narrative-days`);
+    /// `None`: no limit.
+    pub narrative_days: Option<f64>,
 }
+
+/// Default of [`Config::narrative_days`]: a story told by several outlets is
+/// told within about two days.
+pub const NARRATIVE_DAYS: f64 = 2.0;
 
 impl Default for Config {
     fn default() -> Self {
@@ -85,6 +93,7 @@ impl Default for Config {
             narrative_threshold: round(NarrativeParams::default().threshold as f64),
             all_passages: false,
             min_evidence: crate::evidence::MIN_PAIR_EVIDENCE,
+            narrative_days: Some(NARRATIVE_DAYS),
         }
     }
 }
@@ -116,6 +125,11 @@ impl Config {
         ] {
             if !(v > 0.0 && v <= 1.0) {
                 return invalid(format!("`{name}` must be above 0 and at most 1, got {v}"));
+            }
+        }
+        if let Some(d) = self.narrative_days {
+            if !(d >= 0.0 && d.is_finite()) {
+                return invalid(format!("`narrative_days` must be 0 or more, got {d}"));
             }
         }
         if !(self.min_evidence >= 0.0 && self.min_evidence.is_finite()) {

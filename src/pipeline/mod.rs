@@ -454,6 +454,7 @@ fn analyse_roles(
     if config.narratives {
         progress.start("narratives", 1);
         let cross = |a: usize, b: usize| cross(a as u32, b as u32);
+        let dates = publication_dates(corpus);
         let (narrative_links, narratives) = narratives::narratives(
             &spans,
             &linked,
@@ -461,6 +462,7 @@ fn analyse_roles(
             config,
             &cross,
             &formula_runs,
+            &dates,
         );
         progress.finish();
         report.narrative_links = narrative_links;
@@ -633,6 +635,19 @@ fn sign(
             .unzip();
     progress.finish();
     (data, signatures, sentence_spans)
+}
+
+/// Per document, its publication time (seconds) when its metadata gives a
+/// date athar reads ([`crate::direction::parse_date`]).
+fn publication_dates(corpus: &Corpus) -> Vec<Option<i64>> {
+    corpus
+        .documents
+        .iter()
+        .map(|d| {
+            let m = corpus.meta.get(&d.id)?;
+            crate::direction::parse_date(m.date.as_deref()?)
+        })
+        .collect()
 }
 
 /// The token index at which each sentence of `sents` starts: its first

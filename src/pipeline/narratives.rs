@@ -21,6 +21,7 @@ pub(crate) fn narratives(
     config: &Config,
     cross: &dyn Fn(usize, usize) -> bool,
     formula: &[Vec<std::ops::Range<u32>>],
+    dates: &[Option<i64>],
 ) -> (Vec<NarrativeLink>, Vec<Narrative>) {
     let params = NarrativeParams {
         threshold: config.narrative_threshold as f32,
@@ -55,6 +56,9 @@ pub(crate) fn narratives(
     let mut links = index.find_links_beside(&verbatim);
     // Reference mode: only links between the two sets.
     links.retain(|l| cross(l.a.0, l.b.0));
+    if let Some(days) = config.narrative_days {
+        links.retain(|l| within_days(dates, l.a.0, l.b.0, days));
+    }
     let mut all = verbatim;
     all.extend(links.iter().cloned());
     let groups = index.group(&all);
@@ -205,4 +209,35 @@ fn is_template(
         }
     }
     false
+}
+
+/// True unless documents `a` and `b` both carry a date and were published
+/// more than `days` apart: a story travels between outlets within days,
+/// while the names and places of a subject (a club, a besieged town) recur
+/// in articles about other events all month. Undated documents are linked
+/// on their text alone.
+pub(crate) fn within_days(dates: &[Option<i64>], a: usize, b: usize, days: f64) -> bool {
+    match (
+        dates.get(a).copied().flatten(),
+        dates.get(b).copied().flatten(),
+    ) {
+        (Some(x), Some(y)) => (x - y).unsigned_abs() as f64 <= days * 86_400.0,
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::within_days;
+
+    #[test]
+    fn links_across_more_days_than_allowed_are_dropped_and_undated_ones_kept() {
+        let day = 86_400;
+        let dates = [Some(0), Some(2 * day), Some(3 * day + 1), None];
+        assert!(within_days(&dates, 0, 1, 2.0));
+        assert!(!within_days(&dates, 0, 2, 2.0));
+        assert!(within_days(&dates, 2, 0, 3.5));
+        assert!(within_days(&dates, 0, 3, 0.0));
+        assert!(within_days(&dates, 3, 9, 0.0));
+    }
 }

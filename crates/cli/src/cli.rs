@@ -404,11 +404,39 @@ pub struct NarrativeArgs {
     /// Look for narratives (the default at any corpus size; kept for older scripts).
     #[arg(long, hide = true, conflicts_with = "no_narratives")]
     pub(crate) narratives: bool,
+    /// Documents published more than this many days apart (both dated: see the metadata flags)
+    /// are not linked as one story, only as the same subject; `any` for no limit [default: 2].
+    #[arg(
+        long,
+        value_name = "DAYS|any",
+        value_parser = narrative_days,
+        help_heading = "Narratives"
+    )]
+    pub(crate) narrative_days: Option<NarrativeDays>,
+}
+
+/// `--narrative-days`: a number of days, or no limit.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NarrativeDays(Option<f64>);
+
+fn narrative_days(s: &str) -> Result<NarrativeDays, String> {
+    if s == "any" {
+        return Ok(NarrativeDays(None));
+    }
+    match s.parse::<f64>() {
+        Ok(d) if d >= 0.0 && d.is_finite() => Ok(NarrativeDays(Some(d))),
+        _ => Err(format!(
+            "expected a number of days (0 or more) or `any`, got `{s}`"
+        )),
+    }
 }
 
 impl NarrativeArgs {
     pub(crate) fn apply(&self, c: &mut Config) {
         c.narrative_threshold = self.narrative_threshold;
+        if let Some(NarrativeDays(d)) = self.narrative_days {
+            c.narrative_days = d;
+        }
         c.narratives = !self.no_narratives;
     }
 }

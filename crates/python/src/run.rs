@@ -126,6 +126,7 @@ fn config(flags: Option<&Bound<'_, PyDict>>, report: bool) -> PyResult<Config> {
             "narratives" if report => c.narratives = value.extract().map_err(bad)?,
             "all_passages" if report => c.all_passages = value.extract().map_err(bad)?,
             "min_evidence" if report => c.min_evidence = value.extract().map_err(bad)?,
+            "narrative_days" if report => c.narrative_days = value.extract().map_err(bad)?,
             _ => {
                 return Err(PyTypeError::new_err(format!(
                     "unexpected keyword argument {key:?}{}",
