@@ -114,6 +114,9 @@ pub const MIN_SHARED_STEMS: usize = 8;
 /// (fewer than a verbatim passage needs).
 pub const MIN_SHARED_SHINGLES_REWORDED: usize = 2;
 
+/// The shortest reused phrase, in tokens.
+const PHRASE_MIN_TOKENS: usize = 3;
+
 /// A candidate pair after exact verification and alignment.
 struct Linked {
     a: u32,
@@ -155,9 +158,11 @@ pub fn analyse_against(
     analyse_roles(corpus, Some(roles), config, progress)
 }
 
-/// The whole pipeline for [`analyse`] and [`analyse_against`]. It is long
-/// because it is the list of stages in order, with what each hands to the
-/// next and when memory is freed; every stage's work is a function below.
+/// The whole pipeline for [`analyse`] and [`analyse_against`]: the stages in
+/// order, each a call to a function below. It is longer than 120 lines
+/// because it also shows what each stage hands to the next and where the
+/// large per-document data is freed (the `drop`s and emptied vectors), which
+/// splitting it further would hide.
 fn analyse_roles(
     corpus: &Corpus,
     roles: Option<&[Role]>,
@@ -173,13 +178,7 @@ fn analyse_roles(
     }
     let cross = |a: u32, b: u32| roles.is_none_or(|r| r[a as usize] != r[b as usize]);
     let k = config.shingle_size;
-    let hasher = MinHasher::new(MinHashParams {
-        algorithm: config.algorithm,
-        num_perm: config.num_perm,
-        seed: config.seed,
-        k,
-        ..MinHashParams::new(&config.normalize)
-    })?;
+    let hasher = minhasher(config)?;
     let lsh_params = config.lsh_params(config.threshold)?;
 
     let mut warnings = corpus.warnings.clone();
@@ -191,21 +190,7 @@ fn analyse_roles(
     // 2. Shingle postings: the pairs of documents that share shingles, and
     // the masked shingles the formula model learns from.
     let max_df = config.max_df.resolve(docs.len());
-    let sets: Vec<DocShingles<'_>> = data
-        .iter()
-        .map(|d| DocShingles {
-            exact: &d.shingle_set,
-            exact_masked: &d.exact_masked,
-            masked: &d.masked_set,
-        })
-        .collect();
-    let mut postings = candidates::shingle_postings(&sets, config.max_bucket, max_df);
-    drop(sets);
-    let formula_postings = std::mem::take(&mut postings.formula);
-    for d in &mut data {
-        d.exact_masked = Vec::new();
-        d.masked_set = Vec::new();
-    }
+    let (postings, formula_postings) = shingle_postings(&mut data, config.max_bucket, max_df);
     timings.stage("postings");
     // 3. LSH candidates from the signatures, merged with the postings'.
     let lsh_candidates = lsh::candidates(&signatures, lsh_params, config.max_bucket)?;
@@ -215,56 +200,26 @@ fn analyse_roles(
         |d| &docs[d as usize].id,
     ));
     timings.stage("lsh");
-    let thresholds = Thresholds {
-        jaccard: config.threshold,
-        containment: Some(config.containment),
-    };
-    let worth = |(a, b): (u32, u32), n: u32| {
-        let size = |d: u32| data[d as usize].shingle_set.len();
-        candidates::worth_verifying(
-            n as usize,
-            size(a),
-            size(b),
-            config.min_shared(),
-            &thresholds,
-        )
-    };
-    // The pairs verbatim alignment looks at: LSH pairs and pairs of the
-    // postings worth verifying. The others are aligned for reworded passages
-    // only.
-    let verbatim_pairs = merge_candidates(&postings, &lsh_candidates.pairs, worth);
-    let (reworded_pairs, df) = reworded_candidates(&mut data, &postings);
-    let mut candidates = verbatim_pairs.clone();
-    candidates.extend(reworded_pairs);
-    candidates.retain(|&(a, b)| cross(a, b));
-    candidates.par_sort_unstable();
-    candidates.dedup();
+    let thresholds = config.thresholds();
+    let (verbatim_pairs, candidates, df) = candidate_pairs(
+        &mut data,
+        &postings,
+        &lsh_candidates.pairs,
+        config,
+        &thresholds,
+        &cross,
+    );
     if timings.on() {
         eprintln!("athar: {} candidate pairs", candidates.len());
     }
     timings.stage("candidates");
     // 4. Exact verification of every candidate; near-duplicate clusters.
     let verified = verify_pairs(&data, candidates, progress);
-    let mut components = UnionFind::new(docs.len());
-    for (a, b, sim) in &verified {
-        if sim.passes(&thresholds) {
-            components.union(*a, *b);
-        }
-    }
+    let mut components = near_duplicate_components(docs.len(), &verified, &thresholds);
     timings.stage("verify");
     // 5. Boilerplate: shingles found in more than max_df near-duplicate
-    // clusters (a lone document is its own cluster). Counting clusters, not
-    // documents, keeps a story republished by many outlets from being taken
-    // for boilerplate, while a site template in unrelated articles is.
-    let (boilerplate, crowded) = postings.boilerplate(&mut components, max_df, config.max_bucket);
-    if crowded > 0 {
-        warnings.push(format!(
-            "{crowded} shingle(s) occur in more than --max-bucket {} documents (but in no more \
-             than --max-df {max_df} unrelated ones): they do not pair documents on their own",
-            config.max_bucket
-        ));
-    }
-    drop(postings);
+    // clusters (a lone document is its own cluster).
+    let boilerplate = boilerplate(postings, &mut components, max_df, config, &mut warnings);
     // Shingle sets served the postings and verification; free them.
     for d in &mut data {
         d.shingle_set = Vec::new();
@@ -284,15 +239,9 @@ fn analyse_roles(
     // 6. Verbatim alignment of the candidates that share enough shingles,
     // weighed by evidence, beside reused phrases and formula templates
     // (both parallel).
-    let align_params = AlignParams {
-        k,
-        max_gap: config.max_gap,
-        min_passage: config.min_passage,
-        merge_gap: AlignParams::default().merge_gap.max(config.max_gap),
-        ..AlignParams::default()
-    };
+    let align_params = align_params(config);
     let phrase_params = PhraseParams {
-        min_tokens: 3,
+        min_tokens: PHRASE_MIN_TOKENS,
         max_df,
         top: 200,
     };
@@ -310,79 +259,17 @@ fn analyse_roles(
         verbatim_pairs: &verbatim_pairs,
         rare_idf: RARE_IDF.min(content::idf(2, docs.len())),
     };
-    let (linked, (reused, templates)) = rayon::join(
-        || {
-            let t = std::time::Instant::now();
-            let linked = stage.align(verified, progress);
-            timings.note("align", t);
-            linked
-        },
-        || {
-            let t = std::time::Instant::now();
-            let hashes: Vec<&[u64]> = data.iter().map(|d| d.token_hashes.as_slice()).collect();
-            let reused = phrases::reused_phrases(&hashes, &phrase_params);
-            let templates = evidence.model.templates_with(
-                data.len(),
-                |d, out| evidence::masked_hashes(&data[d].token_hashes, &data[d].masks, out),
-                FORMULA_TEMPLATES,
-            );
-            let templates: Vec<(FormulaTemplate, Vec<TokenClass>)> = templates
-                .into_iter()
-                .map(|t| {
-                    let d = &data[t.doc as usize];
-                    let masks = d.masks[t.tokens.start as usize..t.tokens.end as usize].to_vec();
-                    (t, masks)
-                })
-                .collect();
-            timings.note("phrases", t);
-            (reused, templates)
-        },
-    );
+    let (linked, (reused, templates)) =
+        align_and_phrases(&stage, verified, &phrase_params, &timings, progress);
     timings.stage("align+phrases");
-    // 7. Repeats inside documents: from one shingle up, so that a short
-    // caption or heading printed several times is found; below
-    // `min_passage` only whole lines are kept (see `build::whole_line`).
-    let repeat_params = AlignParams {
-        min_passage: k.min(config.min_passage),
-        ..align_params
-    };
+    // 7. Repeats inside documents.
     drop(content);
-    let repeats: Vec<(u32, Vec<Match>)> = data
-        .par_iter()
-        .enumerate()
-        .filter(|(i, _)| roles.is_none_or(|r| r[*i] == Role::Suspect))
-        .map(|(i, d)| (i as u32, align::repeats(&d.token_hashes, &repeat_params)))
-        .filter(|(_, m)| !m.is_empty())
-        .collect();
-    let repeat_weights: Vec<Vec<f64>> = repeats
-        .par_iter()
-        .map(|(d, ms)| {
-            let e = data[*d as usize].evidence();
-            ms.iter()
-                .map(|m| {
-                    evidence
-                        .weight(e, m.a.clone())
-                        .min(evidence.weight(e, m.b.clone()))
-                })
-                .collect()
-        })
-        .collect();
-    let stats: Vec<DocStats> = data
-        .iter()
-        .map(|d| DocStats {
-            tokens: d.token_hashes.len(),
-            sentences: d.sentences,
-        })
-        .collect();
+    let (repeats, repeat_weights) = repeats(&data, roles, &align_params, &evidence);
+    let stats = doc_stats(&data);
     // The formula runs of every document: the narrative level does not
     // read stock text (a story is never told in formula).
-    let formula_runs: Vec<Vec<std::ops::Range<u32>>> = if config.narratives {
-        data.par_iter()
-            .map_init(Vec::new, |buf, d| {
-                evidence::masked_hashes(&d.token_hashes, &d.masks, buf);
-                evidence.model.formula_ranges(buf)
-            })
-            .collect()
+    let formula_runs = if config.narratives {
+        formula_runs(&data, &evidence)
     } else {
         Vec::new()
     };
@@ -395,61 +282,23 @@ fn analyse_roles(
     let needed = needed_docs(docs.len(), &linked, &repeats, &reused, &templates);
     let spans = spans::SpanMap::new(docs, config, Some(&needed), sentence_spans);
     timings.stage("spanmap");
-    let mut report = Report {
-        schema_version: SCHEMA_VERSION,
-        tool: format!("athar {}", env!("CARGO_PKG_VERSION")),
-        params: params(config, lsh_params, max_df),
-        ..Report::default()
+    let found = Findings {
+        linked,
+        repeats,
+        repeat_weights,
+        reused: phrases_across(reused, roles),
+        templates,
+        stats,
     };
-    report.params.formula_min_clusters = Some(formula_min_clusters);
-    if roles.is_some() {
-        report.params.mode = Some(crate::report::MODE_REFERENCE.to_string());
-    }
-    report.documents = build::document_entries(corpus, &stats);
-    report.summary = build::summary(corpus, &stats);
-    report.skipped = skipped_entries(&corpus.skipped);
-    report.pairs = pair_entries(docs, &linked, &thresholds);
-    report.formula = formula_entries(&spans, &templates);
-    let kept: Vec<(u32, u32, f64)> = linked
-        .iter()
-        .filter(|l| l.sim.passes(&thresholds))
-        .map(|l| (l.a, l.b, l.sim.jaccard.max(l.sim.max_containment())))
-        .collect();
-    report.clusters = cluster_entries(docs.len(), &kept, |d| &docs[d as usize].id);
-    report.passages = passage_entries(
-        &spans,
-        &linked,
-        &repeats,
-        &repeat_weights,
-        config.min_passage,
-    );
-    let reused: Vec<phrases::ReusedPhrase> = match roles {
-        // Reference mode: a phrase must be found in both sets.
-        Some(r) => reused
-            .into_iter()
-            .filter(|p| {
-                let role = |o: &phrases::Occurrence| r[o.doc as usize];
-                let first = role(&p.occurrences[0]);
-                p.occurrences.iter().any(|o| role(o) != first)
-            })
-            .collect(),
-        None => reused,
-    };
-    report.phrases = phrase_entries(
-        &spans,
-        &reused,
-        phrase_params.min_tokens,
-        config.normalize,
-        &df,
-    );
-    drop(df);
+    let mut report = report_head(config, lsh_params, max_df, formula_min_clusters, roles);
+    report_sections(&mut report, corpus, config, &thresholds, &spans, &found, df);
     timings.stage("build");
     if config.narratives {
         progress.start("narratives", 1);
         let cross = |a: usize, b: usize| cross(a as u32, b as u32);
         let (narrative_links, narratives) = narratives::narratives(
             &spans,
-            &linked,
+            &found.linked,
             &report.clusters,
             config,
             &cross,
@@ -463,6 +312,346 @@ fn analyse_roles(
     report.warnings = warnings;
     crate::direction::annotate(&mut report);
     Ok(report)
+}
+
+/// The MinHash signer the configuration asks for.
+fn minhasher(config: &Config) -> crate::Result<MinHasher> {
+    MinHasher::new(MinHashParams {
+        algorithm: config.algorithm,
+        num_perm: config.num_perm,
+        seed: config.seed,
+        k: config.shingle_size,
+        ..MinHashParams::new(&config.normalize)
+    })
+}
+
+/// Stage 2: the shingle postings of every document (shared shingles, and
+/// the masked shingles of the formula model, handed out apart). The masked
+/// sets are freed.
+fn shingle_postings(
+    data: &mut [DocData],
+    max_bucket: usize,
+    max_df: usize,
+) -> (Postings, evidence::FormulaPostings) {
+    let sets: Vec<DocShingles<'_>> = data
+        .iter()
+        .map(|d| DocShingles {
+            exact: &d.shingle_set,
+            exact_masked: &d.exact_masked,
+            masked: &d.masked_set,
+        })
+        .collect();
+    let mut postings = candidates::shingle_postings(&sets, max_bucket, max_df);
+    drop(sets);
+    let formula_postings = std::mem::take(&mut postings.formula);
+    for d in data.iter_mut() {
+        d.exact_masked = Vec::new();
+        d.masked_set = Vec::new();
+    }
+    (postings, formula_postings)
+}
+
+/// Stage 3: the pairs verbatim alignment looks at (LSH pairs and the
+/// postings' pairs worth verifying); every candidate (those and the
+/// reworded candidates), across the roles, sorted and distinct; and the
+/// content stems' document frequencies.
+fn candidate_pairs(
+    data: &mut [DocData],
+    postings: &Postings,
+    lsh_pairs: &[(u32, u32)],
+    config: &Config,
+    thresholds: &Thresholds,
+    cross: &dyn Fn(u32, u32) -> bool,
+) -> (Vec<(u32, u32)>, Vec<(u32, u32)>, content::DocFrequencies) {
+    let worth = |(a, b): (u32, u32), n: u32| {
+        let size = |d: u32| data[d as usize].shingle_set.len();
+        candidates::worth_verifying(
+            n as usize,
+            size(a),
+            size(b),
+            config.min_shared(),
+            thresholds,
+        )
+    };
+    // The others are aligned for reworded passages only.
+    let verbatim_pairs = merge_candidates(postings, lsh_pairs, worth);
+    let (reworded_pairs, df) = reworded_candidates(data, postings);
+    let mut candidates = verbatim_pairs.clone();
+    candidates.extend(reworded_pairs);
+    candidates.retain(|&(a, b)| cross(a, b));
+    candidates.par_sort_unstable();
+    candidates.dedup();
+    (verbatim_pairs, candidates, df)
+}
+
+/// Stage 4: the near-duplicate components: the verified pairs that pass the
+/// thresholds, joined.
+fn near_duplicate_components(
+    n: usize,
+    verified: &[Verified],
+    thresholds: &Thresholds,
+) -> UnionFind {
+    let mut components = UnionFind::new(n);
+    for (a, b, sim) in verified {
+        if sim.passes(thresholds) {
+            components.union(*a, *b);
+        }
+    }
+    components
+}
+
+/// Stage 5: the boilerplate shingles, decided on near-duplicate clusters
+/// (`components`). Counting clusters, not documents, keeps a story
+/// republished by many outlets from being taken for boilerplate, while a
+/// site template in unrelated articles is. Warns of shingles too crowded to
+/// pair documents.
+fn boilerplate(
+    postings: Postings,
+    components: &mut UnionFind,
+    max_df: usize,
+    config: &Config,
+    warnings: &mut Vec<String>,
+) -> phrases::BoilerplateSet {
+    let (boilerplate, crowded) = postings.boilerplate(components, max_df, config.max_bucket);
+    if crowded > 0 {
+        warnings.push(format!(
+            "{crowded} shingle(s) occur in more than --max-bucket {} documents (but in no more \
+             than --max-df {max_df} unrelated ones): they do not pair documents on their own",
+            config.max_bucket
+        ));
+    }
+    boilerplate
+}
+
+/// The verbatim aligner's parameters.
+fn align_params(config: &Config) -> AlignParams {
+    AlignParams {
+        k: config.shingle_size,
+        max_gap: config.max_gap,
+        min_passage: config.min_passage,
+        merge_gap: AlignParams::default().merge_gap.max(config.max_gap),
+        ..AlignParams::default()
+    }
+}
+
+/// Stage 6: the verified pairs aligned (verbatim and reworded passages,
+/// weighed), beside the reused phrases and the formula templates.
+#[allow(clippy::type_complexity)]
+fn align_and_phrases(
+    stage: &AlignStage<'_>,
+    verified: Vec<Verified>,
+    phrase_params: &PhraseParams,
+    timings: &Timings,
+    progress: &dyn Progress,
+) -> (
+    Vec<Linked>,
+    (
+        Vec<phrases::ReusedPhrase>,
+        Vec<(FormulaTemplate, Vec<TokenClass>)>,
+    ),
+) {
+    rayon::join(
+        || {
+            let t = std::time::Instant::now();
+            let linked = stage.align(verified, progress);
+            timings.note("align", t);
+            linked
+        },
+        || {
+            let t = std::time::Instant::now();
+            let found = phrases_and_templates(stage.data, stage.evidence, phrase_params);
+            timings.note("phrases", t);
+            found
+        },
+    )
+}
+
+/// Stage 6, beside alignment: the reused phrases, and the formula templates
+/// with the token classes of their example.
+fn phrases_and_templates(
+    data: &[DocData],
+    evidence: &Evidence,
+    phrase_params: &PhraseParams,
+) -> (
+    Vec<phrases::ReusedPhrase>,
+    Vec<(FormulaTemplate, Vec<TokenClass>)>,
+) {
+    let hashes: Vec<&[u64]> = data.iter().map(|d| d.token_hashes.as_slice()).collect();
+    let reused = phrases::reused_phrases(&hashes, phrase_params);
+    let templates = evidence.model.templates_with(
+        data.len(),
+        |d, out| evidence::masked_hashes(&data[d].token_hashes, &data[d].masks, out),
+        FORMULA_TEMPLATES,
+    );
+    let templates = templates
+        .into_iter()
+        .map(|t| {
+            let d = &data[t.doc as usize];
+            let masks = d.masks[t.tokens.start as usize..t.tokens.end as usize].to_vec();
+            (t, masks)
+        })
+        .collect();
+    (reused, templates)
+}
+
+/// Stage 7: the repeats inside every document (suspects only in reference
+/// mode), with the evidence weight of each (the lighter copy). From one
+/// shingle up, so that a short caption or heading printed several times is
+/// found; below `min_passage` only whole lines are kept (see
+/// `build::whole_line`).
+#[allow(clippy::type_complexity)]
+fn repeats(
+    data: &[DocData],
+    roles: Option<&[Role]>,
+    align_params: &AlignParams,
+    evidence: &Evidence,
+) -> (Vec<(u32, Vec<Match>)>, Vec<Vec<f64>>) {
+    let params = &AlignParams {
+        min_passage: align_params.k.min(align_params.min_passage),
+        ..*align_params
+    };
+    let repeats: Vec<(u32, Vec<Match>)> = data
+        .par_iter()
+        .enumerate()
+        .filter(|(i, _)| roles.is_none_or(|r| r[*i] == Role::Suspect))
+        .map(|(i, d)| (i as u32, align::repeats(&d.token_hashes, params)))
+        .filter(|(_, m)| !m.is_empty())
+        .collect();
+    let weights = repeats
+        .par_iter()
+        .map(|(d, ms)| {
+            let e = data[*d as usize].evidence();
+            ms.iter()
+                .map(|m| {
+                    evidence
+                        .weight(e, m.a.clone())
+                        .min(evidence.weight(e, m.b.clone()))
+                })
+                .collect()
+        })
+        .collect();
+    (repeats, weights)
+}
+
+/// Tokens and sentences of every document.
+fn doc_stats(data: &[DocData]) -> Vec<DocStats> {
+    data.iter()
+        .map(|d| DocStats {
+            tokens: d.token_hashes.len(),
+            sentences: d.sentences,
+        })
+        .collect()
+}
+
+/// The formula runs (token ranges) of every document.
+fn formula_runs(data: &[DocData], evidence: &Evidence) -> Vec<Vec<std::ops::Range<u32>>> {
+    data.par_iter()
+        .map_init(Vec::new, |buf, d| {
+            evidence::masked_hashes(&d.token_hashes, &d.masks, buf);
+            evidence.model.formula_ranges(buf)
+        })
+        .collect()
+}
+
+/// What the stages found, for the report.
+struct Findings {
+    linked: Vec<Linked>,
+    repeats: Vec<(u32, Vec<Match>)>,
+    /// The evidence weight of each repeat.
+    repeat_weights: Vec<Vec<f64>>,
+    reused: Vec<phrases::ReusedPhrase>,
+    templates: Vec<(FormulaTemplate, Vec<TokenClass>)>,
+    stats: Vec<DocStats>,
+}
+
+/// A report with its parameters, before its sections.
+fn report_head(
+    config: &Config,
+    lsh_params: lsh::LshParams,
+    max_df: usize,
+    formula_min_clusters: usize,
+    roles: Option<&[Role]>,
+) -> Report {
+    let mut report = Report {
+        schema_version: SCHEMA_VERSION,
+        tool: format!("athar {}", env!("CARGO_PKG_VERSION")),
+        params: params(config, lsh_params, max_df),
+        ..Report::default()
+    };
+    report.params.formula_min_clusters = Some(formula_min_clusters);
+    if roles.is_some() {
+        report.params.mode = Some(crate::report::MODE_REFERENCE.to_string());
+    }
+    report
+}
+
+/// Stage 8: the report's sections, every one sorted, with byte and
+/// character offsets from `spans`. The stems' document frequencies rank the
+/// phrases and are freed.
+fn report_sections(
+    report: &mut Report,
+    corpus: &Corpus,
+    config: &Config,
+    thresholds: &Thresholds,
+    spans: &spans::SpanMap<'_>,
+    found: &Findings,
+    df: content::DocFrequencies,
+) {
+    let docs = &corpus.documents;
+    report.documents = build::document_entries(corpus, &found.stats);
+    report.summary = build::summary(corpus, &found.stats);
+    report.skipped = skipped_entries(&corpus.skipped);
+    report.pairs = pair_entries(docs, &found.linked, thresholds);
+    report.formula = formula_entries(spans, &found.templates);
+    report.clusters = near_duplicate_clusters(docs, &found.linked, thresholds);
+    report.passages = passage_entries(
+        spans,
+        &found.linked,
+        &found.repeats,
+        &found.repeat_weights,
+        config.min_passage,
+    );
+    report.phrases = phrase_entries(
+        spans,
+        &found.reused,
+        PHRASE_MIN_TOKENS,
+        config.normalize,
+        &df,
+    );
+}
+
+/// The report's near-duplicate clusters: the linked pairs that pass the
+/// thresholds, scored by the larger of Jaccard and containment.
+fn near_duplicate_clusters(
+    docs: &[Document],
+    linked: &[Linked],
+    thresholds: &Thresholds,
+) -> Vec<crate::report::Cluster> {
+    let kept: Vec<(u32, u32, f64)> = linked
+        .iter()
+        .filter(|l| l.sim.passes(thresholds))
+        .map(|l| (l.a, l.b, l.sim.jaccard.max(l.sim.max_containment())))
+        .collect();
+    cluster_entries(docs.len(), &kept, |d| &docs[d as usize].id)
+}
+
+/// The phrases that join both sets in reference mode (all of them
+/// otherwise).
+fn phrases_across(
+    reused: Vec<phrases::ReusedPhrase>,
+    roles: Option<&[Role]>,
+) -> Vec<phrases::ReusedPhrase> {
+    let Some(roles) = roles else {
+        return reused;
+    };
+    reused
+        .into_iter()
+        .filter(|p| {
+            let role = |o: &phrases::Occurrence| roles[o.doc as usize];
+            let first = role(&p.occurrences[0]);
+            p.occurrences.iter().any(|o| role(o) != first)
+        })
+        .collect()
 }
 
 /// Reworded candidates: pairs sharing [`MIN_SHARED_STEMS`] content stems
