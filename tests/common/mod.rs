@@ -2,6 +2,9 @@
 
 #![allow(dead_code)]
 
+pub mod narrative;
+pub mod report_sample;
+
 use std::path::{Path, PathBuf};
 
 /// A file or folder of the project's shared evaluation data, which lives

@@ -23,10 +23,10 @@ use athar::pipeline::{Config, MaxDf, NoProgress, analyse};
 use athar::text::normalize::{NormalizeOptions, Preset};
 use athar::text::tokenize::Tokenizer;
 
-#[path = "../fuzz/checks.rs"]
+#[path = "../../fuzz/checks.rs"]
 mod checks;
-mod common;
-#[path = "../fuzz/report_invariants.rs"]
+use crate::common;
+#[path = "../../fuzz/report_invariants.rs"]
 mod report_invariants;
 
 fn fixtures(target: &str) -> Vec<PathBuf> {

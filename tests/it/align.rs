@@ -2,7 +2,7 @@
 //! Arabic text, invariants under proptest, and a check on the real
 //! SaudiNewsNet day (`../shared/data`).
 
-mod common;
+use crate::common;
 
 use std::ops::Range;
 
