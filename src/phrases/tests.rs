@@ -47,7 +47,7 @@ fn reused_phrases_reference<D: AsRef<[u64]>>(
     out
 }
 
-/// 1. The `n`-gram hashes of every document.
+/// Step 1: the `n`-gram hashes of every document.
 fn reference_grams<D: AsRef<[u64]>>(docs: &[D], n: usize) -> Vec<Vec<u64>> {
     let mut sh = Vec::new();
     docs.iter()
@@ -63,7 +63,7 @@ fn reference_grams<D: AsRef<[u64]>>(docs: &[D], n: usize) -> Vec<Vec<u64>> {
         .collect()
 }
 
-/// 2. The document sets of the grams in 2..=`max_df` documents (interned),
+/// Step 2: the document sets of the grams in 2..=`max_df` documents (interned),
 /// and the set of each such gram.
 fn reference_sets(grams: &[Vec<u64>], max_df: usize) -> (Vec<Vec<u32>>, AHashMap<u64, u32>) {
     let mut df: AHashMap<u64, (u32, u32)> = AHashMap::new(); // hash -> (last doc + 1, df)
@@ -101,7 +101,7 @@ fn reference_sets(grams: &[Vec<u64>], max_df: usize) -> (Vec<Vec<u32>>, AHashMap
     (sets, gram_set)
 }
 
-/// 3. Phrases per document, extended over supersets; those in two documents
+/// Step 3: phrases per document, extended over supersets; those in two documents
 /// or more, in discovery order.
 fn reference_phrases<D: AsRef<[u64]>>(
     docs: &[D],
@@ -172,7 +172,7 @@ fn reference_phrases<D: AsRef<[u64]>>(
         .collect()
 }
 
-/// 4. The phrases not contained in a longer one with the same document set.
+/// Step 4: the phrases not contained in a longer one with the same document set.
 fn reference_maximal(mut phrases: Vec<ReusedPhrase>) -> Vec<ReusedPhrase> {
     phrases.sort_by(|x, y| {
         let dx: Vec<u32> = x.occurrences.iter().map(|o| o.doc).collect();

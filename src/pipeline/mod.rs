@@ -131,6 +131,15 @@ struct Linked {
 /// A verified candidate pair.
 type Verified = (u32, u32, Similarity);
 
+/// Document pairs `(a, b)`, `a < b`.
+type Pairs = Vec<(u32, u32)>;
+
+/// The repeats inside each document that has any: `(document, matches)`.
+type Repeats = Vec<(u32, Vec<Match>)>;
+
+/// Formula templates, with the token classes of their example.
+type Templates = Vec<(FormulaTemplate, Vec<TokenClass>)>;
+
 /// Analyse a corpus: the whole pipeline. Returns the finished, sorted report,
 /// or [`Config::validate`]'s error for a configuration out of its ranges.
 pub fn analyse(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> crate::Result<Report> {
@@ -362,7 +371,7 @@ fn candidate_pairs(
     config: &Config,
     thresholds: &Thresholds,
     cross: &dyn Fn(u32, u32) -> bool,
-) -> (Vec<(u32, u32)>, Vec<(u32, u32)>, content::DocFrequencies) {
+) -> (Pairs, Pairs, content::DocFrequencies) {
     let worth = |(a, b): (u32, u32), n: u32| {
         let size = |d: u32| data[d as usize].shingle_set.len();
         candidates::worth_verifying(
@@ -436,20 +445,13 @@ fn align_params(config: &Config) -> AlignParams {
 
 /// Stage 6: the verified pairs aligned (verbatim and reworded passages,
 /// weighed), beside the reused phrases and the formula templates.
-#[allow(clippy::type_complexity)]
 fn align_and_phrases(
     stage: &AlignStage<'_>,
     verified: Vec<Verified>,
     phrase_params: &PhraseParams,
     timings: &Timings,
     progress: &dyn Progress,
-) -> (
-    Vec<Linked>,
-    (
-        Vec<phrases::ReusedPhrase>,
-        Vec<(FormulaTemplate, Vec<TokenClass>)>,
-    ),
-) {
+) -> (Vec<Linked>, (Vec<phrases::ReusedPhrase>, Templates)) {
     rayon::join(
         || {
             let t = std::time::Instant::now();
@@ -472,10 +474,7 @@ fn phrases_and_templates(
     data: &[DocData],
     evidence: &Evidence,
     phrase_params: &PhraseParams,
-) -> (
-    Vec<phrases::ReusedPhrase>,
-    Vec<(FormulaTemplate, Vec<TokenClass>)>,
-) {
+) -> (Vec<phrases::ReusedPhrase>, Templates) {
     let hashes: Vec<&[u64]> = data.iter().map(|d| d.token_hashes.as_slice()).collect();
     let reused = phrases::reused_phrases(&hashes, phrase_params);
     let templates = evidence.model.templates_with(
@@ -499,18 +498,17 @@ fn phrases_and_templates(
 /// shingle up, so that a short caption or heading printed several times is
 /// found; below `min_passage` only whole lines are kept (see
 /// `build::whole_line`).
-#[allow(clippy::type_complexity)]
 fn repeats(
     data: &[DocData],
     roles: Option<&[Role]>,
     align_params: &AlignParams,
     evidence: &Evidence,
-) -> (Vec<(u32, Vec<Match>)>, Vec<Vec<f64>>) {
+) -> (Repeats, Vec<Vec<f64>>) {
     let params = &AlignParams {
         min_passage: align_params.k.min(align_params.min_passage),
         ..*align_params
     };
-    let repeats: Vec<(u32, Vec<Match>)> = data
+    let repeats: Repeats = data
         .par_iter()
         .enumerate()
         .filter(|(i, _)| roles.is_none_or(|r| r[*i] == Role::Suspect))
@@ -556,11 +554,11 @@ fn formula_runs(data: &[DocData], evidence: &Evidence) -> Vec<Vec<std::ops::Rang
 /// What the stages found, for the report.
 struct Findings {
     linked: Vec<Linked>,
-    repeats: Vec<(u32, Vec<Match>)>,
+    repeats: Repeats,
     /// The evidence weight of each repeat.
     repeat_weights: Vec<Vec<f64>>,
     reused: Vec<phrases::ReusedPhrase>,
-    templates: Vec<(FormulaTemplate, Vec<TokenClass>)>,
+    templates: Templates,
     stats: Vec<DocStats>,
 }
 

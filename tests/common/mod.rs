@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 pub mod narrative;
+#[path = "../../fuzz/report_invariants.rs"]
+pub mod report_invariants;
 pub mod report_sample;
 
 use std::path::{Path, PathBuf};

@@ -14,9 +14,7 @@ use athar::text::normalize::{NormalizeOptions, Preset};
 use athar_synth::{PerturbParams, Position, SynthRng, insert_paragraph, perturb, shuffle_words};
 use proptest::prelude::*;
 
-#[path = "../../fuzz/report_invariants.rs"]
-mod report_invariants;
-use report_invariants::check_report;
+use crate::common::report_invariants::check_report;
 
 const SEEDS: [&str; 5] = [
     include_str!("../../corpus/000_a8c9c320c45533b7.txt"),

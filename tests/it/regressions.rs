@@ -26,8 +26,6 @@ use athar::text::tokenize::Tokenizer;
 #[path = "../../fuzz/checks.rs"]
 mod checks;
 use crate::common;
-#[path = "../../fuzz/report_invariants.rs"]
-mod report_invariants;
 
 fn fixtures(target: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -247,7 +245,7 @@ fn pipeline_edge_corpora() {
                     ..Config::default()
                 };
                 let report = analyse(&corpus, &config, &NoProgress).expect("analyse");
-                report_invariants::check_report(&corpus, normalize, &report);
+                crate::common::report_invariants::check_report(&corpus, normalize, &report);
             }
         }
     }
