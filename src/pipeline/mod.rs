@@ -10,32 +10,30 @@ mod build;
 mod config;
 mod entries;
 mod narratives;
+mod pairs;
 mod spans;
 
 use alignment::{AlignStage, RARE_IDF};
 use entries::{
     FORMULA_TEMPLATES, formula_entries, needed_docs, pair_entries, passage_entries, phrase_entries,
 };
+use pairs::{
+    DocData, boilerplate, candidate_pairs, content_docs, formula_model, minhasher,
+    near_duplicate_components, rework_params, shingle_postings, sign, verify_pairs,
+};
 
 use rayon::prelude::*;
 
-use crate::candidates::{self, DocShingles, Postings};
-use crate::cluster::UnionFind;
 use crate::corpus::{Corpus, Document};
-use crate::evidence::{self, Classifier, Evidence, EvidenceDoc, FormulaTemplate, TokenClass};
+use crate::evidence::{self, Classifier, Evidence, FormulaTemplate, TokenClass};
 use crate::passages::align::{self, AlignParams, Match};
-use crate::passages::content::{self, ContentDoc};
-use crate::passages::reworded::{Aligned, ReworkParams};
+use crate::passages::content;
+use crate::passages::reworded::Aligned;
 use crate::phrases::{self, PhraseParams};
 use crate::report::{Report, SCHEMA_VERSION};
 use crate::sketch::lsh;
-use crate::sketch::minhash::{MinHashParams, MinHasher, SignBuffer, Signature};
-use crate::sketch::shingle;
-use crate::span::Span;
-use crate::text::sentences::sentences;
-use crate::text::tokenize::{Tokenizer, Tokens};
 use crate::timing::Timings;
-use crate::verify::{self, Similarity, Thresholds};
+use crate::verify::{Similarity, Thresholds};
 
 pub(crate) use build::{
     DocStats, capped_warning, cluster_entries, pair_order, params, relation, round,
@@ -61,33 +59,6 @@ impl Progress for NoProgress {
     fn start(&self, _: &'static str, _: u64) {}
     fn advance(&self, _: u64) {}
     fn finish(&self) {}
-}
-
-/// Per-document results of the first pass.
-struct DocData {
-    /// One stable hash per normalized token.
-    token_hashes: Vec<u64>,
-    /// Sorted, distinct shingle hashes.
-    shingle_set: Vec<u64>,
-    /// Number of sentences.
-    sentences: usize,
-    /// Per token: a number, a month name, or neither ([`Classifier::mask`]).
-    masks: Vec<TokenClass>,
-    /// Sorted exact hashes of the shingles that hold a masked token.
-    exact_masked: Vec<u64>,
-    /// Sorted masked hashes of the same shingles.
-    masked_set: Vec<u64>,
-    /// Sorted, distinct hashes of the content stems (reworded candidates).
-    stems: Vec<u64>,
-}
-
-impl DocData {
-    fn evidence(&self) -> EvidenceDoc<'_> {
-        EvidenceDoc {
-            token_hashes: &self.token_hashes,
-            masks: &self.masks,
-        }
-    }
 }
 
 /// Which of the two sets of a reference run (`athar report SUSPECTS
@@ -323,115 +294,6 @@ fn analyse_roles(
     Ok(report)
 }
 
-/// The MinHash signer the configuration asks for.
-fn minhasher(config: &Config) -> crate::Result<MinHasher> {
-    MinHasher::new(MinHashParams {
-        algorithm: config.algorithm,
-        num_perm: config.num_perm,
-        seed: config.seed,
-        k: config.shingle_size,
-        ..MinHashParams::new(&config.normalize)
-    })
-}
-
-/// Stage 2: the shingle postings of every document (shared shingles, and
-/// the masked shingles of the formula model, handed out apart). The masked
-/// sets are freed.
-fn shingle_postings(
-    data: &mut [DocData],
-    max_bucket: usize,
-    max_df: usize,
-) -> (Postings, evidence::FormulaPostings) {
-    let sets: Vec<DocShingles<'_>> = data
-        .iter()
-        .map(|d| DocShingles {
-            exact: &d.shingle_set,
-            exact_masked: &d.exact_masked,
-            masked: &d.masked_set,
-        })
-        .collect();
-    let mut postings = candidates::shingle_postings(&sets, max_bucket, max_df);
-    drop(sets);
-    let formula_postings = std::mem::take(&mut postings.formula);
-    for d in data.iter_mut() {
-        d.exact_masked = Vec::new();
-        d.masked_set = Vec::new();
-    }
-    (postings, formula_postings)
-}
-
-/// Stage 3: the pairs verbatim alignment looks at (LSH pairs and the
-/// postings' pairs worth verifying); every candidate (those and the
-/// reworded candidates), across the roles, sorted and distinct; and the
-/// content stems' document frequencies.
-fn candidate_pairs(
-    data: &mut [DocData],
-    postings: &Postings,
-    lsh_pairs: &[(u32, u32)],
-    config: &Config,
-    thresholds: &Thresholds,
-    cross: &dyn Fn(u32, u32) -> bool,
-) -> (Pairs, Pairs, content::DocFrequencies) {
-    let worth = |(a, b): (u32, u32), n: u32| {
-        let size = |d: u32| data[d as usize].shingle_set.len();
-        candidates::worth_verifying(
-            n as usize,
-            size(a),
-            size(b),
-            config.min_shared(),
-            thresholds,
-        )
-    };
-    // The others are aligned for reworded passages only.
-    let verbatim_pairs = merge_candidates(postings, lsh_pairs, worth);
-    let (reworded_pairs, df) = reworded_candidates(data, postings);
-    let mut candidates = verbatim_pairs.clone();
-    candidates.extend(reworded_pairs);
-    candidates.retain(|&(a, b)| cross(a, b));
-    candidates.par_sort_unstable();
-    candidates.dedup();
-    (verbatim_pairs, candidates, df)
-}
-
-/// Stage 4: the near-duplicate components: the verified pairs that pass the
-/// thresholds, joined.
-fn near_duplicate_components(
-    n: usize,
-    verified: &[Verified],
-    thresholds: &Thresholds,
-) -> UnionFind {
-    let mut components = UnionFind::new(n);
-    for (a, b, sim) in verified {
-        if sim.passes(thresholds) {
-            components.union(*a, *b);
-        }
-    }
-    components
-}
-
-/// Stage 5: the boilerplate shingles, decided on near-duplicate clusters
-/// (`components`). Counting clusters, not documents, keeps a story
-/// republished by many outlets from being taken for boilerplate, while a
-/// site template in unrelated articles is. Warns of shingles too crowded to
-/// pair documents.
-fn boilerplate(
-    postings: Postings,
-    components: &mut UnionFind,
-    max_df: usize,
-    config: &Config,
-    warnings: &mut Vec<String>,
-) -> phrases::BoilerplateSet {
-    let (boilerplate, crowded) = postings.boilerplate(components, max_df, config.max_bucket);
-    if crowded > 0 {
-        warnings.push(format!(
-            "{crowded} shingle(s) occur in more than --max-bucket {} documents (but in no more \
-             than --max-df {max_df} unrelated ones): they do not pair documents on their own",
-            config.max_bucket
-        ));
-    }
-    boilerplate
-}
-
 /// The verbatim aligner's parameters.
 fn align_params(config: &Config) -> AlignParams {
     AlignParams {
@@ -649,230 +511,5 @@ fn phrases_across(
             let first = role(&p.occurrences[0]);
             p.occurrences.iter().any(|o| role(o) != first)
         })
-        .collect()
-}
-
-/// Reworded candidates: pairs sharing [`MIN_SHARED_STEMS`] content stems
-/// found in at most [`STEM_BUCKET`] documents, and pairs sharing
-/// [`MIN_SHARED_SHINGLES_REWORDED`] shingles, too few for a verbatim passage
-/// (synonyms substituted break most shingles); with the stems' document
-/// frequencies. The documents' stem sets are freed.
-fn reworded_candidates(
-    data: &mut [DocData],
-    postings: &Postings,
-) -> (Vec<(u32, u32)>, content::DocFrequencies) {
-    let stem_sets: Vec<&[u64]> = data.iter().map(|d| d.stems.as_slice()).collect();
-    let stem_docs: Vec<DocShingles<'_>> = stem_sets.iter().map(|s| DocShingles::exact(s)).collect();
-    let stem_postings = candidates::shingle_postings(&stem_docs, STEM_BUCKET, usize::MAX).shared;
-    drop(stem_docs);
-    let df = content::document_frequencies(&stem_sets);
-    drop(stem_sets);
-    let pairs = stem_postings
-        .iter()
-        .filter(|&&(_, n)| n as usize >= MIN_SHARED_STEMS)
-        .chain(
-            postings
-                .shared
-                .iter()
-                .filter(|&&(_, n)| n as usize >= MIN_SHARED_SHINGLES_REWORDED),
-        )
-        .map(|&(p, _)| p)
-        .collect();
-    for d in data.iter_mut() {
-        d.stems = Vec::new();
-    }
-    (pairs, df)
-}
-
-/// The formula model of `n` documents: masked shingles in more unrelated
-/// documents than chance allows. Copies (pairs at
-/// [`evidence::COPY_JACCARD`] or above, and their transitive closure) count
-/// once.
-fn formula_model(
-    n: usize,
-    verified: &[Verified],
-    postings: evidence::FormulaPostings,
-    k: usize,
-    timings: &Timings,
-) -> evidence::FormulaModel {
-    let mut copies = UnionFind::new(n);
-    for (a, b, sim) in verified {
-        if sim.jaccard >= evidence::COPY_JACCARD {
-            copies.union(*a, *b);
-        }
-    }
-    let copy_of: Vec<u32> = (0..n as u32).map(|d| copies.find(d)).collect();
-    let model = postings.model(k, |d| copy_of[d as usize]);
-    if timings.on() {
-        eprintln!(
-            "athar: formula: {} distinct masked shingles, lambda {:.4}; formula from {} \
-             clusters: {} shingles",
-            model.distinct_shingles(),
-            model.lambda(),
-            model.min_clusters(),
-            model.len()
-        );
-    }
-    model
-}
-
-/// Reworded-passage parameters for a corpus of `n` documents.
-fn rework_params(n: usize) -> ReworkParams {
-    ReworkParams {
-        // A stem found only in the two documents always anchors, however
-        // small the corpus.
-        anchor_min_weight: ReworkParams::default()
-            .anchor_min_weight
-            .min(content::idf(2, n)),
-        // Matched words must weigh 2.5 each on average (a stem in about 8% of
-        // the documents), or half the weight of a unique stem in a corpus
-        // too small to weigh that much.
-        min_matched_weight: ReworkParams::default()
-            .min_matched_weight
-            .min(ReworkParams::default().min_matched as f32 * 0.5 * content::idf(1, n)),
-        ..ReworkParams::default()
-    }
-}
-
-/// Stage 1: per document, in parallel, the token hashes, the sorted shingle
-/// set and the signature; sentence spans are kept only for the narrative
-/// stage (the count always).
-fn sign(
-    docs: &[Document],
-    config: &Config,
-    hasher: &MinHasher,
-    classifier: &Classifier,
-    progress: &dyn Progress,
-) -> (Vec<DocData>, Vec<Signature>, Vec<Vec<Span>>) {
-    let k = config.shingle_size;
-    let keep_sentences = config.narratives;
-    progress.start("signing", docs.len() as u64);
-    #[allow(clippy::type_complexity)]
-    let (data, (signatures, sentence_spans)): (Vec<DocData>, (Vec<Signature>, Vec<Vec<Span>>)) =
-        docs.par_iter()
-            .map_init(
-                || {
-                    (
-                        Tokenizer::new(config.normalize),
-                        Tokens::default(),
-                        SignBuffer::default(),
-                        Vec::new(),
-                        content::StemCache::default(),
-                    )
-                },
-                |(tokenizer, tokens, buf, scratch, stem_cache), doc| {
-                    tokenizer.tokenize_into(&doc.text, tokens);
-                    let mut token_hashes = Vec::with_capacity(tokens.len());
-                    shingle::token_hashes(tokens, &mut token_hashes);
-                    let mut shingle_set = Vec::new();
-                    shingle::shingle_set_into(&token_hashes, k, &mut shingle_set);
-                    // MinHash of the distinct shingles equals MinHash of the
-                    // sequence: sign the set just built instead of rolling again.
-                    let signature = hasher.sign_iter(shingle_set.iter().copied(), buf);
-                    let sents = sentences(&doc.text);
-                    let mut masks = Vec::new();
-                    classifier.masks_into(tokens, &token_hashes, &mut masks);
-                    let (mut exact_masked, mut masked_set) = (Vec::new(), Vec::new());
-                    evidence::masked_shingle_sets(
-                        &token_hashes,
-                        &masks,
-                        k,
-                        scratch,
-                        &mut exact_masked,
-                        &mut masked_set,
-                    );
-                    let stems = stem_cache.stem_set(tokens, &token_hashes);
-                    progress.advance(1);
-                    let data = DocData {
-                        token_hashes,
-                        shingle_set,
-                        sentences: sents.len(),
-                        masks,
-                        exact_masked,
-                        masked_set,
-                        stems,
-                    };
-                    let sents = if keep_sentences { sents } else { Vec::new() };
-                    (data, (signature, sents))
-                },
-            )
-            .unzip();
-    progress.finish();
-    (data, signatures, sentence_spans)
-}
-
-/// Stage 3: the pairs of the postings `worth` verifying (given the pair and
-/// the number of shingles it shares), and the LSH pairs; sorted and distinct.
-fn merge_candidates(
-    postings: &Postings,
-    lsh: &[(u32, u32)],
-    worth: impl Fn((u32, u32), u32) -> bool,
-) -> Vec<(u32, u32)> {
-    let mut candidates: Vec<(u32, u32)> = postings
-        .shared
-        .iter()
-        .filter(|&&(p, n)| worth(p, n))
-        .map(|&(p, _)| p)
-        .chain(lsh.iter().copied())
-        .collect();
-    candidates.par_sort_unstable();
-    candidates.dedup();
-    candidates
-}
-
-/// Stage 4: exact Jaccard and containments of every candidate.
-fn verify_pairs(
-    data: &[DocData],
-    candidates: Vec<(u32, u32)>,
-    progress: &dyn Progress,
-) -> Vec<Verified> {
-    progress.start("verifying", candidates.len() as u64);
-    let verified = candidates
-        .par_iter()
-        .map(|&(a, b)| {
-            progress.advance(1);
-            let sim =
-                verify::similarity(&data[a as usize].shingle_set, &data[b as usize].shingle_set);
-            (a, b, sim)
-        })
-        .collect();
-    progress.finish();
-    verified
-}
-
-/// The content words of every document found in a verified pair (the others
-/// stay empty): token positions, stems and their weights (IDF over the
-/// corpus, from `df`).
-fn content_docs(
-    docs: &[Document],
-    config: &Config,
-    verified: &[Verified],
-    df: &content::DocFrequencies,
-) -> Vec<ContentDoc> {
-    let mut needed = vec![false; docs.len()];
-    for &(a, b, _) in verified {
-        needed[a as usize] = true;
-        needed[b as usize] = true;
-    }
-    let n = docs.len();
-    docs.par_iter()
-        .zip(needed.par_iter())
-        .map_init(
-            || {
-                (
-                    Tokenizer::new(config.normalize),
-                    Tokens::default(),
-                    Vec::new(),
-                )
-            },
-            |(tokenizer, tokens, words), (doc, &need)| {
-                if !need {
-                    return ContentDoc::default();
-                }
-                tokenizer.tokenize_into(&doc.text, tokens);
-                content::content_tokens(tokens, words);
-                ContentDoc::new(words, |h| content::idf(df.get(h), n))
-            },
-        )
         .collect()
 }
