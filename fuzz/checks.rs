@@ -1,5 +1,5 @@
 //! The checks of the `tokenize`, `jsonl` (raw bytes) and `align` fuzz
-//! targets, shared (by `#[path]`) with `tests/regressions.rs`, which
+//! targets, shared (by `#[path]`) with `tests/it/regressions.rs`, which
 //! replays the inputs kept in `tests/fixtures/fuzz/` through them in plain
 //! `cargo test`. Every check panics with a message naming what broke.
 

@@ -1,7 +1,7 @@
 //! Invariants every [`Report`] from `athar::pipeline::analyse` must satisfy.
 //!
 //! Shared (by `#[path]`) between the `pipeline` fuzz target and the
-//! property tests of `tests/invariants.rs`, so both check the same contract.
+//! property tests of `tests/it/invariants.rs`, so both check the same contract.
 //! Every check panics with a message naming the broken invariant.
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -9,7 +9,7 @@
 #   ANCHOR (e.g. view-1) screenshots only the section holding that element
 #   (headless screenshots ignore scrolling), keeping the page's styles.
 # Needs the `chromium` Debian package (apt-get install -y chromium).
-# A report to try: `cargo test --test report fixture` writes
+# A report to try: `cargo test --test it report::fixture` writes
 # target/tmp/fixture-report.html.
 set -euo pipefail
 

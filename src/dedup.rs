@@ -58,7 +58,7 @@ use crate::sketch::lsh::{self, LshParams};
 use crate::sketch::minhash::{self, MinHashParams, MinHasher, SignBuffer, Signature};
 use crate::sketch::shingle;
 use crate::text::tokenize::{Tokenizer, Tokens};
-use crate::verify::{self, Similarity, Thresholds};
+use crate::verify::{self, Similarity};
 
 /// Bytes of each document's text kept for quoting in the text report (cut
 /// back to a character boundary).
@@ -237,10 +237,7 @@ impl Dedup {
             self.config.max_bucket,
             id,
         ));
-        let thresholds = Thresholds {
-            jaccard: self.config.threshold,
-            containment: Some(self.config.containment),
-        };
+        let thresholds = self.config.thresholds();
         let mut kept: Vec<(u32, u32, Similarity)> = candidates
             .pairs
             .par_iter()

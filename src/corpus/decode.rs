@@ -306,5 +306,3 @@ pub(super) fn binary_reason(bytes: &[u8]) -> Option<String> {
     }
     None
 }
-
-// ----- small helpers ---------------------------------------------------------

@@ -276,5 +276,3 @@ pub(super) fn trim_line(buf: &[u8]) -> &[u8] {
     line = line.strip_suffix(b"\r").unwrap_or(line);
     line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line)
 }
-
-// ----- decoding ----------------------------------------------------------

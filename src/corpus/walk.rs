@@ -133,8 +133,6 @@ impl CorpusReader<'_> {
         self.warnings
             .push(Kind::Folder, || format!("{path}: {what}"));
     }
-
-    // ----- text documents ------------------------------------------------
 }
 
 pub(super) fn stem(path: &Path) -> String {

@@ -2,12 +2,12 @@
 //!
 //! # Boilerplate
 //!
-//! [`DocFreq`] counts, for every shingle hash, the number of documents it
-//! occurs in (its document frequency, df). A shingle whose df exceeds
-//! `max_df` ([`MaxDf::resolve`]) is boilerplate ([`BoilerplateSet`]): it does
-//! not seed pairs or passages (pass `&|h| set.contains(h)` to
-//! [`crate::passages::align::align`]). What an analyst sees of stock text is
-//! the formula section, learned by [`crate::evidence`].
+//! A shingle found in more than `max_df` unrelated documents ([`MaxDf::resolve`])
+//! is boilerplate ([`BoilerplateSet`]): it does not seed passages (pass
+//! `&|h| set.contains(h)` to [`crate::passages::align::align`]). The pipeline
+//! decides it in [`crate::candidates::Postings::boilerplate`], counting
+//! near-duplicate clusters rather than documents. What an analyst sees of
+//! stock text is the formula section, learned by [`crate::evidence`].
 //!
 //! The default, [`MaxDf::default`], is "more than half of the documents, and
 //! never fewer than [`MIN_BOILERPLATE_DOCS`] documents": in a corpus of five
@@ -57,7 +57,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 
-use crate::sketch::shingle::{Shingle, fmix64, shingle_hashes};
+use crate::sketch::shingle::{fmix64, shingle_hashes};
 
 /// A [`MaxDf::Fraction`] never resolves below this many documents, so small
 /// corpora have no boilerplate unless the user asks for a count.
@@ -141,72 +141,6 @@ impl FromStr for MaxDf {
             Ok(MaxDf::Fraction(v))
         } else {
             Err(bad())
-        }
-    }
-}
-
-/// Document frequencies of shingle hashes over a corpus.
-///
-/// Add each document once ([`DocFreq::add_document`]); partial tables built
-/// in parallel combine with [`DocFreq::merge`] (the result does not depend on
-/// the order).
-#[derive(Clone, Debug, Default)]
-pub struct DocFreq {
-    counts: AHashMap<u64, u32>,
-    docs: usize,
-    scratch: Vec<u64>,
-}
-
-impl DocFreq {
-    /// An empty table.
-    pub fn new() -> DocFreq {
-        DocFreq::default()
-    }
-
-    /// Count one document's shingles (each distinct hash once).
-    pub fn add_document(&mut self, shingles: &[Shingle]) {
-        self.add_hashes(shingles.iter().map(|s| s.hash));
-    }
-
-    /// Count one document given its shingle hashes (duplicates counted once).
-    pub fn add_hashes(&mut self, hashes: impl IntoIterator<Item = u64>) {
-        self.scratch.clear();
-        self.scratch.extend(hashes);
-        self.scratch.sort_unstable();
-        self.scratch.dedup();
-        for &h in &self.scratch {
-            *self.counts.entry(h).or_insert(0) += 1;
-        }
-        self.docs += 1;
-    }
-
-    /// Add the counts of another table (built over other documents).
-    pub fn merge(&mut self, other: DocFreq) {
-        for (h, c) in other.counts {
-            *self.counts.entry(h).or_insert(0) += c;
-        }
-        self.docs += other.docs;
-    }
-
-    /// Documents counted.
-    pub fn n_docs(&self) -> usize {
-        self.docs
-    }
-
-    /// Documents shingle `hash` occurs in.
-    pub fn df(&self, hash: u64) -> usize {
-        self.counts.get(&hash).map_or(0, |&c| c as usize)
-    }
-
-    /// The shingles in more than `max_df` documents.
-    pub fn boilerplate(&self, max_df: usize) -> BoilerplateSet {
-        BoilerplateSet {
-            hashes: self
-                .counts
-                .iter()
-                .filter(|&(_, &c)| c as usize > max_df)
-                .map(|(&h, _)| h)
-                .collect(),
         }
     }
 }

@@ -13,6 +13,7 @@ use crate::narrative::NarrativeParams;
 use crate::sketch::lsh::{self, LshParams};
 use crate::sketch::minhash::MAX_NUM_PERM;
 use crate::text::normalize::NormalizeOptions;
+use crate::verify::Thresholds;
 
 pub use crate::phrases::MaxDf;
 pub use crate::sketch::minhash::Algorithm;
@@ -190,6 +191,14 @@ impl Config {
     /// of `min_passage` tokens.
     pub fn min_shared(&self) -> usize {
         self.min_passage.saturating_sub(self.shingle_size) + 1
+    }
+
+    /// The Jaccard and containment thresholds a verified pair is judged by.
+    pub fn thresholds(&self) -> Thresholds {
+        Thresholds {
+            jaccard: self.threshold,
+            containment: Some(self.containment),
+        }
     }
 }
 

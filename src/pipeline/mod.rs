@@ -10,32 +10,30 @@ mod build;
 mod config;
 mod entries;
 mod narratives;
+mod pairs;
 mod spans;
 
 use alignment::{AlignStage, RARE_IDF};
 use entries::{
     FORMULA_TEMPLATES, formula_entries, needed_docs, pair_entries, passage_entries, phrase_entries,
 };
+use pairs::{
+    DocData, boilerplate, candidate_pairs, content_docs, formula_model, minhasher,
+    near_duplicate_components, rework_params, shingle_postings, sign, verify_pairs,
+};
 
 use rayon::prelude::*;
 
-use crate::candidates::{self, DocShingles, Postings};
-use crate::cluster::UnionFind;
 use crate::corpus::{Corpus, Document};
-use crate::evidence::{self, Classifier, Evidence, EvidenceDoc, FormulaTemplate, TokenClass};
+use crate::evidence::{self, Classifier, Evidence, FormulaTemplate, TokenClass};
 use crate::passages::align::{self, AlignParams, Match};
-use crate::passages::content::{self, ContentDoc};
-use crate::passages::reworded::{Aligned, ReworkParams};
+use crate::passages::content;
+use crate::passages::reworded::Aligned;
 use crate::phrases::{self, PhraseParams};
 use crate::report::{Report, SCHEMA_VERSION};
 use crate::sketch::lsh;
-use crate::sketch::minhash::{MinHashParams, MinHasher, SignBuffer, Signature};
-use crate::sketch::shingle;
-use crate::span::Span;
-use crate::text::sentences::sentences;
-use crate::text::tokenize::{Tokenizer, Tokens};
 use crate::timing::Timings;
-use crate::verify::{self, Similarity, Thresholds};
+use crate::verify::{Similarity, Thresholds};
 
 pub(crate) use build::{
     DocStats, capped_warning, cluster_entries, pair_order, params, relation, round,
@@ -63,37 +61,6 @@ impl Progress for NoProgress {
     fn finish(&self) {}
 }
 
-/// Per-document results of the first pass.
-struct DocData {
-    /// One stable hash per normalized token.
-    token_hashes: Vec<u64>,
-    /// Sorted, distinct shingle hashes.
-    shingle_set: Vec<u64>,
-    /// Token index at which each sentence starts, ascending (the first is
-    /// 0 when the document starts with a token).
-    sentence_starts: Vec<u32>,
-    /// Sorted, distinct figures of the document ([`evidence::figures`]),
-    /// until their document frequencies are counted.
-    figures: Vec<u64>,
-    /// Per token: a number, a month name, or neither ([`Classifier::mask`]).
-    masks: Vec<TokenClass>,
-    /// Sorted exact hashes of the shingles that hold a masked token.
-    exact_masked: Vec<u64>,
-    /// Sorted masked hashes of the same shingles.
-    masked_set: Vec<u64>,
-    /// Sorted, distinct hashes of the content stems (reworded candidates).
-    stems: Vec<u64>,
-}
-
-impl DocData {
-    fn evidence(&self) -> EvidenceDoc<'_> {
-        EvidenceDoc {
-            token_hashes: &self.token_hashes,
-            masks: &self.masks,
-        }
-    }
-}
-
 /// Which of the two sets of a reference run (`athar report SUSPECTS
 /// --against SOURCES`) a document belongs to: only pairs across the sets are
 /// compared.
@@ -118,6 +85,9 @@ pub const MIN_SHARED_STEMS: usize = 8;
 /// (fewer than a verbatim passage needs).
 pub const MIN_SHARED_SHINGLES_REWORDED: usize = 2;
 
+/// The shortest reused phrase, in tokens.
+const PHRASE_MIN_TOKENS: usize = 3;
+
 /// A candidate pair after exact verification and alignment.
 struct Linked {
     a: u32,
@@ -131,6 +101,15 @@ struct Linked {
 
 /// A verified candidate pair.
 type Verified = (u32, u32, Similarity);
+
+/// Document pairs `(a, b)`, `a < b`.
+type Pairs = Vec<(u32, u32)>;
+
+/// The repeats inside each document that has any: `(document, matches)`.
+type Repeats = Vec<(u32, Vec<Match>)>;
+
+/// Formula templates, with the token classes of their example.
+type Templates = Vec<(FormulaTemplate, Vec<TokenClass>)>;
 
 /// Analyse a corpus: the whole pipeline. Returns the finished, sorted report,
 /// or [`Config::validate`]'s error for a configuration out of its ranges.
@@ -159,9 +138,11 @@ pub fn analyse_against(
     analyse_roles(corpus, Some(roles), config, progress)
 }
 
-/// The whole pipeline for [`analyse`] and [`analyse_against`]. It is long
-/// because it is the list of stages in order, with what each hands to the
-/// next and when memory is freed; every stage's work is a function below.
+/// The whole pipeline for [`analyse`] and [`analyse_against`]: the stages in
+/// order, each a call to a function below. It is longer than 120 lines
+/// because it also shows what each stage hands to the next and where the
+/// large per-document data is freed (the `drop`s and emptied vectors), which
+/// splitting it further would hide.
 fn analyse_roles(
     corpus: &Corpus,
     roles: Option<&[Role]>,
@@ -177,13 +158,7 @@ fn analyse_roles(
     }
     let cross = |a: u32, b: u32| roles.is_none_or(|r| r[a as usize] != r[b as usize]);
     let k = config.shingle_size;
-    let hasher = MinHasher::new(MinHashParams {
-        algorithm: config.algorithm,
-        num_perm: config.num_perm,
-        seed: config.seed,
-        k,
-        ..MinHashParams::new(&config.normalize)
-    })?;
+    let hasher = minhasher(config)?;
     let lsh_params = config.lsh_params(config.threshold)?;
 
     let mut warnings = corpus.warnings.clone();
@@ -195,21 +170,7 @@ fn analyse_roles(
     // 2. Shingle postings: the pairs of documents that share shingles, and
     // the masked shingles the formula model learns from.
     let max_df = config.max_df.resolve(docs.len());
-    let sets: Vec<DocShingles<'_>> = data
-        .iter()
-        .map(|d| DocShingles {
-            exact: &d.shingle_set,
-            exact_masked: &d.exact_masked,
-            masked: &d.masked_set,
-        })
-        .collect();
-    let mut postings = candidates::shingle_postings(&sets, config.max_bucket, max_df);
-    drop(sets);
-    let formula_postings = std::mem::take(&mut postings.formula);
-    for d in &mut data {
-        d.exact_masked = Vec::new();
-        d.masked_set = Vec::new();
-    }
+    let (postings, formula_postings) = shingle_postings(&mut data, config.max_bucket, max_df);
     timings.stage("postings");
     // 3. LSH candidates from the signatures, merged with the postings'.
     let lsh_candidates = lsh::candidates(&signatures, lsh_params, config.max_bucket)?;
@@ -219,57 +180,27 @@ fn analyse_roles(
         |d| &docs[d as usize].id,
     ));
     timings.stage("lsh");
-    let thresholds = Thresholds {
-        jaccard: config.threshold,
-        containment: Some(config.containment),
-    };
-    let worth = |(a, b): (u32, u32), n: u32| {
-        let size = |d: u32| data[d as usize].shingle_set.len();
-        candidates::worth_verifying(
-            n as usize,
-            size(a),
-            size(b),
-            config.min_shared(),
-            &thresholds,
-        )
-    };
-    // The pairs verbatim alignment looks at: LSH pairs and pairs of the
-    // postings worth verifying. The others are aligned for reworded passages
-    // only.
-    let verbatim_pairs = merge_candidates(&postings, &lsh_candidates.pairs, worth);
-    let (reworded_pairs, df) = reworded_candidates(&mut data, &postings);
-    let figure_df = figure_frequencies(&mut data);
-    let mut candidates = verbatim_pairs.clone();
-    candidates.extend(reworded_pairs);
-    candidates.retain(|&(a, b)| cross(a, b));
-    candidates.par_sort_unstable();
-    candidates.dedup();
+    let thresholds = config.thresholds();
+    let (verbatim_pairs, candidates, df) = candidate_pairs(
+        &mut data,
+        &postings,
+        &lsh_candidates.pairs,
+        config,
+        &thresholds,
+        &cross,
+    );
+    let figure_df = pairs::figure_frequencies(&mut data);
     if timings.on() {
         eprintln!("athar: {} candidate pairs", candidates.len());
     }
     timings.stage("candidates");
     // 4. Exact verification of every candidate; near-duplicate clusters.
     let verified = verify_pairs(&data, candidates, progress);
-    let mut components = UnionFind::new(docs.len());
-    for (a, b, sim) in &verified {
-        if sim.passes(&thresholds) {
-            components.union(*a, *b);
-        }
-    }
+    let mut components = near_duplicate_components(docs.len(), &verified, &thresholds);
     timings.stage("verify");
     // 5. Boilerplate: shingles found in more than max_df near-duplicate
-    // clusters (a lone document is its own cluster). Counting clusters, not
-    // documents, keeps a story republished by many outlets from being taken
-    // for boilerplate, while a site template in unrelated articles is.
-    let (boilerplate, crowded) = postings.boilerplate(&mut components, max_df, config.max_bucket);
-    if crowded > 0 {
-        warnings.push(format!(
-            "{crowded} shingle(s) occur in more than --max-bucket {} documents (but in no more \
-             than --max-df {max_df} unrelated ones): they do not pair documents on their own",
-            config.max_bucket
-        ));
-    }
-    drop(postings);
+    // clusters (a lone document is its own cluster).
+    let boilerplate = boilerplate(postings, &mut components, max_df, config, &mut warnings);
     // Shingle sets served the postings and verification; free them.
     for d in &mut data {
         d.shingle_set = Vec::new();
@@ -289,15 +220,9 @@ fn analyse_roles(
     // 6. Verbatim alignment of the candidates that share enough shingles,
     // weighed by evidence, beside reused phrases and formula templates
     // (both parallel).
-    let align_params = AlignParams {
-        k,
-        max_gap: config.max_gap,
-        min_passage: config.min_passage,
-        merge_gap: AlignParams::default().merge_gap.max(config.max_gap),
-        ..AlignParams::default()
-    };
+    let align_params = align_params(config);
     let phrase_params = PhraseParams {
-        min_tokens: 3,
+        min_tokens: PHRASE_MIN_TOKENS,
         max_df,
         top: 200,
     };
@@ -317,79 +242,17 @@ fn analyse_roles(
         figure_df: &figure_df,
         min_evidence: config.min_evidence,
     };
-    let (linked, (reused, templates)) = rayon::join(
-        || {
-            let t = std::time::Instant::now();
-            let linked = stage.align(verified, progress);
-            timings.note("align", t);
-            linked
-        },
-        || {
-            let t = std::time::Instant::now();
-            let hashes: Vec<&[u64]> = data.iter().map(|d| d.token_hashes.as_slice()).collect();
-            let reused = phrases::reused_phrases(&hashes, &phrase_params);
-            let templates = evidence.model.templates_with(
-                data.len(),
-                |d, out| evidence::masked_hashes(&data[d].token_hashes, &data[d].masks, out),
-                FORMULA_TEMPLATES,
-            );
-            let templates: Vec<(FormulaTemplate, Vec<TokenClass>)> = templates
-                .into_iter()
-                .map(|t| {
-                    let d = &data[t.doc as usize];
-                    let masks = d.masks[t.tokens.start as usize..t.tokens.end as usize].to_vec();
-                    (t, masks)
-                })
-                .collect();
-            timings.note("phrases", t);
-            (reused, templates)
-        },
-    );
+    let (linked, (reused, templates)) =
+        align_and_phrases(&stage, verified, &phrase_params, &timings, progress);
     timings.stage("align+phrases");
-    // 7. Repeats inside documents: from one shingle up, so that a short
-    // caption or heading printed several times is found; below
-    // `min_passage` only whole lines are kept (see `build::whole_line`).
-    let repeat_params = AlignParams {
-        min_passage: k.min(config.min_passage),
-        ..align_params
-    };
+    // 7. Repeats inside documents.
     drop(content);
-    let repeats: Vec<(u32, Vec<Match>)> = data
-        .par_iter()
-        .enumerate()
-        .filter(|(i, _)| roles.is_none_or(|r| r[*i] == Role::Suspect))
-        .map(|(i, d)| (i as u32, align::repeats(&d.token_hashes, &repeat_params)))
-        .filter(|(_, m)| !m.is_empty())
-        .collect();
-    let repeat_weights: Vec<Vec<f64>> = repeats
-        .par_iter()
-        .map(|(d, ms)| {
-            let e = data[*d as usize].evidence();
-            ms.iter()
-                .map(|m| {
-                    evidence
-                        .weight(e, m.a.clone())
-                        .min(evidence.weight(e, m.b.clone()))
-                })
-                .collect()
-        })
-        .collect();
-    let stats: Vec<DocStats> = data
-        .iter()
-        .map(|d| DocStats {
-            tokens: d.token_hashes.len(),
-            sentences: d.sentence_starts.len(),
-        })
-        .collect();
+    let (repeats, repeat_weights) = repeats(&data, roles, &align_params, &evidence);
+    let stats = doc_stats(&data);
     // The formula runs of every document: the narrative level does not
     // read stock text (a story is never told in formula).
-    let formula_runs: Vec<Vec<std::ops::Range<u32>>> = if config.narratives {
-        data.par_iter()
-            .map_init(Vec::new, |buf, d| {
-                evidence::masked_hashes(&d.token_hashes, &d.masks, buf);
-                evidence.model.formula_ranges(buf)
-            })
-            .collect()
+    let formula_runs = if config.narratives {
+        formula_runs(&data, &evidence)
     } else {
         Vec::new()
     };
@@ -402,54 +265,16 @@ fn analyse_roles(
     let needed = needed_docs(docs.len(), &linked, &repeats, &reused, &templates);
     let spans = spans::SpanMap::new(docs, config, Some(&needed), sentence_spans);
     timings.stage("spanmap");
-    let mut report = Report {
-        schema_version: SCHEMA_VERSION,
-        tool: format!("athar {}", env!("CARGO_PKG_VERSION")),
-        params: params(config, lsh_params, max_df),
-        ..Report::default()
+    let found = Findings {
+        linked,
+        repeats,
+        repeat_weights,
+        reused: phrases_across(reused, roles),
+        templates,
+        stats,
     };
-    report.params.formula_min_clusters = Some(formula_min_clusters);
-    if roles.is_some() {
-        report.params.mode = Some(crate::report::MODE_REFERENCE.to_string());
-    }
-    report.documents = build::document_entries(corpus, &stats);
-    report.summary = build::summary(corpus, &stats);
-    report.skipped = skipped_entries(&corpus.skipped);
-    report.pairs = pair_entries(docs, &linked, &thresholds);
-    report.formula = formula_entries(&spans, &templates);
-    let kept: Vec<(u32, u32, f64)> = linked
-        .iter()
-        .filter(|l| l.sim.passes(&thresholds))
-        .map(|l| (l.a, l.b, l.sim.jaccard.max(l.sim.max_containment())))
-        .collect();
-    report.clusters = cluster_entries(docs.len(), &kept, |d| &docs[d as usize].id);
-    report.passages = passage_entries(
-        &spans,
-        &linked,
-        &repeats,
-        &repeat_weights,
-        config.min_passage,
-    );
-    let reused: Vec<phrases::ReusedPhrase> = match roles {
-        // Reference mode: a phrase must be found in both sets.
-        Some(r) => reused
-            .into_iter()
-            .filter(|p| {
-                let role = |o: &phrases::Occurrence| r[o.doc as usize];
-                let first = role(&p.occurrences[0]);
-                p.occurrences.iter().any(|o| role(o) != first)
-            })
-            .collect(),
-        None => reused,
-    };
-    report.phrases = phrase_entries(
-        &spans,
-        &reused,
-        phrase_params.min_tokens,
-        config.normalize,
-        &df,
-    );
-    drop(df);
+    let mut report = report_head(config, lsh_params, max_df, formula_min_clusters, roles);
+    report_sections(&mut report, corpus, config, &thresholds, &spans, &found, df);
     timings.stage("build");
     if config.narratives {
         progress.start("narratives", 1);
@@ -457,7 +282,7 @@ fn analyse_roles(
         let dates = publication_dates(corpus);
         let (narrative_links, narratives) = narratives::narratives(
             &spans,
-            &linked,
+            &found.linked,
             &report.clusters,
             config,
             &cross,
@@ -474,167 +299,103 @@ fn analyse_roles(
     Ok(report)
 }
 
-/// Reworded candidates: pairs sharing [`MIN_SHARED_STEMS`] content stems
-/// found in at most [`STEM_BUCKET`] documents, and pairs sharing
-/// [`MIN_SHARED_SHINGLES_REWORDED`] shingles, too few for a verbatim passage
-/// (synonyms substituted break most shingles); with the stems' document
-/// frequencies. The documents' stem sets are freed.
-fn reworded_candidates(
-    data: &mut [DocData],
-    postings: &Postings,
-) -> (Vec<(u32, u32)>, content::DocFrequencies) {
-    let stem_sets: Vec<&[u64]> = data.iter().map(|d| d.stems.as_slice()).collect();
-    let stem_docs: Vec<DocShingles<'_>> = stem_sets.iter().map(|s| DocShingles::exact(s)).collect();
-    let stem_postings = candidates::shingle_postings(&stem_docs, STEM_BUCKET, usize::MAX).shared;
-    drop(stem_docs);
-    let df = content::document_frequencies(&stem_sets);
-    drop(stem_sets);
-    let pairs = stem_postings
-        .iter()
-        .filter(|&&(_, n)| n as usize >= MIN_SHARED_STEMS)
-        .chain(
-            postings
-                .shared
-                .iter()
-                .filter(|&&(_, n)| n as usize >= MIN_SHARED_SHINGLES_REWORDED),
-        )
-        .map(|&(p, _)| p)
-        .collect();
-    for d in data.iter_mut() {
-        d.stems = Vec::new();
+/// The verbatim aligner's parameters.
+fn align_params(config: &Config) -> AlignParams {
+    AlignParams {
+        k: config.shingle_size,
+        max_gap: config.max_gap,
+        min_passage: config.min_passage,
+        merge_gap: AlignParams::default().merge_gap.max(config.max_gap),
+        ..AlignParams::default()
     }
-    (pairs, df)
 }
 
-/// The formula model of `n` documents: masked shingles in more unrelated
-/// documents than chance allows. Copies (pairs at
-/// [`evidence::COPY_JACCARD`] or above, and their transitive closure) count
-/// once.
-fn formula_model(
-    n: usize,
-    verified: &[Verified],
-    postings: evidence::FormulaPostings,
-    k: usize,
+/// Stage 6: the verified pairs aligned (verbatim and reworded passages,
+/// weighed), beside the reused phrases and the formula templates.
+fn align_and_phrases(
+    stage: &AlignStage<'_>,
+    verified: Vec<Verified>,
+    phrase_params: &PhraseParams,
     timings: &Timings,
-) -> evidence::FormulaModel {
-    let mut copies = UnionFind::new(n);
-    for (a, b, sim) in verified {
-        if sim.jaccard >= evidence::COPY_JACCARD {
-            copies.union(*a, *b);
-        }
-    }
-    let copy_of: Vec<u32> = (0..n as u32).map(|d| copies.find(d)).collect();
-    let model = postings.model(k, |d| copy_of[d as usize]);
-    if timings.on() {
-        eprintln!(
-            "athar: formula: {} distinct masked shingles, lambda {:.4}; formula from {} \
-             clusters: {} shingles",
-            model.distinct_shingles(),
-            model.lambda(),
-            model.min_clusters(),
-            model.len()
-        );
-    }
-    model
-}
-
-/// Reworded-passage parameters for a corpus of `n` documents.
-fn rework_params(n: usize) -> ReworkParams {
-    ReworkParams {
-        // A stem found only in the two documents always anchors, however
-        // small the corpus.
-        anchor_min_weight: ReworkParams::default()
-            .anchor_min_weight
-            .min(content::idf(2, n)),
-        // Matched words must weigh 2.5 each on average (a stem in about 8% of
-        // the documents), or half the weight of a unique stem in a corpus
-        // too small to weigh that much.
-        min_matched_weight: ReworkParams::default()
-            .min_matched_weight
-            .min(ReworkParams::default().min_matched as f32 * 0.5 * content::idf(1, n)),
-        ..ReworkParams::default()
-    }
-}
-
-/// Stage 1: per document, in parallel, the token hashes, the sorted shingle
-/// set and the signature; sentence spans are kept only for the narrative
-/// stage (the count always).
-fn sign(
-    docs: &[Document],
-    config: &Config,
-    hasher: &MinHasher,
-    classifier: &Classifier,
     progress: &dyn Progress,
-) -> (Vec<DocData>, Vec<Signature>, Vec<Vec<Span>>) {
-    let k = config.shingle_size;
-    let keep_sentences = config.narratives;
-    progress.start("signing", docs.len() as u64);
-    #[allow(clippy::type_complexity)]
-    let (data, (signatures, sentence_spans)): (Vec<DocData>, (Vec<Signature>, Vec<Vec<Span>>)) =
-        docs.par_iter()
-            .map_init(
-                || {
-                    (
-                        Tokenizer::new(config.normalize),
-                        Tokens::default(),
-                        SignBuffer::default(),
-                        Vec::new(),
-                        content::StemCache::default(),
-                    )
-                },
-                |(tokenizer, tokens, buf, scratch, stem_cache), doc| {
-                    tokenizer.tokenize_into(&doc.text, tokens);
-                    let mut token_hashes = Vec::with_capacity(tokens.len());
-                    shingle::token_hashes(tokens, &mut token_hashes);
-                    let mut shingle_set = Vec::new();
-                    shingle::shingle_set_into(&token_hashes, k, &mut shingle_set);
-                    // MinHash of the distinct shingles equals MinHash of the
-                    // sequence: sign the set just built instead of rolling again.
-                    let signature = hasher.sign_iter(shingle_set.iter().copied(), buf);
-                    let sents = sentences(&doc.text);
-                    let mut masks = Vec::new();
-                    classifier.masks_into(tokens, &token_hashes, &mut masks);
-                    let (mut exact_masked, mut masked_set) = (Vec::new(), Vec::new());
-                    evidence::masked_shingle_sets(
-                        &token_hashes,
-                        &masks,
-                        k,
-                        scratch,
-                        &mut exact_masked,
-                        &mut masked_set,
-                    );
-                    let stems = stem_cache.stem_set(tokens, &token_hashes);
-                    let sentence_starts = sentence_starts(tokens, &sents);
-                    let mut figures = Vec::new();
-                    let whole = 0..token_hashes.len() as u32;
-                    evidence::figures(
-                        EvidenceDoc {
-                            token_hashes: &token_hashes,
-                            masks: &masks,
-                        },
-                        whole,
-                        &mut figures,
-                    );
-                    figures.sort_unstable();
-                    figures.dedup();
-                    progress.advance(1);
-                    let data = DocData {
-                        token_hashes,
-                        shingle_set,
-                        sentence_starts,
-                        figures,
-                        masks,
-                        exact_masked,
-                        masked_set,
-                        stems,
-                    };
-                    let sents = if keep_sentences { sents } else { Vec::new() };
-                    (data, (signature, sents))
-                },
-            )
-            .unzip();
-    progress.finish();
-    (data, signatures, sentence_spans)
+) -> (Vec<Linked>, (Vec<phrases::ReusedPhrase>, Templates)) {
+    rayon::join(
+        || {
+            let t = std::time::Instant::now();
+            let linked = stage.align(verified, progress);
+            timings.note("align", t);
+            linked
+        },
+        || {
+            let t = std::time::Instant::now();
+            let found = phrases_and_templates(stage.data, stage.evidence, phrase_params);
+            timings.note("phrases", t);
+            found
+        },
+    )
+}
+
+/// Stage 6, beside alignment: the reused phrases, and the formula templates
+/// with the token classes of their example.
+fn phrases_and_templates(
+    data: &[DocData],
+    evidence: &Evidence,
+    phrase_params: &PhraseParams,
+) -> (Vec<phrases::ReusedPhrase>, Templates) {
+    let hashes: Vec<&[u64]> = data.iter().map(|d| d.token_hashes.as_slice()).collect();
+    let reused = phrases::reused_phrases(&hashes, phrase_params);
+    let templates = evidence.model.templates_with(
+        data.len(),
+        |d, out| evidence::masked_hashes(&data[d].token_hashes, &data[d].masks, out),
+        FORMULA_TEMPLATES,
+    );
+    let templates = templates
+        .into_iter()
+        .map(|t| {
+            let d = &data[t.doc as usize];
+            let masks = d.masks[t.tokens.start as usize..t.tokens.end as usize].to_vec();
+            (t, masks)
+        })
+        .collect();
+    (reused, templates)
+}
+
+/// Stage 7: the repeats inside every document (suspects only in reference
+/// mode), with the evidence weight of each (the lighter copy). From one
+/// shingle up, so that a short caption or heading printed several times is
+/// found; below `min_passage` only whole lines are kept (see
+/// `build::whole_line`).
+fn repeats(
+    data: &[DocData],
+    roles: Option<&[Role]>,
+    align_params: &AlignParams,
+    evidence: &Evidence,
+) -> (Repeats, Vec<Vec<f64>>) {
+    let params = &AlignParams {
+        min_passage: align_params.k.min(align_params.min_passage),
+        ..*align_params
+    };
+    let repeats: Repeats = data
+        .par_iter()
+        .enumerate()
+        .filter(|(i, _)| roles.is_none_or(|r| r[*i] == Role::Suspect))
+        .map(|(i, d)| (i as u32, align::repeats(&d.token_hashes, params)))
+        .filter(|(_, m)| !m.is_empty())
+        .collect();
+    let weights = repeats
+        .par_iter()
+        .map(|(d, ms)| {
+            let e = data[*d as usize].evidence();
+            ms.iter()
+                .map(|m| {
+                    evidence
+                        .weight(e, m.a.clone())
+                        .min(evidence.weight(e, m.b.clone()))
+                })
+                .collect()
+        })
+        .collect();
+    (repeats, weights)
 }
 
 /// Per document, its publication time (seconds) when its metadata gives a
@@ -650,106 +411,123 @@ fn publication_dates(corpus: &Corpus) -> Vec<Option<i64>> {
         .collect()
 }
 
-/// The token index at which each sentence of `sents` starts: its first
-/// token (sentences holding no token are left out).
-fn sentence_starts(tokens: &Tokens, sents: &[Span]) -> Vec<u32> {
-    let mut out = Vec::with_capacity(sents.len());
-    let mut t = 0;
-    for s in sents {
-        while t < tokens.len() && tokens.span(t).start() < s.start() {
-            t += 1;
-        }
-        if t < tokens.len() && tokens.span(t).start() < s.end() && out.last() != Some(&(t as u32)) {
-            out.push(t as u32);
-        }
-    }
-    out
-}
-
-/// Document frequencies of the documents' figures; the figure sets are
-/// freed.
-fn figure_frequencies(data: &mut [DocData]) -> content::DocFrequencies {
-    let sets: Vec<&[u64]> = data.iter().map(|d| d.figures.as_slice()).collect();
-    let df = content::document_frequencies(&sets);
-    drop(sets);
-    for d in data.iter_mut() {
-        d.figures = Vec::new();
-    }
-    df
-}
-
-/// Stage 3: the pairs of the postings `worth` verifying (given the pair and
-/// the number of shingles it shares), and the LSH pairs; sorted and distinct.
-fn merge_candidates(
-    postings: &Postings,
-    lsh: &[(u32, u32)],
-    worth: impl Fn((u32, u32), u32) -> bool,
-) -> Vec<(u32, u32)> {
-    let mut candidates: Vec<(u32, u32)> = postings
-        .shared
-        .iter()
-        .filter(|&&(p, n)| worth(p, n))
-        .map(|&(p, _)| p)
-        .chain(lsh.iter().copied())
-        .collect();
-    candidates.par_sort_unstable();
-    candidates.dedup();
-    candidates
-}
-
-/// Stage 4: exact Jaccard and containments of every candidate.
-fn verify_pairs(
-    data: &[DocData],
-    candidates: Vec<(u32, u32)>,
-    progress: &dyn Progress,
-) -> Vec<Verified> {
-    progress.start("verifying", candidates.len() as u64);
-    let verified = candidates
-        .par_iter()
-        .map(|&(a, b)| {
-            progress.advance(1);
-            let sim =
-                verify::similarity(&data[a as usize].shingle_set, &data[b as usize].shingle_set);
-            (a, b, sim)
+/// Tokens and sentences of every document.
+fn doc_stats(data: &[DocData]) -> Vec<DocStats> {
+    data.iter()
+        .map(|d| DocStats {
+            tokens: d.token_hashes.len(),
+            sentences: d.sentence_starts.len(),
         })
-        .collect();
-    progress.finish();
-    verified
+        .collect()
 }
 
-/// The content words of every document found in a verified pair (the others
-/// stay empty): token positions, stems and their weights (IDF over the
-/// corpus, from `df`).
-fn content_docs(
-    docs: &[Document],
+/// The formula runs (token ranges) of every document.
+fn formula_runs(data: &[DocData], evidence: &Evidence) -> Vec<Vec<std::ops::Range<u32>>> {
+    data.par_iter()
+        .map_init(Vec::new, |buf, d| {
+            evidence::masked_hashes(&d.token_hashes, &d.masks, buf);
+            evidence.model.formula_ranges(buf)
+        })
+        .collect()
+}
+
+/// What the stages found, for the report.
+struct Findings {
+    linked: Vec<Linked>,
+    repeats: Repeats,
+    /// The evidence weight of each repeat.
+    repeat_weights: Vec<Vec<f64>>,
+    reused: Vec<phrases::ReusedPhrase>,
+    templates: Templates,
+    stats: Vec<DocStats>,
+}
+
+/// A report with its parameters, before its sections.
+fn report_head(
     config: &Config,
-    verified: &[Verified],
-    df: &content::DocFrequencies,
-) -> Vec<ContentDoc> {
-    let mut needed = vec![false; docs.len()];
-    for &(a, b, _) in verified {
-        needed[a as usize] = true;
-        needed[b as usize] = true;
+    lsh_params: lsh::LshParams,
+    max_df: usize,
+    formula_min_clusters: usize,
+    roles: Option<&[Role]>,
+) -> Report {
+    let mut report = Report {
+        schema_version: SCHEMA_VERSION,
+        tool: format!("athar {}", env!("CARGO_PKG_VERSION")),
+        params: params(config, lsh_params, max_df),
+        ..Report::default()
+    };
+    report.params.formula_min_clusters = Some(formula_min_clusters);
+    if roles.is_some() {
+        report.params.mode = Some(crate::report::MODE_REFERENCE.to_string());
     }
-    let n = docs.len();
-    docs.par_iter()
-        .zip(needed.par_iter())
-        .map_init(
-            || {
-                (
-                    Tokenizer::new(config.normalize),
-                    Tokens::default(),
-                    Vec::new(),
-                )
-            },
-            |(tokenizer, tokens, words), (doc, &need)| {
-                if !need {
-                    return ContentDoc::default();
-                }
-                tokenizer.tokenize_into(&doc.text, tokens);
-                content::content_tokens(tokens, words);
-                ContentDoc::new(words, |h| content::idf(df.get(h), n))
-            },
-        )
+    report
+}
+
+/// Stage 8: the report's sections, every one sorted, with byte and
+/// character offsets from `spans`. The stems' document frequencies rank the
+/// phrases and are freed.
+fn report_sections(
+    report: &mut Report,
+    corpus: &Corpus,
+    config: &Config,
+    thresholds: &Thresholds,
+    spans: &spans::SpanMap<'_>,
+    found: &Findings,
+    df: content::DocFrequencies,
+) {
+    let docs = &corpus.documents;
+    report.documents = build::document_entries(corpus, &found.stats);
+    report.summary = build::summary(corpus, &found.stats);
+    report.skipped = skipped_entries(&corpus.skipped);
+    report.pairs = pair_entries(docs, &found.linked, thresholds);
+    report.formula = formula_entries(spans, &found.templates);
+    report.clusters = near_duplicate_clusters(docs, &found.linked, thresholds);
+    report.passages = passage_entries(
+        spans,
+        &found.linked,
+        &found.repeats,
+        &found.repeat_weights,
+        config.min_passage,
+    );
+    report.phrases = phrase_entries(
+        spans,
+        &found.reused,
+        PHRASE_MIN_TOKENS,
+        config.normalize,
+        &df,
+    );
+}
+
+/// The report's near-duplicate clusters: the linked pairs that pass the
+/// thresholds, scored by the larger of Jaccard and containment.
+fn near_duplicate_clusters(
+    docs: &[Document],
+    linked: &[Linked],
+    thresholds: &Thresholds,
+) -> Vec<crate::report::Cluster> {
+    let kept: Vec<(u32, u32, f64)> = linked
+        .iter()
+        .filter(|l| l.sim.passes(thresholds))
+        .map(|l| (l.a, l.b, l.sim.jaccard.max(l.sim.max_containment())))
+        .collect();
+    cluster_entries(docs.len(), &kept, |d| &docs[d as usize].id)
+}
+
+/// The phrases that join both sets in reference mode (all of them
+/// otherwise).
+fn phrases_across(
+    reused: Vec<phrases::ReusedPhrase>,
+    roles: Option<&[Role]>,
+) -> Vec<phrases::ReusedPhrase> {
+    let Some(roles) = roles else {
+        return reused;
+    };
+    reused
+        .into_iter()
+        .filter(|p| {
+            let role = |o: &phrases::Occurrence| roles[o.doc as usize];
+            let first = role(&p.occurrences[0]);
+            p.occurrences.iter().any(|o| role(o) != first)
+        })
         .collect()
 }

@@ -585,10 +585,7 @@ fn pair_stats(
     // As in the pipeline: pairs sharing this many shingles are candidates
     // whatever LSH says.
     let min_shared = config.min_shared();
-    let thresholds = crate::verify::Thresholds {
-        jaccard: config.threshold,
-        containment: Some(config.containment),
-    };
+    let thresholds = config.thresholds();
     let n = data.sets.len();
     progress.start("pairing", n as u64);
     let chunks: Vec<Acc> = (0..n)

@@ -2,6 +2,11 @@
 
 #![allow(dead_code)]
 
+pub mod narrative;
+#[path = "../../fuzz/report_invariants.rs"]
+pub mod report_invariants;
+pub mod report_sample;
+
 use std::path::{Path, PathBuf};
 
 /// A file or folder of the project's shared evaluation data, which lives

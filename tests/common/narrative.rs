@@ -1,5 +1,5 @@
-//! Narrative inputs from plain texts, and the texts of a folder; shared (by
-//! `#[path]`) between `tests/narrative.rs` and `examples/narrative.rs`.
+//! Narrative inputs from plain texts, and the texts of a folder; shared
+//! between `tests/it/narrative.rs` and `examples/narrative.rs` (by `#[path]`).
 
 use std::path::Path;
 

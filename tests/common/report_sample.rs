@@ -1,6 +1,6 @@
 //! The sample report and texts the report tests render, the checked-in
-//! report fixture, and helpers that read the HTML; shared (by `#[path]`) by
-//! `tests/report.rs` and `tests/report_html.rs`.
+//! report fixture, and helpers that read the HTML; shared by
+//! `tests/it/report.rs` and `tests/it/report_html.rs`.
 
 #![allow(dead_code)]
 
@@ -324,7 +324,7 @@ pub fn highlighted(html: &str) -> BTreeMap<String, String> {
 /// one of them (`tests/fixtures/report/`): a wire copy with edits and a
 /// short summary, plus an empty file (skipped). It is the output of
 /// `athar report corpus tests/fixtures/report --format json` with the
-/// default flags, checked by `fixture_is_what_the_pipeline_gives_today` (tests/report.rs).
+/// default flags, checked by `fixture_is_what_the_pipeline_gives_today` (tests/it/report.rs).
 pub fn fixture() -> (Report, BTreeMap<String, String>) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = root.join("tests/fixtures/report");

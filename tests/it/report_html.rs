@@ -6,9 +6,7 @@ use std::collections::BTreeMap;
 use athar::report::{Format, Loc, Passage, PassageKind, Relation, RenderOptions, Report, render};
 use proptest::prelude::*;
 
-#[path = "common/report_sample.rs"]
-mod report_sample;
-use report_sample::*;
+use crate::common::report_sample::*;
 
 #[test]
 fn html_is_rtl_and_self_contained() {

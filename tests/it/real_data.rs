@@ -9,7 +9,7 @@ use athar::corpus::{self, ReadOptions};
 use athar::pipeline::{self, Config, NoProgress};
 use athar::report::Relation;
 
-mod common;
+use crate::common;
 
 #[test]
 fn every_overlapping_pair_of_the_saudi_day_is_found() {

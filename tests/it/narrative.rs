@@ -5,9 +5,7 @@ use athar::narrative::{Link, NarrativeGroup, NarrativeIndex, NarrativeParams, fi
 use athar::text::normalize::NormalizeOptions;
 use athar::text::tokenize::Tokenizer;
 
-#[path = "common/narrative.rs"]
-mod narrative_docs;
-use narrative_docs::{docs, prep, txt_files};
+use crate::common::narrative::{docs, prep, txt_files};
 
 /// Labelled narrative groups of `links` over `texts`.
 fn groups_of(texts: &[String], links: &[Link], params: &NarrativeParams) -> Vec<NarrativeGroup> {

@@ -45,7 +45,7 @@ fn jaccard(a: &[String], b: &[String]) -> f64 {
 }
 
 fn seed_text() -> &'static str {
-    include_str!("../corpus/000_a8c9c320c45533b7.txt")
+    include_str!("../../corpus/000_a8c9c320c45533b7.txt")
 }
 
 #[test]

@@ -6,7 +6,7 @@ use athar::text::normalize::{NormalizeOptions, Preset, normalize_into};
 use athar::text::tokenize::{Tokenizer, Tokens};
 use proptest::prelude::*;
 
-mod common;
+use crate::common;
 use unicode_normalization::UnicodeNormalization;
 
 /// Token texts of `text`.

@@ -2,12 +2,12 @@
 //! Arabic text, invariants under proptest, and a check on the real
 //! SaudiNewsNet day (`../shared/data`).
 
-mod common;
+use crate::common;
 
 use std::ops::Range;
 
 use athar::passages::align::{AlignParams, Match, align, repeats, token_range_to_span};
-use athar::phrases::{BoilerplateSet, DocFreq, MaxDf, PhraseParams, reused_phrases};
+use athar::phrases::{BoilerplateSet, MaxDf, PhraseParams, reused_phrases};
 use athar::sketch::shingle::{shingles, token_hashes};
 use athar::text::tokenize::{Tokenizer, Tokens};
 use proptest::prelude::*;
@@ -330,15 +330,9 @@ fn boilerplate_line_does_not_seed_and_is_reported() {
         })
         .collect();
     let k = AlignParams::default().k;
-    let mut df = DocFreq::new();
-    let mut sh = Vec::new();
-    for d in &docs {
-        shingles(&d.hashes, k, &mut sh);
-        df.add_document(&sh);
-    }
-    let max_df = MaxDf::default().resolve(df.n_docs());
+    let max_df = MaxDf::default().resolve(docs.len());
     assert_eq!(max_df, 10);
-    let set = df.boilerplate(max_df);
+    let set = boilerplate(&docs, k, max_df);
     assert!(!set.is_empty());
     let ignore = |h: u64| set.contains(h);
     let p = AlignParams::default();
@@ -352,12 +346,23 @@ fn boilerplate_line_does_not_seed_and_is_reported() {
         assert!(m.is_empty(), "doc {i}: {m:?}");
     }
     // A tiny corpus has no boilerplate by default.
-    let mut small = DocFreq::new();
-    for d in &docs[..5] {
+    assert!(boilerplate(&docs[..5], k, MaxDf::default().resolve(5)).is_empty());
+}
+
+/// The shingles of `docs` found in more than `max_df` of them.
+fn boilerplate(docs: &[Doc], k: usize, max_df: usize) -> BoilerplateSet {
+    let mut df: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    let mut sh = Vec::new();
+    for d in docs {
         shingles(&d.hashes, k, &mut sh);
-        small.add_document(&sh);
+        let mut distinct: Vec<u64> = sh.iter().map(|s| s.hash).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        for h in distinct {
+            *df.entry(h).or_default() += 1;
+        }
     }
-    assert!(small.boilerplate(MaxDf::default().resolve(5)).is_empty());
+    BoilerplateSet::from_hashes(df.into_iter().filter(|&(_, n)| n > max_df).map(|(h, _)| h))
 }
 
 #[test]

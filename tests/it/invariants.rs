@@ -14,16 +14,14 @@ use athar::text::normalize::{NormalizeOptions, Preset};
 use athar_synth::{PerturbParams, Position, SynthRng, insert_paragraph, perturb, shuffle_words};
 use proptest::prelude::*;
 
-#[path = "../fuzz/report_invariants.rs"]
-mod report_invariants;
-use report_invariants::check_report;
+use crate::common::report_invariants::check_report;
 
 const SEEDS: [&str; 5] = [
-    include_str!("../corpus/000_a8c9c320c45533b7.txt"),
-    include_str!("../corpus/001_b0e07918fdc47d3a.txt"),
-    include_str!("../corpus/002_57bea19229710927.txt"),
-    include_str!("../corpus/003_10072a147e764a93.txt"),
-    include_str!("../corpus/004_48637a38231df504.txt"),
+    include_str!("../../corpus/000_a8c9c320c45533b7.txt"),
+    include_str!("../../corpus/001_b0e07918fdc47d3a.txt"),
+    include_str!("../../corpus/002_57bea19229710927.txt"),
+    include_str!("../../corpus/003_10072a147e764a93.txt"),
+    include_str!("../../corpus/004_48637a38231df504.txt"),
 ];
 
 /// A site footer shared by unrelated articles (boilerplate).

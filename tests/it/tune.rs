@@ -1,6 +1,6 @@
 //! Tests of `athar tune` (`athar::tune`): histograms, the S-curve, label
 //! parsing and the precision/recall sweeps, on generated corpora with known
-//! truth (through the binary: `crates/cli/tests/commands.rs`).
+//! truth (through the binary: `crates/cli/tests/cli.rs`).
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! Reused phrases a reader can use: they start and end with a content word,
 //! one entry per text, most informative first.
 
-mod common;
+use crate::common;
 
 use athar::pipeline::{self, Config, NoProgress};
 use athar::text::normalize::NormalizeOptions;

@@ -1,13 +1,11 @@
 //! Report renderers: JSON round trip, text snapshot, the report fixture
-//! (`tests/report_html.rs`: the HTML page).
+//! (`tests/it/report_html.rs`: the HTML page).
 
 use std::collections::BTreeMap;
 
 use athar::report::{Format, RenderOptions, Report, SCHEMA_VERSION, render};
 
-#[path = "common/report_sample.rs"]
-mod report_sample;
-use report_sample::*;
+use crate::common::report_sample::*;
 
 // ---------------------------------------------------------------- JSON
 
@@ -389,7 +387,7 @@ fn text_header_says_what_was_found_in_plain_words() {
 // ---------------------------------------------------------------- fixture
 
 /// The fixture is the current pipeline's output; after an intended change,
-/// regenerate it with `ATHAR_UPDATE_GOLDEN=1 cargo test --test report fixture`.
+/// regenerate it with `ATHAR_UPDATE_GOLDEN=1 cargo test --test it report::fixture`.
 #[test]
 fn fixture_is_what_the_pipeline_gives_today() {
     use athar::corpus::{self, ReadOptions};
@@ -429,7 +427,7 @@ fn fixture_is_what_the_pipeline_gives_today() {
     assert!(
         want == String::from_utf8(json).unwrap(),
         "{} is not what the pipeline gives today; if the change is intended, regenerate it: \
-         ATHAR_UPDATE_GOLDEN=1 cargo test --test report fixture",
+         ATHAR_UPDATE_GOLDEN=1 cargo test --test it report::fixture",
         path.display()
     );
 }

@@ -4,7 +4,7 @@
 //! `corpus/` and a few edge cases, the shingle sets, signatures (fast and
 //! classic) and LSH band keys as `athar dedup` computes them. This test
 //! checks the file is what the library gives today (regenerate it with
-//! `ATHAR_UPDATE_GOLDEN=1 cargo test --test sketch_export` after an intended
+//! `ATHAR_UPDATE_GOLDEN=1 cargo test --test it sketch_export` after an intended
 //! change of the hash contract); `crates/python/tests/test_api.py` checks
 //! the package gives the same values.
 
@@ -132,7 +132,7 @@ fn python_fixture_is_what_the_library_gives_today() {
     assert!(
         want == got,
         "{} is not what the library gives today; if the hash contract changed on purpose, \
-         regenerate it: ATHAR_UPDATE_GOLDEN=1 cargo test --test sketch_export",
+         regenerate it: ATHAR_UPDATE_GOLDEN=1 cargo test --test it sketch_export",
         path.display()
     );
 }

@@ -23,11 +23,9 @@ use athar::pipeline::{Config, MaxDf, NoProgress, analyse};
 use athar::text::normalize::{NormalizeOptions, Preset};
 use athar::text::tokenize::Tokenizer;
 
-#[path = "../fuzz/checks.rs"]
+#[path = "../../fuzz/checks.rs"]
 mod checks;
-mod common;
-#[path = "../fuzz/report_invariants.rs"]
-mod report_invariants;
+use crate::common;
 
 fn fixtures(target: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -247,7 +245,7 @@ fn pipeline_edge_corpora() {
                     ..Config::default()
                 };
                 let report = analyse(&corpus, &config, &NoProgress).expect("analyse");
-                report_invariants::check_report(&corpus, normalize, &report);
+                crate::common::report_invariants::check_report(&corpus, normalize, &report);
             }
         }
     }
