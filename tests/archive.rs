@@ -105,8 +105,11 @@ fn batch_by_batch_equals_one_batch_report() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.athar");
     let mut archive = Archive::open_or_create(&path, &config).unwrap();
+    // Nine batches: the index's segments are merged twice on the way.
     for b in &batches[..batches.len() - 1] {
-        archive.add(b, &config, &NoProgress).unwrap();
+        for part in b.chunks(b.len().div_ceil(3)) {
+            archive.add(part, &config, &NoProgress).unwrap();
+        }
     }
     assert_eq!(
         archive.stats().unwrap().documents as usize,
@@ -311,6 +314,54 @@ fn metadata_is_stored_and_shown_beside_ids() {
     assert_eq!(d.first, docs[0].id);
     assert_eq!((d.delay_seconds, d.basis.as_str()), (Some(9000), "date"));
     assert_eq!(pair_of(&format!("new-{}", docs[1].id)).direction, None);
+}
+
+/// An archive of schema version 1 (the index as B-trees of rows) is
+/// upgraded on opening: its index is rebuilt from the stored documents, and
+/// queries find what they found before.
+#[test]
+fn a_version_1_archive_is_upgraded() {
+    let docs = documents(300, 5);
+    let config = Config {
+        narratives: false,
+        ..Config::default()
+    };
+    let (old, new) = docs.split_at(240);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.athar");
+    let mut archive = Archive::open_or_create(&path, &config).unwrap();
+    archive.add(&old[..120], &config, &NoProgress).unwrap();
+    archive.add(&old[120..], &config, &NoProgress).unwrap();
+    let before = archive.query(&corpus(new), &config, &NoProgress).unwrap();
+    let expected = cross_pairs(&before.report, new);
+    assert!(expected.len() >= 3, "{expected:?}");
+    drop(archive);
+    // Back to version 1: its tables, its version number.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP TABLE segments; DROP TABLE runs; DROP TABLE removed;
+         CREATE TABLE bands(key INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY(key, num)) WITHOUT ROWID;
+         CREATE TABLE anchors(anchor INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY(anchor, num)) WITHOUT ROWID;
+         UPDATE meta SET value = '1' WHERE key = 'schema_version';",
+    )
+    .unwrap();
+    drop(conn);
+    let mut archive = Archive::open(&path).unwrap();
+    let version: String = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(version, "2");
+    let after = archive.query(&corpus(new), &config, &NoProgress).unwrap();
+    assert_eq!(cross_pairs(&after.report, new), expected);
+    assert_eq!(after.compared, before.compared);
+    // And it takes new batches.
+    archive.add(new, &config, &NoProgress).unwrap();
+    assert_eq!(archive.count().unwrap(), docs.len() as u64);
 }
 
 #[test]

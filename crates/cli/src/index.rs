@@ -182,7 +182,7 @@ fn add(args: &IndexAddArgs) -> anyhow::Result<ExitCode> {
     let pool = thread_pool(&args.threads, args.quiet)?;
     let added = pool
         .install(|| archive.add_with_meta(&corpus.documents, &corpus.meta, &config, &progress))?;
-    let total = archive.stats()?.documents;
+    let total = archive.count()?;
     if !args.quiet {
         eprintln!(
             "athar: {}: batch {}: {} added, {} replaced, {} skipped; {} documents stored",
@@ -284,7 +284,7 @@ fn remove(args: &IndexRemoveArgs) -> anyhow::Result<ExitCode> {
     eprintln!(
         "athar: removed {} document(s); {} stored",
         args.ids.len() - missing.len(),
-        archive.stats()?.documents
+        archive.count()?
     );
     Ok(if missing.is_empty() {
         ExitCode::SUCCESS
