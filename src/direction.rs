@@ -9,9 +9,10 @@
 //! round (a wire story inside a paper's longer article) is taken for the
 //! source; without dates nor asymmetry, no direction is given.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use crate::report::{Direction, Report};
+use crate::corpus::DocMeta;
+use crate::report::{Direction, OutletFlow, Relation, Report, Sighting};
 
 /// Containments must differ by this much for the asymmetry to tell a
 /// direction.
@@ -64,7 +65,10 @@ pub fn direction(a: (&str, Option<i64>, f64), b: (&str, Option<i64>, f64)) -> Op
 }
 
 /// Sets the direction of every pair of `report` whose documents carry
-/// dates or whose containments differ enough. Does nothing when no
+/// dates or whose containments differ enough, the propagation of every
+/// cluster (its dated members, earliest first) and the outlet flows (which
+/// outlet's documents are copied by which: near-duplicate and contained
+/// pairs with a direction, counted by the outlets of their two sides). Does nothing when no
 /// document has a date (a report without dates keeps its bytes).
 pub fn annotate(report: &mut Report) {
     let dates: HashMap<&str, i64> = report
@@ -88,9 +92,85 @@ pub fn annotate(report: &mut Report) {
             )
         })
         .collect();
+    let metas: HashMap<&str, &DocMeta> = report
+        .documents
+        .iter()
+        .filter_map(|d| Some((d.id.as_str(), d.meta.as_ref()?)))
+        .collect();
+    let propagation: Vec<Vec<Sighting>> = report
+        .clusters
+        .iter()
+        .map(|c| propagation(&c.members, &dates, &metas))
+        .collect();
+    let outlet = |id: &str| metas.get(id).and_then(|m| m.outlet.clone());
+    let mut flows: BTreeMap<(String, String), Vec<Option<i64>>> = BTreeMap::new();
+    // Copies only: a pair that just shares a passage says little about who
+    // copies whom.
+    for (p, d) in report.pairs.iter().zip(&found) {
+        let Some(d) = d
+            .as_ref()
+            .filter(|_| p.relation != Relation::SharesPassages)
+        else {
+            continue;
+        };
+        let other = if d.first == p.a { &p.b } else { &p.a };
+        if let (Some(from), Some(to)) = (outlet(&d.first), outlet(other)) {
+            flows.entry((from, to)).or_default().push(d.delay_seconds);
+        }
+    }
+    let mut outlet_flows: Vec<OutletFlow> = flows
+        .into_iter()
+        .map(|((from, to), delays)| {
+            let mut dated: Vec<i64> = delays.iter().flatten().copied().collect();
+            dated.sort_unstable();
+            OutletFlow {
+                from,
+                to,
+                pairs: delays.len(),
+                median_delay_seconds: (!dated.is_empty()).then(|| dated[(dated.len() - 1) / 2]),
+            }
+        })
+        .collect();
+    // Most pairs first; the map gave (from, to) order within a count.
+    outlet_flows.sort_by_key(|f| std::cmp::Reverse(f.pairs));
+    for (c, p) in report.clusters.iter_mut().zip(propagation) {
+        c.propagation = p;
+    }
     for (p, d) in report.pairs.iter_mut().zip(found) {
         p.direction = d;
     }
+    report.outlet_flows = outlet_flows;
+}
+
+/// The dated members of a cluster, earliest first (ties by id), each with
+/// its delay after the first.
+fn propagation(
+    members: &[String],
+    dates: &HashMap<&str, i64>,
+    metas: &HashMap<&str, &DocMeta>,
+) -> Vec<Sighting> {
+    let mut dated: Vec<(i64, &str)> = members
+        .iter()
+        .filter_map(|m| Some((*dates.get(m.as_str())?, m.as_str())))
+        .collect();
+    dated.sort_unstable();
+    let Some(&(t0, _)) = dated.first() else {
+        return Vec::new();
+    };
+    dated
+        .into_iter()
+        .map(|(t, id)| {
+            let meta = metas.get(id);
+            Sighting {
+                doc: id.to_string(),
+                outlet: meta.and_then(|m| m.outlet.clone()),
+                date: meta
+                    .and_then(|m| m.date.clone())
+                    .expect("a dated member has a date"),
+                after_seconds: t - t0,
+            }
+        })
+        .collect()
 }
 
 /// `2 h`, `1 day 3 h`, `45 min`, `20 s`: a delay in words.
@@ -153,5 +233,109 @@ mod tests {
         assert_eq!(delay_words(7200 + 600), "2 h 10 min");
         assert_eq!(delay_words(86_400 + 3 * 3600), "1 day 3 h");
         assert_eq!(delay_words(3 * 86_400), "3 days");
+    }
+
+    fn doc(id: &str, outlet: &str, date: Option<&str>) -> crate::report::DocumentEntry {
+        crate::report::DocumentEntry {
+            id: id.into(),
+            source: id.into(),
+            bytes: 1,
+            tokens: 1,
+            sentences: 1,
+            status: crate::report::Status::Analysed,
+            reason: None,
+            meta: Some(DocMeta {
+                outlet: Some(outlet.into()),
+                date: date.map(String::from),
+                ..DocMeta::default()
+            }),
+        }
+    }
+
+    fn pair(a: &str, b: &str) -> crate::report::Pair {
+        crate::report::Pair {
+            a: a.into(),
+            b: b.into(),
+            jaccard: 0.8,
+            containment_a: 0.85,
+            containment_b: 0.9,
+            estimated_jaccard: None,
+            shared_shingles: 50,
+            passages: 1,
+            relation: crate::report::Relation::NearDuplicate,
+            weight: 20.0,
+            direction: None,
+        }
+    }
+
+    #[test]
+    fn clusters_propagate_from_the_first_outlet_and_flows_count_pairs() {
+        let mut r = Report {
+            documents: vec![
+                doc("x", "paper", Some("2015-07-23 05:00:00")),
+                doc("y", "wire", Some("2015-07-23 03:00:00")),
+                doc("z", "paper2", Some("2015-07-24 03:00:00")),
+                doc("u", "paper", None),
+            ],
+            pairs: vec![
+                pair("x", "y"),
+                pair("x", "z"),
+                pair("y", "z"),
+                pair("u", "y"),
+            ],
+            clusters: vec![crate::report::Cluster {
+                id: 1,
+                representative: "y".into(),
+                members: vec!["x".into(), "y".into(), "z".into(), "u".into()],
+                propagation: vec![],
+            }],
+            ..Report::default()
+        };
+        annotate(&mut r);
+        let seen: Vec<(&str, Option<&str>, i64)> = r.clusters[0]
+            .propagation
+            .iter()
+            .map(|s| (s.doc.as_str(), s.outlet.as_deref(), s.after_seconds))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("y", Some("wire"), 0),
+                ("x", Some("paper"), 7200),
+                ("z", Some("paper2"), 86_400)
+            ]
+        );
+        let d = r.pairs[0].direction.as_ref().unwrap();
+        assert_eq!((d.first.as_str(), d.delay_seconds), ("y", Some(7200)));
+        // u has no date and the containments are alike: no direction.
+        assert_eq!(r.pairs[3].direction, None);
+        let flows: Vec<(&str, &str, usize, Option<i64>)> = r
+            .outlet_flows
+            .iter()
+            .map(|f| {
+                (
+                    f.from.as_str(),
+                    f.to.as_str(),
+                    f.pairs,
+                    f.median_delay_seconds,
+                )
+            })
+            .collect();
+        assert_eq!(
+            flows,
+            [
+                ("paper", "paper2", 1, Some(79_200)),
+                ("wire", "paper", 1, Some(7200)),
+                ("wire", "paper2", 1, Some(86_400))
+            ]
+        );
+        // Without any date nothing is set.
+        let mut plain = Report {
+            documents: vec![doc("x", "paper", None)],
+            pairs: vec![pair("x", "y")],
+            ..Report::default()
+        };
+        annotate(&mut plain);
+        assert!(plain.pairs[0].direction.is_none() && plain.outlet_flows.is_empty());
     }
 }

@@ -33,6 +33,7 @@
 //! archive.
 
 mod params;
+mod runs;
 mod sign;
 mod store;
 
@@ -246,8 +247,17 @@ impl Archive {
         )
         .map_err(e)?;
         let (mut added, mut updated) = (0, 0);
-        let mut band_rows: Vec<(i64, i64)> = Vec::new();
-        let mut anchor_rows: Vec<(i64, i64)> = Vec::new();
+        let mut band_rows: Vec<runs::Entry> = Vec::new();
+        let mut anchor_rows: Vec<runs::Entry> = Vec::new();
+        // Numbers are never reused: stale index entries keep theirs.
+        let mut next: i64 = tx
+            .query_row(
+                "SELECT max(coalesce((SELECT max(num) FROM docs), 0), \
+                 coalesce((SELECT max(num) FROM removed), 0)) + 1",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(e)?;
         progress.start("writing", docs.len() as u64);
         {
             let mut find = tx
@@ -256,8 +266,8 @@ impl Archive {
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO docs(id, batch, source, empty, signature, band_keys, anchors, \
-                     shingles, outlet, date, title, url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
-                     ?9, ?10, ?11, ?12)",
+                     shingles, outlet, date, title, url, num) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, \
+                     ?8, ?9, ?10, ?11, ?12, ?13)",
                 )
                 .map_err(e)?;
             let mut text = tx
@@ -289,27 +299,34 @@ impl Archive {
                         m.and_then(|m| m.date.as_deref()),
                         m.and_then(|m| m.title.as_deref()),
                         m.and_then(|m| m.url.as_deref()),
+                        next,
                     ])
                     .map_err(e)?;
-                let num = tx.last_insert_rowid();
+                let num = next;
+                next += 1;
                 text.execute(params![num, doc.text]).map_err(e)?;
-                band_rows.extend(s.band_keys.iter().map(|&k| (k as i64, num)));
-                anchor_rows.extend(s.anchors.iter().map(|&a| (a as i64, num)));
+                let n = u32::try_from(num).map_err(|_| "more than 2^32 documents".to_string())?;
+                band_rows.extend(s.band_keys.iter().map(|&k| (k as i64, n)));
+                anchor_rows.extend(s.anchors.iter().map(|&a| (a as i64, n)));
                 progress.advance(1);
             }
         }
         band_rows.sort_unstable();
-        store::insert_pairs(
-            &tx,
-            "INSERT OR IGNORE INTO bands(key, num) VALUES",
-            &band_rows,
-        )?;
+        band_rows.dedup();
         anchor_rows.sort_unstable();
-        store::insert_pairs(
+        anchor_rows.dedup();
+        let b = batch as i64;
+        runs::write_segment(
             &tx,
-            "INSERT OR IGNORE INTO anchors(anchor, num) VALUES",
-            &anchor_rows,
+            b,
+            b,
+            0,
+            [
+                (runs::Kind::Band, &band_rows),
+                (runs::Kind::Anchor, &anchor_rows),
+            ],
         )?;
+        runs::compact(&tx)?;
         progress.finish();
         tx.commit().map_err(e)?;
         Ok(Added {
@@ -363,6 +380,15 @@ impl Archive {
             schema_version: ARCHIVE_SCHEMA_VERSION,
             params: self.params.clone(),
         })
+    }
+
+    /// The number of documents stored (cheap, unlike [`Archive::stats`],
+    /// which reads every text).
+    pub fn count(&self) -> crate::Result<u64> {
+        self.conn
+            .query_row("SELECT count(*) FROM docs", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(|x| self.fail(store::sql_error(x)))
     }
 
     /// The ids stored, sorted.
@@ -422,14 +448,8 @@ impl Archive {
         max_bucket: usize,
     ) -> Result<Vec<i64>, String> {
         use store::sql_error as e;
-        let mut band = self
-            .conn
-            .prepare_cached("SELECT num FROM bands WHERE key = ?1")
-            .map_err(e)?;
-        let mut anchor = self
-            .conn
-            .prepare_cached("SELECT num FROM anchors WHERE anchor = ?1 LIMIT ?2")
-            .map_err(e)?;
+        let mut index = runs::Lookup::new(&self.conn)?;
+        let mut rows: Vec<i64> = Vec::new();
         let mut set_of = self
             .conn
             .prepare_cached("SELECT id, shingles FROM docs WHERE num = ?1")
@@ -441,19 +461,13 @@ impl Archive {
         for s in signed {
             found.clear();
             for &k in &s.band_keys {
-                let rows = band.query_map([k as i64], |r| r.get(0)).map_err(e)?;
-                for num in rows {
-                    found.push(num.map_err(e)?);
-                }
+                index.get(runs::Kind::Band, k as i64, &mut found)?;
             }
             for &a in &s.anchors {
-                let rows: Vec<i64> = anchor
-                    .query_map(params![a as i64, max_bucket as i64 + 1], |r| r.get(0))
-                    .map_err(e)?
-                    .collect::<Result<_, _>>()
-                    .map_err(e)?;
+                rows.clear();
+                index.get(runs::Kind::Anchor, a as i64, &mut rows)?;
                 if rows.len() <= max_bucket {
-                    found.extend(rows);
+                    found.extend_from_slice(&rows);
                 }
             }
             found.sort_unstable();

@@ -8,9 +8,11 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::params::{ARCHIVE_SCHEMA_VERSION, ArchiveParams};
 
-/// Tables of schema version 1. `num` is the row number of a document
-/// (stable while it is stored); `id` its user-facing id.
-const SCHEMA_V1: &str = "
+/// Tables of the current schema (version 2). `num` is the row number of a
+/// document (never reused: the stale index entries of a removed document
+/// must not point at another); `id` its user-facing id. The lookup index
+/// (band keys, anchors) is kept as sorted runs ([`super::runs`]).
+const SCHEMA: &str = "
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE batches(batch INTEGER PRIMARY KEY, documents INTEGER NOT NULL);
 CREATE TABLE docs(
@@ -29,14 +31,64 @@ CREATE TABLE docs(
     shingles BLOB NOT NULL
 );
 CREATE TABLE texts(num INTEGER PRIMARY KEY, text TEXT NOT NULL);
-CREATE TABLE bands(key INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY(key, num)) WITHOUT ROWID;
-CREATE TABLE anchors(anchor INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY(anchor, num)) WITHOUT ROWID;
 ";
 
+/// The lookup index of version 2: segments of sorted runs, and the
+/// documents whose entries are stale.
+const RUNS: &str = "
+CREATE TABLE segments(seg INTEGER PRIMARY KEY, first_batch INTEGER NOT NULL, last_batch INTEGER NOT NULL, level INTEGER NOT NULL);
+CREATE TABLE runs(seg INTEGER NOT NULL, kind INTEGER NOT NULL, first_key INTEGER NOT NULL, entries BLOB NOT NULL, PRIMARY KEY(seg, kind, first_key));
+CREATE TABLE removed(num INTEGER PRIMARY KEY);
+";
+
+/// An upgrade of the tables by one version.
+type Migration = fn(&rusqlite::Transaction<'_>) -> Result<(), String>;
+
 /// How to bring an archive of version `i + 1` to version `i + 2`, in order.
-/// Version 1 is the first: nothing to upgrade yet. A new version appends its
-/// SQL here and bumps [`ARCHIVE_SCHEMA_VERSION`].
-const MIGRATIONS: &[&str] = &[];
+/// A new version appends its step here and bumps [`ARCHIVE_SCHEMA_VERSION`].
+const MIGRATIONS: &[Migration] = &[v1_to_v2];
+
+/// Version 1 kept the index as B-trees of `(key, num)` rows (`bands`,
+/// `anchors`); version 2 as sorted runs, rebuilt here from each document's
+/// stored band keys and anchors as one segment that is never merged.
+fn v1_to_v2(tx: &rusqlite::Transaction<'_>) -> Result<(), String> {
+    use super::runs::{self, Entry, Kind};
+    tx.execute_batch(RUNS).map_err(sql_error)?;
+    let (mut bands, mut anchors): (Vec<Entry>, Vec<Entry>) = (Vec::new(), Vec::new());
+    {
+        let mut st = tx
+            .prepare("SELECT num, band_keys, anchors FROM docs")
+            .map_err(sql_error)?;
+        let mut rows = st.query([]).map_err(sql_error)?;
+        while let Some(r) = rows.next().map_err(sql_error)? {
+            let num: i64 = r.get(0).map_err(sql_error)?;
+            let keys: Vec<u8> = r.get(1).map_err(sql_error)?;
+            let anc: Vec<u8> = r.get(2).map_err(sql_error)?;
+            bands.extend(blob_u64(&keys).into_iter().map(|k| (k as i64, num as u32)));
+            anchors.extend(blob_u32(&anc).into_iter().map(|a| (a as i64, num as u32)));
+        }
+    }
+    bands.sort_unstable();
+    bands.dedup();
+    anchors.sort_unstable();
+    anchors.dedup();
+    let (first, last): (Option<i64>, Option<i64>) = tx
+        .query_row("SELECT min(batch), max(batch) FROM batches", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .map_err(sql_error)?;
+    if let (Some(first), Some(last)) = (first, last) {
+        runs::write_segment(
+            tx,
+            first,
+            last,
+            runs::BASE_LEVEL,
+            [(Kind::Band, &bands), (Kind::Anchor, &anchors)],
+        )?;
+    }
+    tx.execute_batch("DROP TABLE bands; DROP TABLE anchors;")
+        .map_err(sql_error)
+}
 
 /// A SQLite error on `path`, as a message.
 pub(super) fn sql_error(e: rusqlite::Error) -> String {
@@ -81,7 +133,8 @@ pub(super) fn connect(path: &Path, create: bool) -> Result<Connection, String> {
 /// Creates the tables of a new archive built with `params`.
 pub(super) fn create(conn: &mut Connection, params: &ArchiveParams) -> Result<(), String> {
     let tx = conn.transaction().map_err(sql_error)?;
-    tx.execute_batch(SCHEMA_V1).map_err(sql_error)?;
+    tx.execute_batch(SCHEMA).map_err(sql_error)?;
+    tx.execute_batch(RUNS).map_err(sql_error)?;
     let json = serde_json::to_string(params).expect("parameters serialize");
     tx.execute(
         "INSERT INTO meta(key, value) VALUES ('schema_version', ?1), ('params', ?2)",
@@ -117,8 +170,8 @@ pub(super) fn load_params(conn: &mut Connection) -> Result<ArchiveParams, String
     }
     if version < ARCHIVE_SCHEMA_VERSION {
         let tx = conn.transaction().map_err(sql_error)?;
-        for sql in &MIGRATIONS[version as usize - 1..] {
-            tx.execute_batch(sql).map_err(sql_error)?;
+        for step in &MIGRATIONS[version as usize - 1..] {
+            step(&tx)?;
         }
         tx.execute(
             "UPDATE meta SET value = ?1 WHERE key = 'schema_version'",
@@ -163,58 +216,15 @@ pub(super) fn blob_u64(bytes: &[u8]) -> Vec<u64> {
         .collect()
 }
 
-/// Deletes the stored document `num` and its index rows.
+/// Deletes the stored document `num`; its index entries become stale
+/// (listed in `removed`: skipped by lookups, dropped by merges).
 pub(super) fn delete_doc(tx: &rusqlite::Transaction<'_>, num: i64) -> Result<(), String> {
-    let (keys, anchors): (Vec<u8>, Vec<u8>) = tx
-        .query_row(
-            "SELECT band_keys, anchors FROM docs WHERE num = ?1",
-            [num],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .map_err(sql_error)?;
-    let mut band = tx
-        .prepare_cached("DELETE FROM bands WHERE key = ?1 AND num = ?2")
-        .map_err(sql_error)?;
-    for k in blob_u64(&keys) {
-        band.execute(params![k as i64, num]).map_err(sql_error)?;
-    }
-    let mut anchor = tx
-        .prepare_cached("DELETE FROM anchors WHERE anchor = ?1 AND num = ?2")
-        .map_err(sql_error)?;
-    for a in blob_u32(&anchors) {
-        anchor.execute(params![a as i64, num]).map_err(sql_error)?;
-    }
     tx.execute("DELETE FROM texts WHERE num = ?1", [num])
         .map_err(sql_error)?;
     tx.execute("DELETE FROM docs WHERE num = ?1", [num])
         .map_err(sql_error)?;
-    Ok(())
-}
-
-/// Rows written by one statement of [`insert_pairs`]: statements, not
-/// B-tree work, dominate the writing of many small rows.
-const ROWS_PER_STATEMENT: usize = 256;
-
-/// Inserts the `(key, num)` rows (sorted by the caller, for local B-tree
-/// writes) with `insert`, an `INSERT ... VALUES` without its value list,
-/// [`ROWS_PER_STATEMENT`] rows per statement.
-pub(super) fn insert_pairs(
-    tx: &rusqlite::Transaction<'_>,
-    insert: &str,
-    rows: &[(i64, i64)],
-) -> Result<(), String> {
-    let sql = |n: usize| format!("{insert} {}", vec!["(?, ?)"; n].join(", "));
-    let full = sql(ROWS_PER_STATEMENT);
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let values = rusqlite::params_from_iter(chunk.iter().flat_map(|&(k, n)| [k, n]));
-        if chunk.len() == ROWS_PER_STATEMENT {
-            tx.prepare_cached(&full)
-                .and_then(|mut st| st.execute(values))
-                .map_err(sql_error)?;
-        } else {
-            tx.execute(&sql(chunk.len()), values).map_err(sql_error)?;
-        }
-    }
+    tx.execute("INSERT OR IGNORE INTO removed(num) VALUES (?1)", [num])
+        .map_err(sql_error)?;
     Ok(())
 }
 

@@ -95,6 +95,7 @@ pub(crate) fn cluster_entries<'a>(
             id: c.id,
             representative: id(c.representative).to_string(),
             members: c.members.iter().map(|&m| id(m).to_string()).collect(),
+            propagation: Vec::new(),
         })
         .collect()
 }

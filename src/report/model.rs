@@ -42,6 +42,27 @@ pub struct Report {
     pub skipped: Vec<SkippedEntry>,
     /// Run-level warnings (capped buckets, renamed ids, ...).
     pub warnings: Vec<String>,
+    /// Which outlet's documents are copied by which (near-duplicate and
+    /// contained pairs with a direction whose two documents name their
+    /// outlet), most pairs first
+    /// ([`crate::direction`]); empty without outlets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outlet_flows: Vec<OutletFlow>,
+}
+
+/// Pairs whose earlier document came from outlet `from` and the later one
+/// from outlet `to` ([`Report::outlet_flows`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutletFlow {
+    /// The outlet of the first document (the likely source).
+    pub from: String,
+    /// The outlet of the other document.
+    pub to: String,
+    /// Pairs in this direction.
+    pub pairs: usize,
+    /// Median delay of those pairs whose direction comes from dates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median_delay_seconds: Option<i64>,
 }
 
 /// Parameters in force for a run. Stages not run leave their fields `None`.
@@ -251,6 +272,25 @@ pub struct Cluster {
     pub representative: String,
     /// Member ids in input order.
     pub members: Vec<String>,
+    /// The members with a date, earliest first: where and when the story
+    /// was first seen, then each later sighting ([`crate::direction`]);
+    /// empty when no member has a date.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub propagation: Vec<Sighting>,
+}
+
+/// One member of a cluster in its propagation ([`Cluster::propagation`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sighting {
+    /// Document id.
+    pub doc: String,
+    /// Its outlet, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+    /// Its date, as the input wrote it.
+    pub date: String,
+    /// Seconds after the cluster's first sighting (0 for the first).
+    pub after_seconds: i64,
 }
 
 /// A span of one document's original text.

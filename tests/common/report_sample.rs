@@ -172,6 +172,7 @@ pub fn sample() -> Report {
             id: 1,
             representative: "a".into(),
             members: vec!["a".into(), "b".into()],
+            propagation: vec![],
         }],
         narrative_links: vec![],
         narratives: vec![
@@ -216,6 +217,7 @@ pub fn sample() -> Report {
             reason: "empty text".into(),
         }],
         warnings: vec!["1 LSH bucket larger than max_bucket=500 was cut".into()],
+        outlet_flows: vec![],
     }
 }
 

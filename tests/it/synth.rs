@@ -382,6 +382,8 @@ fn writers_produce_parseable_output() {
         let v: serde_json::Value = serde_json::from_str(l).unwrap();
         assert_eq!(v["id"], d.id.as_str());
         assert_eq!(v["text"], d.text.as_str());
+        assert_eq!(v["source"], d.source.as_str());
+        assert_eq!(v["date"], d.date.as_str());
     }
     let mut tsv = Vec::new();
     write_truth_tsv(&c.truth, &mut tsv).unwrap();
@@ -389,11 +391,13 @@ fn writers_produce_parseable_output() {
     let mut rows = tsv.lines();
     assert_eq!(
         rows.next(),
-        Some("id_a\tid_b\tkind\ta_start\ta_end\tb_start\tb_end")
+        Some("id_a\tid_b\tkind\ta_start\ta_end\tb_start\tb_end\tsource")
     );
     for (row, t) in rows.zip(&c.truth) {
         let f: Vec<&str> = row.split('\t').collect();
-        assert_eq!(f.len(), 7);
+        assert_eq!(f.len(), 8);
+        let source = if t.directed { doc_id(t.a) } else { "-".into() };
+        assert_eq!(f[7], source);
         assert_eq!(
             (f[0], f[1], f[2]),
             (doc_id(t.a).as_str(), doc_id(t.b).as_str(), t.kind.as_str())
@@ -540,5 +544,5 @@ fn output_is_pinned() {
         ],
         "xoshiro256++ stream changed"
     );
-    assert_eq!(digest, 0xd561_3056_e1ab_1e21, "generated corpus changed");
+    assert_eq!(digest, 0xa9c2_f2f0_3148_5366, "generated corpus changed");
 }

@@ -81,15 +81,15 @@ pub(crate) fn load(input: &InputArgs) -> anyhow::Result<Corpus> {
 /// reader, so that ids stay unique across both sets; returns the corpus and
 /// the role of every document.
 fn load_against(
-    input: &InputArgs,
+    paths: &[std::path::PathBuf],
+    opts: &corpus::ReadOptions,
     against: &[std::path::PathBuf],
 ) -> anyhow::Result<(Corpus, Vec<pipeline::Role>)> {
-    let opts = input.read_options();
-    let mut reader = corpus::CorpusReader::new(&opts);
+    let mut reader = corpus::CorpusReader::new(opts);
     let mut corpus = Corpus::default();
     let mut roles = Vec::new();
     for (paths, role) in [
-        (input.paths.as_slice(), pipeline::Role::Suspect),
+        (paths, pipeline::Role::Suspect),
         (against, pipeline::Role::Source),
     ] {
         for path in paths {
@@ -102,7 +102,9 @@ fn load_against(
             })?;
         }
     }
-    corpus.warnings = reader.finish().warnings;
+    let summary = reader.finish();
+    corpus.warnings = summary.warnings;
+    corpus.meta = summary.metadata.into_iter().collect();
     Ok((corpus, roles))
 }
 
@@ -136,10 +138,12 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let out_args = &args.output;
     let timings = std::env::var_os("ATHAR_TIMINGS").is_some();
     let t0 = std::time::Instant::now();
+    let mut opts = args.input.read_options();
+    opts.meta_fields = args.meta.fields(false);
     let (corpus, roles) = if args.against.is_empty() {
-        (load(&args.input)?, None)
+        (corpus::load(&args.input.paths, &opts)?, None)
     } else {
-        let (corpus, roles) = load_against(&args.input, &args.against)?;
+        let (corpus, roles) = load_against(&args.input.paths, &opts, &args.against)?;
         (corpus, Some(roles))
     };
     if timings {

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use athar::corpus::ReadOptions;
+use athar::corpus::{MetaFields, ReadOptions};
 use athar::pipeline::{Algorithm, Config, MaxDf};
 use athar::report::{Format, RenderOptions};
 use athar::text::normalize::{NormalizeOptions, Preset};
@@ -147,6 +147,49 @@ impl InputArgs {
             lossy: self.lossy,
             decode_cp1256: self.decode_cp1256,
             meta_fields: Default::default(),
+        }
+    }
+}
+
+/// JSON Lines fields holding document metadata: outlet, date, title, url.
+/// `athar index` reads them by default (these names); `athar report` reads
+/// them when any of these flags is given (the others keep their names), so
+/// a report run without them keeps its bytes.
+#[derive(Debug, Clone, Default, Args)]
+pub struct MetaArgs {
+    /// JSON field holding the outlet that published a document [default: source].
+    #[arg(long, value_name = "FIELD", help_heading = "Metadata")]
+    pub(crate) source_field: Option<String>,
+    /// JSON field holding its publication date or time (ISO 8601) [default: date].
+    #[arg(long, value_name = "FIELD", help_heading = "Metadata")]
+    pub(crate) date_field: Option<String>,
+    /// JSON field holding its title [default: title].
+    #[arg(long, value_name = "FIELD", help_heading = "Metadata")]
+    pub(crate) title_field: Option<String>,
+    /// JSON field holding its URL (linked from the HTML report) [default: url].
+    #[arg(long, value_name = "FIELD", help_heading = "Metadata")]
+    pub(crate) url_field: Option<String>,
+}
+
+impl MetaArgs {
+    /// The fields to read: the flags given, the default names for the
+    /// others; nothing when `by_default` is false and no flag is given.
+    pub(crate) fn fields(&self, by_default: bool) -> MetaFields {
+        let given = [
+            &self.source_field,
+            &self.date_field,
+            &self.title_field,
+            &self.url_field,
+        ];
+        if !by_default && given.iter().all(|f| f.is_none()) {
+            return MetaFields::default();
+        }
+        let or = |f: &Option<String>, name: &str| Some(f.clone().unwrap_or_else(|| name.into()));
+        MetaFields {
+            outlet: or(&self.source_field, "source"),
+            date: or(&self.date_field, "date"),
+            title: or(&self.title_field, "title"),
+            url: or(&self.url_field, "url"),
         }
     }
 }
@@ -581,6 +624,8 @@ pub struct ReportArgs {
     /// archive, today's feed against last week's).
     #[arg(long, value_name = "SOURCES", num_args = 1.., help_heading = "Input")]
     pub(crate) against: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) meta: MetaArgs,
     #[command(flatten)]
     pub(crate) normalize: NormalizeArgs,
     #[command(flatten)]

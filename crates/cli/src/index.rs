@@ -8,11 +8,11 @@ use clap::{Args, Subcommand};
 
 use crate::app::{Bars, thread_pool, write_report};
 use crate::cli::{
-    InputArgs, MatchArgs, NarrativeArgs, NormalizeArgs, OutputArgs, PassageArgs, ReportOutputArgs,
-    ThreadsArg, base_config, checked,
+    InputArgs, MatchArgs, MetaArgs, NarrativeArgs, NormalizeArgs, OutputArgs, PassageArgs,
+    ReportOutputArgs, ThreadsArg, base_config, checked,
 };
 use athar::archive::Archive;
-use athar::corpus::{self, Corpus, MetaFields};
+use athar::corpus::{self, Corpus};
 use athar::pipeline::{Config, Progress};
 
 /// Arguments of `athar index`.
@@ -38,56 +38,12 @@ enum IndexCommand {
     Remove(IndexRemoveArgs),
 }
 
-/// JSON Lines fields holding document metadata (index add, query): read
-/// when a line has them, stored, and shown beside ids.
-#[derive(Debug, Clone, Args)]
-pub struct MetaArgs {
-    /// JSON field holding the outlet that published a document.
-    #[arg(
-        long,
-        default_value = "source",
-        value_name = "FIELD",
-        help_heading = "Input"
-    )]
-    source_field: String,
-    /// JSON field holding its publication date or time (ISO 8601 sorts).
-    #[arg(
-        long,
-        default_value = "date",
-        value_name = "FIELD",
-        help_heading = "Input"
-    )]
-    date_field: String,
-    /// JSON field holding its title.
-    #[arg(
-        long,
-        default_value = "title",
-        value_name = "FIELD",
-        help_heading = "Input"
-    )]
-    title_field: String,
-    /// JSON field holding its URL.
-    #[arg(
-        long,
-        default_value = "url",
-        value_name = "FIELD",
-        help_heading = "Input"
-    )]
-    url_field: String,
-}
-
-impl MetaArgs {
-    /// Reads `input` with these metadata fields.
-    fn load(&self, input: &InputArgs) -> anyhow::Result<Corpus> {
-        let mut opts = input.read_options();
-        opts.meta_fields = MetaFields {
-            outlet: Some(self.source_field.clone()),
-            date: Some(self.date_field.clone()),
-            title: Some(self.title_field.clone()),
-            url: Some(self.url_field.clone()),
-        };
-        Ok(corpus::load(&input.paths, &opts)?)
-    }
+/// Reads `input` with the metadata fields of `meta` (always read in
+/// `athar index`: the default names unless flags name others).
+fn load(meta: &MetaArgs, input: &InputArgs) -> anyhow::Result<Corpus> {
+    let mut opts = input.read_options();
+    opts.meta_fields = meta.fields(true);
+    Ok(corpus::load(&input.paths, &opts)?)
 }
 
 /// Arguments of `athar index add`.
@@ -212,7 +168,7 @@ fn add(args: &IndexAddArgs) -> anyhow::Result<ExitCode> {
     args.matching.apply(&mut config);
     let config = checked(config)?;
     let mut archive = Archive::open_or_create(&args.archive, &config)?;
-    let corpus = args.meta.load(&args.input)?;
+    let corpus = load(&args.meta, &args.input)?;
     for s in corpus.skipped.iter().filter(|_| !args.quiet) {
         eprintln!("athar: skipped {}: {}", s.source, s.reason);
     }
@@ -226,7 +182,7 @@ fn add(args: &IndexAddArgs) -> anyhow::Result<ExitCode> {
     let pool = thread_pool(&args.threads, args.quiet)?;
     let added = pool
         .install(|| archive.add_with_meta(&corpus.documents, &corpus.meta, &config, &progress))?;
-    let total = archive.stats()?.documents;
+    let total = archive.count()?;
     if !args.quiet {
         eprintln!(
             "athar: {}: batch {}: {} added, {} replaced, {} skipped; {} documents stored",
@@ -253,7 +209,7 @@ fn query(args: &IndexQueryArgs) -> anyhow::Result<ExitCode> {
     let config = query_config(args)?;
     let archive = Archive::open(&args.archive)?;
     archive.check(&config)?;
-    let corpus = args.meta.load(&args.input)?;
+    let corpus = load(&args.meta, &args.input)?;
     let bars = Bars::new(args.output.quiet);
     let pool = thread_pool(&args.threads, args.output.quiet)?;
     // The connection is not shared between threads: it moves to the pool.
@@ -328,7 +284,7 @@ fn remove(args: &IndexRemoveArgs) -> anyhow::Result<ExitCode> {
     eprintln!(
         "athar: removed {} document(s); {} stored",
         args.ids.len() - missing.len(),
-        archive.stats()?.documents
+        archive.count()?
     );
     Ok(if missing.is_empty() {
         ExitCode::SUCCESS

@@ -380,8 +380,78 @@ impl SynthParams {
 pub struct SynthDoc {
     /// Its id: [`doc_id`] of its index.
     pub id: String,
+    /// The outlet that published it (one of [`OUTLETS`]).
+    pub source: String,
+    /// When it was published (`YYYY-MM-DDTHH:MM:SSZ`): see [`publication`].
+    pub date: String,
     /// Its text: lines separated by `\n`, no trailing newline.
     pub text: String,
+}
+
+/// Outlets of generated documents. The first is a wire agency: it publishes
+/// half of the originals and no copy.
+pub const OUTLETS: [&str; 6] = ["wire", "alpha", "beta", "gamma", "delta", "epsilon"];
+
+/// Seconds since the epoch of 2026-01-01T00:00:00Z, the first day of a
+/// generated corpus.
+pub const FIRST_DAY: i64 = 1_767_225_600;
+
+/// Outlet and publication time (seconds since the epoch) of the documents
+/// of group `number`, in block `block` (a day: block `n` is published on
+/// [`FIRST_DAY`] + `n` days), original first, then its derived documents.
+/// The original appears at a random time of the day; each derived document
+/// (copy or receiver of a paragraph) follows it by 5 minutes to 3 days. The
+/// original comes from the wire half of the time; derived documents never
+/// do, nor from the original's outlet. Drawn from a generator of their own,
+/// so the texts do not depend on them.
+pub fn publication(seed: u64, number: u64, block: u64, docs: usize) -> Vec<(&'static str, i64)> {
+    let mut rng = sub_rng(seed, SALT_TIME, number);
+    let t0 = FIRST_DAY + block as i64 * 86_400 + rng.below(86_400) as i64;
+    let last = OUTLETS.len() - 1;
+    let first = if rng.chance(0.5) {
+        0
+    } else {
+        rng.range(1, last)
+    };
+    let mut out = vec![(OUTLETS[first], t0)];
+    for _ in 1..docs {
+        let delay = match rng.below(3) {
+            0 => rng.range(5, 60) * 60,
+            1 => rng.range(1, 24) * 3600,
+            _ => rng.range(86_400, 3 * 86_400 - 1),
+        };
+        // Any outlet but the wire and the original's.
+        let o = if first == 0 {
+            rng.range(1, last)
+        } else {
+            let o = rng.range(1, last - 1);
+            if o >= first { o + 1 } else { o }
+        };
+        out.push((OUTLETS[o], t0 + delay as i64));
+    }
+    out
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` of `t` seconds since the epoch (proleptic
+/// Gregorian calendar, integer arithmetic only).
+pub fn format_time(t: i64) -> String {
+    let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
 }
 
 /// The relation recorded between two documents.
@@ -430,6 +500,9 @@ pub struct TruthPair {
     pub a_span: Option<Span>,
     /// The shared text in `b`, for paragraph kinds.
     pub b_span: Option<Span>,
+    /// `a` is the original `b` was made from, published before it; false
+    /// for two copies of one original and for unrelated pairs.
+    pub directed: bool,
 }
 
 /// A generated corpus with its truth.
@@ -484,6 +557,7 @@ struct Group {
 const SALT_LAYOUT: u64 = 0x4c41_594f_5554;
 const SALT_GROUP: u64 = 0x0047_524f_5550;
 const SALT_BLOCK: u64 = 0x0042_4c4f_434b;
+const SALT_TIME: u64 = 0x0054_494d_4553;
 
 fn build_group(kind: GroupKind, number: u64, params: &SynthParams) -> Group {
     let mut rng = sub_rng(params.seed, SALT_GROUP, number);
@@ -621,6 +695,7 @@ pub fn generate_each<E: From<Error>>(
                     kind: t.kind,
                     a_span,
                     b_span,
+                    directed: t.a == 0,
                 });
             }
         }
@@ -636,20 +711,29 @@ pub fn generate_each<E: From<Error>>(
                     kind: TruthKind::Unrelated,
                     a_span: None,
                     b_span: None,
+                    directed: false,
                 });
             }
         }
         block_truth.sort();
         block_truth.dedup_by(|x, y| (x.a, x.b) == (y.a, y.b));
         truth.extend(block_truth);
+        let published: Vec<Vec<(&str, i64)>> = plan
+            .iter()
+            .zip(&groups)
+            .map(|(&(_, number), g)| publication(params.seed, number, block_no, g.docs.len()))
+            .collect();
         let mut docs: Vec<Vec<Option<String>>> = groups
             .into_iter()
             .map(|g| g.docs.into_iter().map(Some).collect())
             .collect();
         for (pos, (g, d)) in order.into_iter().enumerate() {
             let text = docs[g][d].take().expect("each document emitted once");
+            let (outlet, time) = published[g][d];
             on_doc(SynthDoc {
                 id: doc_id(emitted + pos),
+                source: outlet.to_string(),
+                date: format_time(time),
                 text,
             })?;
         }
@@ -676,13 +760,13 @@ pub fn generate(params: &SynthParams) -> Result<SynthCorpus> {
 // Output
 // ---------------------------------------------------------------------------
 
-/// Writes one document as a JSON line `{"id":…,"text":…}\n`.
+/// Writes one document as a JSON line `{"id":…,"source":…,"date":…,"text":…}\n`.
 pub fn write_doc_jsonl<W: Write>(doc: &SynthDoc, mut w: W) -> io::Result<()> {
     serde_json::to_writer(&mut w, doc)?;
     w.write_all(b"\n")
 }
 
-/// Writes documents as JSON Lines, one `{"id":…,"text":…}` per line.
+/// Writes documents as JSON Lines, one `{"id":…,"source":…,"date":…,"text":…}` per line.
 pub fn write_jsonl<W: Write>(docs: &[SynthDoc], mut w: W) -> io::Result<()> {
     for d in docs {
         write_doc_jsonl(d, &mut w)?;
@@ -691,10 +775,15 @@ pub fn write_jsonl<W: Write>(docs: &[SynthDoc], mut w: W) -> io::Result<()> {
 }
 
 /// Writes the truth as TSV: a header line
-/// `id_a id_b kind a_start a_end b_start b_end` (tab-separated), then one
-/// line per pair with ids from [`doc_id`]; missing spans are written `-`.
+/// `id_a id_b kind a_start a_end b_start b_end source` (tab-separated), then
+/// one line per pair with ids from [`doc_id`]; missing spans are written
+/// `-`; `source` is `id_a` when `a` is the original `b` was made from
+/// ([`TruthPair::directed`]), `-` otherwise.
 pub fn write_truth_tsv<W: Write>(truth: &[TruthPair], mut w: W) -> io::Result<()> {
-    writeln!(w, "id_a\tid_b\tkind\ta_start\ta_end\tb_start\tb_end")?;
+    writeln!(
+        w,
+        "id_a\tid_b\tkind\ta_start\ta_end\tb_start\tb_end\tsource"
+    )?;
     for t in truth {
         write!(w, "{}\t{}\t{}", doc_id(t.a), doc_id(t.b), t.kind)?;
         for s in [t.a_span, t.b_span] {
@@ -703,7 +792,11 @@ pub fn write_truth_tsv<W: Write>(truth: &[TruthPair], mut w: W) -> io::Result<()
                 None => write!(w, "\t-\t-")?,
             }
         }
-        writeln!(w)?;
+        if t.directed {
+            writeln!(w, "\t{}", doc_id(t.a))?;
+        } else {
+            writeln!(w, "\t-")?;
+        }
     }
     w.flush()
 }
@@ -734,6 +827,23 @@ mod tests {
         }
         // Σ_{r<10} 1/(r+2.7) / Σ_{r<60000} 1/(r+2.7) ≈ 0.16.
         assert!((1200..2100).contains(&top), "{top}");
+    }
+
+    #[test]
+    fn times_format_as_utc_and_derived_documents_follow_their_original() {
+        assert_eq!(format_time(FIRST_DAY), "2026-01-01T00:00:00Z");
+        assert_eq!(format_time(951_782_400 + 3661), "2000-02-29T01:01:01Z");
+        assert_eq!(format_time(FIRST_DAY - 1), "2025-12-31T23:59:59Z");
+        for number in 0..200 {
+            let p = publication(3, number, 2, 4);
+            assert_eq!(p.len(), 4);
+            let (o0, t0) = p[0];
+            assert!((FIRST_DAY + 2 * 86_400..FIRST_DAY + 3 * 86_400).contains(&t0));
+            for &(o, t) in &p[1..] {
+                assert!(t >= t0 + 300 && t < t0 + 3 * 86_400, "{t0} {t}");
+                assert!(o != "wire" && o != o0, "{o0} {o}");
+            }
+        }
     }
 
     #[test]

@@ -17,6 +17,44 @@ use crate::report::{
     shown, snippet, snippet_at, split_pairs, thousands, weak_pairs_summary,
 };
 
+/// Who came first in a pair, and how long after the other followed.
+fn direction_html(p: &Pair) -> String {
+    let Some(d) = &p.direction else {
+        return String::new();
+    };
+    let after = match d.delay_seconds {
+        Some(s) => format!(" <small>then +{}</small>", crate::direction::delay_words(s)),
+        None => " <small>(contained)</small>".to_string(),
+    };
+    format!("{}{after}", id_html(&d.first))
+}
+
+/// "first seen at X (date), then Y after 2 h…": a cluster's dated members.
+fn propagation_html(seen: &[crate::report::Sighting]) -> String {
+    let Some(first) = seen.first() else {
+        return String::new();
+    };
+    let name = |s: &crate::report::Sighting| {
+        format!("<bdi>{}</bdi>", esc(s.outlet.as_deref().unwrap_or(&s.doc)))
+    };
+    let mut out = format!(
+        "<div class=\"note\" lang=\"en\" dir=\"ltr\">first seen at {} ({})",
+        name(first),
+        esc(&first.date)
+    );
+    for (i, s) in seen[1..].iter().enumerate() {
+        out.push_str(if i == 0 { ", then " } else { ", " });
+        let _ = write!(
+            out,
+            "{} after {}",
+            name(s),
+            crate::direction::delay_words(s.after_seconds)
+        );
+    }
+    out.push_str("</div>");
+    out
+}
+
 /// Longest snippet quoted in lists, in characters.
 const SNIPPET_CHARS: usize = 120;
 /// Most documents quoted per narrative.
@@ -169,9 +207,12 @@ impl Page<'_> {
         } else {
             ""
         };
+        // A column for who came first only when dates gave any direction.
+        let directed = pairs.iter().any(|p| p.direction.is_some());
+        let first_head = if directed { "<th>first</th>" } else { "" };
         writeln!(
             w,
-            "<table class=\"list\"><thead><tr><th>#</th><th>A</th><th>B</th><th>Jaccard</th><th>A in B</th><th>B in A</th><th>verbatim passages</th><th>longest (words)</th>{quote_head}<th></th></tr></thead><tbody>"
+            "<table class=\"list\"><thead><tr><th>#</th><th>A</th><th>B</th><th>Jaccard</th><th>A in B</th><th>B in A</th><th>verbatim passages</th><th>longest (words)</th>{first_head}{quote_head}<th></th></tr></thead><tbody>"
         )?;
         for (i, p) in pairs[..n].iter().enumerate() {
             let longest = longest_passage(self.r, by_pair, p);
@@ -189,12 +230,17 @@ impl Page<'_> {
             } else {
                 String::new()
             };
+            let first_cell = if directed {
+                format!("<td>{}</td>", direction_html(p))
+            } else {
+                String::new()
+            };
             writeln!(
                 w,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\"><span class=\"bar\" style=\"--c:{:.3}\"></span>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{words}</td>{quote_cell}<td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\"><span class=\"bar\" style=\"--c:{:.3}\"></span>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{words}</td>{first_cell}{quote_cell}<td>{}</td></tr>",
                 i + 1,
-                id_html(&p.a),
-                id_html(&p.b),
+                self.doc_html(&p.a),
+                self.doc_html(&p.b),
                 p.jaccard.clamp(0.0, 1.0),
                 floor2(p.jaccard),
                 floor_pct(p.containment_a),
@@ -241,7 +287,7 @@ impl Page<'_> {
                     } else {
                         ""
                     };
-                    format!("<li{class}>{}</li>", id_html(m))
+                    format!("<li{class}>{}</li>", self.doc_html(m))
                 })
                 .collect();
             let quote = match self.texts.text(&c.representative) {
@@ -253,14 +299,60 @@ impl Page<'_> {
             };
             writeln!(
                 w,
-                "<li><span class=\"badge\">#{}</span> <span lang=\"en\" dir=\"ltr\">{} documents</span><ul class=\"members\">{}</ul>{quote}</li>",
+                "<li><span class=\"badge\">#{}</span> <span lang=\"en\" dir=\"ltr\">{} documents</span><ul class=\"members\">{}</ul>{quote}{}</li>",
                 c.id,
                 c.members.len(),
-                members.join("")
+                members.join(""),
+                propagation_html(&c.propagation)
             )?;
         }
         writeln!(w, "</ul>")?;
         more(w, cs.len(), n)?;
+        writeln!(w, "</section>")
+    }
+
+    /// Which outlet's documents are found in which other's (a table), when
+    /// the input gave outlets and dates; nothing otherwise.
+    pub(super) fn outlet_flows(&self, w: &mut dyn Write) -> io::Result<()> {
+        let flows = &self.r.outlet_flows;
+        if flows.is_empty() {
+            return Ok(());
+        }
+        writeln!(w, "<section>")?;
+        heading(
+            w,
+            "outlets",
+            "من ينقل عمن",
+            "Outlets: who is copied by whom",
+            Some(flows.len()),
+        )?;
+        note(
+            w,
+            "Near-duplicate and contained pairs with a direction, counted by the outlet of the \
+             document that came first \
+             (the likely source) and the outlet of the other; most pairs first.",
+        )?;
+        let n = shown(flows.len(), self.opts.top);
+        writeln!(
+            w,
+            "<table class=\"list\"><thead><tr><th>first</th><th>then</th><th>pairs</th><th>median delay</th></tr></thead><tbody>"
+        )?;
+        for f in &flows[..n] {
+            let delay = f
+                .median_delay_seconds
+                .map(crate::direction::delay_words)
+                .unwrap_or_default();
+            writeln!(
+                w,
+                "<tr><td><bdi>{}</bdi></td><td><bdi>{}</bdi></td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                esc(&f.from),
+                esc(&f.to),
+                thousands(f.pairs),
+                esc(&delay)
+            )?;
+        }
+        writeln!(w, "</tbody></table>")?;
+        more(w, flows.len(), n)?;
         writeln!(w, "</section>")
     }
 

@@ -26,6 +26,12 @@ pub(super) fn id_html(id: &str) -> String {
     format!("<bdi class=\"id\">{}</bdi>", esc(id))
 }
 
+/// Whether `url` may be linked: http or https only (never `javascript:`).
+pub(super) fn is_web_url(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
 /// `text` escaped for HTML, with each occurrence of `terms` wrapped in
 /// `<b>`.
 pub(super) fn embolden(text: &str, terms: &[&str]) -> String {

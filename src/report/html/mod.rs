@@ -87,6 +87,8 @@ struct Page<'a> {
     view_of: HashMap<(&'a str, &'a str), usize>,
     /// The entries of the documents shown in views.
     meta: HashMap<&'a str, &'a DocumentEntry>,
+    /// Outlet, date, title and url of the documents that have any.
+    doc_meta: HashMap<&'a str, &'a crate::corpus::DocMeta>,
 }
 
 fn key<'a>(x: &'a str, y: &'a str) -> (&'a str, &'a str) {
@@ -143,6 +145,11 @@ impl<'a> Page<'a> {
             .filter(|d| in_views.contains(d.id.as_str()))
             .map(|d| (d.id.as_str(), d))
             .collect();
+        let doc_meta = r
+            .documents
+            .iter()
+            .filter_map(|d| Some((d.id.as_str(), d.meta.as_ref()?)))
+            .collect();
         Page {
             r,
             texts,
@@ -151,6 +158,7 @@ impl<'a> Page<'a> {
             linked,
             view_of,
             meta,
+            doc_meta,
         }
     }
 
@@ -179,6 +187,7 @@ impl<'a> Page<'a> {
         self.heatmap(w)?;
         self.pairs(w)?;
         self.clusters(w)?;
+        self.outlet_flows(w)?;
         self.passages(w)?;
         self.narratives(w)?;
         self.narrative_links(w)?;
@@ -191,6 +200,39 @@ impl<'a> Page<'a> {
         writeln!(w, "<script>\n{JS}</script>")?;
         writeln!(w, "</body>")?;
         writeln!(w, "</html>")
+    }
+
+    /// A document id with what the input said about it: the id linked to
+    /// its URL (http or https only), then outlet · date · title in small
+    /// type. Only the id when there is no metadata.
+    fn doc_html(&self, id: &str) -> String {
+        let Some(m) = self.doc_meta.get(id) else {
+            return markup::id_html(id);
+        };
+        let idh = match m.url.as_deref().filter(|u| markup::is_web_url(u)) {
+            Some(u) => format!(
+                "<a href=\"{}\" rel=\"noreferrer\">{}</a>",
+                esc(u),
+                markup::id_html(id)
+            ),
+            None => markup::id_html(id),
+        };
+        let title = m.title.as_deref().map(|t| super::snippet(t, 60));
+        let parts: Vec<&str> = [m.outlet.as_deref(), m.date.as_deref(), title.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if parts.is_empty() {
+            return idh;
+        }
+        format!(
+            "{idh} <small><bdi>{}</bdi></small>",
+            parts
+                .iter()
+                .map(|p| esc(p))
+                .collect::<Vec<_>>()
+                .join("</bdi> · <bdi>")
+        )
     }
 
     fn view_link(&self, x: &str, y: &str, label: &str) -> String {

@@ -174,7 +174,7 @@ impl Page<'_> {
         write!(
             w,
             "<div class=\"doc\"><div class=\"doc-head\">{}",
-            id_html(doc)
+            self.doc_html(doc)
         )?;
         if let Some(d) = meta {
             if !d.source.is_empty() && d.source != d.id {

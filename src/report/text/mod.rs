@@ -1,7 +1,9 @@
 //! Text renderer: the readable terminal report (the default format).
 //!
 //! Sections, in order: header (totals, a plain-words summary of what was
-//! found, parameters), near-duplicate clusters, similar pairs, shared
+//! found, parameters), near-duplicate clusters (with their propagation
+//! when dates are given), similar pairs, outlets (who copies whom, when
+//! outlets and dates are given), shared
 //! passages, repeats, narratives, reused phrases, boilerplate, skipped
 //! documents, warnings. Each section lists at most [`RenderOptions::top`]
 //! items and ends with "… and N more" when cut; an empty section says why it
@@ -48,6 +50,8 @@ const MIN_SNIPPET_CHARS: usize = 48;
 const MAX_IDS: usize = 8;
 /// Most documents quoted per narrative.
 const MAX_NARRATIVE_DOCS: usize = 8;
+/// Most later sightings listed in a cluster's propagation.
+const MAX_SIGHTINGS: usize = 8;
 /// Most pairs that only share passages listed (when `top` allows).
 const MAX_WEAK_PAIRS: usize = 10;
 /// A narrative linking more than this share of the analysed documents gets
@@ -67,10 +71,16 @@ pub fn render(
         texts,
         top: opts.top,
         st: Style { color: opts.color },
+        meta: report
+            .documents
+            .iter()
+            .filter_map(|d| Some((d.id.as_str(), d.meta.as_ref()?)))
+            .collect(),
     };
     r.header(&mut w)?;
     r.clusters(&mut w)?;
     r.pairs(&mut w)?;
+    r.outlet_flows(&mut w)?;
     if !report.params.near_duplicates_only() {
         r.passages(&mut w)?;
         r.repeats(&mut w)?;
@@ -136,6 +146,8 @@ struct TextRenderer<'a> {
     texts: &'a dyn TextSource,
     top: usize,
     st: Style,
+    /// Outlet, date, title, url of the documents that have any, by id.
+    meta: std::collections::HashMap<&'a str, &'a crate::corpus::DocMeta>,
 }
 
 impl TextRenderer<'_> {

@@ -2,9 +2,12 @@
 
 use std::io::{self, Write};
 
-use super::{MAX_WEAK_PAIRS, MIN_SNIPPET_CHARS, PairPassages, TextRenderer, WIDTH, terms, wrap};
+use super::{
+    MAX_SIGHTINGS, MAX_WEAK_PAIRS, MIN_SNIPPET_CHARS, PairPassages, TextRenderer, WIDTH, terms,
+    wrap,
+};
 use crate::report::{
-    Pair, PassageKind, Relation, clusters_by_size, contained_pairs, floor_pct, floor2,
+    Pair, PassageKind, Relation, Sighting, clusters_by_size, contained_pairs, floor_pct, floor2,
     longest_passage, passages_by_pair, pct, plural, shown, snippet, split_pairs, thousands,
     weak_pairs_summary,
 };
@@ -43,8 +46,79 @@ impl TextRenderer<'_> {
             writeln!(w, "{head}{}", self.doc_quote(&c.representative, room))?;
             let ids: Vec<&str> = c.members.iter().map(String::as_str).collect();
             self.ids(w, "        ", &ids, Some(&c.representative))?;
+            self.propagation(w, &c.propagation)?;
         }
         self.more(w, "  ", cs.len(), n, "")
+    }
+
+    /// "first seen at X (date), then Y after 2 h, Z after 1 day": the
+    /// cluster's dated members, earliest first (nothing without dates).
+    fn propagation(&self, w: &mut dyn Write, seen: &[Sighting]) -> io::Result<()> {
+        let Some(first) = seen.first() else {
+            return Ok(());
+        };
+        let name = |s: &Sighting| s.outlet.clone().unwrap_or_else(|| s.doc.clone());
+        let mut line = format!("first seen at {} ({})", name(first), first.date);
+        let later = &seen[1..];
+        for (i, s) in later.iter().take(MAX_SIGHTINGS).enumerate() {
+            line.push_str(if i == 0 { ", then " } else { ", " });
+            if s.after_seconds == 0 {
+                line.push_str(&format!("{} at the same time", name(s)));
+            } else {
+                line.push_str(&format!(
+                    "{} after {}",
+                    name(s),
+                    crate::direction::delay_words(s.after_seconds)
+                ));
+            }
+        }
+        if later.len() > MAX_SIGHTINGS {
+            line.push_str(&format!(", +{} more", later.len() - MAX_SIGHTINGS));
+        }
+        for l in wrap(&line, WIDTH - 8) {
+            writeln!(w, "        {}", self.st.dim(&l))?;
+        }
+        Ok(())
+    }
+
+    /// Which outlet's documents are found in which other's, when the input
+    /// gave outlets and dates (no section otherwise).
+    pub(super) fn outlet_flows(&self, w: &mut dyn Write) -> io::Result<()> {
+        let flows = &self.report.outlet_flows;
+        if flows.is_empty() {
+            return Ok(());
+        }
+        let total: usize = flows.iter().map(|f| f.pairs).sum();
+        self.section(
+            w,
+            "Outlets",
+            &format!(
+                "{} with a direction; who is copied by whom most often",
+                plural(total, "copy", "copies")
+            ),
+        )?;
+        let n = shown(flows.len(), self.top);
+        let width = flows[..n]
+            .iter()
+            .map(|f| f.from.chars().count() + f.to.chars().count() + 3)
+            .max()
+            .unwrap_or(0);
+        for f in &flows[..n] {
+            let names = format!("{} → {}", f.from, f.to);
+            let pad = width.saturating_sub(names.chars().count());
+            let delay = f
+                .median_delay_seconds
+                .map(|d| format!("  median delay {}", crate::direction::delay_words(d)))
+                .unwrap_or_default();
+            writeln!(
+                w,
+                "  {names}{:pad$}  {:>6}{}",
+                "",
+                plural(f.pairs, "pair", "pairs"),
+                self.st.dim(&delay)
+            )?;
+        }
+        self.more(w, "  ", flows.len(), n, "")
     }
 
     /// One near-duplicate pair on one line (its cluster quotes the text).
@@ -74,8 +148,7 @@ impl TextRenderer<'_> {
     /// them, and which came first (nothing otherwise).
     fn meta_lines(&self, w: &mut dyn Write, p: &Pair) -> io::Result<()> {
         for id in [&p.a, &p.b] {
-            let meta = self.report.documents.iter().find(|d| &d.id == id);
-            let Some(m) = meta.and_then(|d| d.meta.as_ref()) else {
+            let Some(m) = self.meta.get(id.as_str()) else {
                 continue;
             };
             let title = m.title.as_deref().map(|t| snippet(t, 60));
