@@ -465,11 +465,31 @@ fn analyse_roles(
     Ok(report)
 }
 
+/// Two documents whose lengths (in tokens) multiply to more than this
+/// squared are a *long pair*: book-length documents (a 1 MB book holds about
+/// 90,000 tokens), far longer than any news article or the documents of the
+/// PAN corpora.
+pub const LONG_PAIR_TOKENS: usize = 50_000;
+
+/// `max(1, a·b / LONG_PAIR_TOKENS²)` rounded up, for documents of `a` and `b`
+/// tokens: what two texts share by chance grows with the product of their
+/// lengths, what one reworded passage shares does not. A long pair (factor
+/// above 1) is aligned for reworded passages alone when it shares
+/// [`MIN_SHARED_SHINGLES_REWORDED`] times this many shingles; rare stems do
+/// not pair it (a book holds thousands of the stems a corpus of books calls
+/// rare, and any two books share hundreds). Pairs sharing a verbatim passage
+/// are aligned whatever their length.
+pub fn chance_factor(a: usize, b: usize) -> usize {
+    let l2 = (LONG_PAIR_TOKENS * LONG_PAIR_TOKENS) as u128;
+    ((a as u128 * b as u128).div_ceil(l2)).max(1) as usize
+}
+
 /// Reworded candidates: pairs sharing [`MIN_SHARED_STEMS`] content stems
 /// found in at most [`STEM_BUCKET`] documents, and pairs sharing
 /// [`MIN_SHARED_SHINGLES_REWORDED`] shingles, too few for a verbatim passage
-/// (synonyms substituted break most shingles); with the stems' document
-/// frequencies. The documents' stem sets are freed.
+/// (synonyms substituted break most shingles); for long pairs, see
+/// [`chance_factor`]. With the stems' document frequencies. The
+/// documents' stem sets are freed.
 fn reworded_candidates(
     data: &mut [DocData],
     postings: &Postings,
@@ -480,14 +500,16 @@ fn reworded_candidates(
     drop(stem_docs);
     let df = content::document_frequencies(&stem_sets);
     drop(stem_sets);
+    let tokens: Vec<usize> = data.iter().map(|d| d.token_hashes.len()).collect();
+    let factor = |(a, b): (u32, u32)| chance_factor(tokens[a as usize], tokens[b as usize]);
     let pairs = stem_postings
         .iter()
-        .filter(|&&(_, n)| n as usize >= MIN_SHARED_STEMS)
+        .filter(|&&(p, n)| n as usize >= MIN_SHARED_STEMS && factor(p) == 1)
         .chain(
             postings
                 .shared
                 .iter()
-                .filter(|&&(_, n)| n as usize >= MIN_SHARED_SHINGLES_REWORDED),
+                .filter(|&&(p, n)| n as usize >= MIN_SHARED_SHINGLES_REWORDED * factor(p)),
         )
         .map(|&(p, _)| p)
         .collect();
