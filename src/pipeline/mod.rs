@@ -457,6 +457,15 @@ fn analyse_roles(
         );
         progress.finish();
         report.narrative_links = narrative_links;
+        if !config.all_passages {
+            let dropped = cap_links_per_pair(&mut report.narrative_links, MAX_LINKS_PER_PAIR);
+            if dropped > 0 {
+                warnings.push(format!(
+                    "{dropped} narrative link(s) not listed: at most {MAX_LINKS_PER_PAIR} per \
+                     document pair, the highest scores (--all-passages lists every one)"
+                ));
+            }
+        }
         report.narratives = narratives;
     }
     timings.stage("narratives");
@@ -482,6 +491,40 @@ pub const LONG_PAIR_TOKENS: usize = 50_000;
 pub fn chance_factor(a: usize, b: usize) -> usize {
     let l2 = (LONG_PAIR_TOKENS * LONG_PAIR_TOKENS) as u128;
     ((a as u128 * b as u128).div_ceil(l2)).max(1) as usize
+}
+
+/// Narrative links listed per document pair (the highest scores; ties by
+/// position) unless `--all-passages`: two long documents telling the same
+/// stories link window by window, thousands of times, where a reader needs
+/// the pair and its strongest links. Narratives keep every link.
+pub const MAX_LINKS_PER_PAIR: usize = 20;
+
+/// Keeps at most `max` links of each document pair, the highest scores
+/// first (then by position), in their order; returns how many were dropped.
+fn cap_links_per_pair(links: &mut Vec<crate::report::NarrativeLink>, max: usize) -> usize {
+    let mut order: Vec<usize> = (0..links.len()).collect();
+    order.sort_by(|&x, &y| {
+        let (p, q) = (&links[x], &links[y]);
+        (&p.a.doc, &p.b.doc)
+            .cmp(&(&q.a.doc, &q.b.doc))
+            .then(q.score.total_cmp(&p.score))
+            .then((p.a.start, p.b.start, x).cmp(&(q.a.start, q.b.start, y)))
+    });
+    let mut keep = vec![false; links.len()];
+    for run in order
+        .chunk_by(|&x, &y| (&links[x].a.doc, &links[x].b.doc) == (&links[y].a.doc, &links[y].b.doc))
+    {
+        for &i in run.iter().take(max) {
+            keep[i] = true;
+        }
+    }
+    let before = links.len();
+    let mut i = 0;
+    links.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+    before - links.len()
 }
 
 /// Reworded candidates: pairs sharing [`MIN_SHARED_STEMS`] content stems

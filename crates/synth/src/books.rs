@@ -18,14 +18,15 @@
 //! diacritics, tatweel and letter variants; its first and last three words
 //! are kept, so where the copy starts and ends is known exactly).
 //! Passages are taken from the books as written, before anything is
-//! inserted, and never cut by an insertion.
+//! inserted; the passages taken from one book do not overlap, and none is
+//! cut by an insertion.
 //!
 //! # Known truth
 //!
 //! One [`BookCase`] per pair of documents holding one planted passage: the
-//! source and each receiver, and each two receivers of one passage.
-//! `a_span` and `b_span` are the byte spans of the passage in the final texts
-//! of `a` and `b` (`a < b` for two receivers).
+//! source and each receiver, and each two receivers of one passage, with
+//! `a < b` (either may be the source). `a_span` and `b_span` are the byte
+//! spans of the passage in the final texts of `a` and `b`.
 //!
 //! Output is a pure function of [`BookParams`], whatever the number of threads.
 //!
@@ -117,7 +118,7 @@ impl BookParams {
 /// One planted passage shared by books `a` and `b`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct BookCase {
-    /// The first book (the source, or the first of two receivers).
+    /// The first book (`a < b`; either may be the source).
     pub a: usize,
     /// The second book.
     pub b: usize,
@@ -261,22 +262,41 @@ pub fn generate_books(p: &BookParams) -> Result<BookCorpus> {
     let cases = (p.passages_per_book * n as f64).round() as usize;
     // Plan the cases: source spans on the drafts.
     let mut plans = Vec::with_capacity(cases);
+    // Source spans of each book, disjoint: a text copied twice from one
+    // place would make pairs the truth does not list.
+    let mut protected: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
     for _ in 0..cases {
         let source = rng.below(n);
         let d = &drafts[source];
         let words = passage_words(&mut rng);
-        let first = rng.below(d.sentences.len());
-        let mut last = first;
-        let mut count = 0;
-        while last < d.sentences.len() {
-            let (s, e) = d.sentences[last];
-            count += d.text[s as usize..e as usize].split(' ').count();
-            if count >= words {
+        let mut span = (0, 0);
+        for _ in 0..64 {
+            let first = rng.below(d.sentences.len());
+            let mut last = first;
+            let mut count = 0;
+            while last < d.sentences.len() {
+                let (s, e) = d.sentences[last];
+                count += d.text[s as usize..e as usize].split(' ').count();
+                if count >= words {
+                    break;
+                }
+                last += 1;
+            }
+            let last = last.min(d.sentences.len() - 1);
+            span = (d.sentences[first].0, d.sentences[last].1);
+            if !protected[source]
+                .iter()
+                .any(|&(s, e)| s < span.1 && span.0 < e)
+            {
                 break;
             }
-            last += 1;
+            span = (0, 0);
         }
-        let last = last.min(d.sentences.len() - 1);
+        if span == (0, 0) {
+            // No free place in this book: one case fewer.
+            continue;
+        }
+        protected[source].push(span);
         let receivers = if rng.below(10) == 0 {
             rng.range(2, 4)
         } else {
@@ -291,16 +311,12 @@ pub fn generate_books(p: &BookParams) -> Result<BookCorpus> {
         }
         plans.push(Plan {
             source,
-            span: (d.sentences[first].0, d.sentences[last].1),
+            span,
             receivers: rs,
             altered: rng.chance(p.altered_rate),
         });
     }
     // Insertions: (book, line start, case, text); never inside a source span.
-    let mut protected: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
-    for pl in &plans {
-        protected[pl.source].push(pl.span);
-    }
     let mut inserts: Vec<(usize, u32, usize, String)> = Vec::new();
     for (c, pl) in plans.iter().enumerate() {
         let src = &drafts[pl.source].text[pl.span.0 as usize..pl.span.1 as usize];
