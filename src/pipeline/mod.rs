@@ -754,3 +754,48 @@ fn content_docs(
         )
         .collect()
 }
+
+#[cfg(test)]
+mod cap_tests {
+    use super::cap_links_per_pair;
+    use crate::report::{Loc, NarrativeLink};
+
+    fn link(a: &str, b: &str, start: usize, score: f64) -> NarrativeLink {
+        let loc = |doc: &str| Loc {
+            doc: doc.to_string(),
+            start,
+            end: start + 10,
+            start_char: start,
+            end_char: start + 10,
+        };
+        NarrativeLink {
+            a: loc(a),
+            b: loc(b),
+            tokens_a: 10,
+            tokens_b: 10,
+            score,
+            anchors: Vec::new(),
+            anchors_b: Vec::new(),
+            narrative: None,
+        }
+    }
+
+    #[test]
+    fn links_are_capped_per_pair_keeping_the_best_in_order() {
+        let mut links = vec![
+            link("x", "y", 0, 0.5),
+            link("x", "y", 10, 0.9),
+            link("x", "z", 0, 0.1),
+            link("x", "y", 20, 0.7),
+            link("x", "y", 30, 0.7),
+        ];
+        assert_eq!(cap_links_per_pair(&mut links, 2), 2);
+        let kept: Vec<(&str, usize)> = links
+            .iter()
+            .map(|l| (l.b.doc.as_str(), l.a.start))
+            .collect();
+        // The best two of x–y (0.9, then the earlier of the two 0.7), and x–z.
+        assert_eq!(kept, [("y", 10), ("z", 0), ("y", 20)]);
+        assert_eq!(cap_links_per_pair(&mut links, 2), 0);
+    }
+}
