@@ -33,17 +33,16 @@ fn found<'r>(
     passages
         .iter()
         .filter(|p| p.kind != PassageKind::Repeat && p.kind != PassageKind::Narrative)
-        .filter_map(|p| {
+        .filter(|p| {
             // Passages are listed with their documents in either order.
             let (pa, pb) = if &p.a.doc == ia && &p.b.doc == ib {
                 (&p.a, &p.b)
             } else if &p.a.doc == ib && &p.b.doc == ia {
                 (&p.b, &p.a)
             } else {
-                return None;
+                return false;
             };
-            let ok = covered(sa, (pa.start, pa.end)) > 0 && covered(sb, (pb.start, pb.end)) > 0;
-            ok.then_some(p)
+            covered(sa, (pa.start, pa.end)) > 0 && covered(sb, (pb.start, pb.end)) > 0
         })
         .collect()
 }
