@@ -16,6 +16,7 @@ use athar::passages::reworded::{Kind, ReworkParams, passages};
 use athar::phrases::{PhraseParams, reused_phrases};
 use athar::sketch::shingle::{Shingle, shingles, token_hashes};
 use athar::text::tokenize::{Tokenizer, Tokens};
+use athar_synth::{BookParams, generate_books};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 const TEXTS: [&str; 5] = [
@@ -220,7 +221,8 @@ fn bench_extension(c: &mut Criterion) {
 }
 
 /// Long documents: two documents of about 1 MB made of the seed articles'
-/// sentences in two different orders, sharing six planted passages.
+/// sentences in two different orders, sharing six planted passages; and two
+/// generated books of 1 MB with their planted passages.
 fn bench_long(c: &mut Criterion) {
     let sentences: Vec<&str> = TEXTS.iter().flat_map(|t| t.split('.')).collect();
     let planted: Vec<String> = (0..6)
@@ -260,6 +262,34 @@ fn bench_long(c: &mut Criterion) {
     });
     let m = align(&ha, &hb, &params, &|_| false);
     g.bench_function("passages/2x1MB", |bch| {
+        bch.iter(|| passages(&ca.side(), &cb.side(), black_box(&m), &rework).len())
+    });
+    // Two generated books (`athar gen --books 2`) sharing planted passages,
+    // verbatim and lightly altered, from a few words to a chapter.
+    let books = generate_books(&BookParams {
+        books: 2,
+        book_bytes: 1 << 20,
+        seed: 9,
+        passages_per_book: 4.0,
+        ..BookParams::default()
+    })
+    .expect("valid parameters");
+    let (a, b) = (&books.docs[0].text, &books.docs[1].text);
+    let (ha, hb) = (hashes(a), hashes(b));
+    let (ca, cb) = (content(a), content(b));
+    let m = align(&ha, &hb, &params, &|_| false);
+    let found = passages(&ca.side(), &cb.side(), &m, &rework);
+    assert!(
+        found.len() >= books.truth.len(),
+        "{} < {}",
+        found.len(),
+        books.truth.len()
+    );
+    g.throughput(Throughput::Bytes((a.len() + b.len()) as u64));
+    g.bench_function("books_verbatim/2x1MB", |bch| {
+        bch.iter(|| align(black_box(&ha), black_box(&hb), &params, &|_| false).len())
+    });
+    g.bench_function("books_passages/2x1MB", |bch| {
         bch.iter(|| passages(&ca.side(), &cb.side(), black_box(&m), &rework).len())
     });
     g.finish();

@@ -22,6 +22,7 @@ use crate::verify::{self, Thresholds};
 
 use super::{
     Config, MIN_SHARED_SHINGLES_REWORDED, MIN_SHARED_STEMS, Pairs, Progress, STEM_BUCKET, Verified,
+    chance_factor,
 };
 
 /// Per-document results of the first pass.
@@ -228,8 +229,9 @@ fn merge_candidates(
 /// Reworded candidates: pairs sharing [`MIN_SHARED_STEMS`] content stems
 /// found in at most [`STEM_BUCKET`] documents, and pairs sharing
 /// [`MIN_SHARED_SHINGLES_REWORDED`] shingles, too few for a verbatim passage
-/// (synonyms substituted break most shingles); with the stems' document
-/// frequencies. The documents' stem sets are freed.
+/// (synonyms substituted break most shingles); for long pairs, see
+/// [`chance_factor`]. With the stems' document frequencies. The documents'
+/// stem sets are freed.
 fn reworded_candidates(
     data: &mut [DocData],
     postings: &Postings,
@@ -240,14 +242,16 @@ fn reworded_candidates(
     drop(stem_docs);
     let df = content::document_frequencies(&stem_sets);
     drop(stem_sets);
+    let tokens: Vec<usize> = data.iter().map(|d| d.token_hashes.len()).collect();
+    let factor = |(a, b): (u32, u32)| chance_factor(tokens[a as usize], tokens[b as usize]);
     let pairs = stem_postings
         .iter()
-        .filter(|&&(_, n)| n as usize >= MIN_SHARED_STEMS)
+        .filter(|&&(p, n)| n as usize >= MIN_SHARED_STEMS && factor(p) == 1)
         .chain(
             postings
                 .shared
                 .iter()
-                .filter(|&&(_, n)| n as usize >= MIN_SHARED_SHINGLES_REWORDED),
+                .filter(|&&(p, n)| n as usize >= MIN_SHARED_SHINGLES_REWORDED * factor(p)),
         )
         .map(|&(p, _)| p)
         .collect();

@@ -9,6 +9,7 @@ mod common;
 
 mod align;
 mod archive;
+mod books;
 mod corpus;
 mod dedup;
 mod hashing;

@@ -368,8 +368,33 @@ pub fn tune(args: &TuneArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `athar gen --books N`.
+fn gen_books(args: &GenArgs, books: usize) -> anyhow::Result<ExitCode> {
+    let params = athar_synth::BookParams {
+        books,
+        book_bytes: args.book_bytes,
+        seed: args.seed,
+        passages_per_book: args.book_passages,
+        ..athar_synth::BookParams::default()
+    };
+    let corpus = athar_synth::generate_books(&params)?;
+    let mut out = open_output(args.output.as_deref())?;
+    for doc in &corpus.docs {
+        athar_synth::write_doc_jsonl(doc, &mut out)?;
+    }
+    out.flush()?;
+    if let Some(path) = &args.truth {
+        let f = File::create(path).with_context(|| format!("{}: cannot create", path.display()))?;
+        athar_synth::write_book_truth_tsv(&corpus.truth, BufWriter::new(f))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `athar gen`.
 pub fn gen_corpus(args: &GenArgs) -> anyhow::Result<ExitCode> {
+    if let Some(books) = args.books {
+        return gen_books(args, books);
+    }
     let params = athar_synth::SynthParams {
         docs: args.docs,
         seed: args.seed,

@@ -70,7 +70,7 @@ enum Command {
     Index(crate::index::IndexArgs),
     /// Write a generated Arabic corpus with known truth (for tests and benchmarks).
     #[command(
-        after_help = "Example:\n  athar gen --docs 1000 --seed 7 -o gen.jsonl --truth truth.tsv"
+        after_help = "Examples:\n  athar gen --docs 1000 --seed 7 -o gen.jsonl --truth truth.tsv\n  athar gen --books 20 --book-bytes 1000000 -o books.jsonl --truth books.tsv"
     )]
     Gen(GenArgs),
     /// Print shell completions for athar.
@@ -784,6 +784,21 @@ pub struct GenArgs {
     /// Write the known truth (pairs and spans) as TSV here.
     #[arg(long, value_name = "FILE")]
     pub(crate) truth: Option<PathBuf>,
+    /// Write this many book-length documents with planted shared passages
+    /// instead of news articles.
+    #[arg(long, value_name = "N", conflicts_with = "docs")]
+    pub(crate) books: Option<usize>,
+    /// Length of each book in bytes, before passages are planted (with --books).
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = 1_000_000,
+        requires = "books"
+    )]
+    pub(crate) book_bytes: usize,
+    /// Planted passages per book, on average (with --books).
+    #[arg(long, value_name = "N", default_value_t = 3.0, requires = "books")]
+    pub(crate) book_passages: f64,
 }
 
 /// Run the `athar` command line; returns the process exit code

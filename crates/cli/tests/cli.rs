@@ -443,3 +443,54 @@ fn binary_tunes_with_labels_and_writes_json() {
         .code(2)
         .stderr(predicates::str::contains("text or JSON"));
 }
+
+#[test]
+fn gen_books_writes_books_and_their_truth() {
+    let dir = tempfile::tempdir().unwrap();
+    let (corpus, truth) = (dir.path().join("b.jsonl"), dir.path().join("b.tsv"));
+    athar()
+        .args([
+            "gen",
+            "--books",
+            "2",
+            "--book-bytes",
+            "30000",
+            "--seed",
+            "3",
+        ])
+        .arg("-o")
+        .arg(&corpus)
+        .arg("--truth")
+        .arg(&truth)
+        .assert()
+        .success();
+    let docs: Vec<serde_json::Value> = std::fs::read_to_string(&corpus)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(docs.len(), 2);
+    assert_eq!(docs[1]["id"], "book0001");
+    let truth = std::fs::read_to_string(&truth).unwrap();
+    let mut lines = truth.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id_a\tid_b\tkind\ta_start\ta_end\tb_start\tb_end\tcase")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split('\t').collect()).collect();
+    assert!(rows.len() >= 6, "{rows:?}");
+    for r in rows.iter().filter(|r| r[2] == "verbatim_passage") {
+        let n = |i: usize| r[i].parse::<usize>().unwrap();
+        let text = |id: &str| {
+            docs.iter().find(|d| d["id"] == id).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(&text(r[0])[n(3)..n(4)], &text(r[1])[n(5)..n(6)]);
+    }
+    athar()
+        .args(["gen", "--books", "2", "--docs", "5"])
+        .assert()
+        .failure();
+}

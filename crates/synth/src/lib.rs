@@ -99,10 +99,12 @@ use athar::error::{Error, Result};
 use athar::span::Span;
 
 mod article;
+mod books;
 mod perturb;
 mod vocab;
 
 use article::*;
+pub use books::*;
 pub use perturb::*;
 use vocab::*;
 
