@@ -3,6 +3,7 @@
 
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::*;
 
@@ -12,12 +13,19 @@ pub(super) struct LineSeed<'a> {
     pub(super) id_field: &'a str,
     pub(super) text_field: &'a str,
     pub(super) meta: &'a MetaFields,
+    /// Keep the text field as raw JSON ([`LineFields::raw_text`]) instead of
+    /// parsing it into a [`Value`].
+    pub(super) raw_text: bool,
 }
 
 #[derive(Default)]
-pub(super) struct LineFields {
+pub(super) struct LineFields<'de> {
     pub(super) id: Option<Value>,
     pub(super) text: Option<Value>,
+    /// The text field's raw JSON (with `raw_text`), syntax checked.
+    pub(super) raw_text: Option<&'de RawValue>,
+    /// With `raw_text`: the text field was found more than once.
+    pub(super) repeated_text: bool,
     pub(super) keys: KeyList,
     pub(super) meta: DocMeta,
 }
@@ -52,28 +60,34 @@ impl KeyList {
 }
 
 impl<'de> DeserializeSeed<'de> for LineSeed<'_> {
-    type Value = LineFields;
+    type Value = LineFields<'de>;
 
     fn deserialize<D: serde::Deserializer<'de>>(
         self,
         d: D,
-    ) -> std::result::Result<LineFields, D::Error> {
+    ) -> std::result::Result<LineFields<'de>, D::Error> {
         d.deserialize_map(self)
     }
 }
 
 impl<'de> Visitor<'de> for LineSeed<'_> {
-    type Value = LineFields;
+    type Value = LineFields<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<LineFields, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<LineFields<'de>, A::Error> {
         let mut fields = LineFields::default();
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             fields.keys.add(&key);
-            if key == self.text_field {
+            if key == self.text_field && self.raw_text {
+                fields.repeated_text |= fields.raw_text.is_some();
+                fields.raw_text = Some(map.next_value()?);
+            } else if key == self.text_field {
                 fields.text = Some(map.next_value()?);
             } else if key == self.id_field {
                 fields.id = Some(map.next_value()?);
@@ -183,17 +197,26 @@ pub(super) fn parse_json_line(
             .to_string();
         return fail(source, reason);
     }
-    let seed = LineSeed {
-        id_field: &opts.id_field,
-        text_field: &opts.text_field,
-        meta: &opts.meta_fields,
-    };
-    let mut de = serde_json::Deserializer::from_str(&line);
-    let fields = match seed.deserialize(&mut de).and_then(|f| de.end().map(|()| f)) {
+    // The text field is taken raw and unescaped here, without serde_json's
+    // scratch buffer and `Value`. Anything unusual (an error, a text that
+    // is no plain string, a repeated text field) is parsed again the
+    // general way, so messages and values stay the same.
+    let fields = parse_fields(opts, &line, true)
+        .ok()
+        .and_then(|mut f| {
+            if f.repeated_text {
+                return None;
+            }
+            if let Some(raw) = f.raw_text.take() {
+                f.text = Some(Value::String(unescape_json_string(raw.get())?));
+            }
+            Some(f)
+        })
+        .map_or_else(|| parse_fields(opts, &line, false), Ok);
+    let fields = match fields {
         Ok(fields) => fields,
         Err(e) => return fail(source, json_reason(&e)),
     };
-    drop(line);
     let (id, missing) = match fields.id {
         Some(Value::String(s)) if !s.is_empty() => (s, false),
         Some(Value::Number(n)) => (n.to_string(), false),
@@ -230,6 +253,77 @@ pub(super) fn parse_json_line(
         outcome,
         meta,
     }
+}
+
+/// The id, text and metadata fields of one JSON line, the text field raw
+/// (not in [`LineFields::text`]) when `raw_text`.
+fn parse_fields<'de>(
+    opts: &ReadOptions,
+    line: &'de str,
+    raw_text: bool,
+) -> serde_json::Result<LineFields<'de>> {
+    let seed = LineSeed {
+        id_field: &opts.id_field,
+        text_field: &opts.text_field,
+        meta: &opts.meta_fields,
+        raw_text,
+    };
+    let mut de = serde_json::Deserializer::from_str(line);
+    seed.deserialize(&mut de).and_then(|f| de.end().map(|()| f))
+}
+
+/// The value of a JSON string literal `raw` (quotes included) whose syntax
+/// serde_json has checked. `None` when `raw` is not a string, or holds a
+/// `\u` escape of a lone surrogate (serde_json refuses those when it parses
+/// a string; the caller lets it say so).
+pub(super) fn unescape_json_string(raw: &str) -> Option<String> {
+    let body = raw.strip_prefix('"')?.strip_suffix('"')?;
+    let b = body.as_bytes();
+    let mut out = String::with_capacity(body.len());
+    let mut i = 0;
+    let hex = |at: usize| -> Option<u32> {
+        let h = b.get(at..at + 4)?;
+        h.iter()
+            .try_fold(0u32, |n, &d| Some(n * 16 + char::from(d).to_digit(16)?))
+    };
+    while let Some(p) = memchr::memchr(b'\\', &b[i..]) {
+        out.push_str(&body[i..i + p]);
+        i += p + 2;
+        let c = match b.get(i - 1)? {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let n = hex(i)?;
+                i += 4;
+                let n = match n {
+                    0xD800..=0xDBFF => {
+                        if b.get(i..i + 2)? != b"\\u" {
+                            return None;
+                        }
+                        let low = hex(i + 2)?;
+                        if !(0xDC00..=0xDFFF).contains(&low) {
+                            return None;
+                        }
+                        i += 6;
+                        0x1_0000 + ((n - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    0xDC00..=0xDFFF => return None,
+                    n => n,
+                };
+                char::from_u32(n)?
+            }
+            _ => return None,
+        };
+        out.push(c);
+    }
+    out.push_str(&body[i..]);
+    Some(out)
 }
 
 /// "malformed JSON at column 12: expected `:`", without serde_json's

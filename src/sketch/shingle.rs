@@ -222,6 +222,18 @@ pub fn shingle_set_into(token_hashes: &[u64], k: usize, out: &mut Vec<u64>) {
     out.dedup();
 }
 
+/// The compact shingle set ([`crate::verify::compact_set`]: the high 32
+/// bits of every shingle hash, sorted ascending, duplicates removed) of
+/// shingle hashes in any order and with repeats, replacing the contents of
+/// `out`. Equal to `compact_set` of the sorted 64-bit set, without sorting
+/// 64-bit values first.
+pub fn compact_set_into(shingle_hashes: &[u64], out: &mut Vec<u32>) {
+    out.clear();
+    out.extend(shingle_hashes.iter().map(|&h| (h >> 32) as u32));
+    out.sort_unstable();
+    out.dedup();
+}
+
 /// A split of hashed items into parts by the top bits of their hash, so
 /// that each part can be sorted and scanned on its own (bounded memory).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
