@@ -97,8 +97,9 @@ impl Tokens {
 #[derive(Clone)]
 pub struct Tokenizer {
     opts: NormalizeOptions,
-    /// Classes of U+0000–U+07FF under `opts` (folds included).
-    low: Box<[u32]>,
+    /// Classes of U+0000–U+07FF under `opts` (folds included), with
+    /// [`SAME`] marked.
+    low: Box<[u32; 0x800]>,
     /// Classes of U+0000–U+FFFF that do not depend on the folds.
     bmp: &'static [u32],
     scratch: Scratch,
@@ -214,9 +215,13 @@ fn same(u: u32, e: u32) -> u32 {
 impl Tokenizer {
     /// A tokenizer applying `opts`.
     pub fn new(opts: NormalizeOptions) -> Tokenizer {
-        let low = (0u32..0x800)
+        let low: Vec<u32> = (0u32..0x800)
             .map(|u| char::from_u32(u).map_or(class::SEP, |c| same(u, classify(c, &opts))))
             .collect();
+        let low = low
+            .into_boxed_slice()
+            .try_into()
+            .expect("0x800 class entries");
         Tokenizer {
             opts,
             low,
@@ -406,6 +411,19 @@ impl Tokenizer {
                 copy = i + len;
             }
             i += len;
+            // The hot loop: two-byte letters that stay as they are (most
+            // Arabic letters).
+            while i + 1 < n {
+                let b0 = b[i] as usize;
+                if b0 & 0xE0 != 0xC0 {
+                    break;
+                }
+                let c = ((b0 & 0x1F) << 6) | (b[i + 1] as usize & 0x3F);
+                if self.low[c] & SAME == 0 {
+                    break;
+                }
+                i += 2;
+            }
             if i >= n {
                 break;
             }
