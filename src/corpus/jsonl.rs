@@ -372,3 +372,80 @@ pub(super) fn trim_line(buf: &[u8]) -> &[u8] {
 }
 
 // ----- decoding ----------------------------------------------------------
+
+#[cfg(test)]
+mod tests {
+    use super::unescape_json_string;
+
+    /// The string serde_json parses `raw` into, or `None` when it refuses.
+    fn serde(raw: &str) -> Option<String> {
+        serde_json::from_str::<String>(raw).ok()
+    }
+
+    #[test]
+    fn unescape_agrees_with_serde_json() {
+        let cases = [
+            r#""""#,
+            r#""قال الرئيس""#,
+            r#""\\ \" \/ \b \f \n \r \t""#,
+            r#""\u00e9\u00E9\u0627\u0000""#,
+            r#""\ud83d\ude02 و \uD83D\uDE02""#,
+            r#""end\\""#,
+            r#""\\\"""#,
+        ];
+        for raw in cases {
+            assert_eq!(unescape_json_string(raw), serde(raw), "{raw}");
+            assert!(serde(raw).is_some(), "{raw}");
+        }
+        // Lone surrogates: serde_json refuses them, and so must we.
+        for raw in [
+            r#""\ud83d""#,
+            r#""\ud83d alone""#,
+            r#""\udc00""#,
+            r#""\ud83d\u0041""#,
+            r#""\ud83d\ud83d\ude02""#,
+            r#""\ud83d\n""#,
+        ] {
+            assert_eq!(serde(raw), None, "{raw}");
+            assert_eq!(unescape_json_string(raw), None, "{raw}");
+        }
+        // Not a string at all.
+        assert_eq!(unescape_json_string("12"), None);
+    }
+
+    #[test]
+    fn unescape_inverts_serialization() {
+        let mut state = 5u64;
+        let pool: Vec<char> = "اأإآةىي \n\t\"\\/\u{1}\u{1f}\u{7f}é😂\u{200f}\u{fdfd}a"
+            .chars()
+            .collect();
+        for len in 0..300 {
+            let s: String = (0..len)
+                .map(|_| {
+                    let r = crate::sketch::minhash::splitmix64(&mut state);
+                    pool[(r % pool.len() as u64) as usize]
+                })
+                .collect();
+            let plain = serde_json::to_string(&s).unwrap();
+            assert_eq!(unescape_json_string(&plain).as_deref(), Some(s.as_str()));
+            // serde_json writes non-ASCII as is; escape it as \uXXXX too.
+            let mut ascii = String::from("\"");
+            for c in s.chars() {
+                match c {
+                    '"' => ascii.push_str("\\\""),
+                    '\\' => ascii.push_str("\\\\"),
+                    c if c.is_ascii() && !c.is_ascii_control() => ascii.push(c),
+                    c => {
+                        let mut units = [0u16; 2];
+                        for u in c.encode_utf16(&mut units) {
+                            ascii.push_str(&format!("\\u{u:04x}"));
+                        }
+                    }
+                }
+            }
+            ascii.push('"');
+            assert_eq!(unescape_json_string(&ascii), serde(&ascii), "{ascii}");
+            assert_eq!(unescape_json_string(&ascii).as_deref(), Some(s.as_str()));
+        }
+    }
+}

@@ -396,7 +396,12 @@ mod tests {
             set.sort_unstable();
             set.dedup();
             compact_set_into(&hashes, &mut out);
-            assert_eq!(out, crate::verify::compact_set(&set), "{} hashes", hashes.len());
+            assert_eq!(
+                out,
+                crate::verify::compact_set(&set),
+                "{} hashes",
+                hashes.len()
+            );
         }
     }
 

@@ -26,7 +26,10 @@
 //! A segment made only of characters that NFKC leaves alone (ASCII, the
 //! Arabic letters, harakat, tatweel, digits, most other scripts) is
 //! normalized and tokenized in one pass through a lookup table, with no
-//! allocation. A segment holding anything NFKC could change (presentation
+//! allocation. The commonest segment, letters only (one word), has a loop
+//! of its own, and letters that normalize to themselves (most Arabic
+//! letters) are copied from the original text a run at a time rather than
+//! encoded one by one. A segment holding anything NFKC could change (presentation
 //! forms, decomposed hamza U+0653–U+0655, Latin combining marks, NBSP-like
 //! compatibility characters inside a word, …) takes the general path.
 
