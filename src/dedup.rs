@@ -161,13 +161,18 @@ impl Dedup {
                         SignBuffer::default(),
                         Vec::new(),
                         Vec::new(),
+                        Vec::new(),
                     )
                 },
-                |(tokenizer, tokens, buf, hashes, set), doc| {
+                |(tokenizer, tokens, buf, hashes, shingles, set), doc| {
                     tokenizer.tokenize_into(&doc.text, tokens);
                     shingle::token_hashes(tokens, hashes);
-                    shingle::shingle_set_into(hashes, k, set);
-                    let signature = hasher.sign_iter(set.iter().copied(), buf);
+                    // The signature does not depend on the order of the
+                    // shingles nor on repeats: no sorted 64-bit set is needed.
+                    shingles.clear();
+                    shingles.extend(shingle::shingle_hashes(hashes, k));
+                    let signature = hasher.sign_iter(shingles.iter().copied(), buf);
+                    shingle::compact_set_into(shingles, set);
                     let mut cut = doc.text.len().min(HEAD_BYTES);
                     while !doc.text.is_char_boundary(cut) {
                         cut -= 1;
@@ -184,7 +189,7 @@ impl Dedup {
                             source: doc.source,
                         },
                         signature,
-                        set: verify::compact_set(set).into_boxed_slice(),
+                        set: set.as_slice().into(),
                         head: doc.text[..cut].into(),
                     }
                 },

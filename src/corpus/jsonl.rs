@@ -3,6 +3,7 @@
 
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::*;
 
@@ -12,12 +13,19 @@ pub(super) struct LineSeed<'a> {
     pub(super) id_field: &'a str,
     pub(super) text_field: &'a str,
     pub(super) meta: &'a MetaFields,
+    /// Keep the text field as raw JSON ([`LineFields::raw_text`]) instead of
+    /// parsing it into a [`Value`].
+    pub(super) raw_text: bool,
 }
 
 #[derive(Default)]
-pub(super) struct LineFields {
+pub(super) struct LineFields<'de> {
     pub(super) id: Option<Value>,
     pub(super) text: Option<Value>,
+    /// The text field's raw JSON (with `raw_text`), syntax checked.
+    pub(super) raw_text: Option<&'de RawValue>,
+    /// With `raw_text`: the text field was found more than once.
+    pub(super) repeated_text: bool,
     pub(super) keys: KeyList,
     pub(super) meta: DocMeta,
 }
@@ -52,28 +60,34 @@ impl KeyList {
 }
 
 impl<'de> DeserializeSeed<'de> for LineSeed<'_> {
-    type Value = LineFields;
+    type Value = LineFields<'de>;
 
     fn deserialize<D: serde::Deserializer<'de>>(
         self,
         d: D,
-    ) -> std::result::Result<LineFields, D::Error> {
+    ) -> std::result::Result<LineFields<'de>, D::Error> {
         d.deserialize_map(self)
     }
 }
 
 impl<'de> Visitor<'de> for LineSeed<'_> {
-    type Value = LineFields;
+    type Value = LineFields<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<LineFields, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<LineFields<'de>, A::Error> {
         let mut fields = LineFields::default();
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             fields.keys.add(&key);
-            if key == self.text_field {
+            if key == self.text_field && self.raw_text {
+                fields.repeated_text |= fields.raw_text.is_some();
+                fields.raw_text = Some(map.next_value()?);
+            } else if key == self.text_field {
                 fields.text = Some(map.next_value()?);
             } else if key == self.id_field {
                 fields.id = Some(map.next_value()?);
@@ -183,17 +197,26 @@ pub(super) fn parse_json_line(
             .to_string();
         return fail(source, reason);
     }
-    let seed = LineSeed {
-        id_field: &opts.id_field,
-        text_field: &opts.text_field,
-        meta: &opts.meta_fields,
-    };
-    let mut de = serde_json::Deserializer::from_str(&line);
-    let fields = match seed.deserialize(&mut de).and_then(|f| de.end().map(|()| f)) {
+    // The text field is taken raw and unescaped here, without serde_json's
+    // scratch buffer and `Value`. Anything unusual (an error, a text that
+    // is no plain string, a repeated text field) is parsed again the
+    // general way, so messages and values stay the same.
+    let fields = parse_fields(opts, &line, true)
+        .ok()
+        .and_then(|mut f| {
+            if f.repeated_text {
+                return None;
+            }
+            if let Some(raw) = f.raw_text.take() {
+                f.text = Some(Value::String(unescape_json_string(raw.get())?));
+            }
+            Some(f)
+        })
+        .map_or_else(|| parse_fields(opts, &line, false), Ok);
+    let fields = match fields {
         Ok(fields) => fields,
         Err(e) => return fail(source, json_reason(&e)),
     };
-    drop(line);
     let (id, missing) = match fields.id {
         Some(Value::String(s)) if !s.is_empty() => (s, false),
         Some(Value::Number(n)) => (n.to_string(), false),
@@ -230,6 +253,77 @@ pub(super) fn parse_json_line(
         outcome,
         meta,
     }
+}
+
+/// The id, text and metadata fields of one JSON line, the text field raw
+/// (not in [`LineFields::text`]) when `raw_text`.
+fn parse_fields<'de>(
+    opts: &ReadOptions,
+    line: &'de str,
+    raw_text: bool,
+) -> serde_json::Result<LineFields<'de>> {
+    let seed = LineSeed {
+        id_field: &opts.id_field,
+        text_field: &opts.text_field,
+        meta: &opts.meta_fields,
+        raw_text,
+    };
+    let mut de = serde_json::Deserializer::from_str(line);
+    seed.deserialize(&mut de).and_then(|f| de.end().map(|()| f))
+}
+
+/// The value of a JSON string literal `raw` (quotes included) whose syntax
+/// serde_json has checked. `None` when `raw` is not a string, or holds a
+/// `\u` escape of a lone surrogate (serde_json refuses those when it parses
+/// a string; the caller lets it say so).
+pub(super) fn unescape_json_string(raw: &str) -> Option<String> {
+    let body = raw.strip_prefix('"')?.strip_suffix('"')?;
+    let b = body.as_bytes();
+    let mut out = String::with_capacity(body.len());
+    let mut i = 0;
+    let hex = |at: usize| -> Option<u32> {
+        let h = b.get(at..at + 4)?;
+        h.iter()
+            .try_fold(0u32, |n, &d| Some(n * 16 + char::from(d).to_digit(16)?))
+    };
+    while let Some(p) = memchr::memchr(b'\\', &b[i..]) {
+        out.push_str(&body[i..i + p]);
+        i += p + 2;
+        let c = match b.get(i - 1)? {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let n = hex(i)?;
+                i += 4;
+                let n = match n {
+                    0xD800..=0xDBFF => {
+                        if b.get(i..i + 2)? != b"\\u" {
+                            return None;
+                        }
+                        let low = hex(i + 2)?;
+                        if !(0xDC00..=0xDFFF).contains(&low) {
+                            return None;
+                        }
+                        i += 6;
+                        0x1_0000 + ((n - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    0xDC00..=0xDFFF => return None,
+                    n => n,
+                };
+                char::from_u32(n)?
+            }
+            _ => return None,
+        };
+        out.push(c);
+    }
+    out.push_str(&body[i..]);
+    Some(out)
 }
 
 /// "malformed JSON at column 12: expected `:`", without serde_json's
@@ -275,4 +369,81 @@ pub(super) fn trim_line(buf: &[u8]) -> &[u8] {
     let mut line = buf.strip_suffix(b"\n").unwrap_or(buf);
     line = line.strip_suffix(b"\r").unwrap_or(line);
     line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unescape_json_string;
+
+    /// The string serde_json parses `raw` into, or `None` when it refuses.
+    fn serde(raw: &str) -> Option<String> {
+        serde_json::from_str::<String>(raw).ok()
+    }
+
+    #[test]
+    fn unescape_agrees_with_serde_json() {
+        let cases = [
+            r#""""#,
+            r#""قال الرئيس""#,
+            r#""\\ \" \/ \b \f \n \r \t""#,
+            r#""\u00e9\u00E9\u0627\u0000""#,
+            r#""\ud83d\ude02 و \uD83D\uDE02""#,
+            r#""end\\""#,
+            r#""\\\"""#,
+        ];
+        for raw in cases {
+            assert_eq!(unescape_json_string(raw), serde(raw), "{raw}");
+            assert!(serde(raw).is_some(), "{raw}");
+        }
+        // Lone surrogates: serde_json refuses them, and so must we.
+        for raw in [
+            r#""\ud83d""#,
+            r#""\ud83d alone""#,
+            r#""\udc00""#,
+            r#""\ud83d\u0041""#,
+            r#""\ud83d\ud83d\ude02""#,
+            r#""\ud83d\n""#,
+        ] {
+            assert_eq!(serde(raw), None, "{raw}");
+            assert_eq!(unescape_json_string(raw), None, "{raw}");
+        }
+        // Not a string at all.
+        assert_eq!(unescape_json_string("12"), None);
+    }
+
+    #[test]
+    fn unescape_inverts_serialization() {
+        let mut state = 5u64;
+        let pool: Vec<char> = "اأإآةىي \n\t\"\\/\u{1}\u{1f}\u{7f}é😂\u{200f}\u{fdfd}a"
+            .chars()
+            .collect();
+        for len in 0..300 {
+            let s: String = (0..len)
+                .map(|_| {
+                    let r = crate::sketch::minhash::splitmix64(&mut state);
+                    pool[(r % pool.len() as u64) as usize]
+                })
+                .collect();
+            let plain = serde_json::to_string(&s).unwrap();
+            assert_eq!(unescape_json_string(&plain).as_deref(), Some(s.as_str()));
+            // serde_json writes non-ASCII as is; escape it as \uXXXX too.
+            let mut ascii = String::from("\"");
+            for c in s.chars() {
+                match c {
+                    '"' => ascii.push_str("\\\""),
+                    '\\' => ascii.push_str("\\\\"),
+                    c if c.is_ascii() && !c.is_ascii_control() => ascii.push(c),
+                    c => {
+                        let mut units = [0u16; 2];
+                        for u in c.encode_utf16(&mut units) {
+                            ascii.push_str(&format!("\\u{u:04x}"));
+                        }
+                    }
+                }
+            }
+            ascii.push('"');
+            assert_eq!(unescape_json_string(&ascii), serde(&ascii), "{ascii}");
+            assert_eq!(unescape_json_string(&ascii).as_deref(), Some(s.as_str()));
+        }
+    }
 }

@@ -9,7 +9,8 @@
 //! # Memory
 //!
 //! [`candidates`] works one band at a time: it builds one 16-byte key
-//! `(band hash, doc)` per document, sorts them (rayon `par_sort_unstable`),
+//! `(band hash, doc)` per document, sorts them (a counting pass on the top
+//! bits of the hash, then each small bucket),
 //! and turns runs of equal band hashes into pairs, stored as one `u64` each.
 //! For 1M documents the keys take 16 MB whatever the number of bands; the
 //! pairs, deduplicated as they grow, take 8 bytes per distinct pair.
@@ -318,6 +319,7 @@ where
     let mut deduped_len = 0usize;
     let mut capped: Vec<(Vec<u32>, u32)> = Vec::new();
     let mut keys: Vec<(u64, u32)> = Vec::with_capacity(n);
+    let mut scratch = KeySort::default();
     for band in 0..params.bands {
         let lo = band * params.rows;
         let hi = lo + params.rows;
@@ -328,7 +330,7 @@ where
                 .filter(|&d| !skip(d))
                 .map(|d| (band_hash(band, &values(d)[lo..hi]), d as u32)),
         );
-        keys.par_sort_unstable();
+        scratch.sort(&mut keys);
         let mut i = 0;
         while i < keys.len() {
             let h = keys[i].0;
@@ -377,9 +379,78 @@ where
     }
 }
 
+/// Sorts band keys `(band hash, document)` ascending, reusing its buffers:
+/// a counting pass on the top bits of the hash (band hashes are uniform, so
+/// about one key a bucket), then each bucket sorted on its own. The same
+/// order as `sort_unstable` (the keys are distinct), in linear time.
+#[derive(Default)]
+struct KeySort {
+    starts: Vec<u32>,
+    out: Vec<(u64, u32)>,
+}
+
+impl KeySort {
+    fn sort(&mut self, keys: &mut Vec<(u64, u32)>) {
+        let n = keys.len();
+        if n < 1 << 10 {
+            keys.sort_unstable();
+            return;
+        }
+        let bits = n.next_power_of_two().trailing_zeros().min(16);
+        let shift = 64 - bits;
+        let starts = &mut self.starts;
+        starts.clear();
+        starts.resize((1 << bits) + 1, 0);
+        for &(h, _) in keys.iter() {
+            starts[(h >> shift) as usize + 1] += 1;
+        }
+        for b in 1..starts.len() {
+            starts[b] += starts[b - 1];
+        }
+        let out = &mut self.out;
+        out.clear();
+        out.resize(n, (0, 0));
+        for &k in keys.iter() {
+            let slot = &mut starts[(k.0 >> shift) as usize];
+            out[*slot as usize] = k;
+            *slot += 1;
+        }
+        // Now `starts[b]` is the end of bucket `b`.
+        let mut start = 0;
+        for &end in &starts[..1 << bits] {
+            let end = end as usize;
+            if end - start > 1 {
+                out[start..end].sort_unstable();
+            }
+            start = end;
+        }
+        std::mem::swap(keys, out);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_sort_equals_sort_unstable() {
+        let mut state = 11u64;
+        let mut next = || crate::sketch::minhash::splitmix64(&mut state);
+        let mut scratch = KeySort::default();
+        for n in [0usize, 3, 1023, 1024, 5000, 70_000] {
+            // Uniform hashes, and a few hashes shared by many documents
+            // (copies), some with the same top bits.
+            let mut keys: Vec<(u64, u32)> = (0..n as u32).map(|d| (next(), d)).collect();
+            let shared = [next(), next(), 5, 6, 7 << 50];
+            for (d, k) in keys.iter_mut().enumerate().step_by(3) {
+                k.0 = shared[d % shared.len()];
+            }
+            let mut want = keys.clone();
+            want.sort_unstable();
+            scratch.sort(&mut keys);
+            assert_eq!(keys, want, "{n} keys");
+        }
+    }
 
     #[test]
     fn s_curve_shape() {

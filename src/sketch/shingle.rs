@@ -222,6 +222,69 @@ pub fn shingle_set_into(token_hashes: &[u64], k: usize, out: &mut Vec<u64>) {
     out.dedup();
 }
 
+/// The compact shingle set ([`crate::verify::compact_set`]: the high 32
+/// bits of every shingle hash, sorted ascending, duplicates removed) of
+/// shingle hashes in any order and with repeats, replacing the contents of
+/// `out`. Equal to `compact_set` of the sorted 64-bit set, without sorting
+/// 64-bit values first.
+pub fn compact_set_into(shingle_hashes: &[u64], out: &mut Vec<u32>) {
+    out.clear();
+    let n = shingle_hashes.len();
+    if n >= 64 {
+        bucket_sort_high(shingle_hashes, out);
+    } else {
+        out.extend(shingle_hashes.iter().map(|&h| (h >> 32) as u32));
+        out.sort_unstable();
+    }
+    out.dedup();
+}
+
+/// Largest bucket [`bucket_sort_high`] finishes by insertion sort.
+const MAX_BUCKET: u32 = 32;
+
+/// The high 32 bits of `hashes` (at least 64 of them), sorted ascending into
+/// `out` (empty): a counting pass on their top bits into about one bucket
+/// per value (shingle hashes are uniform), then insertion sort, which only
+/// moves values inside their bucket. Falls back to `sort_unstable` when a
+/// bucket is crowded (a text repeating a few shingles), so it stays
+/// `O(n log n)` at worst.
+fn bucket_sort_high(hashes: &[u64], out: &mut Vec<u32>) {
+    const MAX_BITS: u32 = 10;
+    let n = hashes.len();
+    let bits = n.next_power_of_two().trailing_zeros().min(MAX_BITS);
+    let shift = 64 - bits;
+    let mut starts = [0u32; (1 << MAX_BITS) + 1];
+    let starts = &mut starts[..(1 << bits) + 1];
+    for &h in hashes {
+        starts[(h >> shift) as usize + 1] += 1;
+    }
+    let mut crowded = false;
+    for b in 1..starts.len() {
+        crowded |= starts[b] > MAX_BUCKET;
+        starts[b] += starts[b - 1];
+    }
+    if crowded {
+        out.extend(hashes.iter().map(|&h| (h >> 32) as u32));
+        out.sort_unstable();
+        return;
+    }
+    out.resize(n, 0);
+    for &h in hashes {
+        let slot = &mut starts[(h >> shift) as usize];
+        out[*slot as usize] = (h >> 32) as u32;
+        *slot += 1;
+    }
+    for i in 1..n {
+        let x = out[i];
+        let mut j = i;
+        while j > 0 && out[j - 1] > x {
+            out[j] = out[j - 1];
+            j -= 1;
+        }
+        out[j] = x;
+    }
+}
+
 /// A split of hashed items into parts by the top bits of their hash, so
 /// that each part can be sorted and scanned on its own (bounded memory).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -305,6 +368,41 @@ mod tests {
         assert!(out.is_empty());
         shingles(&th, 0, &mut out);
         assert_eq!(out.len(), 2);
+    }
+
+    #[test]
+    fn compact_set_into_equals_compact_set_of_the_sorted_set() {
+        // Random hashes, hashes crowding one bucket, few distinct values
+        // repeated, and sizes around the bucket-sort threshold.
+        let mut state = 7u64;
+        let mut random = |n: usize| -> Vec<u64> {
+            (0..n)
+                .map(|_| crate::sketch::minhash::splitmix64(&mut state))
+                .collect()
+        };
+        let mut cases: Vec<Vec<u64>> = [0, 1, 5, 63, 64, 65, 300, 1000, 5000]
+            .into_iter()
+            .map(&mut random)
+            .collect();
+        cases.push(random(2000).iter().map(|h| h >> 20).collect());
+        cases.push(random(3).iter().cycle().take(999).copied().collect());
+        let mut doubled = random(400);
+        doubled.extend(doubled.clone());
+        cases.push(doubled);
+        cases.push((0..500u64).map(|i| i << 32).rev().collect());
+        let mut out = Vec::new();
+        for hashes in cases {
+            let mut set = hashes.clone();
+            set.sort_unstable();
+            set.dedup();
+            compact_set_into(&hashes, &mut out);
+            assert_eq!(
+                out,
+                crate::verify::compact_set(&set),
+                "{} hashes",
+                hashes.len()
+            );
+        }
     }
 
     #[test]

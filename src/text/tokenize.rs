@@ -26,7 +26,10 @@
 //! A segment made only of characters that NFKC leaves alone (ASCII, the
 //! Arabic letters, harakat, tatweel, digits, most other scripts) is
 //! normalized and tokenized in one pass through a lookup table, with no
-//! allocation. A segment holding anything NFKC could change (presentation
+//! allocation. The commonest segment, letters only (one word), has a loop
+//! of its own, and letters that normalize to themselves (most Arabic
+//! letters) are copied from the original text a run at a time rather than
+//! encoded one by one. A segment holding anything NFKC could change (presentation
 //! forms, decomposed hamza U+0653–U+0655, Latin combining marks, NBSP-like
 //! compatibility characters inside a word, …) takes the general path.
 
@@ -97,8 +100,9 @@ impl Tokens {
 #[derive(Clone)]
 pub struct Tokenizer {
     opts: NormalizeOptions,
-    /// Classes of U+0000–U+07FF under `opts` (folds included).
-    low: Box<[u32]>,
+    /// Classes of U+0000–U+07FF under `opts` (folds included), with
+    /// [`SAME`] marked.
+    low: Box<[u32; 0x800]>,
     /// Classes of U+0000–U+FFFF that do not depend on the folds.
     bmp: &'static [u32],
     scratch: Scratch,
@@ -195,12 +199,32 @@ impl Run {
     }
 }
 
+/// Set on a `LETTER` entry whose output character is the input character:
+/// the tokenizer copies runs of such letters from the original text in one
+/// go instead of encoding them one by one. Above the 21 bits of
+/// [`class::ch`], below the tag byte.
+const SAME: u32 = 1 << 21;
+
+/// `e` with [`SAME`] set when it is a letter entry whose output is `u`.
+#[inline(always)]
+fn same(u: u32, e: u32) -> u32 {
+    if class::tag(e) == class::LETTER && e & 0x001F_FFFF == u {
+        e | SAME
+    } else {
+        e
+    }
+}
+
 impl Tokenizer {
     /// A tokenizer applying `opts`.
     pub fn new(opts: NormalizeOptions) -> Tokenizer {
-        let low = (0u32..0x800)
-            .map(|u| char::from_u32(u).map_or(class::SEP, |c| classify(c, &opts)))
+        let low: Vec<u32> = (0u32..0x800)
+            .map(|u| char::from_u32(u).map_or(class::SEP, |c| same(u, classify(c, &opts))))
             .collect();
+        let low = low
+            .into_boxed_slice()
+            .try_into()
+            .expect("0x800 class entries");
         Tokenizer {
             opts,
             low,
@@ -230,14 +254,14 @@ impl Tokenizer {
             if c == 0x200B && self.opts.zwsp_as_space {
                 (class::SEP, 3)
             } else {
-                (self.bmp[c as usize & 0xFFFF], 3)
+                (same(c, self.bmp[c as usize & 0xFFFF]), 3)
             }
         } else {
             let c = ((b0 & 0x07) << 18)
                 | ((b[i + 1] as u32 & 0x3F) << 12)
                 | ((b[i + 2] as u32 & 0x3F) << 6)
                 | (b[i + 3] as u32 & 0x3F);
-            let e = char::from_u32(c).map_or(class::SEP, |c| classify(c, &self.opts));
+            let e = char::from_u32(c).map_or(class::SEP, |ch| same(c, classify(ch, &self.opts)));
             (e, 4)
         }
     }
@@ -270,6 +294,12 @@ impl Tokenizer {
                 i += len;
                 continue;
             }
+            if class::tag(e) == class::LETTER {
+                if let Some(end) = self.letters_only(text, i, e, len, out) {
+                    i = end;
+                    continue;
+                }
+            }
             let seg_start = i;
             let tok_mark = out.tokens.len();
             let norm_mark = out.normalized.len();
@@ -277,23 +307,40 @@ impl Tokenizer {
             let mut trim_end = i;
             let mut slow = false;
             let mut run = Run::new();
+            // Start of a run of letters that normalize to themselves, seen
+            // in the current letter run and not copied to the output yet:
+            // they are `text[copy..i]`.
+            let mut copy = usize::MAX;
             loop {
-                let tag = class::tag(e);
-                if tag == class::LETTER && run.kind == LETTERS {
-                    // The common case: one more letter of a word.
-                    trim_end = i + len;
-                    out.normalized.push(class::ch(e));
-                } else if tag != class::CTRL {
-                    if trim_start == usize::MAX {
-                        trim_start = i;
+                if e & SAME != 0 && run.kind == LETTERS {
+                    // The common case: one more letter of a word, unchanged.
+                    if copy == usize::MAX {
+                        copy = i;
                     }
                     trim_end = i + len;
-                    match tag {
-                        class::LETTER => run.push(Cat::Letter, class::ch(e), split, out),
-                        class::DIGIT => run.push(Cat::Digit, class::ch(e), split, out),
-                        class::MARK => run.push(Cat::Mark, class::ch(e), split, out),
-                        class::DEL => {}
-                        _ => slow = true,
+                } else {
+                    // Anything else: copy the pending letters first.
+                    if copy != usize::MAX {
+                        out.normalized.push_str(&text[copy..i]);
+                        copy = usize::MAX;
+                    }
+                    let tag = class::tag(e);
+                    if tag == class::LETTER && run.kind == LETTERS {
+                        // One more letter of a word, folded.
+                        trim_end = i + len;
+                        out.normalized.push(class::ch(e));
+                    } else if tag != class::CTRL {
+                        if trim_start == usize::MAX {
+                            trim_start = i;
+                        }
+                        trim_end = i + len;
+                        match tag {
+                            class::LETTER => run.push(Cat::Letter, class::ch(e), split, out),
+                            class::DIGIT => run.push(Cat::Digit, class::ch(e), split, out),
+                            class::MARK => run.push(Cat::Mark, class::ch(e), split, out),
+                            class::DEL => {}
+                            _ => slow = true,
+                        }
                     }
                 }
                 i += len;
@@ -304,6 +351,9 @@ impl Tokenizer {
                 if e == class::SEP || slow {
                     break;
                 }
+            }
+            if copy != usize::MAX {
+                out.normalized.push_str(&text[copy..i]);
             }
             if slow {
                 // Find the end of the segment, then take the general path.
@@ -334,6 +384,68 @@ impl Tokenizer {
             u32::try_from(out.normalized.len()).is_ok(),
             "normalized text over 4 GiB"
         );
+    }
+
+    /// The most common segment: letters only (no digit, mark, deleted
+    /// character or control), so one token spanning the whole segment.
+    /// `e` and `len` are the entry and length of the letter at `start`.
+    /// Appends the token and returns the end of the segment; returns `None`
+    /// (leaving `out` as it was) at the first character that is not a
+    /// letter nor a separator, for the full loop to take the segment again.
+    #[inline(always)]
+    fn letters_only(
+        &self,
+        text: &str,
+        start: usize,
+        mut e: u32,
+        mut len: usize,
+        out: &mut Tokens,
+    ) -> Option<usize> {
+        let b = text.as_bytes();
+        let n = b.len();
+        let norm_start = out.normalized.len();
+        let mut i = start;
+        // `text[copy..i]` normalizes to itself and is not copied yet.
+        let mut copy = start;
+        loop {
+            if e & SAME == 0 {
+                out.normalized.push_str(&text[copy..i]);
+                out.normalized.push(class::ch(e));
+                copy = i + len;
+            }
+            i += len;
+            // The hot loop: two-byte letters that stay as they are (most
+            // Arabic letters).
+            while i + 1 < n {
+                let b0 = b[i] as usize;
+                if b0 & 0xE0 != 0xC0 {
+                    break;
+                }
+                let c = ((b0 & 0x1F) << 6) | (b[i + 1] as usize & 0x3F);
+                if self.low[c] & SAME == 0 {
+                    break;
+                }
+                i += 2;
+            }
+            if i >= n {
+                break;
+            }
+            (e, len) = self.entry_at(b, i);
+            if e == class::SEP {
+                break;
+            }
+            if class::tag(e) != class::LETTER {
+                out.normalized.truncate(norm_start);
+                return None;
+            }
+        }
+        out.normalized.push_str(&text[copy..i]);
+        out.tokens.push(Token {
+            span: Span::new(start, i),
+            norm_start: norm_start as u32,
+            norm_end: out.normalized.len() as u32,
+        });
+        Some(i)
     }
 
     /// The general path for one raw segment: the full pipeline, then the
