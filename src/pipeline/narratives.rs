@@ -62,8 +62,16 @@ pub(crate) fn narratives(
     let mut all = verbatim;
     all.extend(links.iter().cloned());
     let groups = index.group(&all);
-    // The group of each narrative link: the one whose members overlap both
-    // of its passages (members of a group are disjoint and sorted).
+    let group_of = group_of_links(&groups, &links);
+    let (groups, inside, group_of) = without_templates(groups, group_of, clusters, spans);
+    let narrative_links = link_entries(&links, &group_of, spans);
+    let narratives = narrative_entries(&groups, &inside, spans);
+    (narrative_links, narratives)
+}
+
+/// The group of each narrative link: the one whose members overlap both of
+/// its passages (members of a group are disjoint and sorted).
+fn group_of_links(groups: &[narrative::NarrativeGroup], links: &[Link]) -> Vec<Option<usize>> {
     let mut member_of: Vec<(usize, Span, usize)> = groups
         .iter()
         .enumerate()
@@ -83,7 +91,7 @@ pub(crate) fn narratives(
         v.sort_unstable();
         v
     };
-    let group_of: Vec<Option<usize>> = links
+    links
         .par_iter()
         .map(|l| {
             let gb = groups_at(l.b.0, l.b.1);
@@ -91,12 +99,26 @@ pub(crate) fn narratives(
                 .into_iter()
                 .find(|g| gb.binary_search(g).is_ok())
         })
-        .collect();
+        .collect()
+}
+
+/// The groups without templates ([`is_template`]; a group holding a
+/// narrative link is never one), numbered again, with the narrative links
+/// inside each and the new group of each link.
+fn without_templates(
+    groups: Vec<narrative::NarrativeGroup>,
+    group_of: Vec<Option<usize>>,
+    clusters: &[Cluster],
+    spans: &SpanMap<'_>,
+) -> (
+    Vec<narrative::NarrativeGroup>,
+    Vec<usize>,
+    Vec<Option<usize>>,
+) {
     let mut inside = vec![0usize; groups.len()];
     for g in group_of.iter().flatten() {
         inside[*g] += 1;
     }
-    // Templates out; the groups left are numbered again.
     let cluster: ahash::AHashMap<&str, usize> = clusters
         .iter()
         .flat_map(|c| c.members.iter().map(move |m| (m.as_str(), c.id)))
@@ -128,9 +150,18 @@ pub(crate) fn narratives(
         .into_iter()
         .map(|g| g.map(|g| new_id[g]).filter(|&g| g != usize::MAX))
         .collect();
-    let narrative_links: Vec<NarrativeLink> = links
+    (groups, inside, group_of)
+}
+
+/// The report's narrative links, each with its narrative's id.
+fn link_entries(
+    links: &[Link],
+    group_of: &[Option<usize>],
+    spans: &SpanMap<'_>,
+) -> Vec<NarrativeLink> {
+    links
         .par_iter()
-        .zip(&group_of)
+        .zip(group_of)
         .map(|(l, g)| {
             let (da, db) = (&spans.docs[l.a.0], &spans.docs[l.b.0]);
             NarrativeLink {
@@ -144,8 +175,17 @@ pub(crate) fn narratives(
                 narrative: g.map(|g| g + 1),
             }
         })
-        .collect();
-    let narratives = groups
+        .collect()
+}
+
+/// The report's narratives, numbered from 1; `inside[i]`: the narrative
+/// links of group `i` (0: joined by verbatim passages alone).
+fn narrative_entries(
+    groups: &[narrative::NarrativeGroup],
+    inside: &[usize],
+    spans: &SpanMap<'_>,
+) -> Vec<Narrative> {
+    groups
         .par_iter()
         .enumerate()
         .map(|(i, g)| {
@@ -173,8 +213,7 @@ pub(crate) fn narratives(
                 links: inside[i],
             }
         })
-        .collect();
-    (narrative_links, narratives)
+        .collect()
 }
 
 /// Documents from this many near-duplicate clusters (a lone document is a
