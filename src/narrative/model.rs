@@ -113,167 +113,27 @@ impl<'a> Model<'a> {
     ) -> Self {
         let t0 = std::time::Instant::now();
         note("start", t0);
-        // 1. Read the documents, a chunk at a time in parallel; number the
-        // stems in the order they are met (deterministic ids).
-        let mut table = StemTable::default();
-        let mut content: Vec<DocContent> = Vec::with_capacity(docs.len());
-        let mut backoff: Vec<Vec<[u32; 3]>> = Vec::with_capacity(docs.len());
-        let mut geometry: Vec<Vec<Geometry>> = Vec::with_capacity(docs.len());
-        // Readers keep their word caches from chunk to chunk: a chunk is cut
-        // into as many pieces as there are readers, one reader a piece.
-        let readers: Vec<std::sync::Mutex<Reader>> = (0..2 * rayon::current_num_threads().max(1))
-            .map(|_| std::sync::Mutex::new(Reader::new(normalize)))
-            .collect();
-        for chunk in docs.chunks(READ_CHUNK) {
-            let per = chunk.len().div_ceil(readers.len());
-            let parsed: Vec<Parsed> = chunk
-                .par_chunks(per)
-                .enumerate()
-                .flat_map_iter(|(i, part)| {
-                    let mut r = readers[i].lock().unwrap_or_else(|e| e.into_inner());
-                    part.iter()
-                        .map(|d| r.parse(d, params))
-                        .collect::<Vec<Parsed>>()
-                })
-                .collect();
-            for mut p in parsed {
-                let ids: Vec<u32> = p.stems.iter().map(|&s| table.id(s)).collect();
-                for t in &mut p.content.terms {
-                    *t = ids[*t as usize];
-                }
-                for b in &mut p.backoff {
-                    b[1] = ids[b[1] as usize];
-                }
-                content.push(p.content);
-                backoff.push(p.backoff);
-                geometry.push(p.windows);
-            }
-        }
-        drop(readers);
-        let StemTable { ids, info } = table;
-        drop(ids);
+        // 1. Read the documents; stems numbered in the order they are met.
+        let (mut content, backoff, geometry, info) = read_all(docs, normalize, params);
         note("read", t0);
         // 2. Proclitic back-off, now that the corpus's stems are known.
-        let mut known = vec![false; info.len()];
-        for c in &content {
-            for &t in &c.terms {
-                known[t as usize] = true;
-            }
-        }
-        content
-            .par_iter_mut()
-            .zip(backoff.par_iter())
-            .for_each(|(c, b)| {
-                for &[k, stem, fine] in b {
-                    if known[stem as usize] {
-                        c.terms[k as usize] = stem;
-                        c.fine[k as usize] = fine;
-                    }
-                }
-            });
-        drop(backoff);
-        drop(known);
-        // 3. Terms: stems numbered in the order first met; the stems of one
-        // derived verb ([`verb_form_key`]) share a term (اعتقال، اعتقلت،
-        // يعتقل), their fine forms differ, so they match as derivations. The
-        // background frequency of a merged term is the sum of its stems'.
-        let mut term_of = vec![u32::MAX; info.len()];
-        let mut by_key: ahash::AHashMap<u64, u32> = ahash::AHashMap::new();
-        let mut bg_df: Vec<u32> = Vec::new();
-        for c in &content {
-            for &s in &c.terms {
-                if term_of[s as usize] == u32::MAX {
-                    let next = bg_df.len() as u32;
-                    let id = *by_key.entry(info[s as usize].key).or_insert(next);
-                    if id == next {
-                        bg_df.push(0);
-                    }
-                    bg_df[id as usize] += info[s as usize].bg;
-                    term_of[s as usize] = id;
-                }
-            }
-        }
-        drop(by_key);
-        drop(info);
-        content.par_iter_mut().for_each(|c| {
-            for t in &mut c.terms {
-                *t = term_of[*t as usize];
-            }
-        });
-        drop(term_of);
-        let n_terms = bg_df.len();
-        let mut df: Vec<u32> = vec![0; n_terms];
-        let mut count: Vec<u32> = vec![0; n_terms];
-        let mut seen: Vec<u32> = vec![u32::MAX; n_terms];
-        let mut number = vec![false; n_terms];
-        let mut code = vec![false; n_terms];
-        for (d, c) in content.iter().enumerate() {
-            for (k, (&t, &f)) in c.terms.iter().zip(&c.flags).enumerate() {
-                if f & NUMBER != 0 {
-                    number[t as usize] = true;
-                    let [s, e] = c.spans[k];
-                    let digits = docs[d].text[s as usize..e as usize].chars().count();
-                    code[t as usize] |= digits >= CODE_DIGITS;
-                }
-                count[t as usize] += 1;
-                if seen[t as usize] != d as u32 {
-                    seen[t as usize] = d as u32;
-                    df[t as usize] += 1;
-                }
-            }
-        }
-        drop(seen);
-        bind_collocations(&mut content, &count);
-        drop(count);
-        let n = docs.len() as f32;
-        let m = params.background_docs.max(0.0);
-        let conf = n / (n + 3.0);
-        let weights: Vec<f32> = bg_df
-            .par_iter()
-            .zip(df.par_iter())
-            .map(|(&s, &df)| {
-                let idf_bg = background_idf_of(s);
-                let idf_c = ((n + 1.0) / (df as f32 + 0.5)).ln();
-                let base = (m * idf_bg + n * idf_c) / (m + n).max(f32::MIN_POSITIVE);
-                let spread = if n >= 2.0 {
-                    (df as f32 - 1.0) / (n - 1.0)
-                } else {
-                    0.0
-                };
-                (base * (1.0 - conf * spread * spread)).max(0.0)
-            })
-            .collect();
+        back_off(&mut content, backoff, info.len());
+        // 3. Terms: the stems of one derived verb merged, their counts and
+        // weights.
+        let bg_df = merge_verb_forms(&mut content, info);
+        let stats = term_stats(docs, &content, bg_df.len());
+        bind_collocations(&mut content, &stats.count);
+        let weights = term_weights(&bg_df, &stats.df, docs.len(), params);
         note("terms", t0);
         // 4. Window vectors, a chunk of documents at a time.
-        let mut windows: Vec<Window> = Vec::new();
-        let mut vecs: Vec<(u32, f32)> = Vec::new();
-        let mut d0 = 0;
-        for chunk in geometry.chunks(READ_CHUNK) {
-            let built: Vec<WindowsOfDoc> = chunk
-                .par_iter()
-                .enumerate()
-                .map(|(i, g)| {
-                    let d = d0 + i;
-                    window_vectors(d as u32, g, &content[d], &weights, &df, params)
-                })
-                .collect();
-            for (ws, v) in built {
-                let at = vecs.len() as u32;
-                windows.extend(ws.into_iter().map(|mut w| {
-                    w.vec = [w.vec[0] + at, w.vec[1] + at];
-                    w
-                }));
-                vecs.extend(v);
-            }
-            d0 += chunk.len();
-        }
+        let (windows, vecs) = all_windows(&geometry, &content, &weights, &stats.df, params);
         note("windows", t0);
         Model {
             texts: docs.iter().map(|d| d.text).collect(),
             content,
             weights,
-            number,
-            code,
+            number: stats.number,
+            code: stats.code,
             windows,
             vecs,
         }
@@ -357,6 +217,212 @@ pub(super) fn window_vectors(
             }
         })
         .collect();
+    (windows, vecs)
+}
+
+/// What [`read_all`] makes of the documents: per document its content, its
+/// proclitic back-offs `[token, stem, fine form]` and its window geometry;
+/// and the stems, numbered in the order they are met.
+type ReadAll = (
+    Vec<DocContent>,
+    Vec<Vec<[u32; 3]>>,
+    Vec<Vec<Geometry>>,
+    Vec<StemInfo>,
+);
+
+/// Step 1: the documents read, a chunk at a time in parallel; stems numbered
+/// in the order they are met (deterministic ids).
+fn read_all(
+    docs: &[NarrativeDoc<'_>],
+    normalize: NormalizeOptions,
+    params: &NarrativeParams,
+) -> ReadAll {
+    let mut table = StemTable::default();
+    let mut content: Vec<DocContent> = Vec::with_capacity(docs.len());
+    let mut backoff: Vec<Vec<[u32; 3]>> = Vec::with_capacity(docs.len());
+    let mut geometry: Vec<Vec<Geometry>> = Vec::with_capacity(docs.len());
+    // Readers keep their word caches from chunk to chunk: a chunk is cut
+    // into as many pieces as there are readers, one reader a piece.
+    let readers: Vec<std::sync::Mutex<Reader>> = (0..2 * rayon::current_num_threads().max(1))
+        .map(|_| std::sync::Mutex::new(Reader::new(normalize)))
+        .collect();
+    for chunk in docs.chunks(READ_CHUNK) {
+        let per = chunk.len().div_ceil(readers.len());
+        let parsed: Vec<Parsed> = chunk
+            .par_chunks(per)
+            .enumerate()
+            .flat_map_iter(|(i, part)| {
+                let mut r = readers[i].lock().unwrap_or_else(|e| e.into_inner());
+                part.iter()
+                    .map(|d| r.parse(d, params))
+                    .collect::<Vec<Parsed>>()
+            })
+            .collect();
+        for mut p in parsed {
+            let ids: Vec<u32> = p.stems.iter().map(|&s| table.id(s)).collect();
+            for t in &mut p.content.terms {
+                *t = ids[*t as usize];
+            }
+            for b in &mut p.backoff {
+                b[1] = ids[b[1] as usize];
+            }
+            content.push(p.content);
+            backoff.push(p.backoff);
+            geometry.push(p.windows);
+        }
+    }
+    (content, backoff, geometry, table.info)
+}
+
+/// Step 2: a token whose stem without its proclitic is a stem of the corpus
+/// takes that stem (and its fine form).
+fn back_off(content: &mut [DocContent], backoff: Vec<Vec<[u32; 3]>>, n_stems: usize) {
+    let mut known = vec![false; n_stems];
+    for c in content.iter() {
+        for &t in &c.terms {
+            known[t as usize] = true;
+        }
+    }
+    content
+        .par_iter_mut()
+        .zip(backoff.par_iter())
+        .for_each(|(c, b)| {
+            for &[k, stem, fine] in b {
+                if known[stem as usize] {
+                    c.terms[k as usize] = stem;
+                    c.fine[k as usize] = fine;
+                }
+            }
+        });
+}
+
+/// Step 3a: stems become terms, numbered in the order first met; the stems
+/// of one derived verb ([`verb_form_key`]) share a term (اعتقال، اعتقلت،
+/// يعتقل), their fine forms differ, so they match as derivations. Returns
+/// the background frequency of each term: the sum of its stems'.
+fn merge_verb_forms(content: &mut [DocContent], info: Vec<StemInfo>) -> Vec<u32> {
+    let mut term_of = vec![u32::MAX; info.len()];
+    let mut by_key: ahash::AHashMap<u64, u32> = ahash::AHashMap::new();
+    let mut bg_df: Vec<u32> = Vec::new();
+    for c in content.iter() {
+        for &s in &c.terms {
+            if term_of[s as usize] == u32::MAX {
+                let next = bg_df.len() as u32;
+                let id = *by_key.entry(info[s as usize].key).or_insert(next);
+                if id == next {
+                    bg_df.push(0);
+                }
+                bg_df[id as usize] += info[s as usize].bg;
+                term_of[s as usize] = id;
+            }
+        }
+    }
+    content.par_iter_mut().for_each(|c| {
+        for t in &mut c.terms {
+            *t = term_of[*t as usize];
+        }
+    });
+    bg_df
+}
+
+/// Per term, what the corpus says of it ([`term_stats`]).
+struct TermStats {
+    /// Documents holding it.
+    df: Vec<u32>,
+    /// Occurrences.
+    count: Vec<u32>,
+    /// A figure.
+    number: Vec<bool>,
+    /// A code: a figure of [`CODE_DIGITS`] digits or more.
+    code: Vec<bool>,
+}
+
+/// Step 3b: document frequency, occurrences, figures and codes of the
+/// `n_terms` terms.
+fn term_stats(docs: &[NarrativeDoc<'_>], content: &[DocContent], n_terms: usize) -> TermStats {
+    let mut df: Vec<u32> = vec![0; n_terms];
+    let mut count: Vec<u32> = vec![0; n_terms];
+    let mut seen: Vec<u32> = vec![u32::MAX; n_terms];
+    let mut number = vec![false; n_terms];
+    let mut code = vec![false; n_terms];
+    for (d, c) in content.iter().enumerate() {
+        for (k, (&t, &f)) in c.terms.iter().zip(&c.flags).enumerate() {
+            if f & NUMBER != 0 {
+                number[t as usize] = true;
+                let [s, e] = c.spans[k];
+                let digits = docs[d].text[s as usize..e as usize].chars().count();
+                code[t as usize] |= digits >= CODE_DIGITS;
+            }
+            count[t as usize] += 1;
+            if seen[t as usize] != d as u32 {
+                seen[t as usize] = d as u32;
+                df[t as usize] += 1;
+            }
+        }
+    }
+    TermStats {
+        df,
+        count,
+        number,
+        code,
+    }
+}
+
+/// Step 3c: the weight of each term in a corpus of `n` documents: its IDF
+/// mixed with the background's (strength `params.background_docs`), scaled
+/// down for terms spread over most documents of a small corpus.
+fn term_weights(bg_df: &[u32], df: &[u32], n: usize, params: &NarrativeParams) -> Vec<f32> {
+    let n = n as f32;
+    let m = params.background_docs.max(0.0);
+    let conf = n / (n + 3.0);
+    bg_df
+        .par_iter()
+        .zip(df.par_iter())
+        .map(|(&s, &df)| {
+            let idf_bg = background_idf_of(s);
+            let idf_c = ((n + 1.0) / (df as f32 + 0.5)).ln();
+            let base = (m * idf_bg + n * idf_c) / (m + n).max(f32::MIN_POSITIVE);
+            let spread = if n >= 2.0 {
+                (df as f32 - 1.0) / (n - 1.0)
+            } else {
+                0.0
+            };
+            (base * (1.0 - conf * spread * spread)).max(0.0)
+        })
+        .collect()
+}
+
+/// Step 4: the windows of every document and their `(term, weight)`
+/// vectors, a chunk of documents at a time.
+fn all_windows(
+    geometry: &[Vec<Geometry>],
+    content: &[DocContent],
+    weights: &[f32],
+    df: &[u32],
+    params: &NarrativeParams,
+) -> (Vec<Window>, Vec<(u32, f32)>) {
+    let mut windows: Vec<Window> = Vec::new();
+    let mut vecs: Vec<(u32, f32)> = Vec::new();
+    let mut d0 = 0;
+    for chunk in geometry.chunks(READ_CHUNK) {
+        let built: Vec<WindowsOfDoc> = chunk
+            .par_iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let d = d0 + i;
+                window_vectors(d as u32, g, &content[d], weights, df, params)
+            })
+            .collect();
+        for (ws, v) in built {
+            let at = vecs.len() as u32;
+            windows.extend(ws.into_iter().map(|mut w| {
+                w.vec = [w.vec[0] + at, w.vec[1] + at];
+                w
+            }));
+            vecs.extend(v);
+        }
+        d0 += chunk.len();
+    }
     (windows, vecs)
 }
 
