@@ -8,25 +8,33 @@ use super::{Link, NarrativeParams};
 use crate::cluster::UnionFind;
 use crate::span::Span;
 
+/// The windows' prefixes (their heaviest anchor terms, as ranks: terms
+/// ranked by the number of prefixes they are in, rarest first) and the
+/// postings of each rank, in window order ([`Model::key_index`]).
+struct KeyIndex {
+    /// Window `w`'s prefix is `prefix[prefix_at[w]..prefix_at[w + 1]]`, sorted.
+    prefix_at: Vec<u32>,
+    prefix: Vec<u32>,
+    /// Rank `r`'s windows are `postings[post_at[r]..post_at[r + 1]]`.
+    post_at: Vec<u32>,
+    postings: Vec<u32>,
+}
+
+impl KeyIndex {
+    fn prefix_of(&self, w: u32) -> &[u32] {
+        &self.prefix[self.prefix_at[w as usize] as usize..self.prefix_at[w as usize + 1] as usize]
+    }
+
+    fn posting(&self, r: u32) -> &[u32] {
+        &self.postings[self.post_at[r as usize] as usize..self.post_at[r as usize + 1] as usize]
+    }
+}
+
 impl Model<'_> {
-    /// Every candidate window pair scored: those with the evidence a link
-    /// needs and a score at least `bar`, sorted by window pair (module docs,
-    /// step 4).
-    ///
-    /// Stems are ranked by the number of prefixes they are in, rarest first.
-    /// Keys (pairs of prefix stems; with `min_terms` below 2, single stems)
-    /// are walked one first stem at a time in parallel; a window pair is
-    /// scored only under its smallest shared key, so it is scored once
-    /// without a global set of pairs. A pair whose smallest key is skipped
-    /// (too common, or less frequent than chance) is not a candidate: even
-    /// its rarest shared stems are no evidence.
-    pub(super) fn scored_pairs(
-        &self,
-        params: &NarrativeParams,
-        bar: f32,
-        covered: Option<&Covered>,
-    ) -> Vec<RawLink> {
-        let t0 = std::time::Instant::now();
+    /// The prefixes of every window (its `prefix_terms` heaviest anchors)
+    /// as ranks, terms in more than `max_postings` prefixes dropped, and the
+    /// postings of each rank.
+    fn key_index(&self, params: &NarrativeParams) -> KeyIndex {
         let windows = &self.windows;
         // Prefixes, sorted by term, in one arena.
         let keep = params.prefix_terms.max(1);
@@ -109,10 +117,39 @@ impl Model<'_> {
                 }
             }
         }
-        let prefix_of =
-            |w: u32| &prefix[prefix_at[w as usize] as usize..prefix_at[w as usize + 1] as usize];
-        let posting =
-            |r: u32| &postings[post_at[r as usize] as usize..post_at[r as usize + 1] as usize];
+        KeyIndex {
+            prefix_at,
+            prefix,
+            post_at,
+            postings,
+        }
+    }
+}
+
+impl Model<'_> {
+    /// Every candidate window pair scored: those with the evidence a link
+    /// needs and a score at least `bar`, sorted by window pair (module docs,
+    /// step 4).
+    ///
+    /// Stems are ranked by the number of prefixes they are in, rarest first.
+    /// Keys (pairs of prefix stems; with `min_terms` below 2, single stems)
+    /// are walked one first stem at a time in parallel; a window pair is
+    /// scored only under its smallest shared key, so it is scored once
+    /// without a global set of pairs. A pair whose smallest key is skipped
+    /// (too common, or less frequent than chance) is not a candidate: even
+    /// its rarest shared stems are no evidence.
+    pub(super) fn scored_pairs(
+        &self,
+        params: &NarrativeParams,
+        bar: f32,
+        covered: Option<&Covered>,
+    ) -> Vec<RawLink> {
+        let t0 = std::time::Instant::now();
+        let windows = &self.windows;
+        let index = self.key_index(params);
+        let n_ranks = index.post_at.len() - 1;
+        let prefix_of = |w: u32| index.prefix_of(w);
+        let posting = |r: u32| index.posting(r);
         let pairs = params.min_terms >= 2;
         let key_cap = params.max_key_postings.max(2);
         let lift = f64::from(params.min_key_lift.max(0.0));
@@ -198,7 +235,7 @@ impl Model<'_> {
                 "athar: narratives {} windows, {} prefix terms, {} key postings, {} pairs in \
                  key runs, {} candidates scored, {} kept",
                 windows.len(),
-                prefix.len(),
+                index.prefix.len(),
                 e,
                 p,
                 c,
