@@ -46,8 +46,32 @@ pub(super) fn group_with(
             ]
         })
         .collect();
-    // 1. Passages: link ends of one document that cover much the same text
-    // (their overlap is at least half of the longer one) are one passage.
+    let root = passages(&ends);
+    let star_of = stars(&ends, links, &root);
+    let keep = match labels {
+        Some((model, params)) => anchored(model, params, &ends, &root, &star_of),
+        None => vec![true; ends.len()],
+    };
+    let mut uf = UnionFind::new(ends.len());
+    for i in 0..ends.len() as u32 {
+        let star = star_of[root[i as usize] as usize];
+        if star != u32::MAX && keep[i as usize] {
+            uf.union(i, star);
+        }
+    }
+    let mut groups: Vec<NarrativeGroup> = uf
+        .groups(2)
+        .into_par_iter()
+        .filter_map(|nodes| narrative_group(&nodes, &ends, links, labels))
+        .collect();
+    groups.sort_by(|x, y| x.members.cmp(&y.members));
+    groups
+}
+
+/// Step 1 of [`group_with`], passages: link ends of one document that cover
+/// much the same text (their overlap is at least half of the longer one)
+/// are one passage. Returns the passage (a representative end) of each end.
+fn passages(ends: &[Member]) -> Vec<u32> {
     let mut same = UnionFind::new(ends.len());
     let mut order: Vec<u32> = (0..ends.len() as u32).collect();
     order.sort_by_key(|&i| (ends[i as usize], i));
@@ -70,12 +94,18 @@ pub(super) fn group_with(
             active.remove(0);
         }
     }
-    // 2. Star clustering over the passage graph: the passage with the most
-    // links (ties: the earliest) and its direct partners form a group, then
-    // the next among those left. Connected components would chain stories
-    // through generic passages (greetings, official titles) into one giant
-    // group; a star never reaches further than one link from its centre.
-    let root: Vec<u32> = (0..ends.len() as u32).map(|i| same.find(i)).collect();
+    (0..ends.len() as u32).map(|i| same.find(i)).collect()
+}
+
+/// Step 2 of [`group_with`], star clustering over the passage graph: the
+/// passage with the most links (ties: the earliest) and its direct partners
+/// form a group, then the next among those left. Connected components would
+/// chain stories through generic passages (greetings, official titles) into
+/// one giant group; a star never reaches further than one link from its
+/// centre. Returns the star (its centre) of each passage, `u32::MAX` for a
+/// passage left over (all its partners taken by other stars): it stays out,
+/// a group never grows through a chain of single links.
+fn stars(ends: &[Member], links: &[Link], root: &[u32]) -> Vec<u32> {
     let mut adjacency: Vec<Vec<u32>> = vec![Vec::new(); ends.len()];
     for k in 0..links.len() {
         let (x, y) = (root[2 * k], root[2 * k + 1]);
@@ -117,113 +147,112 @@ pub(super) fn group_with(
             star_of[n as usize] = c;
         }
     }
-    // A passage left over (all its partners taken by other stars) stays
-    // out: a group never grows through a chain of single links.
-    //
-    // 3. Anchors: with the model at hand, a star is a story only when its
-    // centre shares anchors (rare terms: names, places, figures) with its
-    // partners, and a partner stays only when it holds two of the star's
-    // anchors (the centre stays when a partner does). The star's
-    // anchors are the anchor terms found in the most of its documents,
-    // heaviest first ([`LABEL_TERMS`] of them). A star whose passages share
-    // fewer than two anchors is a topic (common words: `percent, riyal`) or
-    // a formula (titles, greetings): it is not reported.
+    star_of
+}
+
+/// Step 3 of [`group_with`], anchors: a star is a story only when its centre
+/// shares anchors (rare terms: names, places, figures) with its partners,
+/// and a partner stays only when it holds two of the star's anchors (the
+/// centre stays when a partner does). The star's anchors are the anchor
+/// terms found in the most of its documents, heaviest first
+/// ([`LABEL_TERMS`] of them). A star whose passages share fewer than two
+/// anchors is a topic (common words: `percent, riyal`) or a formula
+/// (titles, greetings): it is not reported. Returns whether each end stays.
+fn anchored(
+    model: &Model,
+    params: &NarrativeParams,
+    ends: &[Member],
+    root: &[u32],
+    star_of: &[u32],
+) -> Vec<bool> {
     let mut keep = vec![true; ends.len()];
-    if let Some((model, params)) = labels {
-        let mut by_star: Vec<(u32, u32)> = (0..ends.len() as u32)
-            .filter_map(|i| {
-                let star = star_of[root[i as usize] as usize];
-                (star != u32::MAX).then_some((star, i))
-            })
-            .collect();
-        by_star.sort_unstable();
-        let stars: Vec<&[(u32, u32)]> = by_star.chunk_by(|x, y| x.0 == y.0).collect();
-        let verdicts: Vec<Vec<(u32, bool)>> = stars
-            .into_par_iter()
-            .map(|star| star_verdicts(model, params, star, &root, &ends))
-            .collect();
-        for (i, ok) in verdicts.into_iter().flatten() {
-            keep[i as usize] = ok;
-        }
-    }
-    let mut uf = UnionFind::new(ends.len());
-    for i in 0..ends.len() as u32 {
-        let star = star_of[root[i as usize] as usize];
-        if star != u32::MAX && keep[i as usize] {
-            uf.union(i, star);
-        }
-    }
-    let mut groups: Vec<NarrativeGroup> = uf
-        .groups(2)
-        .into_par_iter()
-        .filter_map(|nodes| {
-            let mut members: Vec<Member> = nodes.iter().map(|&i| ends[i as usize]).collect();
-            members.sort();
-            // Merge overlapping spans of one document.
-            let mut merged: Vec<Member> = Vec::new();
-            for m in members {
-                match merged.last_mut() {
-                    Some(last) if last.doc == m.doc && m.span.start() < last.span.end() => {
-                        last.span = last.span.cover(m.span);
-                    }
-                    _ => merged.push(m),
-                }
-            }
-            let mut doc_ids: Vec<usize> = merged.iter().map(|m| m.doc).collect();
-            doc_ids.dedup();
-            if doc_ids.len() < 2 {
-                return None;
-            }
-            // Representative: the merged member touched by the most score.
-            let link_ids: Vec<usize> = {
-                let mut v: Vec<usize> = nodes.iter().map(|&i| i as usize / 2).collect();
-                v.dedup();
-                v
-            };
-            // Each link counts once for every merged member one of its ends
-            // overlaps (members of one document are disjoint and sorted).
-            let mut touched = vec![0.0f32; merged.len()];
-            let mut hit: Vec<usize> = Vec::new();
-            for &k in &link_ids {
-                let l = &links[k];
-                hit.clear();
-                for (doc, span) in [l.a, l.b] {
-                    let from =
-                        merged.partition_point(|m| (m.doc, m.span.end()) <= (doc, span.start()));
-                    hit.extend(
-                        (from..merged.len())
-                            .take_while(|&x| {
-                                merged[x].doc == doc && merged[x].span.start() < span.end()
-                            })
-                            .filter(|&x| merged[x].span.overlaps(span)),
-                    );
-                }
-                hit.sort_unstable();
-                hit.dedup();
-                for &x in &hit {
-                    touched[x] += 1.0 + l.score;
-                }
-            }
-            let mut best = (f32::MIN, merged[0]);
-            for (x, &m) in merged.iter().enumerate() {
-                if touched[x] > best.0 {
-                    best = (touched[x], m);
-                }
-            }
-            let label = labels
-                .map(|(model, params)| group_label(model, &merged, best.1, params))
-                .unwrap_or_default();
-            Some(NarrativeGroup {
-                n_docs: doc_ids.len(),
-                representative: best.1,
-                members: merged,
-                label,
-                links: link_ids.len(),
-            })
+    let mut by_star: Vec<(u32, u32)> = (0..ends.len() as u32)
+        .filter_map(|i| {
+            let star = star_of[root[i as usize] as usize];
+            (star != u32::MAX).then_some((star, i))
         })
         .collect();
-    groups.sort_by(|x, y| x.members.cmp(&y.members));
-    groups
+    by_star.sort_unstable();
+    let stars: Vec<&[(u32, u32)]> = by_star.chunk_by(|x, y| x.0 == y.0).collect();
+    let verdicts: Vec<Vec<(u32, bool)>> = stars
+        .into_par_iter()
+        .map(|star| star_verdicts(model, params, star, root, ends))
+        .collect();
+    for (i, ok) in verdicts.into_iter().flatten() {
+        keep[i as usize] = ok;
+    }
+    keep
+}
+
+/// The group of link ends `nodes`: its members (overlapping spans of one
+/// document merged), its representative and its label; `None` when it
+/// spans one document only.
+fn narrative_group(
+    nodes: &[u32],
+    ends: &[Member],
+    links: &[Link],
+    labels: Option<(&Model, &NarrativeParams)>,
+) -> Option<NarrativeGroup> {
+    let mut members: Vec<Member> = nodes.iter().map(|&i| ends[i as usize]).collect();
+    members.sort();
+    // Merge overlapping spans of one document.
+    let mut merged: Vec<Member> = Vec::new();
+    for m in members {
+        match merged.last_mut() {
+            Some(last) if last.doc == m.doc && m.span.start() < last.span.end() => {
+                last.span = last.span.cover(m.span);
+            }
+            _ => merged.push(m),
+        }
+    }
+    let mut doc_ids: Vec<usize> = merged.iter().map(|m| m.doc).collect();
+    doc_ids.dedup();
+    if doc_ids.len() < 2 {
+        return None;
+    }
+    // Representative: the merged member touched by the most score.
+    let link_ids: Vec<usize> = {
+        let mut v: Vec<usize> = nodes.iter().map(|&i| i as usize / 2).collect();
+        v.dedup();
+        v
+    };
+    // Each link counts once for every merged member one of its ends
+    // overlaps (members of one document are disjoint and sorted).
+    let mut touched = vec![0.0f32; merged.len()];
+    let mut hit: Vec<usize> = Vec::new();
+    for &k in &link_ids {
+        let l = &links[k];
+        hit.clear();
+        for (doc, span) in [l.a, l.b] {
+            let from = merged.partition_point(|m| (m.doc, m.span.end()) <= (doc, span.start()));
+            hit.extend(
+                (from..merged.len())
+                    .take_while(|&x| merged[x].doc == doc && merged[x].span.start() < span.end())
+                    .filter(|&x| merged[x].span.overlaps(span)),
+            );
+        }
+        hit.sort_unstable();
+        hit.dedup();
+        for &x in &hit {
+            touched[x] += 1.0 + l.score;
+        }
+    }
+    let mut best = (f32::MIN, merged[0]);
+    for (x, &m) in merged.iter().enumerate() {
+        if touched[x] > best.0 {
+            best = (touched[x], m);
+        }
+    }
+    let label = labels
+        .map(|(model, params)| group_label(model, &merged, best.1, params))
+        .unwrap_or_default();
+    Some(NarrativeGroup {
+        n_docs: doc_ids.len(),
+        representative: best.1,
+        members: merged,
+        label,
+        links: link_ids.len(),
+    })
 }
 
 /// Which link ends of one star (`(centre, end)` pairs) stay in it: those
