@@ -259,16 +259,42 @@ pub fn generate_books(p: &BookParams) -> Result<BookCorpus> {
     let n = p.books;
     let drafts: Vec<Draft> = (0..n).into_par_iter().map(|i| write_book(i, p)).collect();
     let mut rng = sub_rng(p.seed, SALT_CASES, 0);
+    let (plans, protected) = plan_cases(&drafts, p, &mut rng);
+    let inserts = plan_insertions(&drafts, &plans, &protected, &mut rng);
+    let (texts, landed, shifts) = assemble(&drafts, inserts, plans.len());
+    let truth = truth_of(&plans, &landed, &shifts);
+    let docs = texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| SynthDoc {
+            id: book_id(i),
+            // Books carry no outlet or time of their own: one library, all
+            // dated the corpus's first day (so dates never order them).
+            source: "library".to_string(),
+            date: crate::format_time(crate::FIRST_DAY),
+            text,
+        })
+        .collect();
+    Ok(BookCorpus { docs, truth })
+}
+
+/// The cases: a source span on a draft (disjoint from the other source
+/// spans of its book: a text copied twice from one place would make pairs
+/// the truth does not list), its receivers, and whether it is altered.
+/// Returns them with the source spans of each book.
+fn plan_cases(
+    drafts: &[Draft],
+    p: &BookParams,
+    rng: &mut SynthRng,
+) -> (Vec<Plan>, Vec<Vec<(u32, u32)>>) {
+    let n = drafts.len();
     let cases = (p.passages_per_book * n as f64).round() as usize;
-    // Plan the cases: source spans on the drafts.
     let mut plans = Vec::with_capacity(cases);
-    // Source spans of each book, disjoint: a text copied twice from one
-    // place would make pairs the truth does not list.
     let mut protected: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
     for _ in 0..cases {
         let source = rng.below(n);
         let d = &drafts[source];
-        let words = passage_words(&mut rng);
+        let words = passage_words(rng);
         let mut span = (0, 0);
         for _ in 0..64 {
             let first = rng.below(d.sentences.len());
@@ -316,7 +342,17 @@ pub fn generate_books(p: &BookParams) -> Result<BookCorpus> {
             altered: rng.chance(p.altered_rate),
         });
     }
-    // Insertions: (book, line start, case, text); never inside a source span.
+    (plans, protected)
+}
+
+/// Insertions `(book, line start, case, text)` of every case in each of its
+/// receivers, never inside a source span, sorted.
+fn plan_insertions(
+    drafts: &[Draft],
+    plans: &[Plan],
+    protected: &[Vec<(u32, u32)>],
+    rng: &mut SynthRng,
+) -> Vec<(usize, u32, usize, String)> {
     let mut inserts: Vec<(usize, u32, usize, String)> = Vec::new();
     for (c, pl) in plans.iter().enumerate() {
         let src = &drafts[pl.source].text[pl.span.0 as usize..pl.span.1 as usize];
@@ -334,7 +370,7 @@ pub fn generate_books(p: &BookParams) -> Result<BookCorpus> {
                 at = drafts[r].text.len() as u32;
             }
             let text = if pl.altered {
-                altered_copy(src, &mut rng)
+                altered_copy(src, rng)
             } else {
                 src.to_string()
             };
@@ -342,8 +378,23 @@ pub fn generate_books(p: &BookParams) -> Result<BookCorpus> {
         }
     }
     inserts.sort_by_key(|x| (x.0, x.1, x.2));
-    // Final texts; where each case landed.
-    let mut landed: Vec<Vec<(usize, Span)>> = vec![Vec::new(); plans.len()];
+    inserts
+}
+
+/// Per book, its shifts: `(draft offset, bytes inserted so far)`.
+type Shifts = Vec<Vec<(u32, u32)>>;
+
+/// Per case, where it landed: `(book, span in the final text)`.
+type Landed = Vec<Vec<(usize, Span)>>;
+
+/// The final texts; where each case landed; and the shifts of each book.
+fn assemble(
+    drafts: &[Draft],
+    inserts: Vec<(usize, u32, usize, String)>,
+    cases: usize,
+) -> (Vec<String>, Landed, Shifts) {
+    let n = drafts.len();
+    let mut landed: Landed = vec![Vec::new(); cases];
     let mut shifts: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
     let mut texts: Vec<String> = Vec::with_capacity(n);
     let mut it = inserts.into_iter().peekable();
@@ -369,6 +420,12 @@ pub fn generate_books(p: &BookParams) -> Result<BookCorpus> {
         out.push_str(&d.text[from..]);
         texts.push(out);
     }
+    (texts, landed, shifts)
+}
+
+/// One truth row per pair of books holding a case: the source and every
+/// receiver, with their spans in the final texts.
+fn truth_of(plans: &[Plan], landed: &[Vec<(usize, Span)>], shifts: &Shifts) -> Vec<BookCase> {
     // Draft offset `x` in the final text; an insertion at `x` itself goes
     // before it when `x` starts a passage, after it when it ends one.
     let moved = |book: usize, x: u32, start: bool| -> usize {
@@ -399,19 +456,7 @@ pub fn generate_books(p: &BookParams) -> Result<BookCorpus> {
         }
     }
     truth.sort_by_key(|t| (t.a, t.b, t.a_span.start(), t.b_span.start(), t.case));
-    let docs = texts
-        .into_iter()
-        .enumerate()
-        .map(|(i, text)| SynthDoc {
-            id: book_id(i),
-            // Books carry no outlet or time of their own: one library, all
-            // dated the corpus's first day (so dates never order them).
-            source: "library".to_string(),
-            date: crate::format_time(crate::FIRST_DAY),
-            text,
-        })
-        .collect();
-    Ok(BookCorpus { docs, truth })
+    truth
 }
 
 /// Writes the truth as TSV: a header line
