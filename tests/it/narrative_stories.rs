@@ -18,11 +18,12 @@ fn links_of(texts: &[&str]) -> Vec<Link> {
     links_with_formula(texts, &[])
 }
 
-/// [`links_of`] with formula token ranges for the first documents
-/// (`formula[i]` for `texts[i]`).
-fn links_with_formula(texts: &[&str], formula: &[Vec<std::ops::Range<u32>>]) -> Vec<Link> {
+/// 120 generated articles on other matters, with no copies among them: a
+/// monitor's corpus is never six articles, and the anchors are what few of
+/// its documents contain.
+fn filler() -> athar_synth::SynthCorpus {
     use athar_synth::{SynthParams, generate};
-    let filler = generate(&SynthParams {
+    generate(&SynthParams {
         docs: 120,
         seed: 5,
         dup_rate: 0.0,
@@ -31,7 +32,13 @@ fn links_with_formula(texts: &[&str], formula: &[Vec<std::ops::Range<u32>>]) -> 
         boilerplate_rate: 0.0,
         ..SynthParams::default()
     })
-    .unwrap();
+    .unwrap()
+}
+
+/// [`links_of`] with formula token ranges for the first documents
+/// (`formula[i]` for `texts[i]`).
+fn links_with_formula(texts: &[&str], formula: &[Vec<std::ops::Range<u32>>]) -> Vec<Link> {
+    let filler = filler();
     let texts: Vec<&str> = texts
         .iter()
         .copied()
@@ -174,17 +181,7 @@ fn report_links(
     y: usize,
 ) -> usize {
     use athar::corpus::{Corpus, DocMeta, Document};
-    use athar_synth::{SynthParams, generate};
-    let filler = generate(&SynthParams {
-        docs: 120,
-        seed: 5,
-        dup_rate: 0.0,
-        shared_rate: 0.0,
-        shuffled_rate: 0.0,
-        boilerplate_rate: 0.0,
-        ..SynthParams::default()
-    })
-    .unwrap();
+    let filler = filler();
     let mut corpus = Corpus::default();
     for (i, t) in texts.iter().enumerate() {
         corpus.documents.push(Document {
