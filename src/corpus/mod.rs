@@ -157,6 +157,10 @@ pub struct ReadOptions {
     /// line has them into [`ReadSummary::metadata`] and [`Corpus::meta`].
     /// None by default: nothing is kept.
     pub meta_fields: MetaFields,
+    /// Date a text file (not JSON Lines, not standard input) by its
+    /// modification time, when asked: a file's time is when it was last
+    /// written, which is a publication date only for some archives.
+    pub date_from_mtime: bool,
 }
 
 /// Names of the JSON Lines fields that hold document metadata; `None`: not
@@ -214,6 +218,7 @@ impl Default for ReadOptions {
             lossy: false,
             decode_cp1256: false,
             meta_fields: MetaFields::default(),
+            date_from_mtime: false,
         }
     }
 }

@@ -32,7 +32,12 @@ impl CorpusReader<'_> {
             let n = bytes.len() as u64;
             return self.skip(id, source, n, format!("cannot read: {e}"), sink);
         }
-        self.text_document(id, source, bytes, true, sink);
+        let meta = if self.opts.date_from_mtime {
+            file_date(&file)
+        } else {
+            None
+        };
+        self.text_document(id, source, bytes, true, meta, sink);
     }
 
     /// Decide what a whole text (file or stream) is, and hand it out.
@@ -42,6 +47,7 @@ impl CorpusReader<'_> {
         source: String,
         bytes: Vec<u8>,
         hint_jsonl: bool,
+        meta: Option<DocMeta>,
         sink: &mut dyn FnMut(Item),
     ) {
         let n = bytes.len() as u64;
@@ -65,7 +71,7 @@ impl CorpusReader<'_> {
                         )
                     });
                 }
-                self.document(id, source, text, note, None, sink);
+                self.document(id, source, text, note, meta, sink);
             }
         }
     }
@@ -91,7 +97,7 @@ impl CorpusReader<'_> {
                     sink,
                 );
             }
-            return self.text_document(id.to_string(), name.to_string(), bytes, false, sink);
+            return self.text_document(id.to_string(), name.to_string(), bytes, false, None, sink);
         }
         // Look at the head of the stream: a byte-order mark, or binary data.
         let head = buffered.fill_buf().map(<[u8]>::to_vec).unwrap_or_default();
@@ -243,7 +249,7 @@ impl CorpusReader<'_> {
             let n = head.len() as u64;
             return self.skip(id, name, n, format!("cannot read: {e}"), sink);
         }
-        self.text_document(id, name, head, false, sink);
+        self.text_document(id, name, head, false, None, sink);
     }
 
     /// A stream whose first content line opens a JSON array is skipped whole,
@@ -268,7 +274,7 @@ impl CorpusReader<'_> {
     ) {
         let (id, name) = (s.id.to_string(), s.name.to_string());
         if s.detect {
-            return self.text_document(id, name, blank, false, sink);
+            return self.text_document(id, name, blank, false, None, sink);
         }
         let reason = if total == 0 {
             "empty file (no JSON lines)"
@@ -356,4 +362,15 @@ impl CorpusReader<'_> {
         }
         line.missing_id
     }
+}
+
+/// The modification time of `file` as a date (`2015-07-23T02:51:00Z`), or
+/// `None` when the system does not give one.
+fn file_date(file: &File) -> Option<DocMeta> {
+    let modified = file.metadata().and_then(|m| m.modified()).ok()?;
+    let t = jiff::Timestamp::try_from(modified).ok()?;
+    Some(DocMeta {
+        date: Some(t.to_string()),
+        ..DocMeta::default()
+    })
 }

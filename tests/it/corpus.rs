@@ -517,3 +517,27 @@ proptest! {
         prop_assert_eq!(summary.warnings.len(), renamed.min(WARNINGS_PER_KIND));
     }
 }
+
+#[test]
+fn text_files_are_dated_by_their_modification_time_only_when_asked() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("a.txt");
+    fs::write(&path, "نص قصير للتجربة").unwrap();
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_437_619_860);
+    fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(when)
+        .unwrap();
+    let plain = load(&[dir.path().to_path_buf()], &ReadOptions::default()).unwrap();
+    assert!(plain.meta.is_empty());
+    let opts = ReadOptions {
+        date_from_mtime: true,
+        ..ReadOptions::default()
+    };
+    let dated = load(&[dir.path().to_path_buf()], &opts).unwrap();
+    let meta = &dated.meta["a"];
+    assert_eq!(meta.date.as_deref(), Some("2015-07-23T02:51:00Z"));
+    assert_eq!(meta.outlet, None);
+}

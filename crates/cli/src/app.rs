@@ -140,6 +140,7 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let t0 = std::time::Instant::now();
     let mut opts = args.input.read_options();
     opts.meta_fields = args.meta.fields(false);
+    opts.date_from_mtime = args.meta.date_from_mtime;
     let (corpus, roles) = if args.against.is_empty() {
         (corpus::load(&args.input.paths, &opts)?, None)
     } else {

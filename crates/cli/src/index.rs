@@ -43,6 +43,7 @@ enum IndexCommand {
 fn load(meta: &MetaArgs, input: &InputArgs) -> anyhow::Result<Corpus> {
     let mut opts = input.read_options();
     opts.meta_fields = meta.fields(true);
+    opts.date_from_mtime = meta.date_from_mtime;
     Ok(corpus::load(&input.paths, &opts)?)
 }
 

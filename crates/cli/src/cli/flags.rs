@@ -66,6 +66,7 @@ impl InputArgs {
             lossy: self.lossy,
             decode_cp1256: self.decode_cp1256,
             meta_fields: Default::default(),
+            date_from_mtime: false,
         }
     }
 }
@@ -88,6 +89,11 @@ pub struct MetaArgs {
     /// JSON field holding its URL (linked from the HTML report) [default: url].
     #[arg(long, value_name = "FIELD", help_heading = "Metadata")]
     pub(crate) url_field: Option<String>,
+    /// Date each text file by its modification time (files read as text only; JSON Lines take
+    /// --date-field): when a file was last written, which is its publication date only in some
+    /// archives.
+    #[arg(long, help_heading = "Metadata")]
+    pub(crate) date_from_mtime: bool,
 }
 
 impl MetaArgs {
