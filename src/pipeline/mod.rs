@@ -319,25 +319,6 @@ fn align_params(config: &Config) -> AlignParams {
     }
 }
 
-/// Two documents whose lengths (in tokens) multiply to more than this
-/// squared are a *long pair*: book-length documents (a 1 MB book holds about
-/// 90,000 tokens), far longer than any news article or the documents of the
-/// PAN corpora.
-pub const LONG_PAIR_TOKENS: usize = 50_000;
-
-/// `max(1, a·b / LONG_PAIR_TOKENS²)` rounded up, for documents of `a` and `b`
-/// tokens: what two texts share by chance grows with the product of their
-/// lengths, what one reworded passage shares does not. A long pair (factor
-/// above 1) is aligned for reworded passages alone when it shares
-/// [`MIN_SHARED_SHINGLES_REWORDED`] times this many shingles; rare stems do
-/// not pair it (a book holds thousands of the stems a corpus of books calls
-/// rare, and any two books share hundreds). Pairs sharing a verbatim passage
-/// are aligned whatever their length.
-pub fn chance_factor(a: usize, b: usize) -> usize {
-    let l2 = (LONG_PAIR_TOKENS * LONG_PAIR_TOKENS) as u128;
-    ((a as u128 * b as u128).div_ceil(l2)).max(1) as usize
-}
-
 /// Narrative links listed per document pair (the highest scores; ties by
 /// position) unless `--all-passages`: two long documents telling the same
 /// stories link window by window, thousands of times, where a reader needs

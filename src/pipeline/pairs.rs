@@ -22,7 +22,6 @@ use crate::verify::{self, Thresholds};
 
 use super::{
     Config, MIN_SHARED_SHINGLES_REWORDED, MIN_SHARED_STEMS, Pairs, Progress, STEM_BUCKET, Verified,
-    chance_factor,
 };
 
 /// Per-document results of the first pass.
@@ -224,6 +223,25 @@ fn merge_candidates(
     candidates.par_sort_unstable();
     candidates.dedup();
     candidates
+}
+
+/// Two documents whose lengths (in tokens) multiply to more than this
+/// squared are a *long pair*: book-length documents (a 1 MB book holds about
+/// 90,000 tokens), far longer than any news article or the documents of the
+/// PAN corpora.
+pub(super) const LONG_PAIR_TOKENS: usize = 50_000;
+
+/// `max(1, a·b / LONG_PAIR_TOKENS²)` rounded up, for documents of `a` and `b`
+/// tokens: what two texts share by chance grows with the product of their
+/// lengths, what one reworded passage shares does not. A long pair (factor
+/// above 1) is aligned for reworded passages alone when it shares
+/// [`MIN_SHARED_SHINGLES_REWORDED`] times this many shingles; rare stems do
+/// not pair it (a book holds thousands of the stems a corpus of books calls
+/// rare, and any two books share hundreds). Pairs sharing a verbatim passage
+/// are aligned whatever their length.
+pub(super) fn chance_factor(a: usize, b: usize) -> usize {
+    let l2 = (LONG_PAIR_TOKENS * LONG_PAIR_TOKENS) as u128;
+    ((a as u128 * b as u128).div_ceil(l2)).max(1) as usize
 }
 
 /// Reworded candidates: pairs sharing [`MIN_SHARED_STEMS`] content stems

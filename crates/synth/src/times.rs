@@ -49,24 +49,13 @@ pub fn publication(seed: u64, number: u64, block: u64, docs: usize) -> Vec<(&'st
     out
 }
 
-/// `YYYY-MM-DDTHH:MM:SSZ` of `t` seconds since the epoch (proleptic
-/// Gregorian calendar, integer arithmetic only).
+/// `YYYY-MM-DDTHH:MM:SSZ` of `t` seconds since the epoch (RFC 3339, UTC).
+///
+/// # Panics
+///
+/// Outside the years jiff represents (-9999 to 9999).
 pub fn format_time(t: i64) -> String {
-    let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
+    jiff::Timestamp::from_second(t)
+        .expect("a time within the years -9999 to 9999")
+        .to_string()
 }
