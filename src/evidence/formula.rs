@@ -51,6 +51,59 @@ pub const ALPHA: f64 = 0.05;
 /// the test says.
 pub const MIN_FORMULA_CLUSTERS: u32 = 3;
 
+/// A run of recurring shingles covering this many tokens or more is a copied
+/// passage, not formula ([`copied_runs`]): about three sentences. Stock
+/// phrasing (titles, datelines, greetings, a sign-off, a short quotation) is
+/// shorter, or is broken by the names and figures its slots hold; a
+/// paragraph reprinted whole in many documents (a statement carried by many
+/// outlets, a tradition quoted in many books) is the reuse athar reports.
+pub const COPIED_RUN_TOKENS: usize = 40;
+
+/// Shingle positions of a masked document ([`super::masked_hashes`]) that
+/// lie in a *copied run*: consecutive shingles, each found in at least
+/// [`MIN_FORMULA_CLUSTERS`] clusters, in about as many clusters as the first
+/// of the run (within a factor of two: one passage copied into the same
+/// documents, not a chain of different titles and phrases), holding no
+/// number or month name, and covering at least `min_tokens` tokens
+/// together. Sorted, disjoint ranges of shingle positions. A template is
+/// shared with its figures masked and its slots filled differently, so its
+/// runs stop at every slot; a passage copied whole runs on.
+pub fn copied_runs(model: &FormulaModel, masked: &[u64], min_tokens: usize) -> Vec<Range<usize>> {
+    let k = model.k;
+    let is_masked = |h: u64| h == super::MASK_NUMBER || h == super::MASK_MONTH;
+    let mut out = Vec::new();
+    // The current run: its first shingle and that shingle's cluster count.
+    let mut run: Option<(usize, u32)> = None;
+    let mut close = |p: usize, run: &mut Option<(usize, u32)>| {
+        if let Some((s, _)) = run.take() {
+            if p - s + k - 1 >= min_tokens {
+                out.push(s..p);
+            }
+        }
+    };
+    // The last masked token at or before the end of the current shingle.
+    let mut last_masked = masked
+        .iter()
+        .take(k.saturating_sub(1))
+        .rposition(|&h| is_masked(h));
+    let count = shingle::shingle_count(masked.len(), k);
+    for (p, h) in shingle::shingle_hashes(masked, k).enumerate() {
+        if masked.get(p + k - 1).is_some_and(|&t| is_masked(t)) {
+            last_masked = Some(p + k - 1);
+        }
+        let c = model.clusters(h);
+        let recurs = c >= MIN_FORMULA_CLUSTERS && last_masked.is_none_or(|m| m < p);
+        if run.is_some_and(|(_, r)| !recurs || c > 2 * r || r > 2 * c) {
+            close(p, &mut run);
+        }
+        if recurs && run.is_none() {
+            run = Some((p, c));
+        }
+    }
+    close(count, &mut run);
+    out
+}
+
 /// About this many `(shingle, cluster)` postings are sorted at a time.
 const POSTINGS_PER_PART: usize = 1 << 22;
 
@@ -269,13 +322,58 @@ impl FormulaModel {
     /// Per token of a masked document, the highest [`Self::score`] of the
     /// shingles covering it, replacing `out`.
     pub fn token_scores(&self, masked: &[u64], out: &mut Vec<f32>) {
+        self.token_scores_except(masked, &[], out);
+    }
+
+    /// [`Self::token_scores`] of tokens `range` of a document given by its
+    /// exact token hashes and classes; shingles reaching outside the range
+    /// count (formula is a property of the text around a token). A *copied
+    /// passage* is not formula however many documents hold it: a run of
+    /// consecutive recurring shingles free of numbers and month names that
+    /// covers [`COPIED_RUN_TOKENS`] tokens or more scores 0 (see
+    /// [`copied_runs`]).
+    pub fn range_scores(
+        &self,
+        token_hashes: &[u64],
+        classes: &[TokenClass],
+        range: Range<u32>,
+    ) -> Vec<f32> {
+        let n = token_hashes.len().min(classes.len());
+        let (s, e) = ((range.start as usize).min(n), (range.end as usize).min(n));
+        // The window reaches far enough to see a whole copied run around
+        // the range's edges.
+        let reach = self.k - 1 + COPIED_RUN_TOKENS;
+        let lo = s.saturating_sub(reach);
+        let hi = (e + reach).min(n);
+        if hi - lo < self.k && (lo, hi) != (0, n) {
+            // Too short a window to hold a shingle of the document.
+            return vec![0.0; e - s];
+        }
+        let mut masked = Vec::with_capacity(hi - lo);
+        masked_hashes(&token_hashes[lo..hi], &classes[lo..hi], &mut masked);
+        let mut scores = Vec::new();
+        let copied = copied_runs(self, &masked, COPIED_RUN_TOKENS);
+        self.token_scores_except(&masked, &copied, &mut scores);
+        scores[s - lo..e - lo].to_vec()
+    }
+
+    /// [`Self::token_scores`] counting only the shingles whose position is
+    /// not in `skip` (sorted, disjoint position ranges).
+    fn token_scores_except(&self, masked: &[u64], skip: &[Range<usize>], out: &mut Vec<f32>) {
         out.clear();
         out.resize(masked.len(), 0.0);
         if self.counts.is_empty() {
             return;
         }
         let k = self.k.min(masked.len());
+        let mut next_skip = 0;
         for (p, h) in shingle::shingle_hashes(masked, self.k).enumerate() {
+            while next_skip < skip.len() && skip[next_skip].end <= p {
+                next_skip += 1;
+            }
+            if skip.get(next_skip).is_some_and(|r| r.contains(&p)) {
+                continue;
+            }
             let c = self.clusters(h);
             if c == 0 {
                 continue;
@@ -287,37 +385,19 @@ impl FormulaModel {
         }
     }
 
-    /// [`Self::token_scores`] of tokens `range` of a document given by its
-    /// exact token hashes and classes; shingles reaching outside the range
-    /// count (formula is a property of the text around a token).
-    pub fn range_scores(
-        &self,
-        token_hashes: &[u64],
-        classes: &[TokenClass],
-        range: Range<u32>,
-    ) -> Vec<f32> {
-        let n = token_hashes.len().min(classes.len());
-        let (s, e) = ((range.start as usize).min(n), (range.end as usize).min(n));
-        let lo = s.saturating_sub(self.k - 1);
-        let hi = (e + self.k - 1).min(n);
-        let mut masked = Vec::with_capacity(hi - lo);
-        masked_hashes(&token_hashes[lo..hi], &classes[lo..hi], &mut masked);
-        let mut scores = Vec::new();
-        if hi - lo < self.k && (lo, hi) != (0, n) {
-            // Too short a window to hold a shingle of the document.
-            return vec![0.0; e - s];
-        }
-        self.token_scores(&masked, &mut scores);
-        scores[s - lo..e - lo].to_vec()
-    }
-
     /// Formula runs of a masked document: token ranges covered by formula
-    /// shingles, overlapping and adjacent shingles merged, in text order.
+    /// shingles outside copied runs ([`copied_runs`]), overlapping and
+    /// adjacent shingles merged, in text order.
     pub fn formula_ranges(&self, masked: &[u64]) -> Vec<Range<u32>> {
         let mut out: Vec<Range<u32>> = Vec::new();
         let n = masked.len() as u32;
+        let copied = copied_runs(self, masked, COPIED_RUN_TOKENS);
+        let mut next_copied = 0;
         for (p, h) in shingle::shingle_hashes(masked, self.k).enumerate() {
-            if !self.is_formula(h) {
+            while next_copied < copied.len() && copied[next_copied].end <= p {
+                next_copied += 1;
+            }
+            if !self.is_formula(h) || copied.get(next_copied).is_some_and(|r| r.contains(&p)) {
                 continue;
             }
             let (p, end) = (p as u32, (p as u32 + self.k as u32).min(n));

@@ -156,6 +156,86 @@ fn a_copied_paragraph_is_evidence_even_with_a_title_in_it() {
 }
 
 #[test]
+fn a_passage_copied_whole_into_many_documents_is_evidence_not_formula() {
+    let mut w = Words(4);
+    // A long paragraph (a statement carried by many outlets, a tradition
+    // quoted in many books) and a short stock phrase, both in the same 40 of
+    // 200 unrelated documents.
+    let passage = w.text(COPIED_RUN_TOKENS + 20);
+    let stock = w.text(12);
+    let texts: Vec<String> = (0..200)
+        .map(|i| {
+            if i % 5 == 0 {
+                format!(
+                    "{} {passage} {} {stock} {}",
+                    w.text(20),
+                    w.text(15),
+                    w.text(20)
+                )
+            } else {
+                w.text(80)
+            }
+        })
+        .collect();
+    let c = prepare(&texts);
+    let model = FormulaModel::learn(&c.masked, &lone(texts.len()), 5);
+    let ev = Evidence::new(model, Classifier::new(NormalizeOptions::default()));
+    let (p, st) = (prepare(&[passage]), prepare(&[stock]));
+    for d in (0..200).step_by(5) {
+        let doc = EvidenceDoc {
+            token_hashes: &c.hashes[d],
+            masks: &c.classes[d],
+        };
+        let at = find(&c.hashes[d], &p.hashes[0]) as u32;
+        let range = at..at + p.hashes[0].len() as u32;
+        // Every word of the copied passage counts, here and in its parts.
+        assert_eq!(ev.formula_share(doc, range.clone()), 0.0, "document {d}");
+        let mid = range.start + 10..range.start + 20;
+        assert_eq!(ev.formula_share(doc, mid), 0.0, "document {d}");
+        // The stock phrase is formula.
+        let at = find(&c.hashes[d], &st.hashes[0]) as u32;
+        let range = at..at + st.hashes[0].len() as u32;
+        assert_eq!(ev.formula_share(doc, range), 1.0, "document {d}");
+    }
+    // The templates section lists the stock phrase, not the passage.
+    let t = ev.model.templates(&c.masked, 10);
+    assert_eq!(t.len(), 1, "{t:?}");
+    assert_eq!(t[0].docs, 40);
+    assert_eq!(t[0].tokens.len(), st.hashes[0].len());
+}
+
+#[test]
+fn copied_runs_stop_at_numbers_and_where_other_documents_join() {
+    let mut w = Words(5);
+    // A long frame whose middle holds a figure that changes: two runs, each
+    // too short to be a copied passage. A long passage whose second half is
+    // also found in other documents: one run, then another.
+    let (f1, f2) = (w.text(30), w.text(30));
+    let (h1, h2) = (w.text(45), w.text(45));
+    let texts: Vec<String> = (0..300)
+        .map(|i| match i % 6 {
+            0 => format!("{} {f1} {} {f2} {}", w.text(10), 100 + i, w.text(10)),
+            1 => format!("{} {h1} {h2} {}", w.text(10), w.text(10)),
+            2 | 3 => format!("{} {h2} {}", w.text(10), w.text(10)),
+            _ => w.text(60),
+        })
+        .collect();
+    let c = prepare(&texts);
+    let model = FormulaModel::learn(&c.masked, &lone(texts.len()), 5);
+    assert!(copied_runs(&model, &c.masked[0], COPIED_RUN_TOKENS).is_empty());
+    let frame = prepare(&[format!("{f1} 7 {f2}")]);
+    let fr = copied_runs(&model, &frame.masked[0], 20);
+    assert_eq!(fr.len(), 2, "{fr:?} {}", frame.masked[0].len());
+    // Document 1: h1 is in 50 documents, h2 in 150; the shingles across
+    // their junction are in 50.
+    let runs = copied_runs(&model, &c.masked[1], COPIED_RUN_TOKENS);
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    assert_eq!(runs[0].start, 10);
+    let h2_at = find(&c.hashes[1], &prepare(&[h2]).hashes[0]);
+    assert_eq!(runs[1].start, h2_at);
+}
+
+#[test]
 fn a_formula_shared_by_two_documents_only_is_not_formula_but_weighs_little() {
     let mut w = Words(3);
     let mut texts: Vec<String> = (0..100).map(|_| w.text(50)).collect();
