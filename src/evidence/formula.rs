@@ -76,7 +76,8 @@ pub fn copied_runs(model: &FormulaModel, masked: &[u64], min_tokens: usize) -> V
     let mut run: Option<(usize, u32)> = None;
     let mut close = |p: usize, run: &mut Option<(usize, u32)>| {
         if let Some((s, _)) = run.take() {
-            if p - s + k - 1 >= min_tokens {
+            // Shingles `s..p` cover `p - s + k - 1` tokens.
+            if p - s + k > min_tokens {
                 out.push(s..p);
             }
         }
