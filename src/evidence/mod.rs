@@ -313,6 +313,28 @@ pub fn agreement(a: &[u64], b: &[u64]) -> f64 {
     (2.0 * shared as f64 / fewer as f64).min(1.0)
 }
 
+/// How far two sides' rare words agree ([`agreement`]), each side's words
+/// sorted by id and distinct, flagged `true` when the word lies in formula.
+/// A template's frame holds rare words too (an institution's name, the
+/// terms of a title or a ruling): they agree between any two fillings of
+/// the template. So when both sides hold [`MIN_SPECIFICS`] rare words outside
+/// formula, those alone are compared too (the slots: names, places, what
+/// happened), and the lower agreement is kept; otherwise all are compared.
+pub fn word_agreement(a: &[(u64, bool)], b: &[(u64, bool)]) -> f64 {
+    let ids = |s: &[(u64, bool)], fresh_only: bool| -> Vec<u64> {
+        s.iter()
+            .filter(|w| !(fresh_only && w.1))
+            .map(|w| w.0)
+            .collect()
+    };
+    let all = agreement(&ids(a, false), &ids(b, false));
+    let (fa, fb) = (ids(a, true), ids(b, true));
+    if fa.len().min(fb.len()) < MIN_SPECIFICS {
+        return all;
+    }
+    all.min(agreement(&fa, &fb))
+}
+
 /// The figures in `range` of `doc`, written into `out` (unsorted): one id
 /// per run of adjacent number tokens, so that `9372.74` (tokens `9372` and
 /// `74`) is one figure and its pieces do not meet the pieces of another
@@ -533,6 +555,30 @@ mod tests {
         // Too few figures to judge.
         assert_eq!(agreement(&figs("قتل 13 شخصا"), &figs("قتل 15 شخصا")), 1.0);
         assert_eq!(agreement(&[], &mon), 1.0);
+    }
+
+    #[test]
+    fn a_template_frame_does_not_make_two_fillings_agree() {
+        // Rare words 1-4 are the frame (formula), 10-12 and 20-22 the names
+        // in its slots.
+        let frame = |names: &[u64]| -> Vec<(u64, bool)> {
+            let mut v: Vec<(u64, bool)> = (1..=4).map(|w| (w, true)).collect();
+            v.extend(names.iter().map(|&w| (w, false)));
+            v.sort_unstable();
+            v
+        };
+        let (a, b) = (frame(&[10, 11, 12]), frame(&[20, 21, 22]));
+        // All rare words together agree (the frame's); the slots do not.
+        let plain = |s: &[(u64, bool)]| s.iter().map(|w| w.0).collect::<Vec<_>>();
+        assert_eq!(agreement(&plain(&a), &plain(&b)), 1.0);
+        assert_eq!(word_agreement(&a, &b), 0.0);
+        // The same filling copied agrees; so does a copy that drops a name.
+        assert_eq!(word_agreement(&a, &a), 1.0);
+        assert_eq!(word_agreement(&a, &frame(&[10, 11])), 1.0);
+        // With fewer than MIN_SPECIFICS words outside formula on a side,
+        // all rare words are compared.
+        assert_eq!(word_agreement(&a, &frame(&[20])), 1.0);
+        assert_eq!(word_agreement(&[], &b), 1.0);
     }
 
     #[test]

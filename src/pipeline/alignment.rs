@@ -131,15 +131,21 @@ impl AlignStage<'_> {
         })
     }
 
-    /// What makes tokens `r` of a document specific, as two sorted, distinct
-    /// id lists: its rare figures and its rare words (stems or figures
-    /// weighing at least [`RARE_IDF`], or found in two documents only in a
-    /// small corpus: `0.1`, `2015` or `30` are not specific, `4182` is). They
-    /// are read in the sentences around the range ([`widen`]): a template's
-    /// frame is shared up to its slots, which hold the names and figures
-    /// that differ, so a passage cut at the slots holds no specific of its
-    /// own.
-    fn specifics(&self, d: &DocData, c: &ContentDoc, r: &Range<u32>) -> (Vec<u64>, Vec<u64>) {
+    /// What makes tokens `r` of a document specific: its rare figures (a
+    /// sorted, distinct id list) and its rare words (sorted by id, distinct,
+    /// each flagged when every occurrence lies in formula; see
+    /// [`evidence::word_agreement`]): stems or figures weighing at least
+    /// [`RARE_IDF`], or found in two documents only in a small corpus (`0.1`,
+    /// `2015` or `30` are not specific, `4182` is). They are read in the
+    /// sentences around the range ([`widen`]): a template's frame is shared
+    /// up to its slots, which hold the names and figures that differ, so a
+    /// passage cut at the slots holds no specific of its own.
+    fn specifics(
+        &self,
+        d: &DocData,
+        c: &ContentDoc,
+        r: &Range<u32>,
+    ) -> (Vec<u64>, Vec<(u64, bool)>) {
         let r = widen(&d.sentence_starts, d.token_hashes.len() as u32, r);
         let mut figures = Vec::new();
         self.evidence.figures(d.evidence(), r.clone(), &mut figures);
@@ -149,12 +155,26 @@ impl AlignStage<'_> {
         figures.dedup();
         let lo = c.pos.partition_point(|&p| p < r.start);
         let hi = c.pos.partition_point(|&p| p < r.end);
-        let mut words: Vec<u64> = (lo..hi)
+        // Formula as the model learned it: a template's frame is formula
+        // however long it is (copied runs are not set apart here).
+        let k = self.evidence.model.k();
+        let n = d.token_hashes.len();
+        let wl = (r.start as usize).saturating_sub(k - 1);
+        let wh = (r.end as usize + k - 1).min(n);
+        let mut masked = Vec::new();
+        evidence::masked_hashes(&d.token_hashes[wl..wh], &d.masks[wl..wh], &mut masked);
+        let mut scores = Vec::new();
+        self.evidence.model.token_scores(&masked, &mut scores);
+        let mut words: Vec<(u64, bool)> = (lo..hi)
             .filter(|&j| c.weight[j] >= self.rare_idf)
-            .map(|j| u64::from(c.stem[j]))
+            .map(|j| {
+                let formula = scores[c.pos[j] as usize - wl] >= 1.0;
+                (u64::from(c.stem[j]), formula)
+            })
             .collect();
+        // A word is formula only when all its occurrences are.
         words.sort_unstable();
-        words.dedup();
+        words.dedup_by_key(|w| w.0);
         (figures, words)
     }
 
@@ -162,8 +182,8 @@ impl AlignStage<'_> {
     /// formula that each side shares with the other (same stem), the
     /// lighter side's count,
     /// times the agreement of their specifics ([`evidence::agreement`] of
-    /// figures, and of rare words: a template filled in with other figures
-    /// or other names is not reuse).
+    /// figures, [`evidence::word_agreement`] of rare words: a template filled
+    /// in with other figures or other names is not reuse).
     fn weigh(
         &self,
         (a, ca): (&DocData, &ContentDoc),
@@ -179,7 +199,7 @@ impl AlignStage<'_> {
                 let (fb, wb) = self.specifics(b, cb, &m.b);
                 // Figures and names are judged apart: a market close of
                 // another day names the same companies with other figures.
-                let agree = evidence::agreement(&fa, &fb).min(evidence::agreement(&wa, &wb));
+                let agree = evidence::agreement(&fa, &fb).min(evidence::word_agreement(&wa, &wb));
                 let w = self
                     .evidence
                     .weight_shared(a.evidence(), m.a.clone(), |i| {
