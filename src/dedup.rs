@@ -57,7 +57,7 @@ use crate::report::{
 use crate::sketch::lsh::{self, LshParams};
 use crate::sketch::minhash::{self, MinHashParams, MinHasher, SignBuffer, Signature};
 use crate::sketch::shingle;
-use crate::text::tokenize::{Tokenizer, Tokens};
+use crate::text::tokenize::Tokenizer;
 use crate::verify::{self, Similarity};
 
 /// Bytes of each document's text kept for quoting in the text report (cut
@@ -157,16 +157,16 @@ impl Dedup {
                 || {
                     (
                         Tokenizer::new(normalize),
-                        Tokens::default(),
                         SignBuffer::default(),
                         Vec::new(),
                         Vec::new(),
                         Vec::new(),
                     )
                 },
-                |(tokenizer, tokens, buf, hashes, shingles, set), doc| {
-                    tokenizer.tokenize_into(&doc.text, tokens);
-                    shingle::token_hashes(tokens, hashes);
+                |(tokenizer, buf, hashes, shingles, set), doc| {
+                    // Token hashes straight from the text: no spans nor
+                    // normalized copy are needed here.
+                    tokenizer.token_hashes_into(&doc.text, hashes);
                     // The signature does not depend on the order of the
                     // shingles nor on repeats: no sorted 64-bit set is needed.
                     shingles.clear();
@@ -180,7 +180,7 @@ impl Dedup {
                     Signed {
                         entry: DocumentEntry {
                             bytes: doc.text.len() as u64,
-                            tokens: tokens.len(),
+                            tokens: hashes.len(),
                             sentences: 0,
                             status: Status::Analysed,
                             reason: None,
