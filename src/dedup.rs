@@ -5,12 +5,12 @@
 //! for the passage stages. A dataset builder deduplicating millions of
 //! documents needs the clusters only. [`Dedup`] signs documents batch by batch
 //! as they are read and keeps, per document, its MinHash signature (32-bit
-//! slots), its compact shingle set (the high 32 bits of every shingle hash,
-//! see [`verify::compact_set`]) and the first [`HEAD_BYTES`] of its text for
-//! quoting; the texts themselves are dropped. [`Dedup::finish`] runs LSH,
-//! exact verification (Jaccard and containment, over the compact sets) and
-//! clustering, and returns a [`Report`] whose `params.mode` is
-//! [`MODE_NEAR_DUPLICATES`].
+//! slots), the high 32 bits of every shingle hash (in text order) and the
+//! first [`HEAD_BYTES`] of its text for quoting; the texts themselves are
+//! dropped. [`Dedup::finish`] runs LSH, exact verification (Jaccard and
+//! containment, over compact shingle sets, see [`verify::compact_set`],
+//! made only for the documents in a candidate pair) and clustering, and
+//! returns a [`Report`] whose `params.mode` is [`MODE_NEAR_DUPLICATES`].
 //!
 //! The pairs are those LSH proposes. LSH aims at the lower of the Jaccard
 //! threshold and the Jaccard that two documents of equal length have at the
@@ -55,7 +55,7 @@ use crate::report::{
     DocumentEntry, MODE_NEAR_DUPLICATES, Pair, Report, SCHEMA_VERSION, Status, Summary,
 };
 use crate::sketch::lsh::{self, LshParams};
-use crate::sketch::minhash::{self, MinHashParams, MinHasher, SignBuffer, Signature};
+use crate::sketch::minhash::{self, MinHashParams, MinHasher};
 use crate::sketch::shingle;
 use crate::text::tokenize::Tokenizer;
 use crate::verify::{self, Similarity};
@@ -76,7 +76,8 @@ pub struct Dedup {
     values: Vec<u32>,
     /// Documents without a shingle (too short): in no pair.
     empty: Vec<bool>,
-    /// Compact shingle sets.
+    /// The high 32 bits of every shingle hash, in text order (made into
+    /// compact sets when verification needs them).
     sets: Vec<Box<[u32]>>,
     /// The start of every text, for quoting.
     heads: Vec<Box<str>>,
@@ -93,10 +94,10 @@ impl std::fmt::Debug for Dedup {
     }
 }
 
-/// What signing gives for one document.
+/// What signing gives for one document (its signature is written in place).
 struct Signed {
     entry: DocumentEntry,
-    signature: Signature,
+    empty: bool,
     set: Box<[u32]>,
     head: Box<str>,
 }
@@ -151,28 +152,37 @@ impl Dedup {
                 Item::Skipped(s) => self.skipped.push(s),
             }
         }
+        // Signatures are written straight into their slots.
+        let np = self.config.num_perm;
+        let first = self.values.len();
+        self.values.resize(first + docs.len() * np, 0);
         let signed: Vec<Signed> = docs
             .into_par_iter()
+            .zip(self.values[first..].par_chunks_mut(np))
             .map_init(
                 || {
                     (
                         Tokenizer::new(normalize),
-                        SignBuffer::default(),
+                        Vec::new(),
                         Vec::new(),
                         Vec::new(),
                         Vec::new(),
                     )
                 },
-                |(tokenizer, buf, hashes, shingles, set), doc| {
+                |(tokenizer, mins, values, hashes, high), (doc, slots)| {
                     // Token hashes straight from the text: no spans nor
                     // normalized copy are needed here.
                     tokenizer.token_hashes_into(&doc.text, hashes);
-                    // The signature does not depend on the order of the
-                    // shingles nor on repeats: no sorted 64-bit set is needed.
-                    shingles.clear();
-                    shingles.extend(shingle::shingle_hashes(hashes, k));
-                    let signature = hasher.sign_iter(shingles.iter().copied(), buf);
-                    shingle::compact_set_into(shingles, set);
+                    // One pass over the shingles signs them and keeps their
+                    // high halves, unsorted: the signature does not depend
+                    // on their order nor on repeats, and only the sets of
+                    // documents in a candidate pair are sorted (in `finish`).
+                    high.clear();
+                    let shingles = shingle::shingle_hashes(hashes, k)
+                        .inspect(|&h| high.push((h >> 32) as u32));
+                    let nonempty = hasher.sign_values_into(shingles, mins, values);
+                    slots.copy_from_slice(values);
+                    let set = high.as_slice().into();
                     let mut cut = doc.text.len().min(HEAD_BYTES);
                     while !doc.text.is_char_boundary(cut) {
                         cut -= 1;
@@ -188,8 +198,8 @@ impl Dedup {
                             id: doc.id,
                             source: doc.source,
                         },
-                        signature,
-                        set: set.as_slice().into(),
+                        empty: !nonempty,
+                        set,
                         head: doc.text[..cut].into(),
                     }
                 },
@@ -197,8 +207,7 @@ impl Dedup {
             .collect();
         for s in signed {
             self.entries.push(s.entry);
-            self.values.extend_from_slice(s.signature.values());
-            self.empty.push(s.signature.is_empty());
+            self.empty.push(s.empty);
             self.sets.push(s.set);
             self.heads.push(s.head);
         }
@@ -243,15 +252,17 @@ impl Dedup {
             id,
         ));
         let thresholds = self.config.thresholds();
+        let sets = compact_sets(self.sets, &candidates.pairs);
         let mut kept: Vec<(u32, u32, Similarity)> = candidates
             .pairs
             .par_iter()
             .filter_map(|&(a, b)| {
-                let sim = verify::similarity(&self.sets[a as usize], &self.sets[b as usize]);
+                let sim = verify::similarity(&sets[a as usize], &sets[b as usize]);
                 sim.passes(&thresholds).then_some((a, b, sim))
             })
             .collect();
         drop(candidates);
+        drop(sets);
         kept.par_sort_by(|x, y| pipeline::pair_order((&x.2, x.0, x.1), (&y.2, y.0, y.1)));
         timings.stage("verify");
         let slots = |d: u32| &values[d as usize * np..(d as usize + 1) * np];
@@ -307,6 +318,27 @@ impl Dedup {
         timings.stage("report");
         Ok(report)
     }
+}
+
+/// The compact shingle sets ([`verify::compact_set`]) of the documents in
+/// `pairs`, made from their unsorted values in `sets` (sorted, repeats
+/// removed); the other sets are left as they are. Most documents are in no
+/// candidate pair, and their sets are never compared.
+fn compact_sets(mut sets: Vec<Box<[u32]>>, pairs: &[(u32, u32)]) -> Vec<Box<[u32]>> {
+    let mut paired = vec![false; sets.len()];
+    for &(a, b) in pairs {
+        paired[a as usize] = true;
+        paired[b as usize] = true;
+    }
+    sets.par_iter_mut()
+        .zip(paired)
+        .filter(|(_, paired)| *paired)
+        .for_each_init(Vec::new, |scratch, (set, _)| {
+            let mut values = std::mem::take(set).into_vec();
+            shingle::compact_set_of_high(&mut values, scratch);
+            *set = values.into_boxed_slice();
+        });
+    sets
 }
 
 /// The Jaccard LSH aims at: the lower of the Jaccard threshold and the

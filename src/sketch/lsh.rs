@@ -320,15 +320,15 @@ where
     let mut capped: Vec<(Vec<u32>, u32)> = Vec::new();
     let mut keys: Vec<(u64, u32)> = Vec::with_capacity(n);
     let mut scratch = KeySort::default();
+    // The documents in LSH, once: an indexed iterator writes the keys in place.
+    let live: Vec<u32> = (0..n).filter(|&d| !skip(d)).map(|d| d as u32).collect();
     for band in 0..params.bands {
         let lo = band * params.rows;
         let hi = lo + params.rows;
         keys.clear();
         keys.par_extend(
-            (0..n)
-                .into_par_iter()
-                .filter(|&d| !skip(d))
-                .map(|d| (band_hash(band, &values(d)[lo..hi]), d as u32)),
+            live.par_iter()
+                .map(|&d| (band_hash(band, &values(d as usize)[lo..hi]), d)),
         );
         scratch.sort(&mut keys);
         let mut i = 0;
