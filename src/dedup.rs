@@ -76,11 +76,18 @@ pub struct Dedup {
     values: Vec<u32>,
     /// Documents without a shingle (too short): in no pair.
     empty: Vec<bool>,
-    /// The high 32 bits of every shingle hash, in text order (made into
-    /// compact sets when verification needs them).
-    sets: Vec<Box<[u32]>>,
-    /// The start of every text, for quoting.
-    heads: Vec<Box<str>>,
+    /// The high 32 bits of every shingle hash, in text order, document
+    /// after document (made into compact sets when verification needs
+    /// them). One vector, not one allocation a document: the documents'
+    /// data are kept to the end, and many small lasting allocations grow a
+    /// thread's heap a page at a time.
+    high: Vec<u32>,
+    /// End of each document's values in `high`.
+    high_ends: Vec<usize>,
+    /// The start of every text, for quoting, one after the other.
+    heads: String,
+    /// End of each document's head in `heads`.
+    head_ends: Vec<usize>,
     skipped: Vec<Skipped>,
 }
 
@@ -94,13 +101,20 @@ impl std::fmt::Debug for Dedup {
     }
 }
 
-/// What signing gives for one document (its signature is written in place).
+/// What signing gives for a run of documents (their signatures are written
+/// in place): [`Dedup`]'s fields for them, ends counted from the run's start.
+#[derive(Default)]
 struct Signed {
-    entry: DocumentEntry,
-    empty: bool,
-    set: Box<[u32]>,
-    head: Box<str>,
+    entries: Vec<DocumentEntry>,
+    empty: Vec<bool>,
+    high: Vec<u32>,
+    high_ends: Vec<usize>,
+    heads: String,
+    head_ends: Vec<usize>,
 }
+
+/// Documents signed together, one task and one [`Signed`] for them.
+const SIGN_RUN: usize = 64;
 
 impl Dedup {
     /// A pass with `config`'s normalization, shingles, MinHash, LSH and
@@ -123,8 +137,10 @@ impl Dedup {
             entries: Vec::new(),
             values: Vec::new(),
             empty: Vec::new(),
-            sets: Vec::new(),
-            heads: Vec::new(),
+            high: Vec::new(),
+            high_ends: Vec::new(),
+            heads: String::new(),
+            head_ends: Vec::new(),
             skipped: Vec::new(),
         })
     }
@@ -159,6 +175,7 @@ impl Dedup {
         let signed: Vec<Signed> = docs
             .into_par_iter()
             .zip(self.values[first..].par_chunks_mut(np))
+            .chunks(SIGN_RUN)
             .map_init(
                 || {
                     (
@@ -166,29 +183,33 @@ impl Dedup {
                         Vec::new(),
                         Vec::new(),
                         Vec::new(),
-                        Vec::new(),
                     )
                 },
-                |(tokenizer, mins, values, hashes, high), (doc, slots)| {
-                    // Token hashes straight from the text: no spans nor
-                    // normalized copy are needed here.
-                    tokenizer.token_hashes_into(&doc.text, hashes);
-                    // One pass over the shingles signs them and keeps their
-                    // high halves, unsorted: the signature does not depend
-                    // on their order nor on repeats, and only the sets of
-                    // documents in a candidate pair are sorted (in `finish`).
-                    high.clear();
-                    let shingles = shingle::shingle_hashes(hashes, k)
-                        .inspect(|&h| high.push((h >> 32) as u32));
-                    let nonempty = hasher.sign_values_into(shingles, mins, values);
-                    slots.copy_from_slice(values);
-                    let set = high.as_slice().into();
-                    let mut cut = doc.text.len().min(HEAD_BYTES);
-                    while !doc.text.is_char_boundary(cut) {
-                        cut -= 1;
-                    }
-                    Signed {
-                        entry: DocumentEntry {
+                |(tokenizer, mins, values, hashes), run| {
+                    let mut out = Signed::default();
+                    for (doc, slots) in run {
+                        // Token hashes straight from the text: no spans nor
+                        // normalized copy are needed here.
+                        tokenizer.token_hashes_into(&doc.text, hashes);
+                        // One pass over the shingles signs them and keeps
+                        // their high halves, unsorted: the signature does not
+                        // depend on their order nor on repeats, and only the
+                        // sets of documents in a candidate pair are sorted
+                        // (in `finish`).
+                        let high = &mut out.high;
+                        let shingles = shingle::shingle_hashes(hashes, k)
+                            .inspect(|&h| high.push((h >> 32) as u32));
+                        let nonempty = hasher.sign_values_into(shingles, mins, values);
+                        slots.copy_from_slice(values);
+                        out.high_ends.push(out.high.len());
+                        let mut cut = doc.text.len().min(HEAD_BYTES);
+                        while !doc.text.is_char_boundary(cut) {
+                            cut -= 1;
+                        }
+                        out.heads.push_str(&doc.text[..cut]);
+                        out.head_ends.push(out.heads.len());
+                        out.empty.push(!nonempty);
+                        out.entries.push(DocumentEntry {
                             bytes: doc.text.len() as u64,
                             tokens: hashes.len(),
                             sentences: 0,
@@ -197,19 +218,21 @@ impl Dedup {
                             meta: None,
                             id: doc.id,
                             source: doc.source,
-                        },
-                        empty: !nonempty,
-                        set,
-                        head: doc.text[..cut].into(),
+                        });
                     }
+                    out
                 },
             )
             .collect();
         for s in signed {
-            self.entries.push(s.entry);
-            self.empty.push(s.empty);
-            self.sets.push(s.set);
-            self.heads.push(s.head);
+            let base = self.high.len();
+            self.high.extend_from_slice(&s.high);
+            self.high_ends.extend(s.high_ends.iter().map(|e| base + e));
+            let base = self.heads.len();
+            self.heads.push_str(&s.heads);
+            self.head_ends.extend(s.head_ends.iter().map(|e| base + e));
+            self.entries.extend(s.entries);
+            self.empty.extend(s.empty);
         }
     }
 
@@ -218,8 +241,8 @@ impl Dedup {
     pub fn heads(&self) -> std::collections::HashMap<String, String> {
         self.entries
             .iter()
-            .zip(&self.heads)
-            .map(|(e, h)| (e.id.clone(), h.to_string()))
+            .zip(ranges(&self.head_ends))
+            .map(|(e, h)| (e.id.clone(), self.heads[h].to_string()))
             .collect()
     }
 
@@ -252,17 +275,19 @@ impl Dedup {
             id,
         ));
         let thresholds = self.config.thresholds();
-        let sets = compact_sets(self.sets, &candidates.pairs);
+        let mut high = self.high;
+        let sets = compact_sets(&mut high, &self.high_ends, &candidates.pairs);
+        let set = |d: u32| &high[sets[d as usize].clone()];
         let mut kept: Vec<(u32, u32, Similarity)> = candidates
             .pairs
             .par_iter()
             .filter_map(|&(a, b)| {
-                let sim = verify::similarity(&sets[a as usize], &sets[b as usize]);
+                let sim = verify::similarity(set(a), set(b));
                 sim.passes(&thresholds).then_some((a, b, sim))
             })
             .collect();
         drop(candidates);
-        drop(sets);
+        drop(high);
         kept.par_sort_by(|x, y| pipeline::pair_order((&x.2, x.0, x.1), (&y.2, y.0, y.1)));
         timings.stage("verify");
         let slots = |d: u32| &values[d as usize * np..(d as usize + 1) * np];
@@ -320,25 +345,51 @@ impl Dedup {
     }
 }
 
-/// The compact shingle sets ([`verify::compact_set`]) of the documents in
-/// `pairs`, made from their unsorted values in `sets` (sorted, repeats
-/// removed); the other sets are left as they are. Most documents are in no
-/// candidate pair, and their sets are never compared.
-fn compact_sets(mut sets: Vec<Box<[u32]>>, pairs: &[(u32, u32)]) -> Vec<Box<[u32]>> {
-    let mut paired = vec![false; sets.len()];
+/// The ranges of `0..ends.last()` that end at `ends`, in order.
+fn ranges(ends: &[usize]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let starts = std::iter::once(0).chain(ends.iter().copied());
+    starts.zip(ends).map(|(a, &b)| a..b)
+}
+
+/// Makes the compact shingle sets ([`verify::compact_set`]) of the
+/// documents in `pairs` from their unsorted values in `high` (document `d`'s
+/// end at `ends[d]`): sorted, repeats removed, in place. Returns where each
+/// document's set is in `high` (the values of documents in no pair are left
+/// as they are: most documents are in no candidate pair, and their sets are
+/// never compared).
+fn compact_sets(
+    high: &mut [u32],
+    ends: &[usize],
+    pairs: &[(u32, u32)],
+) -> Vec<std::ops::Range<usize>> {
+    let mut paired = vec![false; ends.len()];
     for &(a, b) in pairs {
         paired[a as usize] = true;
         paired[b as usize] = true;
     }
-    sets.par_iter_mut()
+    let mut sets: Vec<(usize, &mut [u32])> = Vec::with_capacity(ends.len());
+    let mut rest = high;
+    for r in ranges(ends) {
+        let (set, tail) = std::mem::take(&mut rest).split_at_mut(r.len());
+        sets.push((r.start, set));
+        rest = tail;
+    }
+    sets.into_par_iter()
         .zip(paired)
-        .filter(|(_, paired)| *paired)
-        .for_each_init(Vec::new, |scratch, (set, _)| {
-            let mut values = std::mem::take(set).into_vec();
-            shingle::compact_set_of_high(&mut values, scratch);
-            *set = values.into_boxed_slice();
-        });
-    sets
+        .map_init(
+            || (Vec::new(), Vec::new()),
+            |(values, scratch), ((start, set), paired)| {
+                if !paired {
+                    return start..start + set.len();
+                }
+                values.clear();
+                values.extend_from_slice(set);
+                shingle::compact_set_of_high(values, scratch);
+                set[..values.len()].copy_from_slice(values);
+                start..start + values.len()
+            },
+        )
+        .collect()
 }
 
 /// The Jaccard LSH aims at: the lower of the Jaccard threshold and the
