@@ -82,24 +82,31 @@ fn insertion_sort<T: Copy + Ord>(v: &mut [T]) {
     }
 }
 
+/// `n` test keys `(hash, document)`: uniform hashes, then every third
+/// replaced by one of a few shared values (copies), some with equal top
+/// bits, so that some buckets are crowded.
+#[cfg(test)]
+pub(crate) fn test_keys(n: usize, seed: u64) -> Vec<(u64, u32)> {
+    let mut state = seed;
+    let mut next = || crate::sketch::minhash::splitmix64(&mut state);
+    let mut keys: Vec<(u64, u32)> = (0..n as u32).map(|d| (next(), d)).collect();
+    let shared = [next(), next(), 5, 6, 7 << 50];
+    for (d, k) in keys.iter_mut().enumerate().step_by(3) {
+        k.0 = shared[d % shared.len()];
+    }
+    keys
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn equals_sort_unstable() {
-        let mut state = 3u64;
-        let mut next = || crate::sketch::minhash::splitmix64(&mut state);
         let mut starts = vec![0u32; (1 << 16) + 1];
         let mut out = Vec::new();
         for n in [0usize, 1, 2, 33, 1000, 70_000] {
-            // Uniform keys, then every third replaced by one of a few
-            // shared values (some with equal top bits): crowded buckets.
-            let mut keys: Vec<(u64, u32)> = (0..n as u32).map(|d| (next(), d)).collect();
-            let shared = [next(), 5, 6, 7 << 50];
-            for (d, k) in keys.iter_mut().enumerate().step_by(3) {
-                k.0 = shared[d % shared.len()];
-            }
+            let keys = test_keys(n, 3);
             for max_bits in [1u32, 10, 16] {
                 let starts = &mut starts[..(1 << max_bits) + 1];
                 let mut want = keys.clone();

@@ -406,17 +406,10 @@ mod tests {
 
     #[test]
     fn key_sort_equals_sort_unstable() {
-        let mut state = 11u64;
-        let mut next = || crate::sketch::minhash::splitmix64(&mut state);
         let mut scratch = KeySort::default();
+        // Both sides of KeySort's small-input threshold.
         for n in [0usize, 3, 1023, 1024, 5000, 70_000] {
-            // Uniform hashes, and a few hashes shared by many documents
-            // (copies), some with the same top bits.
-            let mut keys: Vec<(u64, u32)> = (0..n as u32).map(|d| (next(), d)).collect();
-            let shared = [next(), next(), 5, 6, 7 << 50];
-            for (d, k) in keys.iter_mut().enumerate().step_by(3) {
-                k.0 = shared[d % shared.len()];
-            }
+            let mut keys = super::super::bucket::test_keys(n, 11);
             let mut want = keys.clone();
             want.sort_unstable();
             scratch.sort(&mut keys);
