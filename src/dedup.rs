@@ -5,12 +5,12 @@
 //! for the passage stages. A dataset builder deduplicating millions of
 //! documents needs the clusters only. [`Dedup`] signs documents batch by batch
 //! as they are read and keeps, per document, its MinHash signature (32-bit
-//! slots), its compact shingle set (the high 32 bits of every shingle hash,
-//! see [`verify::compact_set`]) and the first [`HEAD_BYTES`] of its text for
-//! quoting; the texts themselves are dropped. [`Dedup::finish`] runs LSH,
-//! exact verification (Jaccard and containment, over the compact sets) and
-//! clustering, and returns a [`Report`] whose `params.mode` is
-//! [`MODE_NEAR_DUPLICATES`].
+//! slots), the high 32 bits of every shingle hash (in text order) and the
+//! first [`HEAD_BYTES`] of its text for quoting; the texts themselves are
+//! dropped. [`Dedup::finish`] runs LSH, exact verification (Jaccard and
+//! containment, over compact shingle sets, see [`verify::compact_set`],
+//! made only for the documents in a candidate pair) and clustering, and
+//! returns a [`Report`] whose `params.mode` is [`MODE_NEAR_DUPLICATES`].
 //!
 //! The pairs are those LSH proposes. LSH aims at the lower of the Jaccard
 //! threshold and the Jaccard that two documents of equal length have at the
@@ -55,9 +55,9 @@ use crate::report::{
     DocumentEntry, MODE_NEAR_DUPLICATES, Pair, Report, SCHEMA_VERSION, Status, Summary,
 };
 use crate::sketch::lsh::{self, LshParams};
-use crate::sketch::minhash::{self, MinHashParams, MinHasher, SignBuffer, Signature};
+use crate::sketch::minhash::{self, MinHashParams, MinHasher};
 use crate::sketch::shingle;
-use crate::text::tokenize::{Tokenizer, Tokens};
+use crate::text::tokenize::Tokenizer;
 use crate::verify::{self, Similarity};
 
 /// Bytes of each document's text kept for quoting in the text report (cut
@@ -76,10 +76,18 @@ pub struct Dedup {
     values: Vec<u32>,
     /// Documents without a shingle (too short): in no pair.
     empty: Vec<bool>,
-    /// Compact shingle sets.
-    sets: Vec<Box<[u32]>>,
-    /// The start of every text, for quoting.
-    heads: Vec<Box<str>>,
+    /// The high 32 bits of every shingle hash, in text order, document
+    /// after document (made into compact sets when verification needs
+    /// them). One vector, not one allocation a document: the documents'
+    /// data are kept to the end, and many small lasting allocations grow a
+    /// thread's heap a page at a time.
+    high: Vec<u32>,
+    /// End of each document's values in `high`.
+    high_ends: Vec<usize>,
+    /// The start of every text, for quoting, one after the other.
+    heads: String,
+    /// End of each document's head in `heads`.
+    head_ends: Vec<usize>,
     skipped: Vec<Skipped>,
 }
 
@@ -93,13 +101,20 @@ impl std::fmt::Debug for Dedup {
     }
 }
 
-/// What signing gives for one document.
+/// What signing gives for a run of documents (their signatures are written
+/// in place): [`Dedup`]'s fields for them, ends counted from the run's start.
+#[derive(Default)]
 struct Signed {
-    entry: DocumentEntry,
-    signature: Signature,
-    set: Box<[u32]>,
-    head: Box<str>,
+    entries: Vec<DocumentEntry>,
+    empty: Vec<bool>,
+    high: Vec<u32>,
+    high_ends: Vec<usize>,
+    heads: String,
+    head_ends: Vec<usize>,
 }
+
+/// Documents signed together, one task and one [`Signed`] for them.
+const SIGN_RUN: usize = 64;
 
 impl Dedup {
     /// A pass with `config`'s normalization, shingles, MinHash, LSH and
@@ -122,8 +137,10 @@ impl Dedup {
             entries: Vec::new(),
             values: Vec::new(),
             empty: Vec::new(),
-            sets: Vec::new(),
-            heads: Vec::new(),
+            high: Vec::new(),
+            high_ends: Vec::new(),
+            heads: String::new(),
+            head_ends: Vec::new(),
             skipped: Vec::new(),
         })
     }
@@ -151,56 +168,71 @@ impl Dedup {
                 Item::Skipped(s) => self.skipped.push(s),
             }
         }
+        // Signatures are written straight into their slots.
+        let np = self.config.num_perm;
+        let first = self.values.len();
+        self.values.resize(first + docs.len() * np, 0);
         let signed: Vec<Signed> = docs
             .into_par_iter()
+            .zip(self.values[first..].par_chunks_mut(np))
+            .chunks(SIGN_RUN)
             .map_init(
                 || {
                     (
                         Tokenizer::new(normalize),
-                        Tokens::default(),
-                        SignBuffer::default(),
                         Vec::new(),
                         Vec::new(),
                         Vec::new(),
                     )
                 },
-                |(tokenizer, tokens, buf, hashes, shingles, set), doc| {
-                    tokenizer.tokenize_into(&doc.text, tokens);
-                    shingle::token_hashes(tokens, hashes);
-                    // The signature does not depend on the order of the
-                    // shingles nor on repeats: no sorted 64-bit set is needed.
-                    shingles.clear();
-                    shingles.extend(shingle::shingle_hashes(hashes, k));
-                    let signature = hasher.sign_iter(shingles.iter().copied(), buf);
-                    shingle::compact_set_into(shingles, set);
-                    let mut cut = doc.text.len().min(HEAD_BYTES);
-                    while !doc.text.is_char_boundary(cut) {
-                        cut -= 1;
-                    }
-                    Signed {
-                        entry: DocumentEntry {
+                |(tokenizer, mins, values, hashes), run| {
+                    let mut out = Signed::default();
+                    for (doc, slots) in run {
+                        // Token hashes straight from the text: no spans nor
+                        // normalized copy are needed here.
+                        tokenizer.token_hashes_into(&doc.text, hashes);
+                        // One pass over the shingles signs them and keeps
+                        // their high halves, unsorted: the signature does not
+                        // depend on their order nor on repeats, and only the
+                        // sets of documents in a candidate pair are sorted
+                        // (in `finish`).
+                        let high = &mut out.high;
+                        let shingles = shingle::shingle_hashes(hashes, k)
+                            .inspect(|&h| high.push((h >> 32) as u32));
+                        let nonempty = hasher.sign_values_into(shingles, mins, values);
+                        slots.copy_from_slice(values);
+                        out.high_ends.push(out.high.len());
+                        let mut cut = doc.text.len().min(HEAD_BYTES);
+                        while !doc.text.is_char_boundary(cut) {
+                            cut -= 1;
+                        }
+                        out.heads.push_str(&doc.text[..cut]);
+                        out.head_ends.push(out.heads.len());
+                        out.empty.push(!nonempty);
+                        out.entries.push(DocumentEntry {
                             bytes: doc.text.len() as u64,
-                            tokens: tokens.len(),
+                            tokens: hashes.len(),
                             sentences: 0,
                             status: Status::Analysed,
                             reason: None,
                             meta: None,
                             id: doc.id,
                             source: doc.source,
-                        },
-                        signature,
-                        set: set.as_slice().into(),
-                        head: doc.text[..cut].into(),
+                        });
                     }
+                    out
                 },
             )
             .collect();
         for s in signed {
-            self.entries.push(s.entry);
-            self.values.extend_from_slice(s.signature.values());
-            self.empty.push(s.signature.is_empty());
-            self.sets.push(s.set);
-            self.heads.push(s.head);
+            let base = self.high.len();
+            self.high.extend_from_slice(&s.high);
+            self.high_ends.extend(s.high_ends.iter().map(|e| base + e));
+            let base = self.heads.len();
+            self.heads.push_str(&s.heads);
+            self.head_ends.extend(s.head_ends.iter().map(|e| base + e));
+            self.entries.extend(s.entries);
+            self.empty.extend(s.empty);
         }
     }
 
@@ -209,8 +241,8 @@ impl Dedup {
     pub fn heads(&self) -> std::collections::HashMap<String, String> {
         self.entries
             .iter()
-            .zip(&self.heads)
-            .map(|(e, h)| (e.id.clone(), h.to_string()))
+            .zip(ranges(&self.head_ends))
+            .map(|(e, h)| (e.id.clone(), self.heads[h].to_string()))
             .collect()
     }
 
@@ -243,15 +275,19 @@ impl Dedup {
             id,
         ));
         let thresholds = self.config.thresholds();
+        let mut high = self.high;
+        let sets = compact_sets(&mut high, &self.high_ends, &candidates.pairs);
+        let set = |d: u32| &high[sets[d as usize].clone()];
         let mut kept: Vec<(u32, u32, Similarity)> = candidates
             .pairs
             .par_iter()
             .filter_map(|&(a, b)| {
-                let sim = verify::similarity(&self.sets[a as usize], &self.sets[b as usize]);
+                let sim = verify::similarity(set(a), set(b));
                 sim.passes(&thresholds).then_some((a, b, sim))
             })
             .collect();
         drop(candidates);
+        drop(high);
         kept.par_sort_by(|x, y| pipeline::pair_order((&x.2, x.0, x.1), (&y.2, y.0, y.1)));
         timings.stage("verify");
         let slots = |d: u32| &values[d as usize * np..(d as usize + 1) * np];
@@ -307,6 +343,53 @@ impl Dedup {
         timings.stage("report");
         Ok(report)
     }
+}
+
+/// The ranges of `0..ends.last()` that end at `ends`, in order.
+fn ranges(ends: &[usize]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let starts = std::iter::once(0).chain(ends.iter().copied());
+    starts.zip(ends).map(|(a, &b)| a..b)
+}
+
+/// Makes the compact shingle sets ([`verify::compact_set`]) of the
+/// documents in `pairs` from their unsorted values in `high` (document `d`'s
+/// end at `ends[d]`): sorted, repeats removed, in place. Returns where each
+/// document's set is in `high` (the values of documents in no pair are left
+/// as they are: most documents are in no candidate pair, and their sets are
+/// never compared).
+fn compact_sets(
+    high: &mut [u32],
+    ends: &[usize],
+    pairs: &[(u32, u32)],
+) -> Vec<std::ops::Range<usize>> {
+    let mut paired = vec![false; ends.len()];
+    for &(a, b) in pairs {
+        paired[a as usize] = true;
+        paired[b as usize] = true;
+    }
+    let mut sets: Vec<(usize, &mut [u32])> = Vec::with_capacity(ends.len());
+    let mut rest = high;
+    for r in ranges(ends) {
+        let (set, tail) = std::mem::take(&mut rest).split_at_mut(r.len());
+        sets.push((r.start, set));
+        rest = tail;
+    }
+    sets.into_par_iter()
+        .zip(paired)
+        .map_init(
+            || (Vec::new(), Vec::new()),
+            |(values, scratch), ((start, set), paired)| {
+                if !paired {
+                    return start..start + set.len();
+                }
+                values.clear();
+                values.extend_from_slice(set);
+                shingle::compact_set_of_high(values, scratch);
+                set[..values.len()].copy_from_slice(values);
+                start..start + values.len()
+            },
+        )
+        .collect()
 }
 
 /// The Jaccard LSH aims at: the lower of the Jaccard threshold and the

@@ -132,8 +132,10 @@ pub(super) const JSON_BATCH_BYTES: usize = 4 << 20;
 /// A non-blank JSON line read but not parsed yet.
 pub(super) struct PendingLine {
     pub(super) line_no: u64,
-    /// The line without its line break.
-    pub(super) raw: Vec<u8>,
+    /// Where the line, without its line break, is in the batch's buffer
+    /// (lines are read one after the other into one buffer, not each into
+    /// a vector of its own).
+    pub(super) raw: std::ops::Range<usize>,
     /// Bytes of the line with its line break.
     pub(super) bytes: u64,
     /// Bytes of the input read up to and including this line.

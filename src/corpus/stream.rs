@@ -4,6 +4,10 @@
 
 use super::*;
 
+/// `read_lines` reads into a buffer that grows up to this size (twice a
+/// batch, so that a batch is usually parsed before the buffer is full).
+const BLOCK_BYTES: usize = 2 * JSON_BATCH_BYTES;
+
 /// A stream read line by line: its name (the source), the id of the text
 /// document it may turn out to be, whether it may be one (`detect`), and the
 /// encoding it was decoded from.
@@ -155,7 +159,12 @@ impl CorpusReader<'_> {
             detect,
             utf16,
         };
-        let mut buf = Vec::new();
+        // The input is read in large pieces into `block`, and lines are cut
+        // there: a line is neither copied nor allocated on its own. The
+        // lines of the batch are `block[..scan]`, the bytes read ahead
+        // `block[scan..filled]`.
+        let mut block: Vec<u8> = vec![0; 1 << 16];
+        let (mut scan, mut filled, mut eof) = (0usize, 0usize, false);
         // With `detect`, the blank lines before the first content line: the
         // start of the text if it turns out to be one.
         let mut prefix = Vec::new();
@@ -167,21 +176,57 @@ impl CorpusReader<'_> {
         let mut batch: Vec<PendingLine> = Vec::new();
         let mut batch_bytes = 0usize;
         loop {
-            buf.clear();
-            match reader.read_until(b'\n', &mut buf) {
-                Ok(0) => break,
-                Ok(n) => total += n as u64,
-                Err(e) => {
-                    let at = format!("{name}:{}", line_no + 1);
-                    let reason = format!("cannot read: {e}; the rest of {name} was not read");
-                    return self.skip(at.clone(), at, buf.len() as u64, reason, sink);
+            // The next line, `block[at..end]`, with its line break if any.
+            let end = loop {
+                if let Some(p) = memchr::memchr(b'\n', &block[scan..filled]) {
+                    break scan + p + 1;
                 }
+                if eof {
+                    break filled;
+                }
+                if filled == block.len() {
+                    if block.len() < BLOCK_BYTES {
+                        block.resize(block.len() * 2, 0);
+                    } else {
+                        // Parse the batch, then move the unfinished line to
+                        // the front (or make room for a very long line).
+                        let done =
+                            self.json_batch(name, &block, &mut batch, utf16, &mut tally, sink);
+                        batch_bytes = 0;
+                        if let Some(total) = done {
+                            return self.give_up(id, name, total, sink);
+                        }
+                        block.copy_within(scan..filled, 0);
+                        (filled, scan) = (filled - scan, 0);
+                        if filled == block.len() {
+                            block.resize(block.len() * 2, 0);
+                        }
+                    }
+                }
+                match reader.read(&mut block[filled..]) {
+                    Ok(0) => eof = true,
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        let at_line = format!("{name}:{}", line_no + 1);
+                        let reason = format!("cannot read: {e}; the rest of {name} was not read");
+                        let n = (filled - scan) as u64;
+                        return self.skip(at_line.clone(), at_line, n, reason, sink);
+                    }
+                }
+            };
+            if end == scan {
+                break;
             }
+            let at = scan;
+            scan = end;
+            total += (end - at) as u64;
             line_no += 1;
-            let line = trim_line(&buf);
+            let buf = &block[at..end];
+            let line = trim_line(buf);
             if is_blank_bytes(line) {
                 if detect && !content {
-                    prefix.extend_from_slice(&buf);
+                    prefix.extend_from_slice(buf);
                 }
                 continue;
             }
@@ -189,7 +234,8 @@ impl CorpusReader<'_> {
                 content = true;
                 self.warn_decoded(&s);
                 if detect && !looks_like_json_object(line) {
-                    prefix.extend_from_slice(&buf);
+                    // This line, what was read after it, and the rest.
+                    prefix.extend_from_slice(&block[at..filled]);
                     return self.rest_as_text(&s, reader, prefix, sink);
                 }
                 if line.first() == Some(&b'[') {
@@ -197,20 +243,23 @@ impl CorpusReader<'_> {
                 }
             }
             batch_bytes += line.len();
+            let start = at + (line.as_ptr() as usize - buf.as_ptr() as usize);
             batch.push(PendingLine {
                 line_no,
-                raw: line.to_vec(),
+                raw: start..start + line.len(),
                 bytes: buf.len() as u64,
                 total,
             });
             if batch_bytes >= JSON_BATCH_BYTES {
                 batch_bytes = 0;
-                if let Some(total) = self.json_batch(name, &mut batch, utf16, &mut tally, sink) {
+                if let Some(total) =
+                    self.json_batch(name, &block, &mut batch, utf16, &mut tally, sink)
+                {
                     return self.give_up(id, name, total, sink);
                 }
             }
         }
-        if let Some(total) = self.json_batch(name, &mut batch, utf16, &mut tally, sink) {
+        if let Some(total) = self.json_batch(name, &block, &mut batch, utf16, &mut tally, sink) {
             return self.give_up(id, name, total, sink);
         }
         if !content {
@@ -305,19 +354,20 @@ impl CorpusReader<'_> {
     fn json_batch(
         &mut self,
         name: &str,
+        block: &[u8],
         batch: &mut Vec<PendingLine>,
         utf16: Option<&'static Encoding>,
         tally: &mut JsonTally,
         sink: &mut dyn FnMut(Item),
     ) -> Option<u64> {
         let opts = self.opts;
-        // Lines are borrowed, so that they are freed on the thread that
-        // read them (a free from another thread is slower in glibc).
+        // Lines are borrowed from `block`, which the reading thread reuses.
         let parsed: Vec<(JsonLine, u64)> = batch
             .par_iter()
             .map(|p| {
                 let source = format!("{name}:{}", p.line_no);
-                (parse_json_line(opts, source, &p.raw, p.bytes), p.total)
+                let raw = &block[p.raw.clone()];
+                (parse_json_line(opts, source, raw, p.bytes), p.total)
             })
             .collect();
         batch.clear();

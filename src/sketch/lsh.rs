@@ -320,15 +320,15 @@ where
     let mut capped: Vec<(Vec<u32>, u32)> = Vec::new();
     let mut keys: Vec<(u64, u32)> = Vec::with_capacity(n);
     let mut scratch = KeySort::default();
+    // The documents in LSH, once: an indexed iterator writes the keys in place.
+    let live: Vec<u32> = (0..n).filter(|&d| !skip(d)).map(|d| d as u32).collect();
     for band in 0..params.bands {
         let lo = band * params.rows;
         let hi = lo + params.rows;
         keys.clear();
         keys.par_extend(
-            (0..n)
-                .into_par_iter()
-                .filter(|&d| !skip(d))
-                .map(|d| (band_hash(band, &values(d)[lo..hi]), d as u32)),
+            live.par_iter()
+                .map(|&d| (band_hash(band, &values(d as usize)[lo..hi]), d)),
         );
         scratch.sort(&mut keys);
         let mut i = 0;
@@ -380,9 +380,8 @@ where
 }
 
 /// Sorts band keys `(band hash, document)` ascending, reusing its buffers:
-/// a counting pass on the top bits of the hash (band hashes are uniform, so
-/// about one key a bucket), then each bucket sorted on its own. The same
-/// order as `sort_unstable` (the keys are distinct), in linear time.
+/// [`super::bucket::sort_into`] on the band hash (band hashes are uniform).
+/// The same order as `sort_unstable`, in linear time.
 #[derive(Default)]
 struct KeySort {
     starts: Vec<u32>,
@@ -391,40 +390,13 @@ struct KeySort {
 
 impl KeySort {
     fn sort(&mut self, keys: &mut Vec<(u64, u32)>) {
-        let n = keys.len();
-        if n < 1 << 10 {
+        if keys.len() < 1 << 10 {
             keys.sort_unstable();
             return;
         }
-        let bits = n.next_power_of_two().trailing_zeros().min(16);
-        let shift = 64 - bits;
-        let starts = &mut self.starts;
-        starts.clear();
-        starts.resize((1 << bits) + 1, 0);
-        for &(h, _) in keys.iter() {
-            starts[(h >> shift) as usize + 1] += 1;
-        }
-        for b in 1..starts.len() {
-            starts[b] += starts[b - 1];
-        }
-        let out = &mut self.out;
-        out.clear();
-        out.resize(n, (0, 0));
-        for &k in keys.iter() {
-            let slot = &mut starts[(k.0 >> shift) as usize];
-            out[*slot as usize] = k;
-            *slot += 1;
-        }
-        // Now `starts[b]` is the end of bucket `b`.
-        let mut start = 0;
-        for &end in &starts[..1 << bits] {
-            let end = end as usize;
-            if end - start > 1 {
-                out[start..end].sort_unstable();
-            }
-            start = end;
-        }
-        std::mem::swap(keys, out);
+        self.starts.resize((1 << 16) + 1, 0);
+        super::bucket::sort_into(keys, |k| k.0, |k| k, &mut self.starts, &mut self.out);
+        std::mem::swap(keys, &mut self.out);
     }
 }
 
@@ -434,17 +406,10 @@ mod tests {
 
     #[test]
     fn key_sort_equals_sort_unstable() {
-        let mut state = 11u64;
-        let mut next = || crate::sketch::minhash::splitmix64(&mut state);
         let mut scratch = KeySort::default();
+        // Both sides of KeySort's small-input threshold.
         for n in [0usize, 3, 1023, 1024, 5000, 70_000] {
-            // Uniform hashes, and a few hashes shared by many documents
-            // (copies), some with the same top bits.
-            let mut keys: Vec<(u64, u32)> = (0..n as u32).map(|d| (next(), d)).collect();
-            let shared = [next(), next(), 5, 6, 7 << 50];
-            for (d, k) in keys.iter_mut().enumerate().step_by(3) {
-                k.0 = shared[d % shared.len()];
-            }
+            let mut keys = super::super::bucket::test_keys(n, 11);
             let mut want = keys.clone();
             want.sort_unstable();
             scratch.sort(&mut keys);

@@ -228,61 +228,35 @@ pub fn shingle_set_into(token_hashes: &[u64], k: usize, out: &mut Vec<u64>) {
 /// `out`. Equal to `compact_set` of the sorted 64-bit set, without sorting
 /// 64-bit values first.
 pub fn compact_set_into(shingle_hashes: &[u64], out: &mut Vec<u32>) {
-    out.clear();
-    let n = shingle_hashes.len();
-    if n >= 64 {
-        bucket_sort_high(shingle_hashes, out);
+    if shingle_hashes.len() >= 64 {
+        // Shingle hashes are uniform: bucket them by their top bits.
+        let mut starts = [0u32; (1 << 10) + 1];
+        let high = |h: u64| (h >> 32) as u32;
+        super::bucket::sort_into(shingle_hashes, |h| h, high, &mut starts, out);
     } else {
+        out.clear();
         out.extend(shingle_hashes.iter().map(|&h| (h >> 32) as u32));
         out.sort_unstable();
     }
     out.dedup();
 }
 
-/// Largest bucket [`bucket_sort_high`] finishes by insertion sort.
-const MAX_BUCKET: u32 = 32;
-
-/// The high 32 bits of `hashes` (at least 64 of them), sorted ascending into
-/// `out` (empty): a counting pass on their top bits into about one bucket
-/// per value (shingle hashes are uniform), then insertion sort, which only
-/// moves values inside their bucket. Falls back to `sort_unstable` when a
-/// bucket is crowded (a text repeating a few shingles), so it stays
-/// `O(n log n)` at worst.
-fn bucket_sort_high(hashes: &[u64], out: &mut Vec<u32>) {
-    const MAX_BITS: u32 = 10;
-    let n = hashes.len();
-    let bits = n.next_power_of_two().trailing_zeros().min(MAX_BITS);
-    let shift = 64 - bits;
-    let mut starts = [0u32; (1 << MAX_BITS) + 1];
-    let starts = &mut starts[..(1 << bits) + 1];
-    for &h in hashes {
-        starts[(h >> shift) as usize + 1] += 1;
+/// The compact shingle set ([`crate::verify::compact_set`]) of the high 32
+/// bits of shingle hashes, `values` in any order and with repeats: sorts
+/// `values` ascending and removes repeats, in place (`scratch` is a
+/// buffer). Equal to [`compact_set_into`] of the full hashes.
+pub fn compact_set_of_high(values: &mut Vec<u32>, scratch: &mut Vec<u32>) {
+    if values.len() >= 64 {
+        // High halves of uniform hashes are uniform: bucket them by their
+        // top bits.
+        let mut starts = [0u32; (1 << 10) + 1];
+        let key = |v: u32| u64::from(v) << 32;
+        super::bucket::sort_into(values, key, |v| v, &mut starts, scratch);
+        std::mem::swap(values, scratch);
+    } else {
+        values.sort_unstable();
     }
-    let mut crowded = false;
-    for b in 1..starts.len() {
-        crowded |= starts[b] > MAX_BUCKET;
-        starts[b] += starts[b - 1];
-    }
-    if crowded {
-        out.extend(hashes.iter().map(|&h| (h >> 32) as u32));
-        out.sort_unstable();
-        return;
-    }
-    out.resize(n, 0);
-    for &h in hashes {
-        let slot = &mut starts[(h >> shift) as usize];
-        out[*slot as usize] = (h >> 32) as u32;
-        *slot += 1;
-    }
-    for i in 1..n {
-        let x = out[i];
-        let mut j = i;
-        while j > 0 && out[j - 1] > x {
-            out[j] = out[j - 1];
-            j -= 1;
-        }
-        out[j] = x;
-    }
+    values.dedup();
 }
 
 /// A split of hashed items into parts by the top bits of their hash, so
@@ -402,6 +376,9 @@ mod tests {
                 "{} hashes",
                 hashes.len()
             );
+            let mut high: Vec<u32> = hashes.iter().map(|&h| (h >> 32) as u32).collect();
+            compact_set_of_high(&mut high, &mut Vec::new());
+            assert_eq!(high, out, "{} hashes, from the high halves", hashes.len());
         }
     }
 

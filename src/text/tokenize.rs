@@ -33,6 +33,7 @@
 //! forms, decomposed hamza U+0653–U+0655, Latin combining marks, NBSP-like
 //! compatibility characters inside a word, …) takes the general path.
 
+use crate::sketch::shingle::token_hash;
 use crate::span::Span;
 use crate::text::normalize::{
     Cat, NormalizeOptions, Scratch, bmp_table, cat, class, classify, normalize_with,
@@ -107,6 +108,8 @@ pub struct Tokenizer {
     bmp: &'static [u32],
     scratch: Scratch,
     seg: String,
+    /// [`Tokenizer::token_hashes_into`]'s buffers.
+    hash_scratch: Tokens,
 }
 
 impl std::fmt::Debug for Tokenizer {
@@ -231,6 +234,7 @@ impl Tokenizer {
             bmp: bmp_table(&opts),
             scratch: Scratch::default(),
             seg: String::new(),
+            hash_scratch: Tokens::default(),
         }
     }
 
@@ -283,6 +287,38 @@ impl Tokenizer {
     /// assert_eq!(toks.span(4).slice(text), "٢٠٢٣م");
     /// ```
     pub fn tokenize_into(&mut self, text: &str, out: &mut Tokens) {
+        self.run::<false>(text, out, &mut Vec::new());
+    }
+
+    /// The token hashes of `text` ([`crate::sketch::shingle::token_hash`] of
+    /// every normalized token, in order), replacing the contents of
+    /// `hashes`: the same values as [`Tokenizer::tokenize_into`] followed by
+    /// [`crate::sketch::shingle::token_hashes`], without spans. A word whose
+    /// letters all normalize to themselves (most Arabic words) is hashed
+    /// straight from `text`, with no copy.
+    ///
+    /// ```
+    /// use athar::sketch::shingle;
+    /// use athar::text::tokenize::Tokenizer;
+    /// let text = "أعلنت الـشركة، عام ٢٠٢٣م!";
+    /// let mut tk = Tokenizer::default();
+    /// let mut hashes = Vec::new();
+    /// tk.token_hashes_into(text, &mut hashes);
+    /// let mut want = Vec::new();
+    /// shingle::token_hashes(&tk.tokenize(text), &mut want);
+    /// assert_eq!(hashes, want);
+    /// ```
+    pub fn token_hashes_into(&mut self, text: &str, hashes: &mut Vec<u64>) {
+        hashes.clear();
+        let mut out = std::mem::take(&mut self.hash_scratch);
+        self.run::<true>(text, &mut out, hashes);
+        self.hash_scratch = out;
+    }
+
+    /// [`Tokenizer::tokenize_into`], or with `HASH` the token hashes into
+    /// `hashes` (`out` is then scratch, left empty).
+    #[inline(always)]
+    fn run<const HASH: bool>(&mut self, text: &str, out: &mut Tokens, hashes: &mut Vec<u64>) {
         out.clear();
         let b = text.as_bytes();
         let n = b.len();
@@ -295,7 +331,7 @@ impl Tokenizer {
                 continue;
             }
             if class::tag(e) == class::LETTER {
-                if let Some(end) = self.letters_only(text, i, e, len, out) {
+                if let Some(end) = self.letters_only::<HASH>(text, i, e, len, out, hashes) {
                     i = end;
                     continue;
                 }
@@ -373,7 +409,15 @@ impl Tokenizer {
             } else {
                 run.close(out);
             }
-            if out.tokens.len() > tok_mark {
+            if HASH {
+                let norm = &out.normalized;
+                hashes.extend(
+                    out.tokens
+                        .iter()
+                        .map(|t| token_hash(&norm[t.norm_start as usize..t.norm_end as usize])),
+                );
+                out.clear();
+            } else if out.tokens.len() > tok_mark {
                 let span = Span::new(trim_start, trim_end);
                 for t in &mut out.tokens[tok_mark..] {
                     t.span = span;
@@ -393,13 +437,14 @@ impl Tokenizer {
     /// (leaving `out` as it was) at the first character that is not a
     /// letter nor a separator, for the full loop to take the segment again.
     #[inline(always)]
-    fn letters_only(
+    fn letters_only<const HASH: bool>(
         &self,
         text: &str,
         start: usize,
         mut e: u32,
         mut len: usize,
         out: &mut Tokens,
+        hashes: &mut Vec<u64>,
     ) -> Option<usize> {
         let b = text.as_bytes();
         let n = b.len();
@@ -438,6 +483,18 @@ impl Tokenizer {
                 out.normalized.truncate(norm_start);
                 return None;
             }
+        }
+        if HASH {
+            if copy == start {
+                // Every letter is its own normalization: the token is
+                // `text[start..i]`.
+                hashes.push(token_hash(&text[start..i]));
+            } else {
+                out.normalized.push_str(&text[copy..i]);
+                hashes.push(token_hash(&out.normalized[norm_start..]));
+                out.normalized.truncate(norm_start);
+            }
+            return Some(i);
         }
         out.normalized.push_str(&text[copy..i]);
         out.tokens.push(Token {

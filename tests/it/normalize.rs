@@ -204,6 +204,22 @@ proptest! {
         }
     }
 
+    /// The hash-only path gives the hashes of the tokens, whatever the
+    /// options, reusing one tokenizer across texts.
+    #[test]
+    fn token_hashes_into_equals_hashing_the_tokens(text in pool_strategy()) {
+        let mut hashes = Vec::new();
+        let mut want = Vec::new();
+        for opts in all_options() {
+            let mut tk = Tokenizer::new(opts);
+            for t in [text.as_str(), "قال", text.as_str()] {
+                tk.token_hashes_into(t, &mut hashes);
+                athar::sketch::shingle::token_hashes(&tk.tokenize(t), &mut want);
+                prop_assert_eq!(&hashes, &want, "opts {}", opts.id());
+            }
+        }
+    }
+
     /// Normalizing a token's text again gives the same single token.
     #[test]
     fn normalization_is_idempotent(text in pool_strategy()) {
