@@ -9,10 +9,12 @@
 //! round (a wire story inside a paper's longer article) is taken for the
 //! source; without dates nor asymmetry, no direction is given.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::corpus::DocMeta;
-use crate::report::{Direction, OutletFlow, Relation, Report, Sighting};
+use crate::report::{
+    Direction, Narrative, NarrativeOutlet, OutletFlow, Relation, Report, Sighting,
+};
 
 /// Containments must differ by this much for the asymmetry to tell a
 /// direction.
@@ -36,6 +38,13 @@ pub fn parse_date(s: &str) -> Option<i64> {
         .to_timestamp(civil)
         .ok()
         .map(|t| t.as_second())
+}
+
+/// The publication time (seconds) of a document with metadata `meta`, when
+/// it gives a date [`parse_date`] reads: the one reading of dates, for the
+/// pipeline (narratives within days) and for [`annotate`].
+pub fn publication_date(meta: Option<&DocMeta>) -> Option<i64> {
+    parse_date(meta?.date.as_deref()?)
 }
 
 /// The direction of a pair `(a, b)` from their dates (seconds) and
@@ -64,21 +73,35 @@ pub fn direction(a: (&str, Option<i64>, f64), b: (&str, Option<i64>, f64)) -> Op
     None
 }
 
-/// Sets the direction of every pair of `report` whose documents carry
-/// dates or whose containments differ enough, the propagation of every
-/// cluster (its dated members, earliest first) and the outlet flows (which
-/// outlet's documents are copied by which: near-duplicate and contained
-/// pairs with a direction, counted by the outlets of their two sides). Does nothing when no
-/// document has a date (a report without dates keeps its bytes).
+/// Sets the outlets of every narrative whose members name theirs (with
+/// their first dates where dates exist); then, when documents carry dates,
+/// the direction of every pair whose documents carry dates or whose
+/// containments differ enough, the propagation of every cluster (its dated
+/// members, earliest first) and the outlet flows (which outlet's documents
+/// are copied by which: near-duplicate and contained pairs with a
+/// direction, counted by the outlets of their two sides). A report without
+/// outlets nor dates keeps its bytes.
 pub fn annotate(report: &mut Report) {
     let dates: HashMap<&str, i64> = report
         .documents
         .iter()
-        .filter_map(|d| {
-            let date = d.meta.as_ref()?.date.as_deref()?;
-            Some((d.id.as_str(), parse_date(date)?))
-        })
+        .filter_map(|d| Some((d.id.as_str(), publication_date(d.meta.as_ref())?)))
         .collect();
+    let tellers: Vec<Vec<NarrativeOutlet>> = {
+        let metas: HashMap<&str, &DocMeta> = report
+            .documents
+            .iter()
+            .filter_map(|d| Some((d.id.as_str(), d.meta.as_ref()?)))
+            .collect();
+        report
+            .narratives
+            .iter()
+            .map(|n| narrative_outlets(n, &dates, &metas))
+            .collect()
+    };
+    for (n, o) in report.narratives.iter_mut().zip(tellers) {
+        n.outlets = o;
+    }
     if dates.is_empty() {
         return;
     }
@@ -140,6 +163,53 @@ pub fn annotate(report: &mut Report) {
         p.direction = d;
     }
     report.outlet_flows = outlet_flows;
+}
+
+/// The outlets telling narrative `n`: each with its documents among the
+/// members and its first date (the earliest of its dated documents, with
+/// the delay after the narrative's first dated document); outlets with a
+/// date first, earliest first, then the others, most documents first (ties
+/// by name). Members without an outlet are left out.
+fn narrative_outlets(
+    n: &Narrative,
+    dates: &HashMap<&str, i64>,
+    metas: &HashMap<&str, &DocMeta>,
+) -> Vec<NarrativeOutlet> {
+    // Outlet → (its documents, its earliest dated document).
+    let mut by: BTreeMap<&str, (BTreeSet<&str>, Option<(i64, &str)>)> = BTreeMap::new();
+    let mut t0: Option<i64> = None;
+    for m in &n.members {
+        let doc = m.doc.as_str();
+        let date = dates.get(doc).copied();
+        if let Some(t) = date {
+            t0 = Some(t0.map_or(t, |x| x.min(t)));
+        }
+        let Some(outlet) = metas.get(doc).and_then(|m| m.outlet.as_deref()) else {
+            continue;
+        };
+        let e = by.entry(outlet).or_default();
+        e.0.insert(doc);
+        if let Some(t) = date {
+            if e.1.is_none_or(|f| (t, doc) < f) {
+                e.1 = Some((t, doc));
+            }
+        }
+    }
+    let mut out: Vec<(Option<i64>, NarrativeOutlet)> = by
+        .into_iter()
+        .map(|(outlet, (docs, first))| {
+            let o = NarrativeOutlet {
+                outlet: outlet.to_string(),
+                docs: docs.len(),
+                first_seen: first.and_then(|(_, d)| metas.get(d)?.date.clone()),
+                after_seconds: first.zip(t0).map(|((t, _), t0)| t - t0),
+            };
+            (first.map(|f| f.0), o)
+        })
+        .collect();
+    // Stable: ties keep the outlets' name order.
+    out.sort_by_key(|(t, o)| (t.is_none(), *t, std::cmp::Reverse(o.docs)));
+    out.into_iter().map(|(_, o)| o).collect()
 }
 
 /// The dated members of a cluster, earliest first (ties by id), each with

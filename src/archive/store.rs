@@ -35,7 +35,7 @@ CREATE TABLE texts(num INTEGER PRIMARY KEY, text TEXT NOT NULL);
 
 /// The lookup index of version 2: segments of sorted runs, and the
 /// documents whose entries are stale.
-const RUNS: &str = "
+pub(super) const RUNS: &str = "
 CREATE TABLE segments(seg INTEGER PRIMARY KEY, first_batch INTEGER NOT NULL, last_batch INTEGER NOT NULL, level INTEGER NOT NULL);
 CREATE TABLE runs(seg INTEGER NOT NULL, kind INTEGER NOT NULL, first_key INTEGER NOT NULL, entries BLOB NOT NULL, PRIMARY KEY(seg, kind, first_key));
 CREATE TABLE removed(num INTEGER PRIMARY KEY);

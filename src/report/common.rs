@@ -563,6 +563,7 @@ mod tests {
             verbatim: false,
             anchors: vec![],
             links: 0,
+            outlets: vec![],
         };
         let docs: Vec<(&str, usize)> = narrative_docs(&n)
             .iter()
