@@ -21,20 +21,20 @@ days=${4:-30}
 mkdir -p "$work"
 cd "$work"
 if [ ! -f base.athar ]; then
-    "$athar" gen --docs "$base" --seed 42 | split -l 100000 -d -a 3 - base_
-    for f in base_*; do
+    "$athar" gen --docs "$base" --seed 42 | split -l 100000 -d -a 3 --additional-suffix=.jsonl - base_
+    for f in base_*.jsonl; do
         "$athar" index add base.athar "$f" -q
         rm "$f"
     done
 fi
-if [ ! -f day_00 ]; then
+if [ ! -f day_00.jsonl ]; then
     "$athar" gen --docs $((days * 1500)) --seed 7 | sed 's/"id":"syn/"id":"day/' |
-        split -l 1500 -d -a 2 - day_
+        split -l 1500 -d -a 2 --additional-suffix=.jsonl - day_
 fi
 cp base.athar days.athar
 rm -f days.athar-wal days.athar-shm
 i=0
-for f in day_*; do
+for f in day_*.jsonl; do
     [ "$i" -lt "$days" ] || break
     ATHAR_TIMINGS=1 /usr/bin/time -f "process %U %S" "$athar" index add days.athar "$f" -q --threads 1 2>&1 |
         awk -v day="$f" '

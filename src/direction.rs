@@ -408,4 +408,100 @@ mod tests {
         annotate(&mut plain);
         assert!(plain.pairs[0].direction.is_none() && plain.outlet_flows.is_empty());
     }
+
+    fn at(doc: &str, start: usize) -> crate::report::Loc {
+        crate::report::Loc {
+            doc: doc.into(),
+            start,
+            end: start + 10,
+            start_char: start,
+            end_char: start + 10,
+        }
+    }
+
+    /// A narrative told by three outlets names the three, with their
+    /// documents and first dates; undated members count, an outlet with no
+    /// dated document comes last, a member without outlet is left out.
+    #[test]
+    fn a_narrative_over_three_outlets_names_them() {
+        let mut r = Report {
+            documents: vec![
+                doc("p1", "paper", Some("2015-07-23 05:00:00")),
+                doc("w1", "wire", Some("2015-07-23 03:00:00")),
+                doc("p2", "paper", Some("2015-07-23 04:00:00")),
+                doc("r1", "radio", None),
+                doc("w2", "wire", None),
+                crate::report::DocumentEntry {
+                    meta: None,
+                    ..doc("x", "", None)
+                },
+            ],
+            narratives: vec![crate::report::Narrative {
+                id: 1,
+                label: "أ، ب".into(),
+                docs: 6,
+                members: vec![
+                    at("p1", 0),
+                    at("p1", 40),
+                    at("w1", 0),
+                    at("p2", 5),
+                    at("r1", 0),
+                    at("w2", 0),
+                    at("x", 0),
+                ],
+                representative: 2,
+                verbatim: false,
+                anchors: vec![],
+                links: 3,
+                outlets: vec![],
+            }],
+            ..Report::default()
+        };
+        annotate(&mut r);
+        let got: Vec<(&str, usize, Option<&str>, Option<i64>)> = r.narratives[0]
+            .outlets
+            .iter()
+            .map(|o| {
+                (
+                    o.outlet.as_str(),
+                    o.docs,
+                    o.first_seen.as_deref(),
+                    o.after_seconds,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("wire", 2, Some("2015-07-23 03:00:00"), Some(0)),
+                ("paper", 2, Some("2015-07-23 04:00:00"), Some(3600)),
+                ("radio", 1, None, None),
+            ]
+        );
+        // Outlets without any date: most documents first, then by name.
+        for d in &mut r.documents {
+            if let Some(m) = &mut d.meta {
+                m.date = None;
+            }
+        }
+        annotate(&mut r);
+        let names: Vec<(&str, usize)> = r.narratives[0]
+            .outlets
+            .iter()
+            .map(|o| (o.outlet.as_str(), o.docs))
+            .collect();
+        assert_eq!(names, [("paper", 2), ("wire", 2), ("radio", 1)]);
+        assert!(
+            r.narratives[0]
+                .outlets
+                .iter()
+                .all(|o| o.first_seen.is_none())
+        );
+        // No outlets: nothing.
+        for d in &mut r.documents {
+            d.meta = None;
+        }
+        annotate(&mut r);
+        assert!(r.narratives[0].outlets.is_empty());
+    }
 }

@@ -509,8 +509,11 @@ mod tests {
         };
         for (b, &docs) in sizes.iter().enumerate() {
             let b = b as i64 + 1;
-            tx.execute("INSERT INTO batches VALUES (?1, ?2)", params![b, docs as i64])
-                .unwrap();
+            tx.execute(
+                "INSERT INTO batches VALUES (?1, ?2)",
+                params![b, docs as i64],
+            )
+            .unwrap();
             let mut runs: [Vec<Entry>; 2] = [Vec::new(), Vec::new()];
             for run in &mut runs {
                 for n in 0..3 * BLOCK as u32 + 17 {

@@ -475,3 +475,92 @@ fn direction_follows_publication_times_on_generated_news() {
         "{to_wire} of {all} pairs to the wire"
     );
 }
+
+/// Narratives read by outlet (issue 13): on generated news whose documents
+/// carry their outlet and date, every narrative lists the outlets of its
+/// members with their documents, the first dated one first, and a
+/// narrative over three outlets names the three in text, JSON and HTML.
+/// Without metadata the report has no outlets at all.
+#[test]
+fn narratives_name_the_outlets_that_tell_them() {
+    use athar::report::{Format, RenderOptions, render};
+    use std::collections::{BTreeMap, BTreeSet};
+    let synth = generate(&SynthParams {
+        docs: 300,
+        seed: 11,
+        ..SynthParams::default()
+    })
+    .expect("synthetic corpus");
+    let mut corpus = Corpus::default();
+    for d in &synth.docs {
+        corpus.documents.push(Document {
+            id: d.id.clone(),
+            source: d.id.clone(),
+            text: d.text.clone(),
+        });
+        corpus.meta.insert(
+            d.id.clone(),
+            athar::corpus::DocMeta {
+                outlet: Some(d.source.clone()),
+                date: Some(d.date.clone()),
+                ..Default::default()
+            },
+        );
+    }
+    let config = Config::default();
+    let report = pipeline::analyse(&corpus, &config, &NoProgress).expect("report");
+    assert!(!report.narratives.is_empty(), "no narratives to check");
+    let outlet_of = |id: &str| synth.docs.iter().find(|d| d.id == id).unwrap();
+    for n in &report.narratives {
+        let mut want: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for m in &n.members {
+            want.entry(outlet_of(&m.doc).source.as_str())
+                .or_default()
+                .insert(m.doc.as_str());
+        }
+        let got: BTreeMap<&str, usize> = n
+            .outlets
+            .iter()
+            .map(|o| (o.outlet.as_str(), o.docs))
+            .collect();
+        let want: BTreeMap<&str, usize> = want.iter().map(|(k, v)| (*k, v.len())).collect();
+        assert_eq!(got, want, "narrative #{}", n.id);
+        assert_eq!(n.outlets[0].after_seconds, Some(0));
+        assert!(n.outlets.is_sorted_by_key(|o| o.after_seconds));
+    }
+    let three = report
+        .narratives
+        .iter()
+        .find(|n| n.outlets.len() >= 3)
+        .expect("a narrative over three outlets");
+    let texts: BTreeMap<String, String> = corpus
+        .documents
+        .iter()
+        .map(|d| (d.id.clone(), d.text.clone()))
+        .collect();
+    let opts = RenderOptions {
+        top: 0,
+        ..RenderOptions::default()
+    };
+    let out = |r: &Report, format| {
+        let mut buf = Vec::new();
+        render(r, &texts, format, &opts, &mut buf).unwrap();
+        String::from_utf8(buf).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&out(&report, Format::Json)).unwrap();
+    let listed = &json["narratives"][three.id - 1]["outlets"];
+    assert_eq!(listed.as_array().map(Vec::len), Some(three.outlets.len()));
+    let (text, html) = (out(&report, Format::Text), out(&report, Format::Html));
+    let told = |o: &athar::report::NarrativeOutlet| format!("{} ({} document", o.outlet, o.docs);
+    for o in &three.outlets[..3] {
+        assert!(text.contains(&told(o)), "text names {}", o.outlet);
+        let in_html = format!("<bdi>{}</bdi> ({} document", o.outlet, o.docs);
+        assert!(html.contains(&in_html), "HTML names {}", o.outlet);
+    }
+    // Without metadata: no outlets anywhere.
+    corpus.meta.clear();
+    let plain = pipeline::analyse(&corpus, &config, &NoProgress).expect("report");
+    assert!(plain.narratives.iter().all(|n| n.outlets.is_empty()));
+    assert!(!out(&plain, Format::Json).contains("\"outlets\""));
+    assert!(!out(&plain, Format::Text).contains("told by"));
+}
