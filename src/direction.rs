@@ -176,7 +176,8 @@ fn narrative_outlets(
     metas: &HashMap<&str, &DocMeta>,
 ) -> Vec<NarrativeOutlet> {
     // Outlet → (its documents, its earliest dated document).
-    let mut by: BTreeMap<&str, (BTreeSet<&str>, Option<(i64, &str)>)> = BTreeMap::new();
+    type Told<'a> = (BTreeSet<&'a str>, Option<(i64, &'a str)>);
+    let mut by: BTreeMap<&str, Told<'_>> = BTreeMap::new();
     let mut t0: Option<i64> = None;
     for m in &n.members {
         let doc = m.doc.as_str();
