@@ -22,7 +22,7 @@ use super::store::sql_error as e;
 pub const BLOCK: usize = 256;
 
 /// Segments of one level merged into one of the next.
-pub const FANOUT: usize = 4;
+pub const FANOUT: usize = 8;
 
 /// Level of a segment that is never merged (an index rebuilt whole by an
 /// upgrade).
@@ -497,8 +497,9 @@ mod tests {
         )
         .unwrap();
         let tx = conn.transaction().unwrap();
-        // Batch 1: a bulk import (tier 2); batches 2..=5: days (tier 0).
-        let sizes = [20_000, 1500, 1500, 900, 1500];
+        // Batch 1: a bulk import (tier 1 or more); then FANOUT days (tier 0).
+        let mut sizes = vec![20_000u64];
+        sizes.extend((0..FANOUT).map(|i| if i == 2 { 900 } else { 1500 }));
         let mut all: [Vec<Entry>; 2] = [Vec::new(), Vec::new()];
         let mut x: u64 = 7;
         let mut rand = move || {
@@ -544,7 +545,7 @@ mod tests {
         }
         let segs = segments(&tx).unwrap();
         assert_eq!(segs.len(), 2, "{segs:?}");
-        assert_eq!(segs[1].1, 1, "four days make one segment of tier 1");
+        assert_eq!(segs[1].1, 1, "FANOUT days make one segment of tier 1");
         let stale = removed(&tx).unwrap();
         for (kind, want) in [Kind::Band, Kind::Anchor].into_iter().zip(&mut all) {
             want.retain(|x| !stale.contains(&x.1));
@@ -569,12 +570,13 @@ mod tests {
 
     #[test]
     fn tiers_grow_by_the_fan_out() {
+        let f = FANOUT as u64;
         assert_eq!(tier(0), 0);
         assert_eq!(tier(1500), 0);
-        assert_eq!(tier(6000), 1);
-        assert_eq!(tier(24_000), 2);
-        assert_eq!(tier(100_000), 3);
-        assert_eq!(tier(400_000), 4);
-        assert!(tier(u64::MAX) > 20);
+        assert_eq!(tier(TIER_DOCS * f - 1), 0);
+        assert_eq!(tier(TIER_DOCS * f), 1);
+        assert_eq!(tier(TIER_DOCS * f * f - 1), 1);
+        assert_eq!(tier(TIER_DOCS * f * f), 2);
+        assert!(tier(u64::MAX) > 10);
     }
 }

@@ -105,7 +105,7 @@ fn batch_by_batch_equals_one_batch_report() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.athar");
     let mut archive = Archive::open_or_create(&path, &config).unwrap();
-    // Nine batches: the index's segments are merged twice on the way.
+    // Nine small batches: eight of their segments are merged on the way.
     for b in &batches[..batches.len() - 1] {
         for part in b.chunks(b.len().div_ceil(3)) {
             archive.add(part, &config, &NoProgress).unwrap();
