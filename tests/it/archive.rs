@@ -380,17 +380,11 @@ fn a_newer_schema_is_refused() {
     assert!(err.contains("schema version 99 is newer"), "{err}");
 }
 
-/// Time and direction in a batch report (issue 13): generated documents
-/// carry their outlet and publication time, copies published after their
-/// original. Among the reported pairs the truth orders (an original and a
-/// document made from it) whose dates differ, the report names the original
-/// first for at least 95%; each cluster's propagation starts at its
-/// earliest member; and the wire, which publishes no copy, is hardly ever
-/// on the receiving side of an outlet flow.
-#[test]
-fn direction_follows_publication_times_on_generated_news() {
+/// `docs` generated news articles (seed 11) and the corpus of them with
+/// their outlet and publication time as metadata.
+fn news_with_outlets(docs: usize) -> (athar_synth::SynthCorpus, Corpus) {
     let synth = generate(&SynthParams {
-        docs: 600,
+        docs,
         seed: 11,
         ..SynthParams::default()
     })
@@ -411,6 +405,19 @@ fn direction_follows_publication_times_on_generated_news() {
             },
         );
     }
+    (synth, corpus)
+}
+
+/// Time and direction in a batch report (issue 13): generated documents
+/// carry their outlet and publication time, copies published after their
+/// original. Among the reported pairs the truth orders (an original and a
+/// document made from it) whose dates differ, the report names the original
+/// first for at least 95%; each cluster's propagation starts at its
+/// earliest member; and the wire, which publishes no copy, is hardly ever
+/// on the receiving side of an outlet flow.
+#[test]
+fn direction_follows_publication_times_on_generated_news() {
+    let (synth, corpus) = news_with_outlets(600);
     let config = Config {
         narratives: false,
         ..Config::default()
@@ -485,28 +492,7 @@ fn direction_follows_publication_times_on_generated_news() {
 fn narratives_name_the_outlets_that_tell_them() {
     use athar::report::{Format, RenderOptions, render};
     use std::collections::{BTreeMap, BTreeSet};
-    let synth = generate(&SynthParams {
-        docs: 300,
-        seed: 11,
-        ..SynthParams::default()
-    })
-    .expect("synthetic corpus");
-    let mut corpus = Corpus::default();
-    for d in &synth.docs {
-        corpus.documents.push(Document {
-            id: d.id.clone(),
-            source: d.id.clone(),
-            text: d.text.clone(),
-        });
-        corpus.meta.insert(
-            d.id.clone(),
-            athar::corpus::DocMeta {
-                outlet: Some(d.source.clone()),
-                date: Some(d.date.clone()),
-                ..Default::default()
-            },
-        );
-    }
+    let (synth, mut corpus) = news_with_outlets(300);
     let config = Config::default();
     let report = pipeline::analyse(&corpus, &config, &NoProgress).expect("report");
     assert!(!report.narratives.is_empty(), "no narratives to check");
