@@ -9,10 +9,12 @@
 //! round (a wire story inside a paper's longer article) is taken for the
 //! source; without dates nor asymmetry, no direction is given.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::corpus::DocMeta;
-use crate::report::{Direction, OutletFlow, Relation, Report, Sighting};
+use crate::report::{
+    Direction, Narrative, NarrativeOutlet, OutletFlow, Relation, Report, Sighting,
+};
 
 /// Containments must differ by this much for the asymmetry to tell a
 /// direction.
@@ -36,6 +38,13 @@ pub fn parse_date(s: &str) -> Option<i64> {
         .to_timestamp(civil)
         .ok()
         .map(|t| t.as_second())
+}
+
+/// The publication time (seconds) of a document with metadata `meta`, when
+/// it gives a date [`parse_date`] reads: the one reading of dates, for the
+/// pipeline (narratives within days) and for [`annotate`].
+pub fn publication_date(meta: Option<&DocMeta>) -> Option<i64> {
+    parse_date(meta?.date.as_deref()?)
 }
 
 /// The direction of a pair `(a, b)` from their dates (seconds) and
@@ -64,21 +73,35 @@ pub fn direction(a: (&str, Option<i64>, f64), b: (&str, Option<i64>, f64)) -> Op
     None
 }
 
-/// Sets the direction of every pair of `report` whose documents carry
-/// dates or whose containments differ enough, the propagation of every
-/// cluster (its dated members, earliest first) and the outlet flows (which
-/// outlet's documents are copied by which: near-duplicate and contained
-/// pairs with a direction, counted by the outlets of their two sides). Does nothing when no
-/// document has a date (a report without dates keeps its bytes).
+/// Sets the outlets of every narrative whose members name theirs (with
+/// their first dates where dates exist); then, when documents carry dates,
+/// the direction of every pair whose documents carry dates or whose
+/// containments differ enough, the propagation of every cluster (its dated
+/// members, earliest first) and the outlet flows (which outlet's documents
+/// are copied by which: near-duplicate and contained pairs with a
+/// direction, counted by the outlets of their two sides). A report without
+/// outlets nor dates keeps its bytes.
 pub fn annotate(report: &mut Report) {
     let dates: HashMap<&str, i64> = report
         .documents
         .iter()
-        .filter_map(|d| {
-            let date = d.meta.as_ref()?.date.as_deref()?;
-            Some((d.id.as_str(), parse_date(date)?))
-        })
+        .filter_map(|d| Some((d.id.as_str(), publication_date(d.meta.as_ref())?)))
         .collect();
+    let tellers: Vec<Vec<NarrativeOutlet>> = {
+        let metas: HashMap<&str, &DocMeta> = report
+            .documents
+            .iter()
+            .filter_map(|d| Some((d.id.as_str(), d.meta.as_ref()?)))
+            .collect();
+        report
+            .narratives
+            .iter()
+            .map(|n| narrative_outlets(n, &dates, &metas))
+            .collect()
+    };
+    for (n, o) in report.narratives.iter_mut().zip(tellers) {
+        n.outlets = o;
+    }
     if dates.is_empty() {
         return;
     }
@@ -140,6 +163,54 @@ pub fn annotate(report: &mut Report) {
         p.direction = d;
     }
     report.outlet_flows = outlet_flows;
+}
+
+/// The outlets telling narrative `n`: each with its documents among the
+/// members and its first date (the earliest of its dated documents, with
+/// the delay after the narrative's first dated document); outlets with a
+/// date first, earliest first, then the others, most documents first (ties
+/// by name). Members without an outlet are left out.
+fn narrative_outlets(
+    n: &Narrative,
+    dates: &HashMap<&str, i64>,
+    metas: &HashMap<&str, &DocMeta>,
+) -> Vec<NarrativeOutlet> {
+    // Outlet → (its documents, its earliest dated document).
+    type Told<'a> = (BTreeSet<&'a str>, Option<(i64, &'a str)>);
+    let mut by: BTreeMap<&str, Told<'_>> = BTreeMap::new();
+    let mut t0: Option<i64> = None;
+    for m in &n.members {
+        let doc = m.doc.as_str();
+        let date = dates.get(doc).copied();
+        if let Some(t) = date {
+            t0 = Some(t0.map_or(t, |x| x.min(t)));
+        }
+        let Some(outlet) = metas.get(doc).and_then(|m| m.outlet.as_deref()) else {
+            continue;
+        };
+        let e = by.entry(outlet).or_default();
+        e.0.insert(doc);
+        if let Some(t) = date {
+            if e.1.is_none_or(|f| (t, doc) < f) {
+                e.1 = Some((t, doc));
+            }
+        }
+    }
+    let mut out: Vec<(Option<i64>, NarrativeOutlet)> = by
+        .into_iter()
+        .map(|(outlet, (docs, first))| {
+            let o = NarrativeOutlet {
+                outlet: outlet.to_string(),
+                docs: docs.len(),
+                first_seen: first.and_then(|(_, d)| metas.get(d)?.date.clone()),
+                after_seconds: first.zip(t0).map(|((t, _), t0)| t - t0),
+            };
+            (first.map(|f| f.0), o)
+        })
+        .collect();
+    // Stable: ties keep the outlets' name order.
+    out.sort_by_key(|(t, o)| (t.is_none(), *t, std::cmp::Reverse(o.docs)));
+    out.into_iter().map(|(_, o)| o).collect()
 }
 
 /// The dated members of a cluster, earliest first (ties by id), each with
@@ -337,5 +408,101 @@ mod tests {
         };
         annotate(&mut plain);
         assert!(plain.pairs[0].direction.is_none() && plain.outlet_flows.is_empty());
+    }
+
+    fn at(doc: &str, start: usize) -> crate::report::Loc {
+        crate::report::Loc {
+            doc: doc.into(),
+            start,
+            end: start + 10,
+            start_char: start,
+            end_char: start + 10,
+        }
+    }
+
+    /// A narrative told by three outlets names the three, with their
+    /// documents and first dates; undated members count, an outlet with no
+    /// dated document comes last, a member without outlet is left out.
+    #[test]
+    fn a_narrative_over_three_outlets_names_them() {
+        let mut r = Report {
+            documents: vec![
+                doc("p1", "paper", Some("2015-07-23 05:00:00")),
+                doc("w1", "wire", Some("2015-07-23 03:00:00")),
+                doc("p2", "paper", Some("2015-07-23 04:00:00")),
+                doc("r1", "radio", None),
+                doc("w2", "wire", None),
+                crate::report::DocumentEntry {
+                    meta: None,
+                    ..doc("x", "", None)
+                },
+            ],
+            narratives: vec![crate::report::Narrative {
+                id: 1,
+                label: "أ، ب".into(),
+                docs: 6,
+                members: vec![
+                    at("p1", 0),
+                    at("p1", 40),
+                    at("w1", 0),
+                    at("p2", 5),
+                    at("r1", 0),
+                    at("w2", 0),
+                    at("x", 0),
+                ],
+                representative: 2,
+                verbatim: false,
+                anchors: vec![],
+                links: 3,
+                outlets: vec![],
+            }],
+            ..Report::default()
+        };
+        annotate(&mut r);
+        let got: Vec<(&str, usize, Option<&str>, Option<i64>)> = r.narratives[0]
+            .outlets
+            .iter()
+            .map(|o| {
+                (
+                    o.outlet.as_str(),
+                    o.docs,
+                    o.first_seen.as_deref(),
+                    o.after_seconds,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("wire", 2, Some("2015-07-23 03:00:00"), Some(0)),
+                ("paper", 2, Some("2015-07-23 04:00:00"), Some(3600)),
+                ("radio", 1, None, None),
+            ]
+        );
+        // Outlets without any date: most documents first, then by name.
+        for d in &mut r.documents {
+            if let Some(m) = &mut d.meta {
+                m.date = None;
+            }
+        }
+        annotate(&mut r);
+        let names: Vec<(&str, usize)> = r.narratives[0]
+            .outlets
+            .iter()
+            .map(|o| (o.outlet.as_str(), o.docs))
+            .collect();
+        assert_eq!(names, [("paper", 2), ("wire", 2), ("radio", 1)]);
+        assert!(
+            r.narratives[0]
+                .outlets
+                .iter()
+                .all(|o| o.first_seen.is_none())
+        );
+        // No outlets: nothing.
+        for d in &mut r.documents {
+            d.meta = None;
+        }
+        annotate(&mut r);
+        assert!(r.narratives[0].outlets.is_empty());
     }
 }

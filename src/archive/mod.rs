@@ -320,7 +320,7 @@ impl Archive {
             &tx,
             b,
             b,
-            0,
+            runs::tier(docs.len() as u64),
             [
                 (runs::Kind::Band, &band_rows),
                 (runs::Kind::Anchor, &anchor_rows),

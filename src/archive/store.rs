@@ -35,7 +35,7 @@ CREATE TABLE texts(num INTEGER PRIMARY KEY, text TEXT NOT NULL);
 
 /// The lookup index of version 2: segments of sorted runs, and the
 /// documents whose entries are stale.
-const RUNS: &str = "
+pub(super) const RUNS: &str = "
 CREATE TABLE segments(seg INTEGER PRIMARY KEY, first_batch INTEGER NOT NULL, last_batch INTEGER NOT NULL, level INTEGER NOT NULL);
 CREATE TABLE runs(seg INTEGER NOT NULL, kind INTEGER NOT NULL, first_key INTEGER NOT NULL, entries BLOB NOT NULL, PRIMARY KEY(seg, kind, first_key));
 CREATE TABLE removed(num INTEGER PRIMARY KEY);
@@ -108,6 +108,13 @@ pub(super) fn sql_error(e: rusqlite::Error) -> String {
     format!("database error: {e}")
 }
 
+/// Page size of a new archive. With SQLite's default of 4 KB a document's
+/// row and its text each spill onto overflow pages; at 16 KB they fit, and
+/// adding a day of 1,500 generated articles writes in 0.03 CPU-s instead
+/// of 0.07 (disk 8.3 instead of 9.5 KB a document; queries alike).
+/// Archives created with other pages keep them.
+const PAGE_SIZE: i64 = 16_384;
+
 /// How long a writer waits for another writer's batch before giving up.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -120,6 +127,12 @@ pub(super) fn connect(path: &Path, create: bool) -> Result<Connection, String> {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
     let conn = Connection::open_with_flags(path, flags).map_err(sql_error)?;
+    if create {
+        // Before the first table: a new archive's pages hold a document's
+        // row (≈4 KB with its compact set) or text whole.
+        conn.pragma_update(None, "page_size", PAGE_SIZE)
+            .map_err(sql_error)?;
+    }
     conn.busy_timeout(BUSY_TIMEOUT).map_err(sql_error)?;
     conn.pragma_update(None, "journal_mode", "WAL")
         .map_err(sql_error)?;

@@ -442,15 +442,12 @@ fn repeats(
 }
 
 /// Per document, its publication time (seconds) when its metadata gives a
-/// date athar reads ([`crate::direction::parse_date`]).
+/// date athar reads ([`crate::direction::publication_date`]).
 fn publication_dates(corpus: &Corpus) -> Vec<Option<i64>> {
     corpus
         .documents
         .iter()
-        .map(|d| {
-            let m = corpus.meta.get(&d.id)?;
-            crate::direction::parse_date(m.date.as_deref()?)
-        })
+        .map(|d| crate::direction::publication_date(corpus.meta.get(&d.id)))
         .collect()
 }
 

@@ -211,6 +211,7 @@ fn narrative_entries(
                 verbatim: inside[i] == 0,
                 anchors: g.label.clone(),
                 links: inside[i],
+                outlets: Vec::new(),
             }
         })
         .collect()

@@ -5,7 +5,8 @@
 use ahash::AHashMap as HashMap;
 
 use super::{
-    Cluster, Loc, Narrative, Pair, Params, Passage, PassageKind, Relation, Report, TextSource,
+    Cluster, Loc, Narrative, NarrativeOutlet, Pair, Params, Passage, PassageKind, Relation, Report,
+    TextSource,
 };
 
 /// The text `loc` covers, when its document is available and the span falls
@@ -420,6 +421,39 @@ pub(crate) fn thousands(n: usize) -> String {
 }
 
 /// `1 thing` or `n things` (with thousands separators).
+/// Most outlets listed per narrative.
+const MAX_OUTLETS: usize = 8;
+
+/// "told by SPA (3 documents, first 2015-07-21 02:51), Okaz (2 documents,
+/// 2 h later), alyaum (1 document)": a narrative's outlets; outlet names
+/// and dates (input text) go through `text` (escaping for HTML); `None`
+/// without outlets.
+pub(crate) fn outlets_line(
+    outlets: &[NarrativeOutlet],
+    text: impl Fn(&str) -> String,
+) -> Option<String> {
+    if outlets.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<String> = outlets
+        .iter()
+        .take(MAX_OUTLETS)
+        .map(|o| {
+            let docs = plural(o.docs, "document", "documents");
+            let when = match (&o.first_seen, o.after_seconds) {
+                (Some(date), Some(0) | None) => format!(", first {}", text(date)),
+                (_, Some(s)) => format!(", {} later", crate::direction::delay_words(s)),
+                (None, None) => String::new(),
+            };
+            format!("{} ({docs}{when})", text(&o.outlet))
+        })
+        .collect();
+    if outlets.len() > MAX_OUTLETS {
+        parts.push(format!("+{} more", outlets.len() - MAX_OUTLETS));
+    }
+    Some(format!("told by {}", parts.join(", ")))
+}
+
 pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
@@ -563,6 +597,7 @@ mod tests {
             verbatim: false,
             anchors: vec![],
             links: 0,
+            outlets: vec![],
         };
         let docs: Vec<(&str, usize)> = narrative_docs(&n)
             .iter()

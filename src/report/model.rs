@@ -373,6 +373,26 @@ pub struct Narrative {
     /// Number of narrative links inside (see `Report::narrative_links`).
     #[serde(default)]
     pub links: usize,
+    /// The outlets that tell it: each with its documents among the
+    /// members and, where dates exist, its first ([`crate::direction`]);
+    /// empty when no member names its outlet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outlets: Vec<NarrativeOutlet>,
+}
+
+/// An outlet telling a narrative ([`Narrative::outlets`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NarrativeOutlet {
+    /// The outlet (`meta.outlet`).
+    pub outlet: String,
+    /// The narrative's documents from this outlet.
+    pub docs: usize,
+    /// The date of its first dated document, as the input wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
+    /// Seconds from the narrative's first dated document to this outlet's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_seconds: Option<i64>,
 }
 
 /// Two passages of two documents that tell the same story in other words.

@@ -185,6 +185,7 @@ pub fn sample() -> Report {
                 verbatim: true,
                 anchors: vec![],
                 links: 0,
+                outlets: vec![],
             },
             Narrative {
                 id: 2,
@@ -195,6 +196,7 @@ pub fn sample() -> Report {
                 verbatim: false,
                 anchors: vec![],
                 links: 1,
+                outlets: vec![],
             },
         ],
         passages,

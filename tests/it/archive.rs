@@ -105,7 +105,7 @@ fn batch_by_batch_equals_one_batch_report() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.athar");
     let mut archive = Archive::open_or_create(&path, &config).unwrap();
-    // Nine batches: the index's segments are merged twice on the way.
+    // Nine small batches: eight of their segments are merged on the way.
     for b in &batches[..batches.len() - 1] {
         for part in b.chunks(b.len().div_ceil(3)) {
             archive.add(part, &config, &NoProgress).unwrap();
@@ -380,17 +380,11 @@ fn a_newer_schema_is_refused() {
     assert!(err.contains("schema version 99 is newer"), "{err}");
 }
 
-/// Time and direction in a batch report (issue 13): generated documents
-/// carry their outlet and publication time, copies published after their
-/// original. Among the reported pairs the truth orders (an original and a
-/// document made from it) whose dates differ, the report names the original
-/// first for at least 95%; each cluster's propagation starts at its
-/// earliest member; and the wire, which publishes no copy, is hardly ever
-/// on the receiving side of an outlet flow.
-#[test]
-fn direction_follows_publication_times_on_generated_news() {
+/// `docs` generated news articles (seed 11) and the corpus of them with
+/// their outlet and publication time as metadata.
+fn news_with_outlets(docs: usize) -> (athar_synth::SynthCorpus, Corpus) {
     let synth = generate(&SynthParams {
-        docs: 600,
+        docs,
         seed: 11,
         ..SynthParams::default()
     })
@@ -411,6 +405,19 @@ fn direction_follows_publication_times_on_generated_news() {
             },
         );
     }
+    (synth, corpus)
+}
+
+/// Time and direction in a batch report (issue 13): generated documents
+/// carry their outlet and publication time, copies published after their
+/// original. Among the reported pairs the truth orders (an original and a
+/// document made from it) whose dates differ, the report names the original
+/// first for at least 95%; each cluster's propagation starts at its
+/// earliest member; and the wire, which publishes no copy, is hardly ever
+/// on the receiving side of an outlet flow.
+#[test]
+fn direction_follows_publication_times_on_generated_news() {
+    let (synth, corpus) = news_with_outlets(600);
     let config = Config {
         narratives: false,
         ..Config::default()
@@ -474,4 +481,72 @@ fn direction_follows_publication_times_on_generated_news() {
         all > 0 && to_wire * 20 <= all,
         "{to_wire} of {all} pairs to the wire"
     );
+}
+
+/// Narratives read by outlet (issue 13): on generated news whose documents
+/// carry their outlet and date, every narrative lists the outlets of its
+/// members with their documents, the first dated one first, and a
+/// narrative over three outlets names the three in text, JSON and HTML.
+/// Without metadata the report has no outlets at all.
+#[test]
+fn narratives_name_the_outlets_that_tell_them() {
+    use athar::report::{Format, RenderOptions, render};
+    use std::collections::{BTreeMap, BTreeSet};
+    let (synth, mut corpus) = news_with_outlets(300);
+    let config = Config::default();
+    let report = pipeline::analyse(&corpus, &config, &NoProgress).expect("report");
+    assert!(!report.narratives.is_empty(), "no narratives to check");
+    let outlet_of = |id: &str| synth.docs.iter().find(|d| d.id == id).unwrap();
+    for n in &report.narratives {
+        let mut want: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for m in &n.members {
+            want.entry(outlet_of(&m.doc).source.as_str())
+                .or_default()
+                .insert(m.doc.as_str());
+        }
+        let got: BTreeMap<&str, usize> = n
+            .outlets
+            .iter()
+            .map(|o| (o.outlet.as_str(), o.docs))
+            .collect();
+        let want: BTreeMap<&str, usize> = want.iter().map(|(k, v)| (*k, v.len())).collect();
+        assert_eq!(got, want, "narrative #{}", n.id);
+        assert_eq!(n.outlets[0].after_seconds, Some(0));
+        assert!(n.outlets.is_sorted_by_key(|o| o.after_seconds));
+    }
+    let three = report
+        .narratives
+        .iter()
+        .find(|n| n.outlets.len() >= 3)
+        .expect("a narrative over three outlets");
+    let texts: BTreeMap<String, String> = corpus
+        .documents
+        .iter()
+        .map(|d| (d.id.clone(), d.text.clone()))
+        .collect();
+    let opts = RenderOptions {
+        top: 0,
+        ..RenderOptions::default()
+    };
+    let out = |r: &Report, format| {
+        let mut buf = Vec::new();
+        render(r, &texts, format, &opts, &mut buf).unwrap();
+        String::from_utf8(buf).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&out(&report, Format::Json)).unwrap();
+    let listed = &json["narratives"][three.id - 1]["outlets"];
+    assert_eq!(listed.as_array().map(Vec::len), Some(three.outlets.len()));
+    let (text, html) = (out(&report, Format::Text), out(&report, Format::Html));
+    let told = |o: &athar::report::NarrativeOutlet| format!("{} ({} document", o.outlet, o.docs);
+    for o in &three.outlets[..3] {
+        assert!(text.contains(&told(o)), "text names {}", o.outlet);
+        let in_html = format!("<bdi>{}</bdi> ({} document", o.outlet, o.docs);
+        assert!(html.contains(&in_html), "HTML names {}", o.outlet);
+    }
+    // Without metadata: no outlets anywhere.
+    corpus.meta.clear();
+    let plain = pipeline::analyse(&corpus, &config, &NoProgress).expect("report");
+    assert!(plain.narratives.iter().all(|n| n.outlets.is_empty()));
+    assert!(!out(&plain, Format::Json).contains("\"outlets\""));
+    assert!(!out(&plain, Format::Text).contains("told by"));
 }

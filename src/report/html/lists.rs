@@ -13,8 +13,9 @@ use super::markup::{
 use crate::report::{
     Loc, Pair, PassageKind, Relation, clusters_by_size, contained_pairs, floor_pct, floor2,
     label_terms, loc_text, longest_passage, narrative_docs, narrative_links_for_display,
-    narratives_by_size, no_narratives_message, passages_by_pair, passages_for_display, pct, plural,
-    shown, snippet, snippet_at, split_pairs, thousands, weak_pairs_summary,
+    narratives_by_size, no_narratives_message, outlets_line, passages_by_pair,
+    passages_for_display, pct, plural, shown, snippet, snippet_at, split_pairs, thousands,
+    weak_pairs_summary,
 };
 
 /// Who came first in a pair, and how long after the other followed.
@@ -407,6 +408,12 @@ impl Page<'_> {
                     " · <span class=\"chip n\">narrative</span>"
                 }
             )?;
+            if let Some(line) = outlets_line(&nar.outlets, |o| format!("<bdi>{}</bdi>", esc(o))) {
+                writeln!(
+                    w,
+                    "<div class=\"note\" lang=\"en\" dir=\"ltr\">{line}</div>"
+                )?;
+            }
             if nar.docs >= 20 && nar.docs as f64 > WIDE_NARRATIVE * analysed as f64 {
                 note(
                     w,

@@ -8,8 +8,8 @@ use super::{
 };
 use crate::report::{
     Passage, PassageKind, label_terms, narrative_docs, narrative_links_for_display,
-    narratives_by_size, no_narratives_message, passages_for_display, pct, plural, shown, substance,
-    thousands,
+    narratives_by_size, no_narratives_message, outlets_line, passages_for_display, pct, plural,
+    shown, substance, thousands,
 };
 
 impl TextRenderer<'_> {
@@ -161,6 +161,11 @@ impl TextRenderer<'_> {
                 plural(nar.members.len(), "passage", "passages"),
                 if nar.verbatim { ", all verbatim" } else { "" }
             )?;
+            if let Some(line) = outlets_line(&nar.outlets, str::to_string) {
+                for l in wrap(&line, WIDTH - 8) {
+                    writeln!(w, "        {}", self.st.dim(&l))?;
+                }
+            }
             let analysed = r.summary.analysed.max(1);
             if nar.docs >= 20 && nar.docs as f64 > WIDE_NARRATIVE * analysed as f64 {
                 self.note(
