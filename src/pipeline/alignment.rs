@@ -15,6 +15,7 @@ use crate::phrases::BoilerplateSet;
 use crate::sketch::minhash::Signature;
 use crate::verify::{Similarity, Thresholds};
 
+use super::config::DISTANT_EVIDENCE_FACTOR;
 use super::{DocData, Linked, Progress, Verified};
 
 /// What stage 6 (verbatim alignment) needs.
@@ -38,6 +39,11 @@ pub(super) struct AlignStage<'a> {
     pub(super) figure_df: &'a content::DocFrequencies,
     /// The weight a pair's passages need together ([`crate::Config::min_evidence`]).
     pub(super) min_evidence: f64,
+    /// Publication time (seconds) of each document that has one.
+    pub(super) dates: &'a [Option<i64>],
+    /// Pairs published further apart need [`DISTANT_EVIDENCE_FACTOR`] times
+    /// `min_evidence` ([`crate::Config::cycle_days`]).
+    pub(super) cycle_days: Option<f64>,
 }
 
 impl AlignStage<'_> {
@@ -82,7 +88,9 @@ impl AlignStage<'_> {
     /// weighing less than [`MIN_EVIDENCE`] is dropped, and so are all the
     /// passages of a pair weighing less than `min_evidence` together, so a
     /// pair whose only shared text is formula, a name with its title or a
-    /// stock sentence is not listed. `None` when the pair neither
+    /// stock sentence is not listed. Two documents both dated and published
+    /// more than `cycle_days` apart need [`DISTANT_EVIDENCE_FACTOR`] times
+    /// that weight ([`Self::evidence_bar`]). `None` when the pair neither
     /// passes a threshold nor shares a passage.
     fn align_pair(
         &self,
@@ -115,7 +123,7 @@ impl AlignStage<'_> {
         let keep_all = self.all_passages || sim.passes(self.thresholds);
         let cb = &self.content[b as usize];
         let (mut matches, mut weights) = self.weigh((da, ca), (db, cb), matches, keep_all);
-        if !keep_all && weights.iter().sum::<f64>() < self.min_evidence {
+        if !keep_all && weights.iter().sum::<f64>() < self.evidence_bar(a, b) {
             matches.clear();
             weights.clear();
         }
@@ -129,6 +137,24 @@ impl AlignStage<'_> {
             matches,
             weights,
         })
+    }
+
+    /// The weight the passages of pair `(a, b)` need together: `min_evidence`,
+    /// or [`DISTANT_EVIDENCE_FACTOR`] times it when both documents are dated
+    /// and published more than `cycle_days` apart. A copy follows its source
+    /// within the news cycle; the same daily bulletin, weekly column footer
+    /// or ceremony template filled in again recurs over weeks and months,
+    /// and between documents far apart in time it is the likelier reading of
+    /// a short shared passage.
+    fn evidence_bar(&self, a: u32, b: u32) -> f64 {
+        let near = self
+            .cycle_days
+            .is_none_or(|d| super::narratives::within_days(self.dates, a as usize, b as usize, d));
+        if near {
+            self.min_evidence
+        } else {
+            self.min_evidence * DISTANT_EVIDENCE_FACTOR
+        }
     }
 
     /// What makes tokens `r` of a document specific: its rare figures (a

@@ -150,6 +150,7 @@ pub(crate) fn params(config: &Config, lsh: LshParams, max_df: usize) -> Params {
             .then_some(round(config.narrative_threshold)),
         formula_min_clusters: None,
         min_evidence: (!config.all_passages).then_some(round(config.min_evidence)),
+        cycle_days: config.cycle_days.filter(|_| !config.all_passages),
         narrative_days: config.narrative_days.filter(|_| config.narratives),
         mode: None,
     }

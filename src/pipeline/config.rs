@@ -68,11 +68,23 @@ pub struct Config {
     /// many days apart are not linked as one story (`--narrative-days`);
     /// `None`: no limit.
     pub narrative_days: Option<f64>,
+    /// Documents that both carry a date and were published more than this
+    /// many days apart need twice [`Config::min_evidence`] to be listed as
+    /// sharing passages (`--cycle-days`): a copy follows its source within
+    /// the news cycle, a template recurs for months. `None`: no such rule.
+    pub cycle_days: Option<f64>,
 }
 
 /// Default of [`Config::narrative_days`]: a story told by several outlets is
 /// told within about two days.
 pub const NARRATIVE_DAYS: f64 = 2.0;
+
+/// Default of [`Config::cycle_days`]: the news cycle, as for narratives.
+pub const CYCLE_DAYS: f64 = 2.0;
+
+/// How much more evidence than [`Config::min_evidence`] a pair of documents
+/// published further apart than [`Config::cycle_days`] needs.
+pub const DISTANT_EVIDENCE_FACTOR: f64 = 2.0;
 
 impl Default for Config {
     fn default() -> Self {
@@ -95,6 +107,7 @@ impl Default for Config {
             all_passages: false,
             min_evidence: crate::evidence::MIN_PAIR_EVIDENCE,
             narrative_days: Some(NARRATIVE_DAYS),
+            cycle_days: Some(CYCLE_DAYS),
         }
     }
 }
@@ -128,9 +141,14 @@ impl Config {
                 return invalid(format!("`{name}` must be above 0 and at most 1, got {v}"));
             }
         }
-        if let Some(d) = self.narrative_days {
-            if !(d >= 0.0 && d.is_finite()) {
-                return invalid(format!("`narrative_days` must be 0 or more, got {d}"));
+        for (name, days) in [
+            ("narrative_days", self.narrative_days),
+            ("cycle_days", self.cycle_days),
+        ] {
+            if let Some(d) = days {
+                if !(d >= 0.0 && d.is_finite()) {
+                    return invalid(format!("`{name}` must be 0 or more, got {d}"));
+                }
             }
         }
         if !(self.min_evidence >= 0.0 && self.min_evidence.is_finite()) {

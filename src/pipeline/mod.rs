@@ -226,6 +226,7 @@ fn analyse_roles(
         max_df,
         top: 200,
     };
+    let dates = publication_dates(corpus);
     let stage = AlignStage {
         data: &data,
         signatures: &signatures,
@@ -241,6 +242,8 @@ fn analyse_roles(
         rare_idf: RARE_IDF.min(content::idf(2, docs.len())),
         figure_df: &figure_df,
         min_evidence: config.min_evidence,
+        dates: &dates,
+        cycle_days: config.cycle_days,
     };
     let (linked, (reused, templates)) =
         align_and_phrases(&stage, verified, &phrase_params, &timings, progress);
@@ -279,7 +282,6 @@ fn analyse_roles(
     if config.narratives {
         progress.start("narratives", 1);
         let cross = |a: usize, b: usize| cross(a as u32, b as u32);
-        let dates = publication_dates(corpus);
         let (narrative_links, narratives) = narratives::narratives(
             &spans,
             &found.linked,

@@ -487,6 +487,7 @@ pub(crate) fn params_list(p: &Params) -> Vec<(&'static str, String)> {
     opt("max_gap", p.max_gap.map(|x| x.to_string()));
     opt("min_passage", p.min_passage.map(|x| x.to_string()));
     opt("min_evidence", p.min_evidence.map(|x| x.to_string()));
+    opt("cycle_days", p.cycle_days.map(|x| x.to_string()));
     opt(
         "narrative_threshold",
         p.narrative_threshold.map(|x| x.to_string()),

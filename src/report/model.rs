@@ -115,6 +115,10 @@ pub struct Params {
     /// sharing passages (absent with `--all-passages`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_evidence: Option<f64>,
+    /// Documents dated more than this many days apart need twice
+    /// `min_evidence` (absent: no such rule, or `--all-passages`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cycle_days: Option<f64>,
     /// Documents dated more than this many days apart are not linked as one
     /// story (absent: no limit, or no narratives).
     #[serde(default, skip_serializing_if = "Option::is_none")]

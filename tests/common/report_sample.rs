@@ -129,6 +129,7 @@ pub fn sample() -> Report {
             narrative_threshold: Some(0.6),
             formula_min_clusters: Some(3),
             min_evidence: Some(12.0),
+            cycle_days: Some(2.0),
             narrative_days: Some(2.0),
             mode: None,
         },

@@ -296,3 +296,68 @@ fn a_shared_name_and_title_is_not_a_reuse_pair() {
         r.passages
     );
 }
+
+#[test]
+fn documents_far_apart_in_time_need_twice_the_evidence() {
+    use athar::corpus::DocMeta;
+    let arts = articles();
+    // One sentence of fresh prose: more than the pair bar, less than twice it.
+    let sentence = "أعلنت هيئة الموانئ في ميناء الملك عبدالعزيز بالدمام تشغيل رصيف جديد \
+                    لاستقبال سفن الحاويات العملاقة بطاقة استيعابية إضافية تخدم المصدرين \
+                    والمستوردين في المنطقة الشرقية";
+    let (a, b) = (
+        insert(&arts[1], 30, sentence),
+        insert(&arts[2], 50, sentence),
+    );
+    let texts = [
+        ("a", a.as_str()),
+        ("b", b.as_str()),
+        ("x", arts[3].as_str()),
+    ];
+    let dated = |da: &str, db: &str| {
+        let mut c = corpus(&texts);
+        for (id, d) in [("a", da), ("b", db)] {
+            let meta = DocMeta {
+                date: Some(d.to_string()),
+                ..DocMeta::default()
+            };
+            c.meta.insert(id.to_string(), meta);
+        }
+        c
+    };
+    let pair = |c: &Corpus, config: &Config| {
+        let r = pipeline::analyse(c, config, &NoProgress).unwrap();
+        r.pairs
+            .iter()
+            .find(|p| (p.a == "a" && p.b == "b") || (p.a == "b" && p.b == "a"))
+            .map(|p| (p.relation, p.weight))
+    };
+    let default = Config::default();
+    // Within the news cycle (and undated): listed, and the weight is between
+    // the bar and twice it, so the rule below is what decides.
+    let (relation, weight) = pair(&dated("2015-07-21 09:00", "2015-07-22 18:00"), &default)
+        .expect("a pair a day apart is listed");
+    assert_eq!(relation, Relation::SharesPassages);
+    assert!(
+        weight >= default.min_evidence && weight < 2.0 * default.min_evidence,
+        "{weight}"
+    );
+    assert_eq!(
+        pair(&corpus(&texts), &default).map(|p| p.0),
+        Some(Relation::SharesPassages)
+    );
+    // Ten days apart: the same sentence is not enough.
+    let far = dated("2015-07-21", "2015-07-31");
+    assert_eq!(pair(&far, &default), None);
+    // Unless the rule is turned off, or the window is wide enough.
+    for cycle_days in [None, Some(12.0)] {
+        let config = Config {
+            cycle_days,
+            ..Config::default()
+        };
+        assert_eq!(
+            pair(&far, &config).map(|p| p.0),
+            Some(Relation::SharesPassages)
+        );
+    }
+}

@@ -336,6 +336,17 @@ pub struct PassageArgs {
         help_heading = "Passages"
     )]
     pub(crate) min_evidence: f64,
+    /// Documents published more than this many days apart (both dated: see the metadata flags)
+    /// need twice --min-evidence to be listed as sharing passages: a copy follows its source
+    /// within the news cycle, a template (a daily bulletin, a ceremony report) recurs for
+    /// months; `any` for no such rule [default: 2].
+    #[arg(
+        long,
+        value_name = "DAYS|any",
+        value_parser = narrative_days,
+        help_heading = "Passages"
+    )]
+    pub(crate) cycle_days: Option<NarrativeDays>,
 }
 
 fn max_df(s: &str) -> Result<MaxDf, String> {
@@ -351,6 +362,9 @@ impl PassageArgs {
         c.max_gap = self.max_gap;
         c.all_passages = self.all_passages;
         c.min_evidence = self.min_evidence;
+        if let Some(NarrativeDays(d)) = self.cycle_days {
+            c.cycle_days = d;
+        }
         self.min_passage.apply(c);
     }
 }
@@ -383,7 +397,7 @@ pub struct NarrativeArgs {
     pub(crate) narrative_days: Option<NarrativeDays>,
 }
 
-/// `--narrative-days`: a number of days, or no limit.
+/// `--narrative-days` and `--cycle-days`: a number of days, or no limit.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct NarrativeDays(Option<f64>);
 
