@@ -102,8 +102,9 @@ fn group_of_links(groups: &[narrative::NarrativeGroup], links: &[Link]) -> Vec<O
         .collect()
 }
 
-/// The groups without templates ([`is_template`]; a group holding a
-/// narrative link is never one), numbered again, with the narrative links
+/// The groups without templates ([`is_template`]) and without verbatim
+/// groups nested in a larger one ([`nested_in_larger`]; a group holding a
+/// narrative link is never either), numbered again, with the narrative links
 /// inside each and the new group of each link.
 fn without_templates(
     groups: Vec<narrative::NarrativeGroup>,
@@ -123,10 +124,12 @@ fn without_templates(
         .iter()
         .flat_map(|c| c.members.iter().map(move |m| (m.as_str(), c.id)))
         .collect();
+    let nested = nested_in_larger(&groups);
     let keep: Vec<bool> = groups
         .iter()
         .zip(&inside)
-        .map(|(g, &n)| n > 0 || !is_template(g, spans, &cluster))
+        .zip(&nested)
+        .map(|((g, &n), &nested)| n > 0 || !(nested || is_template(g, spans, &cluster)))
         .collect();
     let mut new_id = vec![usize::MAX; groups.len()];
     let mut next = 0;
@@ -217,6 +220,56 @@ fn narrative_entries(
         .collect()
 }
 
+/// Share of a group's members that must lie inside members of one larger
+/// group for it to be part of that group's story ([`nested_in_larger`]).
+const NESTED_SHARE: f64 = 0.75;
+
+/// Per group, whether at least [`NESTED_SHARE`] of its members lie inside
+/// members of one larger group (more documents, or as many and more text):
+/// a paragraph of a wire story copied whole by many outlets is grouped
+/// on its own as well as with the whole story, and one story is listed once.
+fn nested_in_larger(groups: &[narrative::NarrativeGroup]) -> Vec<bool> {
+    // Every member as (doc, start, end, group), sorted.
+    let mut at: Vec<(usize, usize, usize, usize)> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(i, g)| {
+            g.members
+                .iter()
+                .map(move |m| (m.doc, m.span.start(), m.span.end(), i))
+        })
+        .collect();
+    at.sort_unstable();
+    let size = |g: &narrative::NarrativeGroup| -> (usize, usize) {
+        (g.n_docs, g.members.iter().map(|m| m.span.len()).sum())
+    };
+    groups
+        .par_iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let own = size(g);
+            let mut inside: Vec<usize> = Vec::new();
+            for m in &g.members {
+                let (s, e) = (m.span.start(), m.span.end());
+                let lo = at.partition_point(|x| x.0 < m.doc);
+                let hi = at.partition_point(|x| x.0 <= m.doc);
+                let mut hosts: Vec<usize> = at[lo..hi]
+                    .iter()
+                    .filter(|x| x.3 != i && x.1 <= s && e <= x.2 && size(&groups[x.3]) > own)
+                    .map(|x| x.3)
+                    .collect();
+                hosts.sort_unstable();
+                hosts.dedup();
+                inside.extend(hosts);
+            }
+            inside.sort_unstable();
+            inside
+                .chunk_by(|x, y| x == y)
+                .any(|run| run.len() as f64 >= NESTED_SHARE * g.members.len() as f64)
+        })
+        .collect()
+}
+
 /// Documents from this many near-duplicate clusters (a lone document is a
 /// cluster of its own) sharing one passage verbatim make a template.
 const TEMPLATE_CLUSTERS: usize = 3;
@@ -268,7 +321,45 @@ pub(crate) fn within_days(dates: &[Option<i64>], a: usize, b: usize, days: f64) 
 
 #[cfg(test)]
 mod tests {
-    use super::within_days;
+    use super::{nested_in_larger, within_days};
+    use crate::narrative::{Member, NarrativeGroup};
+    use crate::span::Span;
+
+    fn group(members: &[(usize, usize, usize)]) -> NarrativeGroup {
+        let members: Vec<Member> = members
+            .iter()
+            .map(|&(doc, s, e)| Member {
+                doc,
+                span: Span::new(s, e),
+            })
+            .collect();
+        let mut docs: Vec<usize> = members.iter().map(|m| m.doc).collect();
+        docs.dedup();
+        NarrativeGroup {
+            n_docs: docs.len(),
+            label: Vec::new(),
+            representative: members[0],
+            links: 0,
+            members,
+        }
+    }
+
+    #[test]
+    fn a_paragraph_of_a_story_grouped_apart_is_part_of_the_story() {
+        // A wire story copied whole by four documents, and one of its
+        // paragraphs grouped on its own (also quoted in a fifth document).
+        let story = group(&[(0, 0, 2000), (1, 10, 2010), (2, 0, 1900), (3, 5, 2100)]);
+        let paragraph = group(&[(0, 800, 1100), (1, 810, 1110), (2, 790, 1090), (4, 0, 300)]);
+        // Another story in the same documents, elsewhere in their text.
+        let other = group(&[(0, 2500, 2900), (1, 2600, 3000), (2, 2400, 2800)]);
+        let nested = nested_in_larger(&[story, paragraph, other]);
+        assert_eq!(nested, vec![false, true, false]);
+        // Half the members inside is not enough; equal groups keep each other.
+        let half = group(&[(0, 800, 1100), (1, 810, 1110), (5, 0, 300), (6, 0, 300)]);
+        let same = group(&[(0, 0, 2000), (1, 10, 2010), (2, 0, 1900), (3, 5, 2100)]);
+        let story = group(&[(0, 0, 2000), (1, 10, 2010), (2, 0, 1900), (3, 5, 2100)]);
+        assert_eq!(nested_in_larger(&[story, half, same]), vec![false; 3]);
+    }
 
     #[test]
     fn links_across_more_days_than_allowed_are_dropped_and_undated_ones_kept() {
