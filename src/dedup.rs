@@ -78,12 +78,14 @@ pub struct Dedup {
     empty: Vec<bool>,
     /// The high 32 bits of every shingle hash, in text order, document
     /// after document (made into compact sets when verification needs
-    /// them). One vector, not one allocation a document: the documents'
-    /// data are kept to the end, and many small lasting allocations grow a
-    /// thread's heap a page at a time.
-    high: Vec<u32>,
-    /// End of each document's values in `high`.
-    high_ends: Vec<usize>,
+    /// them): one vector for each run of [`SIGN_RUN`] documents signed
+    /// together, kept as it was signed (not copied into one vector, nor
+    /// one allocation a document: the documents' data are kept to the end,
+    /// and many small lasting allocations grow a thread's heap a page at a
+    /// time).
+    high: Vec<Vec<u32>>,
+    /// Each document's run in `high` and the end of its values there.
+    high_ends: Vec<(usize, usize)>,
     /// The start of every text, for quoting, one after the other.
     heads: String,
     /// End of each document's head in `heads`.
@@ -187,6 +189,11 @@ impl Dedup {
                 },
                 |(tokenizer, mins, values, hashes), run| {
                     let mut out = Signed::default();
+                    // Room for the shingles at the first go (about one a
+                    // word; Arabic news has 12 bytes a word), given back at
+                    // the end: no copy as the vector grows.
+                    let bytes: usize = run.iter().map(|(d, _)| d.text.len()).sum();
+                    out.high.reserve(bytes / 8);
                     for (doc, slots) in run {
                         // Token hashes straight from the text: no spans nor
                         // normalized copy are needed here.
@@ -220,14 +227,15 @@ impl Dedup {
                             source: doc.source,
                         });
                     }
+                    out.high.shrink_to_fit();
                     out
                 },
             )
             .collect();
         for s in signed {
-            let base = self.high.len();
-            self.high.extend_from_slice(&s.high);
-            self.high_ends.extend(s.high_ends.iter().map(|e| base + e));
+            let run = self.high.len();
+            self.high_ends.extend(s.high_ends.iter().map(|&e| (run, e)));
+            self.high.push(s.high);
             let base = self.heads.len();
             self.heads.push_str(&s.heads);
             self.head_ends.extend(s.head_ends.iter().map(|e| base + e));
@@ -236,14 +244,14 @@ impl Dedup {
         }
     }
 
-    /// The start of every analysed text, by id, for quoting clusters in the
-    /// text report.
-    pub fn heads(&self) -> std::collections::HashMap<String, String> {
-        self.entries
-            .iter()
-            .zip(ranges(&self.head_ends))
-            .map(|(e, h)| (e.id.clone(), self.heads[h].to_string()))
-            .collect()
+    /// Takes the start of every analysed text (kept for quoting), leaving
+    /// none: call before [`Dedup::finish`], then [`Heads::quoted`] on its
+    /// report.
+    pub fn take_heads(&mut self) -> Heads {
+        Heads {
+            text: std::mem::take(&mut self.heads),
+            ends: std::mem::take(&mut self.head_ends),
+        }
     }
 
     /// LSH, exact verification and clusters: the finished report.
@@ -277,7 +285,10 @@ impl Dedup {
         let thresholds = self.config.thresholds();
         let mut high = self.high;
         let sets = compact_sets(&mut high, &self.high_ends, &candidates.pairs);
-        let set = |d: u32| &high[sets[d as usize].clone()];
+        let set = |d: u32| {
+            let (run, ref r) = sets[d as usize];
+            &high[run][r.clone()]
+        };
         let mut kept: Vec<(u32, u32, Similarity)> = candidates
             .pairs
             .par_iter()
@@ -345,6 +356,43 @@ impl Dedup {
     }
 }
 
+/// The start of every analysed text ([`HEAD_BYTES`] at most), in the order
+/// the documents were added: [`Dedup::take_heads`].
+#[derive(Debug, Default)]
+pub struct Heads {
+    text: String,
+    /// End of each document's head in `text`.
+    ends: Vec<usize>,
+}
+
+impl Heads {
+    /// The heads of the documents `report` names in a pair or a cluster,
+    /// by id, for quoting them in the text report; `report` is what
+    /// [`Dedup::finish`] returned for the same pass (its analysed documents
+    /// come first, in the order they were added). The other documents, most
+    /// of a large corpus, are never quoted: their heads are not copied.
+    pub fn quoted(&self, report: &Report) -> std::collections::HashMap<String, String> {
+        let named: ahash::AHashSet<&str> = report
+            .pairs
+            .iter()
+            .flat_map(|p| [p.a.as_str(), p.b.as_str()])
+            .chain(
+                report
+                    .clusters
+                    .iter()
+                    .flat_map(|c| c.members.iter().map(String::as_str)),
+            )
+            .collect();
+        report
+            .documents
+            .iter()
+            .zip(ranges(&self.ends))
+            .filter(|(d, _)| named.contains(d.id.as_str()))
+            .map(|(d, h)| (d.id.clone(), self.text[h].to_string()))
+            .collect()
+    }
+}
+
 /// The ranges of `0..ends.last()` that end at `ends`, in order.
 fn ranges(ends: &[usize]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
     let starts = std::iter::once(0).chain(ends.iter().copied());
@@ -353,40 +401,51 @@ fn ranges(ends: &[usize]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
 
 /// Makes the compact shingle sets ([`verify::compact_set`]) of the
 /// documents in `pairs` from their unsorted values in `high` (document `d`'s
-/// end at `ends[d]`): sorted, repeats removed, in place. Returns where each
-/// document's set is in `high` (the values of documents in no pair are left
-/// as they are: most documents are in no candidate pair, and their sets are
-/// never compared).
+/// run in `high` and end there at `ends[d]`): sorted, repeats removed, in
+/// place. Returns the run and range where each document's set is (the
+/// values of documents in no pair are left as they are: most documents are
+/// in no candidate pair, and their sets are never compared).
 fn compact_sets(
-    high: &mut [u32],
-    ends: &[usize],
+    high: &mut [Vec<u32>],
+    ends: &[(usize, usize)],
     pairs: &[(u32, u32)],
-) -> Vec<std::ops::Range<usize>> {
+) -> Vec<(usize, std::ops::Range<usize>)> {
     let mut paired = vec![false; ends.len()];
     for &(a, b) in pairs {
         paired[a as usize] = true;
         paired[b as usize] = true;
     }
-    let mut sets: Vec<(usize, &mut [u32])> = Vec::with_capacity(ends.len());
-    let mut rest = high;
-    for r in ranges(ends) {
-        let (set, tail) = std::mem::take(&mut rest).split_at_mut(r.len());
-        sets.push((r.start, set));
-        rest = tail;
+    // Each document's values: (run, start in the run, the values).
+    let mut sets: Vec<(usize, usize, &mut [u32])> = Vec::with_capacity(ends.len());
+    let mut runs = high.iter_mut().enumerate();
+    let (mut run, mut start, mut rest): (usize, usize, &mut [u32]) = (usize::MAX, 0, &mut []);
+    for &(r, end) in ends {
+        if r != run {
+            let values = loop {
+                let (i, values) = runs.next().expect("a document's run is in high");
+                if i == r {
+                    break values;
+                }
+            };
+            (run, start, rest) = (r, 0, values.as_mut_slice());
+        }
+        let (set, tail) = std::mem::take(&mut rest).split_at_mut(end - start);
+        sets.push((run, start, set));
+        (start, rest) = (end, tail);
     }
     sets.into_par_iter()
         .zip(paired)
         .map_init(
             || (Vec::new(), Vec::new()),
-            |(values, scratch), ((start, set), paired)| {
+            |(values, scratch), ((run, start, set), paired)| {
                 if !paired {
-                    return start..start + set.len();
+                    return (run, start..start + set.len());
                 }
                 values.clear();
                 values.extend_from_slice(set);
                 shingle::compact_set_of_high(values, scratch);
                 set[..values.len()].copy_from_slice(values);
-                start..start + values.len()
+                (run, start..start + values.len())
             },
         )
         .collect()

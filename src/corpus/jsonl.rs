@@ -14,7 +14,9 @@ pub(super) struct LineSeed<'a> {
     pub(super) text_field: &'a str,
     pub(super) meta: &'a MetaFields,
     /// Keep the text field as raw JSON ([`LineFields::raw_text`]) instead of
-    /// parsing it into a [`Value`].
+    /// parsing it into a [`Value`], and the keys not at all (the keys only
+    /// serve to say what a line without its text field has; such a line is
+    /// parsed again without `raw_text`).
     pub(super) raw_text: bool,
 }
 
@@ -83,7 +85,9 @@ impl<'de> Visitor<'de> for LineSeed<'_> {
     ) -> std::result::Result<LineFields<'de>, A::Error> {
         let mut fields = LineFields::default();
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            fields.keys.add(&key);
+            if !self.raw_text {
+                fields.keys.add(&key);
+            }
             if key == self.text_field && self.raw_text {
                 fields.repeated_text |= fields.raw_text.is_some();
                 fields.raw_text = Some(map.next_value()?);
@@ -201,17 +205,16 @@ pub(super) fn parse_json_line(
     }
     // The text field is taken raw and unescaped here, without serde_json's
     // scratch buffer and `Value`. Anything unusual (an error, a text that
-    // is no plain string, a repeated text field) is parsed again the
-    // general way, so messages and values stay the same.
+    // is no plain string, a repeated or missing text field) is parsed again
+    // the general way, so messages and values stay the same.
     let fields = parse_fields(opts, &line, true)
         .ok()
         .and_then(|mut f| {
             if f.repeated_text {
                 return None;
             }
-            if let Some(raw) = f.raw_text.take() {
-                f.text = Some(Value::String(unescape_json_string(raw.get())?));
-            }
+            let raw = f.raw_text.take()?;
+            f.text = Some(Value::String(unescape_json_string(raw.get())?));
             Some(f)
         })
         .map_or_else(|| parse_fields(opts, &line, false), Ok);

@@ -433,7 +433,9 @@ impl Tokenizer {
     /// The most common segment: letters only (no digit, mark, deleted
     /// character or control), so one token spanning the whole segment.
     /// `e` and `len` are the entry and length of the letter at `start`.
-    /// Appends the token and returns the end of the segment; returns `None`
+    /// Appends the token and returns where to go on: past the separator
+    /// that ends the segment (already classified here), or the end of the
+    /// text; returns `None`
     /// (leaving `out` as it was) at the first character that is not a
     /// letter nor a separator, for the full loop to take the segment again.
     #[inline(always)]
@@ -452,6 +454,8 @@ impl Tokenizer {
         let mut i = start;
         // `text[copy..i]` normalizes to itself and is not copied yet.
         let mut copy = start;
+        // Bytes of the separator after the segment, when there is one.
+        let mut sep = 0;
         loop {
             if e & SAME == 0 {
                 out.normalized.push_str(&text[copy..i]);
@@ -477,6 +481,7 @@ impl Tokenizer {
             }
             (e, len) = self.entry_at(b, i);
             if e == class::SEP {
+                sep = len;
                 break;
             }
             if class::tag(e) != class::LETTER {
@@ -494,7 +499,7 @@ impl Tokenizer {
                 hashes.push(token_hash(&out.normalized[norm_start..]));
                 out.normalized.truncate(norm_start);
             }
-            return Some(i);
+            return Some(i + sep);
         }
         out.normalized.push_str(&text[copy..i]);
         out.tokens.push(Token {
@@ -502,7 +507,7 @@ impl Tokenizer {
             norm_start: norm_start as u32,
             norm_end: out.normalized.len() as u32,
         });
-        Some(i)
+        Some(i + sep)
     }
 
     /// The general path for one raw segment: the full pipeline, then the

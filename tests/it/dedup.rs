@@ -183,6 +183,50 @@ fn keep_list_keeps_one_document_per_cluster_and_every_other_one() {
 }
 
 #[test]
+fn heads_are_quoted_for_paired_documents_only() {
+    let synth = generate(&SynthParams {
+        docs: 300,
+        seed: 9,
+        ..SynthParams::default()
+    })
+    .unwrap();
+    let mut items = items(&synth);
+    // A skipped item among the documents: heads follow the analysed ones.
+    items.insert(
+        5,
+        Item::Skipped(Skipped {
+            id: "bad".into(),
+            source: "bad.txt".into(),
+            bytes: 4,
+            reason: "invalid UTF-8".into(),
+        }),
+    );
+    let mut d = Dedup::new(&Config::default()).unwrap();
+    for chunk in items.chunks(70) {
+        d.add(chunk.to_vec());
+    }
+    let heads = d.take_heads();
+    let report = d.finish(Vec::new()).unwrap();
+    let quoted = heads.quoted(&report);
+    let named: HashSet<&str> = report
+        .pairs
+        .iter()
+        .flat_map(|p| [p.a.as_str(), p.b.as_str()])
+        .collect();
+    assert!(!named.is_empty());
+    let keys: HashSet<&str> = quoted.keys().map(String::as_str).collect();
+    assert_eq!(keys, named, "exactly the paired documents are quoted");
+    for doc in &synth.docs {
+        let Some(head) = quoted.get(&doc.id) else {
+            continue;
+        };
+        assert!(doc.text.starts_with(head.as_str()), "{}", doc.id);
+        let want = doc.text.len().min(athar::dedup::HEAD_BYTES);
+        assert!(head.len() <= want && head.len() + 4 > want, "{}", doc.id);
+    }
+}
+
+#[test]
 fn nothing_to_analyse_is_an_error() {
     let mut d = Dedup::new(&Config::default()).unwrap();
     d.add(vec![Item::Skipped(Skipped {

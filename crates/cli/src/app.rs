@@ -254,8 +254,15 @@ pub fn dedup(args: &DedupArgs) -> anyhow::Result<ExitCode> {
         })
     })?;
     bars.finish();
-    let heads = dedup.heads();
+    let heads = dedup.take_heads();
     let report = pool.install(|| dedup.finish(summary.warnings))?;
+    // Only the text report quotes documents (the clusters').
+    let quoted = if out_args.format() == report::Format::Text {
+        heads.quoted(&report)
+    } else {
+        Default::default()
+    };
+    drop(heads);
     if let Some(path) = &args.keep {
         let mut f = BufWriter::new(
             File::create(path).with_context(|| format!("{}: cannot create", path.display()))?,
@@ -269,7 +276,7 @@ pub fn dedup(args: &DedupArgs) -> anyhow::Result<ExitCode> {
             eprintln!("athar: wrote {}", path.display());
         }
     }
-    write_report(&report, &heads, out_args, &args.shown)
+    write_report(&report, &quoted, out_args, &args.shown)
 }
 
 /// `athar dedup` hands the reader's documents to the signers in batches of

@@ -19,7 +19,7 @@ use athar::sketch::lsh;
 use athar::sketch::minhash::{self, Algorithm, MinHashParams};
 use athar::sketch::shingle;
 use athar::text::normalize::{NormalizeOptions, normalize_into};
-use athar::text::tokenize::{Tokenizer, Tokens};
+use athar::text::tokenize::Tokenizer;
 use athar::verify;
 
 mod run;
@@ -86,7 +86,6 @@ fn tokens(text: &str, preset: &str) -> PyResult<Vec<(String, usize, usize)>> {
 /// Per-thread scratch space for turning a text into shingle hashes.
 struct Scratch {
     tokenizer: Tokenizer,
-    tokens: Tokens,
     hashes: Vec<u64>,
     set: Vec<u64>,
     mins: Vec<u64>,
@@ -97,7 +96,6 @@ impl Scratch {
     fn new(opts: NormalizeOptions) -> Scratch {
         Scratch {
             tokenizer: Tokenizer::new(opts),
-            tokens: Tokens::default(),
             hashes: Vec::new(),
             set: Vec::new(),
             mins: Vec::new(),
@@ -105,10 +103,11 @@ impl Scratch {
         }
     }
 
-    /// Token hashes of `text` into `self.hashes`.
+    /// Token hashes of `text` into `self.hashes` (one a token), straight
+    /// from the text as `athar dedup` takes them: no spans nor normalized
+    /// copy.
     fn hash(&mut self, text: &str) {
-        self.tokenizer.tokenize_into(text, &mut self.tokens);
-        shingle::token_hashes(&self.tokens, &mut self.hashes);
+        self.tokenizer.token_hashes_into(text, &mut self.hashes);
     }
 
     /// The sorted, distinct shingle hashes of `text` into `self.set`.
@@ -265,7 +264,7 @@ impl PyMinHasher {
                             &mut s.values,
                         );
                         row.copy_from_slice(&s.values);
-                        (verify::compact_set(&s.set), s.tokens.len() as u64)
+                        (verify::compact_set(&s.set), s.hashes.len() as u64)
                     },
                 )
                 .unzip()
