@@ -261,9 +261,14 @@ impl Archive {
             params![batch as i64, docs.len() as i64],
         )
         .map_err(e)?;
+        const NONE: &[u8] = &[];
         let (mut added, mut updated) = (0, 0);
-        let mut band_rows: Vec<runs::Entry> = Vec::new();
-        let mut anchor_rows: Vec<runs::Entry> = Vec::new();
+        // Sized once: growing them by doubling costs more (page faults on
+        // every new, larger buffer) than filling them.
+        let mut band_rows: Vec<runs::Entry> =
+            Vec::with_capacity(signed.iter().map(|s| s.band_keys.len()).sum());
+        let mut anchor_rows: Vec<runs::Entry> =
+            Vec::with_capacity(signed.iter().map(|s| s.anchors.len()).sum());
         // Numbers are never reused: stale index entries keep theirs.
         let mut next: i64 = tx
             .query_row(
@@ -306,9 +311,11 @@ impl Archive {
                         batch as i64,
                         doc.source,
                         s.empty,
-                        store::u32_blob(&s.values),
-                        store::u64_blob(&s.band_keys),
-                        store::u32_blob(&s.anchors),
+                        // Signature, band keys, anchors: none since
+                        // version 3 (the index holds the keys).
+                        NONE,
+                        NONE,
+                        NONE,
                         store::u32_blob(&s.set),
                         m.and_then(|m| m.outlet.as_deref()),
                         m.and_then(|m| m.date.as_deref()),
@@ -327,10 +334,7 @@ impl Archive {
             }
         }
         timings.part("documents");
-        band_rows.sort_unstable();
-        band_rows.dedup();
-        anchor_rows.sort_unstable();
-        anchor_rows.dedup();
+        let (band_rows, anchor_rows) = (sorted_rows(&band_rows), sorted_rows(&anchor_rows));
         let b = batch as i64;
         runs::write_segment(
             &tx,
@@ -552,6 +556,14 @@ impl Archive {
         }
         Ok((docs, metas))
     }
+}
+
+/// `rows` sorted and distinct ([`runs::sort_entries`]).
+fn sorted_rows(rows: &[runs::Entry]) -> Vec<runs::Entry> {
+    let mut out = Vec::with_capacity(rows.len());
+    runs::sort_entries(rows, &mut Vec::new(), &mut out);
+    out.dedup();
+    out
 }
 
 /// An error about the archive at `path`.
