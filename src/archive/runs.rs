@@ -84,24 +84,29 @@ fn put_varint(mut v: u64, out: &mut Vec<u8>) {
     out.push(v as u8);
 }
 
-/// The varint at `*at`, moving `*at` past it.
-fn get_varint(bytes: &[u8], at: &mut usize) -> Result<u64, String> {
+/// The varint at `*at`, moving `*at` past it; `None` when the bytes end
+/// first or it is too long.
+#[inline(always)]
+fn get_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
     let mut v = 0u64;
     let mut shift = 0;
     loop {
-        let Some(&b) = bytes.get(*at) else {
-            return Err("index block cut short".into());
-        };
+        let b = *bytes.get(*at)?;
         *at += 1;
-        if shift > 63 {
-            return Err("index block: varint too long".into());
-        }
         v |= u64::from(b & 0x7f) << shift;
         if b < 0x80 {
-            return Ok(v);
+            return Some(v);
         }
         shift += 7;
+        if shift > 63 {
+            return None;
+        }
     }
+}
+
+/// The error of a block that does not decode.
+fn corrupt() -> String {
+    "corrupt index block".to_string()
 }
 
 /// `src` sorted into `out` (replacing its contents): a counting sort on the
@@ -124,7 +129,8 @@ pub fn sort_entries(src: &[Entry], starts: &mut Vec<u32>, out: &mut Vec<Entry>) 
 
 /// The [`Format::Compact`] bytes of the sorted `entries`.
 pub fn encode(entries: &[Entry]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(entries.len() * 6 + 4);
+    // At most 10 + 5 bytes an entry: never grown while writing.
+    let mut out = Vec::with_capacity(entries.len() * 15 + 5);
     let least = entries.iter().map(|e| e.1).min().unwrap_or(0);
     put_varint(u64::from(least), &mut out);
     let mut prev = 0u64;
@@ -165,12 +171,15 @@ pub fn decode_into(format: Format, bytes: &[u8], out: &mut Vec<Entry>) -> Result
         }
         Format::Compact => {
             let mut at = 0;
-            let least = get_varint(bytes, &mut at)?;
+            let least = get_varint(bytes, &mut at).ok_or_else(corrupt)?;
             let mut key = 0u64;
             while at < bytes.len() {
-                key = key.wrapping_add(get_varint(bytes, &mut at)?);
-                let n = least + get_varint(bytes, &mut at)?;
-                let n = u32::try_from(n).map_err(|_| "index block: number out of range")?;
+                let (Some(dk), Some(dn)) = (get_varint(bytes, &mut at), get_varint(bytes, &mut at))
+                else {
+                    return Err(corrupt());
+                };
+                key = key.wrapping_add(dk);
+                let n = u32::try_from(least + dn).map_err(|_| corrupt())?;
                 out.push((key as i64, n));
             }
         }
@@ -214,16 +223,19 @@ pub fn lookup(format: Format, bytes: &[u8], key: i64, out: &mut Vec<u32>) -> Res
         }
         Format::Compact => {
             let mut at = 0;
-            let least = get_varint(bytes, &mut at)?;
+            let least = get_varint(bytes, &mut at).ok_or_else(corrupt)?;
             let mut k = 0u64;
             while at < bytes.len() {
-                k = k.wrapping_add(get_varint(bytes, &mut at)?);
-                let n = get_varint(bytes, &mut at)?;
+                let (Some(dk), Some(n)) = (get_varint(bytes, &mut at), get_varint(bytes, &mut at))
+                else {
+                    return Err(corrupt());
+                };
+                k = k.wrapping_add(dk);
                 match (k as i64).cmp(&key) {
                     std::cmp::Ordering::Less => {}
-                    std::cmp::Ordering::Equal => out.push(
-                        u32::try_from(least + n).map_err(|_| "index block: number out of range")?,
-                    ),
+                    std::cmp::Ordering::Equal => {
+                        out.push(u32::try_from(least + n).map_err(|_| corrupt())?)
+                    }
                     std::cmp::Ordering::Greater => break,
                 }
             }

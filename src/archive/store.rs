@@ -139,9 +139,11 @@ pub(super) fn sql_error(e: rusqlite::Error) -> String {
 /// Page size of a new archive. With SQLite's default of 4 KB a document's
 /// row and its text each spill onto overflow pages; at 16 KB they fit, and
 /// adding a day of 1,500 generated articles writes in 0.03 CPU-s instead
-/// of 0.07 (disk 8.3 instead of 9.5 KB a document; queries alike).
-/// Archives created with other pages keep them.
-const PAGE_SIZE: i64 = 16_384;
+/// of 0.07. At 32 KB a plain day's write costs 0.032 CPU-s instead of
+/// 0.036 at 16 KB (fewer pages: fewer WAL frames, page faults and B-tree
+/// splits; 100,000 documents, schema version 3), and a one-article query
+/// as much. Archives created with other pages keep them.
+const PAGE_SIZE: i64 = 32_768;
 
 /// How long a writer waits for another writer's batch before giving up.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
