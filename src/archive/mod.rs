@@ -4,8 +4,8 @@
 //! The archive is one SQLite file (through rusqlite; WAL journal). Per
 //! document it keeps what comparing a new document with it needs:
 //!
-//! * its MinHash signature and its LSH band keys (an index of bucket keys:
-//!   near-duplicate candidates);
+//! * its LSH band keys, from its MinHash signature (an index of bucket keys:
+//!   near-duplicate candidates; the signature itself is not kept);
 //! * its compact shingle set (high 32 bits, [`crate::verify::compact_set`])
 //!   and its winnowed *anchor* shingles (an index: contained documents and
 //!   shared passages, see [`sign::anchors`]);

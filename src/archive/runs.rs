@@ -6,7 +6,8 @@
 //! row once the archive is large: the keys are hashes, so a batch's rows
 //! land on pages all over the tree, and a batch rewrites most of it. Here a
 //! batch's rows are sorted once and written as blocks of [`BLOCK`] entries
-//! (one SQLite row each, keyed by the block's first key) under a new
+//! (one SQLite row each, keyed by the block's first key, its entries as
+//! varints: [`Format::Compact`]) under a new
 //! segment: a batch writes only its own pages. When the last [`FANOUT`]
 //! segments are of one size [`tier`] they are merged into one, streaming
 //! (each entry is rewritten about log₈(documents / 1,000) times,
