@@ -4,7 +4,8 @@
 # days of 1,500 generated articles (seed 7, ids renamed `day…`) added one
 # `athar index add` each, one thread, ATHAR_TIMINGS=1. Prints each day's
 # sign and write CPU seconds (from the timing lines: signing the day on its
-# own, then writing and merging the index) and the process's CPU, then the
+# own, then writing and merging the index, committing and checkpointing
+# the WAL into the database file) and the process's CPU, then the
 # totals: write/sign and (sign+write)/sign.
 #
 # Usage: benches/archive-days.sh ATHAR WORKDIR [BASE [DAYS]]
@@ -33,6 +34,8 @@ if [ ! -f day_00.jsonl ]; then
 fi
 cp base.athar days.athar
 rm -f days.athar-wal days.athar-shm
+# The copy's pages written out now, not by the first day's checkpoint.
+sync
 i=0
 for f in day_*.jsonl; do
     [ "$i" -lt "$days" ] || break

@@ -34,6 +34,9 @@ pub struct Timings {
     start: Instant,
     last: Instant,
     last_cpu: f64,
+    /// End of the last [`Timings::part`] (or stage).
+    part: Instant,
+    part_cpu: f64,
 }
 
 impl Default for Timings {
@@ -47,11 +50,14 @@ impl Timings {
     pub fn new() -> Timings {
         let now = Instant::now();
         let on = std::env::var_os("ATHAR_TIMINGS").is_some();
+        let cpu = if on { cpu_seconds() } else { 0.0 };
         Timings {
             on,
             start: now,
             last: now,
-            last_cpu: if on { cpu_seconds() } else { 0.0 },
+            last_cpu: cpu,
+            part: now,
+            part_cpu: cpu,
         }
     }
 
@@ -70,13 +76,30 @@ impl Timings {
         }
     }
 
+    /// Reports the wall and CPU time of a part of the current stage, since
+    /// the previous part or stage ended (the stage's own line still covers
+    /// the whole stage).
+    pub fn part(&mut self, name: &str) {
+        let now = Instant::now();
+        if self.on {
+            let cpu = cpu_seconds();
+            eprintln!(
+                "athar: timing   {name:<11} {:>8.3} s wall {:>8.3} s cpu",
+                (now - self.part).as_secs_f64(),
+                cpu - self.part_cpu,
+            );
+            self.part_cpu = cpu;
+        }
+        self.part = now;
+    }
+
     /// Reports the time since the previous stage ended.
     pub fn stage(&mut self, name: &str) {
         let now = Instant::now();
         if self.on {
             let cpu = cpu_seconds();
             eprintln!(
-                "athar: timing {name:<13} {:>8.3} s wall {:>8.2} s cpu (total {:>8.3} s wall) \
+                "athar: timing {name:<13} {:>8.3} s wall {:>8.3} s cpu (total {:>8.3} s wall) \
                  peak {} MB",
                 (now - self.last).as_secs_f64(),
                 cpu - self.last_cpu,
@@ -84,8 +107,10 @@ impl Timings {
                 peak_rss_mb(),
             );
             self.last_cpu = cpu;
+            self.part_cpu = cpu;
         }
         self.last = now;
+        self.part = now;
     }
 }
 

@@ -4,8 +4,8 @@
 //! The archive is one SQLite file (through rusqlite; WAL journal). Per
 //! document it keeps what comparing a new document with it needs:
 //!
-//! * its MinHash signature and its LSH band keys (an index of bucket keys:
-//!   near-duplicate candidates);
+//! * its LSH band keys, from its MinHash signature (an index of bucket keys:
+//!   near-duplicate candidates; the signature itself is not kept);
 //! * its compact shingle set (high 32 bits, [`crate::verify::compact_set`])
 //!   and its winnowed *anchor* shingles (an index: contained documents and
 //!   shared passages, see [`sign::anchors`]);
@@ -216,10 +216,24 @@ impl Archive {
         progress.finish();
         timings.stage("sign");
         let added = self
-            .write_batch(docs, meta, &signed, progress)
+            .write_batch(docs, meta, &signed, progress, &mut timings)
             .map_err(|m| self.fail(m))?;
+        self.checkpoint().map_err(|m| self.fail(m))?;
+        timings.part("checkpoint");
         timings.stage("write");
         Ok(added)
+    }
+
+    /// Copies the committed pages from the WAL into the database file
+    /// (`PRAGMA wal_checkpoint(PASSIVE)`: readers are not waited for; what
+    /// they still need is copied by a later checkpoint). SQLite would do it
+    /// when the last connection closes; doing it here counts its cost (most
+    /// of it the kernel writing the pages out on `fsync`) in the add's
+    /// `write` timing.
+    fn checkpoint(&self) -> Result<(), String> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+            .map_err(store::sql_error)
     }
 
     /// The transaction of [`Archive::add`]. Index rows are inserted sorted
@@ -230,6 +244,7 @@ impl Archive {
         meta: &BTreeMap<String, DocMeta>,
         signed: &[Signed],
         progress: &dyn Progress,
+        timings: &mut crate::timing::Timings,
     ) -> Result<Added, String> {
         use store::sql_error as e;
         let tx = self
@@ -246,9 +261,14 @@ impl Archive {
             params![batch as i64, docs.len() as i64],
         )
         .map_err(e)?;
+        const NONE: &[u8] = &[];
         let (mut added, mut updated) = (0, 0);
-        let mut band_rows: Vec<runs::Entry> = Vec::new();
-        let mut anchor_rows: Vec<runs::Entry> = Vec::new();
+        // Sized once: growing them by doubling costs more (page faults on
+        // every new, larger buffer) than filling them.
+        let mut band_rows: Vec<runs::Entry> =
+            Vec::with_capacity(signed.iter().map(|s| s.band_keys.len()).sum());
+        let mut anchor_rows: Vec<runs::Entry> =
+            Vec::with_capacity(signed.iter().map(|s| s.anchors.len()).sum());
         // Numbers are never reused: stale index entries keep theirs.
         let mut next: i64 = tx
             .query_row(
@@ -291,9 +311,11 @@ impl Archive {
                         batch as i64,
                         doc.source,
                         s.empty,
-                        store::u32_blob(&s.values),
-                        store::u64_blob(&s.band_keys),
-                        store::u32_blob(&s.anchors),
+                        // Signature, band keys, anchors: none since
+                        // version 3 (the index holds the keys).
+                        NONE,
+                        NONE,
+                        NONE,
                         store::u32_blob(&s.set),
                         m.and_then(|m| m.outlet.as_deref()),
                         m.and_then(|m| m.date.as_deref()),
@@ -311,10 +333,8 @@ impl Archive {
                 progress.advance(1);
             }
         }
-        band_rows.sort_unstable();
-        band_rows.dedup();
-        anchor_rows.sort_unstable();
-        anchor_rows.dedup();
+        timings.part("documents");
+        let (band_rows, anchor_rows) = (sorted_rows(&band_rows), sorted_rows(&anchor_rows));
         let b = batch as i64;
         runs::write_segment(
             &tx,
@@ -326,9 +346,12 @@ impl Archive {
                 (runs::Kind::Anchor, &anchor_rows),
             ],
         )?;
+        timings.part("index");
         runs::compact(&tx)?;
+        timings.part("merge");
         progress.finish();
         tx.commit().map_err(e)?;
+        timings.part("commit");
         Ok(Added {
             batch,
             added,
@@ -533,6 +556,14 @@ impl Archive {
         }
         Ok((docs, metas))
     }
+}
+
+/// `rows` sorted and distinct ([`runs::sort_entries`]).
+fn sorted_rows(rows: &[runs::Entry]) -> Vec<runs::Entry> {
+    let mut out = Vec::with_capacity(rows.len());
+    runs::sort_entries(rows, &mut Vec::new(), &mut out);
+    out.dedup();
+    out
 }
 
 /// An error about the archive at `path`.

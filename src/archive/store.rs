@@ -8,10 +8,13 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::params::{ARCHIVE_SCHEMA_VERSION, ArchiveParams};
 
-/// Tables of the current schema (version 2). `num` is the row number of a
+/// Tables of the current schema (version 3). `num` is the row number of a
 /// document (never reused: the stale index entries of a removed document
 /// must not point at another); `id` its user-facing id. The lookup index
 /// (band keys, anchors) is kept as sorted runs ([`super::runs`]).
+/// `signature`, `band_keys` and `anchors` are empty in documents written
+/// since version 3: nothing reads a signature, and the band keys and
+/// anchors are in the index (version 1's index was rebuilt from them).
 const SCHEMA: &str = "
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE batches(batch INTEGER PRIMARY KEY, documents INTEGER NOT NULL);
@@ -41,12 +44,17 @@ CREATE TABLE runs(seg INTEGER NOT NULL, kind INTEGER NOT NULL, first_key INTEGER
 CREATE TABLE removed(num INTEGER PRIMARY KEY);
 ";
 
+/// The block format of each segment ([`super::runs::Format`]; version 3):
+/// segments written by version 2 are of format 0.
+pub(super) const FORMAT_COLUMN: &str =
+    "ALTER TABLE segments ADD COLUMN format INTEGER NOT NULL DEFAULT 0;";
+
 /// An upgrade of the tables by one version.
 type Migration = fn(&rusqlite::Transaction<'_>) -> Result<(), String>;
 
 /// How to bring an archive of version `i + 1` to version `i + 2`, in order.
 /// A new version appends its step here and bumps [`ARCHIVE_SCHEMA_VERSION`].
-const MIGRATIONS: &[Migration] = &[v1_to_v2];
+const MIGRATIONS: &[Migration] = &[v1_to_v2, v2_to_v3];
 
 /// Version 1 kept the index as B-trees of `(key, num)` rows (`bands`,
 /// `anchors`); version 2 as sorted runs, rebuilt here from each document's
@@ -54,6 +62,8 @@ const MIGRATIONS: &[Migration] = &[v1_to_v2];
 fn v1_to_v2(tx: &rusqlite::Transaction<'_>) -> Result<(), String> {
     use super::runs::{self, Entry, Kind};
     tx.execute_batch(RUNS).map_err(sql_error)?;
+    // The segment is written in the current block format.
+    tx.execute_batch(FORMAT_COLUMN).map_err(sql_error)?;
     let (mut bands, mut anchors): (Vec<Entry>, Vec<Entry>) = (Vec::new(), Vec::new());
     {
         let mut st = tx
@@ -90,6 +100,24 @@ fn v1_to_v2(tx: &rusqlite::Transaction<'_>) -> Result<(), String> {
         .map_err(sql_error)
 }
 
+/// Version 3 encodes index blocks compactly ([`super::runs::Format`]): the
+/// segments table records each segment's format. Old segments stay as they
+/// are (read in their format, rewritten compact when merged), and stored
+/// documents keep their signatures, band keys and anchors.
+fn v2_to_v3(tx: &rusqlite::Transaction<'_>) -> Result<(), String> {
+    let has_format: i64 = tx
+        .query_row(
+            "SELECT count(*) FROM pragma_table_info('segments') WHERE name = 'format'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(sql_error)?;
+    if has_format == 0 {
+        tx.execute_batch(FORMAT_COLUMN).map_err(sql_error)?;
+    }
+    Ok(())
+}
+
 /// A SQLite error on `path`, as a message.
 pub(super) fn sql_error(e: rusqlite::Error) -> String {
     if let rusqlite::Error::SqliteFailure(f, _) = &e {
@@ -111,9 +139,11 @@ pub(super) fn sql_error(e: rusqlite::Error) -> String {
 /// Page size of a new archive. With SQLite's default of 4 KB a document's
 /// row and its text each spill onto overflow pages; at 16 KB they fit, and
 /// adding a day of 1,500 generated articles writes in 0.03 CPU-s instead
-/// of 0.07 (disk 8.3 instead of 9.5 KB a document; queries alike).
-/// Archives created with other pages keep them.
-const PAGE_SIZE: i64 = 16_384;
+/// of 0.07. At 32 KB a plain day's write costs 0.032 CPU-s instead of
+/// 0.036 at 16 KB (fewer pages: fewer WAL frames, page faults and B-tree
+/// splits; 100,000 documents, schema version 3), and a one-article query
+/// as much. Archives created with other pages keep them.
+const PAGE_SIZE: i64 = 32_768;
 
 /// How long a writer waits for another writer's batch before giving up.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -148,6 +178,7 @@ pub(super) fn create(conn: &mut Connection, params: &ArchiveParams) -> Result<()
     let tx = conn.transaction().map_err(sql_error)?;
     tx.execute_batch(SCHEMA).map_err(sql_error)?;
     tx.execute_batch(RUNS).map_err(sql_error)?;
+    tx.execute_batch(FORMAT_COLUMN).map_err(sql_error)?;
     let json = serde_json::to_string(params).expect("parameters serialize");
     tx.execute(
         "INSERT INTO meta(key, value) VALUES ('schema_version', ?1), ('params', ?2)",
@@ -209,6 +240,7 @@ pub(super) fn u32_blob(values: &[u32]) -> Vec<u8> {
 }
 
 /// Little-endian bytes of `values`.
+#[cfg(test)]
 pub(super) fn u64_blob(values: &[u64]) -> Vec<u8> {
     values.iter().flat_map(|v| v.to_le_bytes()).collect()
 }

@@ -4,7 +4,7 @@
 //! a shingle set to a signature that carries its parameters; [`lsh`] bands
 //! signatures into candidate pairs.
 
-mod bucket;
+pub(crate) mod bucket;
 pub mod lsh;
 pub mod minhash;
 pub mod shingle;

@@ -7,6 +7,7 @@ use athar::archive::Archive;
 use athar::corpus::{Corpus, Document};
 use athar::pipeline::{self, Config, NoProgress};
 use athar::report::{Pair, Relation, Report};
+use athar::sketch::minhash::MinHasher;
 use athar_synth::{SynthParams, generate};
 
 /// Generated documents, plus documents that hold a part of another (a
@@ -335,9 +336,29 @@ fn a_version_1_archive_is_upgraded() {
     let before = archive.query(&corpus(new), &config, &NoProgress).unwrap();
     let expected = cross_pairs(&before.report, new);
     assert!(expected.len() >= 3, "{expected:?}");
+    let params = archive.params().clone();
     drop(archive);
-    // Back to version 1: its tables, its version number.
+    // Back to version 1: its tables, its version number, and each
+    // document's band keys and anchors, which version 1 kept (and
+    // version 3 no longer writes).
     let conn = rusqlite::Connection::open(&path).unwrap();
+    let hasher = MinHasher::new(params.minhash_params().unwrap()).unwrap();
+    let signer = athar::archive::Signer {
+        normalize: config.normalize,
+        k: params.shingle_size,
+        hasher: &hasher,
+        lsh: params.lsh(),
+        window: params.window,
+    };
+    for (doc, s) in old.iter().zip(signer.sign_all(old)) {
+        let keys: Vec<u8> = s.band_keys.iter().flat_map(|k| k.to_le_bytes()).collect();
+        let anchors: Vec<u8> = s.anchors.iter().flat_map(|a| a.to_le_bytes()).collect();
+        conn.execute(
+            "UPDATE docs SET band_keys = ?1, anchors = ?2 WHERE id = ?3",
+            rusqlite::params![keys, anchors, doc.id],
+        )
+        .unwrap();
+    }
     conn.execute_batch(
         "DROP TABLE segments; DROP TABLE runs; DROP TABLE removed;
          CREATE TABLE bands(key INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY(key, num)) WITHOUT ROWID;
@@ -355,7 +376,7 @@ fn a_version_1_archive_is_upgraded() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(version, "2");
+    assert_eq!(version, athar::archive::ARCHIVE_SCHEMA_VERSION.to_string());
     let after = archive.query(&corpus(new), &config, &NoProgress).unwrap();
     assert_eq!(cross_pairs(&after.report, new), expected);
     assert_eq!(after.compared, before.compared);
