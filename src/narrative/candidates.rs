@@ -41,26 +41,39 @@ impl Model<'_> {
         let mut prefix_at: Vec<u32> = Vec::with_capacity(windows.len() + 1);
         let mut prefix: Vec<u32> = Vec::new();
         prefix_at.push(0);
+        let anchor_bar = self.anchor_bar(params);
         for chunk in windows.chunks(1 << 16) {
-            let parts: Vec<Vec<u32>> = chunk
-                .par_iter()
-                .map(|w| {
-                    let mut terms: Vec<(u32, f32)> = self
-                        .vec(w)
-                        .iter()
-                        .copied()
-                        .filter(|&(t, _)| self.is_anchor(t, params))
-                        .collect();
-                    terms.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-                    terms.truncate(keep);
-                    let mut p: Vec<u32> = terms.into_iter().map(|(t, _)| t).collect();
-                    p.sort_unstable();
-                    p
+            // Pieces of windows, each prefix laid out flat with its end.
+            let parts: Vec<(Vec<u32>, Vec<u32>)> = chunk
+                .par_chunks(1 << 10)
+                .map(|piece| {
+                    let mut flat: Vec<u32> = Vec::new();
+                    let mut ends: Vec<u32> = Vec::with_capacity(piece.len());
+                    let mut terms: Vec<(u32, f32)> = Vec::new();
+                    for w in piece {
+                        terms.clear();
+                        // An entry weighs at least its term (`1 + ln tf >= 1`):
+                        // a lighter entry is no anchor, without a look at
+                        // the term's weight.
+                        terms.extend(self.vec(w).iter().copied().filter(|&(t, wt)| {
+                            wt >= anchor_bar
+                                && self.weights[t as usize] >= anchor_bar
+                                && !self.code[t as usize]
+                        }));
+                        terms.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+                        terms.truncate(keep);
+                        let from = flat.len();
+                        flat.extend(terms.iter().map(|&(t, _)| t));
+                        flat[from..].sort_unstable();
+                        ends.push(flat.len() as u32);
+                    }
+                    (flat, ends)
                 })
                 .collect();
-            for p in parts {
-                prefix.extend(p);
-                prefix_at.push(prefix.len() as u32);
+            for (flat, ends) in parts {
+                let at = prefix.len() as u32;
+                prefix.extend(flat);
+                prefix_at.extend(ends.into_iter().map(|e| at + e));
             }
         }
         // Terms are ranked by the number of prefixes they are in, rarest
@@ -154,6 +167,8 @@ impl Model<'_> {
         let key_cap = params.max_key_postings.max(2);
         let lift = f64::from(params.min_key_lift.max(0.0));
         let n_windows = windows.len() as f64;
+        // Each window's document, in one small array read in the key runs.
+        let docs: Vec<u32> = windows.iter().map(|w| w.doc).collect();
         note("index", t0);
         // Walk the keys by first term.
         let stats = [(); 4].map(|_| std::sync::atomic::AtomicU64::new(0));
@@ -180,6 +195,8 @@ impl Model<'_> {
                     posting(a).iter().map(|&w| (a, w)).collect()
                 };
                 let mut local = [entries.len() as u64, 0, 0, 0];
+                let mut flat: Vec<RunEntry> = Vec::new();
+                let mut lows: Vec<u32> = Vec::new();
                 for run in entries.chunk_by(|x, y| x.0 == y.0) {
                     let b = run[0].0;
                     if run.len() < 2 || run.len() > key_cap {
@@ -202,19 +219,50 @@ impl Model<'_> {
                             std::sync::atomic::Ordering::Relaxed,
                         );
                     }
-                    for (x, &(_, i)) in run.iter().enumerate() {
-                        let wi = &windows[i as usize];
-                        for &(_, j) in &run[x + 1..] {
-                            let wj = &windows[j as usize];
-                            if wi.doc == wj.doc {
+                    // The run laid out flat: each window's document, and
+                    // the ranks of its prefix below `b` other than `a` (with
+                    // a 64-bit filter of them). The pair's smallest key is
+                    // `(a, b)` exactly when those ranks of the two windows
+                    // are disjoint.
+                    let key_b = if pairs { b } else { a };
+                    flat.clear();
+                    lows.clear();
+                    for &(_, w) in run {
+                        let from = lows.len() as u32;
+                        let mut mask = 0u64;
+                        for &r in prefix_of(w).iter().take_while(|&&r| r < key_b) {
+                            if r != a {
+                                lows.push(r);
+                                mask |= rank_bit(r);
+                            }
+                        }
+                        flat.push(RunEntry {
+                            window: w,
+                            doc: docs[w as usize],
+                            mask,
+                            low: [from, lows.len() as u32],
+                        });
+                    }
+                    for (x, ex) in flat.iter().enumerate() {
+                        let low_x = &lows[ex.low[0] as usize..ex.low[1] as usize];
+                        for ey in &flat[x + 1..] {
+                            if ex.doc == ey.doc {
                                 continue;
                             }
                             // Score the pair under its smallest key only.
-                            if smallest_key(prefix_of(i), prefix_of(j), pairs) != Some((a, b)) {
+                            if ex.mask & ey.mask != 0
+                                && shares_any(low_x, &lows[ey.low[0] as usize..ey.low[1] as usize])
+                            {
                                 continue;
                             }
+                            debug_assert_eq!(
+                                smallest_key(prefix_of(ex.window), prefix_of(ey.window), pairs),
+                                Some((a, b))
+                            );
                             local[2] += 1;
-                            if let Some(r) = self.raw_link(i, j, params, bar, covered) {
+                            if let Some(r) =
+                                self.raw_link(ex.window, ey.window, params, bar, covered)
+                            {
                                 out.push(r);
                             }
                         }
@@ -354,6 +402,36 @@ impl Model<'_> {
         shared.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         (cos, shared)
     }
+}
+
+/// One window of a key run ([`Model::scored_pairs`]).
+struct RunEntry {
+    window: u32,
+    doc: u32,
+    /// [`rank_bit`] of each rank in `low`.
+    mask: u64,
+    /// Range of its prefix ranks that come before the run's key (the run's
+    /// first rank left out) in the run's rank buffer.
+    low: [u32; 2],
+}
+
+/// One of 64 bits for a rank: two sets of ranks whose bits do not meet
+/// share no rank.
+fn rank_bit(r: u32) -> u64 {
+    1u64 << (r.wrapping_mul(0x9E37_79B9) >> 26)
+}
+
+/// True when two sorted slices share an element.
+fn shares_any(x: &[u32], y: &[u32]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < x.len() && j < y.len() {
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
 }
 
 /// The smallest key two windows share: their first two common terms (ranks,

@@ -283,12 +283,94 @@ pub(super) fn number_info(word: &str) -> WordInfo {
 /// Words a reader remembers before it starts afresh.
 pub(super) const WORD_CACHE: usize = 1 << 17;
 
+/// Slots of a reader's direct-mapped front cache (a power of two): the
+/// words met most often, each in the slot its hash picks, small enough to
+/// stay in the core's cache.
+const FRONT_SLOTS: usize = 1 << 12;
+
+/// Longest word (in bytes) a cache entry holds; a longer word is read
+/// every time it is met.
+const CACHED_BYTES: usize = 30;
+
+/// A word and its reading, the word's bytes held in the entry itself: a
+/// lookup compares them where the reading lies, without following a
+/// pointer to the word.
+#[derive(Clone, Copy)]
+struct CachedWord {
+    /// Length of the word; `u8::MAX` for an empty slot.
+    len: u8,
+    bytes: [u8; CACHED_BYTES],
+    info: Option<WordInfo>,
+}
+
+impl CachedWord {
+    const EMPTY: CachedWord = CachedWord {
+        len: u8::MAX,
+        bytes: [0; CACHED_BYTES],
+        info: None,
+    };
+
+    fn holds(&self, word: &[u8]) -> bool {
+        usize::from(self.len) == word.len() && &self.bytes[..word.len()] == word
+    }
+}
+
+/// Word readings ([`word_info`]) by word: a direct-mapped front of
+/// [`FRONT_SLOTS`] entries before a map of up to [`WORD_CACHE`] entries
+/// keyed by the word's 64-bit hash. Both compare the word's bytes, so a
+/// reading is always the word's own: the cache only saves work.
+pub(super) struct WordCache {
+    front: Box<[CachedWord]>,
+    back: ahash::AHashMap<u64, CachedWord>,
+}
+
+impl WordCache {
+    pub(super) fn new() -> WordCache {
+        WordCache {
+            front: vec![CachedWord::EMPTY; FRONT_SLOTS].into_boxed_slice(),
+            back: ahash::AHashMap::new(),
+        }
+    }
+
+    /// The reading of a normalized word (`None` for a stop word).
+    pub(super) fn get(&mut self, word: &str) -> Option<WordInfo> {
+        let bytes = word.as_bytes();
+        if bytes.len() > CACHED_BYTES {
+            return word_info(word);
+        }
+        let hash = xxhash_rust::xxh3::xxh3_64(bytes);
+        let slot = &mut self.front[hash as usize & (FRONT_SLOTS - 1)];
+        if slot.holds(bytes) {
+            return slot.info;
+        }
+        let entry = match self.back.get(&hash) {
+            Some(e) if e.holds(bytes) => *e,
+            _ => {
+                let mut e = CachedWord {
+                    len: bytes.len() as u8,
+                    bytes: [0; CACHED_BYTES],
+                    info: word_info(word),
+                };
+                e.bytes[..bytes.len()].copy_from_slice(bytes);
+                if self.back.len() >= WORD_CACHE {
+                    self.back.clear();
+                }
+                // A word whose hash another word holds replaces it.
+                self.back.insert(hash, e);
+                e
+            }
+        };
+        *slot = entry;
+        entry.info
+    }
+}
+
 /// Per-thread reading state: the tokenizer, a token buffer and a cache of
 /// word readings (words repeat across documents; the cache only saves work).
 pub(super) struct Reader {
     pub(super) tokenizer: Tokenizer,
     pub(super) tokens: Tokens,
-    pub(super) words: ahash::AHashMap<Box<str>, Option<WordInfo>>,
+    pub(super) words: WordCache,
     pub(super) ids: ahash::AHashMap<u64, u32>,
     pub(super) toks: Vec<u32>,
     /// Scratch content, copied out at its exact size.
@@ -300,7 +382,7 @@ impl Reader {
         Reader {
             tokenizer: Tokenizer::new(normalize),
             tokens: Tokens::default(),
-            words: ahash::AHashMap::new(),
+            words: WordCache::new(),
             ids: ahash::AHashMap::new(),
             toks: Vec::new(),
             content: DocContent::default(),
@@ -344,18 +426,7 @@ impl Reader {
                 continue;
             }
             let word = tokens.text(i);
-            let info = match words.get(word) {
-                Some(&info) => info,
-                None => {
-                    if words.len() >= WORD_CACHE {
-                        words.clear();
-                    }
-                    let info = word_info(word);
-                    words.insert(word.into(), info);
-                    info
-                }
-            };
-            let Some(info) = info else {
+            let Some(info) = words.get(word) else {
                 continue;
             };
             let k = c.terms.len() as u32;
