@@ -167,8 +167,29 @@ impl Model<'_> {
         let key_cap = params.max_key_postings.max(2);
         let lift = f64::from(params.min_key_lift.max(0.0));
         let n_windows = windows.len() as f64;
-        // Each window's document, in one small array read in the key runs.
-        let docs: Vec<u32> = windows.iter().map(|w| w.doc).collect();
+        // What the key runs read of each window, in one array of 16 bytes
+        // a window, and the distinctive terms as bits.
+        let slim: Vec<Slim> = windows
+            .par_iter()
+            .map(|w| Slim {
+                doc: w.doc,
+                vec: w.vec,
+                norm: w.norm,
+            })
+            .collect();
+        let mut distinctive = vec![0u64; self.weights.len().div_ceil(64)];
+        for t in 0..self.weights.len() {
+            if self.is_distinctive(t as u32, params) {
+                distinctive[t / 64] |= 1 << (t % 64);
+            }
+        }
+        let bound = Bound {
+            vecs: &self.vecs,
+            distinctive: &distinctive,
+            bar,
+            min_terms: params.min_terms,
+            exact: params.derived_match > 1.0,
+        };
         note("index", t0);
         // Walk the keys by first term.
         let stats = [(); 4].map(|_| std::sync::atomic::AtomicU64::new(0));
@@ -238,7 +259,7 @@ impl Model<'_> {
                         }
                         flat.push(RunEntry {
                             window: w,
-                            doc: docs[w as usize],
+                            slim: slim[w as usize],
                             mask,
                             low: [from, lows.len() as u32],
                         });
@@ -246,7 +267,7 @@ impl Model<'_> {
                     for (x, ex) in flat.iter().enumerate() {
                         let low_x = &lows[ex.low[0] as usize..ex.low[1] as usize];
                         for ey in &flat[x + 1..] {
-                            if ex.doc == ey.doc {
+                            if ex.slim.doc == ey.slim.doc {
                                 continue;
                             }
                             // Score the pair under its smallest key only.
@@ -260,6 +281,9 @@ impl Model<'_> {
                                 Some((a, b))
                             );
                             local[2] += 1;
+                            if !bound.may_pass(&ex.slim, &ey.slim) {
+                                continue;
+                            }
                             if let Some(r) =
                                 self.raw_link(ex.window, ey.window, params, bar, covered)
                             {
@@ -298,7 +322,8 @@ impl Model<'_> {
     }
 
     /// The pair of windows `i < j` as a raw link, when it has the evidence a
-    /// link needs and scores at least `bar`.
+    /// link needs and scores at least `bar`. The caller has checked
+    /// [`Bound::may_pass`].
     pub(super) fn raw_link(
         &self,
         i: u32,
@@ -308,9 +333,6 @@ impl Model<'_> {
         covered: Option<&Covered>,
     ) -> Option<RawLink> {
         let (a, b) = (&self.windows[i as usize], &self.windows[j as usize]);
-        if !self.may_pass(a, b, params, bar) {
-            return None;
-        }
         if covered.is_some_and(|c| c.covers(a, b)) {
             return None;
         }
@@ -325,43 +347,6 @@ impl Model<'_> {
             score,
             shared: anchors.into_boxed_slice(),
         })
-    }
-
-    /// A quick bound: false when the pair cannot score `bar` (every shared
-    /// term counted as a full match) or shares too few distinctive terms.
-    /// Exact: [`score`](Self::score) adds the same products in the same
-    /// order, some of them scaled down.
-    pub(super) fn may_pass(
-        &self,
-        a: &Window,
-        b: &Window,
-        params: &NarrativeParams,
-        bar: f32,
-    ) -> bool {
-        if params.derived_match > 1.0 {
-            return true;
-        }
-        let (va, vb) = (self.vec(a), self.vec(b));
-        let (mut i, mut j) = (0, 0);
-        let mut dot = 0.0f32;
-        let mut shared = 0usize;
-        while i < va.len() && j < vb.len() {
-            let (ta, wa) = va[i];
-            let (tb, wb) = vb[j];
-            match ta.cmp(&tb) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    dot += wa * wb;
-                    shared += usize::from(self.is_distinctive(ta, params));
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        let denom = a.norm * b.norm;
-        let cos = if denom > 0.0 { dot / denom } else { 0.0 };
-        cos >= bar && shared >= params.min_terms
     }
 
     /// Exact score of a window pair: cosine and the shared distinctive terms
@@ -404,10 +389,65 @@ impl Model<'_> {
     }
 }
 
+/// What the key runs read of a window: its document, its vector's range
+/// in [`Model::vecs`] and its norm.
+#[derive(Clone, Copy)]
+struct Slim {
+    doc: u32,
+    vec: [u32; 2],
+    norm: f32,
+}
+
+/// The quick bound of a window pair's score ([`Bound::may_pass`]).
+struct Bound<'m> {
+    vecs: &'m [(u32, f32)],
+    /// Distinctive terms, as bits.
+    distinctive: &'m [u64],
+    bar: f32,
+    min_terms: usize,
+    /// No bound: a derivation may count more than a full match.
+    exact: bool,
+}
+
+impl Bound<'_> {
+    /// False when the pair cannot score `bar` (every shared term counted as
+    /// a full match) or shares too few distinctive terms. Exact:
+    /// [`Model::score`] adds the same products in the same order, some of
+    /// them scaled down.
+    fn may_pass(&self, a: &Slim, b: &Slim) -> bool {
+        if self.exact {
+            return true;
+        }
+        let va = &self.vecs[a.vec[0] as usize..a.vec[1] as usize];
+        let vb = &self.vecs[b.vec[0] as usize..b.vec[1] as usize];
+        let (mut i, mut j) = (0, 0);
+        let mut dot = 0.0f32;
+        let mut shared = 0usize;
+        while i < va.len() && j < vb.len() {
+            let (ta, wa) = va[i];
+            let (tb, wb) = vb[j];
+            match ta.cmp(&tb) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    dot += wa * wb;
+                    let bit = self.distinctive[ta as usize / 64] >> (ta % 64) & 1;
+                    shared += bit as usize;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        let denom = a.norm * b.norm;
+        let cos = if denom > 0.0 { dot / denom } else { 0.0 };
+        cos >= self.bar && shared >= self.min_terms
+    }
+}
+
 /// One window of a key run ([`Model::scored_pairs`]).
 struct RunEntry {
     window: u32,
-    doc: u32,
+    slim: Slim,
     /// [`rank_bit`] of each rank in `low`.
     mask: u64,
     /// Range of its prefix ranks that come before the run's key (the run's

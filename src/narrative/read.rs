@@ -285,83 +285,153 @@ pub(super) const WORD_CACHE: usize = 1 << 17;
 
 /// Slots of a reader's direct-mapped front cache (a power of two): the
 /// words met most often, each in the slot its hash picks, small enough to
-/// stay in the core's cache.
-const FRONT_SLOTS: usize = 1 << 12;
+/// stay in the core's cache (32 bytes a slot).
+const FRONT_SLOTS: usize = 1 << 13;
 
-/// Longest word (in bytes) a cache entry holds; a longer word is read
-/// every time it is met.
-const CACHED_BYTES: usize = 30;
+/// A word, by its 128-bit hash (xxh3): two words of natural text do not
+/// share one (the chance is about `n² / 2¹²⁹` for `n` distinct words).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct WordKey([u64; 2]);
 
-/// A word and its reading, the word's bytes held in the entry itself: a
-/// lookup compares them where the reading lies, without following a
-/// pointer to the word.
-#[derive(Clone, Copy)]
-struct CachedWord {
-    /// Length of the word; `u8::MAX` for an empty slot.
-    len: u8,
-    bytes: [u8; CACHED_BYTES],
-    info: Option<WordInfo>,
-}
-
-impl CachedWord {
-    const EMPTY: CachedWord = CachedWord {
-        len: u8::MAX,
-        bytes: [0; CACHED_BYTES],
-        info: None,
-    };
-
-    fn holds(&self, word: &[u8]) -> bool {
-        usize::from(self.len) == word.len() && &self.bytes[..word.len()] == word
+impl std::hash::Hash for WordKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.0[0]);
     }
 }
 
-/// Word readings ([`word_info`]) by word: a direct-mapped front of
-/// [`FRONT_SLOTS`] entries before a map of up to [`WORD_CACHE`] entries
-/// keyed by the word's 64-bit hash. Both compare the word's bytes, so a
-/// reading is always the word's own: the cache only saves work.
+/// The hasher of [`WordKey`]s, already hashes: it passes their first half
+/// through.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A word's reading as a reader keeps it: 16 bytes, its stems numbered in
+/// the reader's stem table.
+#[derive(Clone, Copy)]
+pub(super) struct Reading {
+    /// The stem's number; [`Reading::NONE`] for a stop word.
+    pub(super) stem: u32,
+    /// Hash of the fine form.
+    pub(super) fine: u32,
+    /// The back-off stem's number ([`backoff_stem`]); [`Reading::NONE`]
+    /// for none, [`Reading::FIGURE`] for a figure (which has none).
+    pub(super) backoff: u32,
+    /// Hash of the back-off's fine form.
+    pub(super) backoff_fine: u32,
+}
+
+impl Reading {
+    pub(super) const NONE: u32 = u32::MAX;
+    pub(super) const FIGURE: u32 = u32::MAX - 1;
+    const STOP: Reading = Reading {
+        stem: Reading::NONE,
+        fine: 0,
+        backoff: Reading::NONE,
+        backoff_fine: 0,
+    };
+
+    pub(super) fn is_figure(&self) -> bool {
+        self.backoff == Reading::FIGURE
+    }
+
+    /// The back-off stem and its fine form, if any.
+    pub(super) fn backoff(&self) -> Option<(u32, u32)> {
+        (self.backoff < Reading::FIGURE).then_some((self.backoff, self.backoff_fine))
+    }
+}
+
+/// Word readings ([`word_info`]) by word, per reader: a direct-mapped front
+/// of [`FRONT_SLOTS`] entries before a map of up to [`WORD_CACHE`] entries,
+/// both keyed by the word's [`WordKey`] and holding compact [`Reading`]s
+/// (32 bytes an entry, so that many stay in the processor's caches), and
+/// the stems those name. The cache only saves work: a word is read the same
+/// whether it is found there or not.
 pub(super) struct WordCache {
-    front: Box<[CachedWord]>,
-    back: ahash::AHashMap<u64, CachedWord>,
+    front: Box<[(WordKey, Reading)]>,
+    back: std::collections::HashMap<WordKey, Reading, std::hash::BuildHasherDefault<KeyHasher>>,
+    /// The stems met, numbered in the order met, and their numbers by hash.
+    pub(super) stems: Vec<StemInfo>,
+    stem_ids: ahash::AHashMap<u64, u32>,
 }
 
 impl WordCache {
     pub(super) fn new() -> WordCache {
         WordCache {
-            front: vec![CachedWord::EMPTY; FRONT_SLOTS].into_boxed_slice(),
-            back: ahash::AHashMap::new(),
+            // No word has the key 0 (its reading's front slot is empty).
+            front: vec![(WordKey([0, 0]), Reading::STOP); FRONT_SLOTS].into_boxed_slice(),
+            back: Default::default(),
+            stems: Vec::new(),
+            stem_ids: ahash::AHashMap::new(),
         }
     }
 
-    /// The reading of a normalized word (`None` for a stop word).
-    pub(super) fn get(&mut self, word: &str) -> Option<WordInfo> {
-        let bytes = word.as_bytes();
-        if bytes.len() > CACHED_BYTES {
-            return word_info(word);
+    /// The reading of a normalized word. When it starts afresh (its map is
+    /// full) the stems are numbered afresh too: `fresh` is then true.
+    pub(super) fn get(&mut self, word: &str, fresh: &mut bool) -> Reading {
+        let h = xxhash_rust::xxh3::xxh3_128(word.as_bytes());
+        let key = WordKey([h as u64, (h >> 64) as u64 | 1]);
+        let slot = &mut self.front[key.0[0] as usize & (FRONT_SLOTS - 1)];
+        if slot.0 == key {
+            return slot.1;
         }
-        let hash = xxhash_rust::xxh3::xxh3_64(bytes);
-        let slot = &mut self.front[hash as usize & (FRONT_SLOTS - 1)];
-        if slot.holds(bytes) {
-            return slot.info;
-        }
-        let entry = match self.back.get(&hash) {
-            Some(e) if e.holds(bytes) => *e,
-            _ => {
-                let mut e = CachedWord {
-                    len: bytes.len() as u8,
-                    bytes: [0; CACHED_BYTES],
-                    info: word_info(word),
-                };
-                e.bytes[..bytes.len()].copy_from_slice(bytes);
+        let reading = match self.back.get(&key) {
+            Some(&r) => r,
+            None => {
                 if self.back.len() >= WORD_CACHE {
                     self.back.clear();
+                    self.stems.clear();
+                    self.stem_ids.clear();
+                    self.front.fill((WordKey([0, 0]), Reading::STOP));
+                    *fresh = true;
                 }
-                // A word whose hash another word holds replaces it.
-                self.back.insert(hash, e);
-                e
+                let r = self.read(word);
+                self.back.insert(key, r);
+                r
             }
         };
-        *slot = entry;
-        entry.info
+        self.front[key.0[0] as usize & (FRONT_SLOTS - 1)] = (key, reading);
+        reading
+    }
+
+    /// Read a word ([`word_info`]), its stems numbered.
+    fn read(&mut self, word: &str) -> Reading {
+        let Some(info) = word_info(word) else {
+            return Reading::STOP;
+        };
+        let stem = self.stem_id(info.stem);
+        let (backoff, backoff_fine) = match info.backoff {
+            Some((s, fine)) => (self.stem_id(s), fine),
+            None if info.number => (Reading::FIGURE, 0),
+            None => (Reading::NONE, 0),
+        };
+        Reading {
+            stem,
+            fine: info.fine,
+            backoff,
+            backoff_fine,
+        }
+    }
+
+    fn stem_id(&mut self, s: StemInfo) -> u32 {
+        let next = self.stems.len() as u32;
+        let id = *self.stem_ids.entry(s.hash).or_insert(next);
+        if id == next {
+            self.stems.push(s);
+        }
+        id
     }
 }
 
@@ -371,7 +441,8 @@ pub(super) struct Reader {
     pub(super) tokenizer: Tokenizer,
     pub(super) tokens: Tokens,
     pub(super) words: WordCache,
-    pub(super) ids: ahash::AHashMap<u64, u32>,
+    /// The document's number of each stem of the word cache met in it.
+    pub(super) local: ahash::AHashMap<u32, u32>,
     pub(super) toks: Vec<u32>,
     /// Scratch content, copied out at its exact size.
     pub(super) content: DocContent,
@@ -383,7 +454,7 @@ impl Reader {
             tokenizer: Tokenizer::new(normalize),
             tokens: Tokens::default(),
             words: WordCache::new(),
-            ids: ahash::AHashMap::new(),
+            local: ahash::AHashMap::new(),
             toks: Vec::new(),
             content: DocContent::default(),
         }
@@ -402,43 +473,58 @@ impl Reader {
             tokenizer,
             tokens,
             words,
-            ids,
+            local,
             toks,
             content: c,
         } = self;
         tokenizer.tokenize_into(doc.text, tokens);
-        ids.clear();
         toks.clear();
+        local.clear();
         c.terms.clear();
         c.fine.clear();
         c.spans.clear();
         c.flags.clear();
-        let mut intern = |stems: &mut Vec<StemInfo>, s: StemInfo| {
-            *ids.entry(s.hash).or_insert_with(|| {
-                stems.push(s);
+        // A stem's number in this document, in the order first met.
+        let intern = |stems: &mut Vec<StemInfo>,
+                      local: &mut ahash::AHashMap<u32, u32>,
+                      words: &WordCache,
+                      s: u32| {
+            *local.entry(s).or_insert_with(|| {
+                stems.push(words.stems[s as usize]);
                 (stems.len() - 1) as u32
             })
         };
         let mut formula = doc.formula.iter().peekable();
+        let mut fresh = false;
         for i in 0..tokens.len() {
             while formula.next_if(|r| r.end as usize <= i).is_some() {}
             if formula.peek().is_some_and(|r| r.start as usize <= i) {
                 continue;
             }
-            let word = tokens.text(i);
-            let Some(info) = words.get(word) else {
+            let info = words.get(tokens.text(i), &mut fresh);
+            if fresh {
+                // The cache's stems were numbered afresh: so are this
+                // document's so far, by their hashes.
+                fresh = false;
+                local.clear();
+                for (n, s) in p.stems.iter().enumerate() {
+                    local.insert(words.stem_id(*s), n as u32);
+                }
+            }
+            if info.stem == Reading::NONE {
                 continue;
-            };
+            }
             let k = c.terms.len() as u32;
-            c.terms.push(intern(&mut p.stems, info.stem));
+            c.terms.push(intern(&mut p.stems, local, words, info.stem));
             c.fine.push(info.fine);
-            if let Some((r, fine)) = info.backoff {
-                p.backoff.push([k, intern(&mut p.stems, r), fine]);
+            if let Some((r, fine)) = info.backoff() {
+                p.backoff
+                    .push([k, intern(&mut p.stems, local, words, r), fine]);
             }
             let sp = tokens.span(i);
             c.spans.push([sp.start() as u32, sp.end() as u32]);
             let adjacent = toks.last().is_some_and(|&t| t as usize + 1 == i);
-            let number = if info.number { NUMBER } else { 0 };
+            let number = if info.is_figure() { NUMBER } else { 0 };
             c.flags.push(if adjacent { ADJACENT } else { 0 } | number);
             toks.push(i as u32);
         }
