@@ -167,16 +167,7 @@ impl Model<'_> {
         let key_cap = params.max_key_postings.max(2);
         let lift = f64::from(params.min_key_lift.max(0.0));
         let n_windows = windows.len() as f64;
-        // What the key runs read of each window, in one array of 16 bytes
-        // a window, and the distinctive terms as bits.
-        let slim: Vec<Slim> = windows
-            .par_iter()
-            .map(|w| Slim {
-                doc: w.doc,
-                vec: w.vec,
-                norm: w.norm,
-            })
-            .collect();
+        // The distinctive terms, as bits, for the score bound.
         let mut distinctive = vec![0u64; self.weights.len().div_ceil(64)];
         for t in 0..self.weights.len() {
             if self.is_distinctive(t as u32, params) {
@@ -259,7 +250,7 @@ impl Model<'_> {
                         }
                         flat.push(RunEntry {
                             window: w,
-                            slim: slim[w as usize],
+                            slim: Slim::of(&windows[w as usize]),
                             mask,
                             low: [from, lows.len() as u32],
                         });
@@ -396,6 +387,16 @@ struct Slim {
     doc: u32,
     vec: [u32; 2],
     norm: f32,
+}
+
+impl Slim {
+    fn of(w: &Window) -> Slim {
+        Slim {
+            doc: w.doc,
+            vec: w.vec,
+            norm: w.norm,
+        }
+    }
 }
 
 /// The quick bound of a window pair's score ([`Bound::may_pass`]).

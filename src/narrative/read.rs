@@ -360,6 +360,8 @@ impl Reading {
 /// the stems those name. The cache only saves work: a word is read the same
 /// whether it is found there or not.
 pub(super) struct WordCache {
+    /// Words held before starting afresh ([`WORD_CACHE`]).
+    capacity: usize,
     front: Box<[(WordKey, Reading)]>,
     back: std::collections::HashMap<WordKey, Reading, std::hash::BuildHasherDefault<KeyHasher>>,
     /// The stems met, numbered in the order met, and their numbers by hash.
@@ -368,8 +370,9 @@ pub(super) struct WordCache {
 }
 
 impl WordCache {
-    pub(super) fn new() -> WordCache {
+    pub(super) fn new(capacity: usize) -> WordCache {
         WordCache {
+            capacity,
             // No word has the key 0 (its reading's front slot is empty).
             front: vec![(WordKey([0, 0]), Reading::STOP); FRONT_SLOTS].into_boxed_slice(),
             back: Default::default(),
@@ -390,7 +393,7 @@ impl WordCache {
         let reading = match self.back.get(&key) {
             Some(&r) => r,
             None => {
-                if self.back.len() >= WORD_CACHE {
+                if self.back.len() >= self.capacity {
                     self.back.clear();
                     self.stems.clear();
                     self.stem_ids.clear();
@@ -453,7 +456,7 @@ impl Reader {
         Reader {
             tokenizer: Tokenizer::new(normalize),
             tokens: Tokens::default(),
-            words: WordCache::new(),
+            words: WordCache::new(WORD_CACHE),
             local: ahash::AHashMap::new(),
             toks: Vec::new(),
             content: DocContent::default(),
@@ -713,6 +716,80 @@ pub fn fine_form(word: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A document read by a reader whose word cache holds `capacity`
+    /// words: per content token its stem's hash, fine form, span and flags;
+    /// the back-offs with their stems' hashes; the windows.
+    #[allow(clippy::type_complexity)]
+    fn read_with(
+        capacity: usize,
+        text: &str,
+    ) -> (
+        Vec<(u64, u32, [u32; 2], u8)>,
+        Vec<(u32, u64, u32)>,
+        Vec<[u32; 6]>,
+    ) {
+        let sentences = crate::text::sentences::sentences(text);
+        let doc = NarrativeDoc {
+            text,
+            sentences: &sentences,
+            formula: &[],
+        };
+        let mut r = Reader::new(NormalizeOptions::default());
+        r.words = WordCache::new(capacity);
+        let params = NarrativeParams {
+            min_window: 4,
+            max_window: 8,
+            ..NarrativeParams::default()
+        };
+        // Twice: the second time through a cache filled by the first.
+        let mut out = None;
+        for _ in 0..2 {
+            let p = r.parse(&doc, &params);
+            let c = &p.content;
+            let tokens = (0..c.len())
+                .map(|k| {
+                    (
+                        p.stems[c.terms[k] as usize].hash,
+                        c.fine[k],
+                        c.spans[k],
+                        c.flags[k],
+                    )
+                })
+                .collect();
+            let backoff = p
+                .backoff
+                .iter()
+                .map(|&[k, s, f]| (k, p.stems[s as usize].hash, f))
+                .collect();
+            let windows = p
+                .windows
+                .iter()
+                .map(|g| [g.lo, g.hi, g.span[0], g.span[1], g.toks[0], g.toks[1]])
+                .collect();
+            let this = (tokens, backoff, windows);
+            if let Some(first) = &out {
+                assert_eq!(first, &this);
+            }
+            out = Some(this);
+        }
+        out.unwrap()
+    }
+
+    #[test]
+    fn a_small_word_cache_reads_alike() {
+        // Proclitic back-offs (لحماس، بغزه), figures, repeated stems and
+        // stop words; a cache of 3 words starts afresh in the middle of the
+        // document, many times.
+        let text = "اعتقلت حماس عشرات السلفيين الجهاديين في غزة يوم 12 مارس. \
+                    وقال بيان لحماس إن الاعتقالات في بغزه شملت 35 شخصا من السلفيين. \
+                    ونفت حماس أن تكون الاعتقالات سياسية، وقالت إن الأمن في غزة أولوية.";
+        let big = read_with(WORD_CACHE, text);
+        assert!(!big.0.is_empty() && !big.1.is_empty() && big.2.len() >= 2);
+        for capacity in [1, 2, 3, 5, 8] {
+            assert_eq!(read_with(capacity, text), big, "capacity {capacity}");
+        }
+    }
 
     #[test]
     fn background_table_loads() {
