@@ -644,6 +644,9 @@ pub(super) fn window_geometry(
 /// Documents read in parallel per chunk, then numbered in order.
 pub(super) const READ_CHUNK: usize = 4096;
 
+/// Documents a thread reads at a time.
+pub(super) const READ_PIECE: usize = 64;
+
 /// Stem ids over the whole corpus, in the order stems are met.
 #[derive(Default)]
 pub(super) struct StemTable {
