@@ -125,6 +125,17 @@ pub struct FormulaModel {
     /// A bit per top-[`FILTER_BITS`] hash prefix present in `counts`: most
     /// shingles are looked up without touching the map.
     filter: Vec<u64>,
+    /// The same for the formula shingles alone (found in `min_clusters` or
+    /// more): far fewer than `counts`, so [`Self::is_formula`] rarely
+    /// touches the map. Empty when `min_clusters` is under
+    /// [`MIN_FORMULA_CLUSTERS`] (every shingle of `counts` is then formula).
+    formula_filter: Vec<u64>,
+}
+
+/// True when the filter has the bit of `h`'s top [`FILTER_BITS`] bits.
+fn filter_has(filter: &[u64], h: u64) -> bool {
+    let b = (h >> (64 - FILTER_BITS)) as usize;
+    filter.get(b >> 6).is_some_and(|w| w & (1 << (b & 63)) != 0)
 }
 
 /// Bits of the hash prefix of [`FormulaModel`]'s lookup filter.
@@ -234,6 +245,7 @@ impl FormulaModel {
         let mut model = FormulaModel {
             k: k.max(1),
             filter,
+            formula_filter: Vec::new(),
             counts,
             shingles: distinct,
             lambda,
@@ -242,6 +254,16 @@ impl FormulaModel {
         while model.chance(model.min_clusters) > ALPHA && model.min_clusters < u32::MAX {
             model.min_clusters += 1;
         }
+        let mut formula_filter = vec![0u64; 1 << (FILTER_BITS - 6)];
+        for (&h, _) in model
+            .counts
+            .iter()
+            .filter(|&(_, &c)| c >= model.min_clusters)
+        {
+            let b = (h >> (64 - FILTER_BITS)) as usize;
+            formula_filter[b >> 6] |= 1 << (b & 63);
+        }
+        model.formula_filter = formula_filter;
         model
     }
 
@@ -317,6 +339,9 @@ impl FormulaModel {
 
     /// True when masked shingle `h` is formula.
     pub fn is_formula(&self, h: u64) -> bool {
+        if self.min_clusters >= MIN_FORMULA_CLUSTERS && !filter_has(&self.formula_filter, h) {
+            return false;
+        }
         self.clusters(h) >= self.min_clusters
     }
 
@@ -392,6 +417,10 @@ impl FormulaModel {
     pub fn formula_ranges(&self, masked: &[u64]) -> Vec<Range<u32>> {
         let mut out: Vec<Range<u32>> = Vec::new();
         let n = masked.len() as u32;
+        // Copied runs matter only where a shingle is formula.
+        if !shingle::shingle_hashes(masked, self.k).any(|h| self.is_formula(h)) {
+            return out;
+        }
         let copied = copied_runs(self, masked, COPIED_RUN_TOKENS);
         let mut next_copied = 0;
         for (p, h) in shingle::shingle_hashes(masked, self.k).enumerate() {

@@ -41,26 +41,39 @@ impl Model<'_> {
         let mut prefix_at: Vec<u32> = Vec::with_capacity(windows.len() + 1);
         let mut prefix: Vec<u32> = Vec::new();
         prefix_at.push(0);
+        let anchor_bar = self.anchor_bar(params);
         for chunk in windows.chunks(1 << 16) {
-            let parts: Vec<Vec<u32>> = chunk
-                .par_iter()
-                .map(|w| {
-                    let mut terms: Vec<(u32, f32)> = self
-                        .vec(w)
-                        .iter()
-                        .copied()
-                        .filter(|&(t, _)| self.is_anchor(t, params))
-                        .collect();
-                    terms.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-                    terms.truncate(keep);
-                    let mut p: Vec<u32> = terms.into_iter().map(|(t, _)| t).collect();
-                    p.sort_unstable();
-                    p
+            // Pieces of windows, each prefix laid out flat with its end.
+            let parts: Vec<(Vec<u32>, Vec<u32>)> = chunk
+                .par_chunks(1 << 10)
+                .map(|piece| {
+                    let mut flat: Vec<u32> = Vec::new();
+                    let mut ends: Vec<u32> = Vec::with_capacity(piece.len());
+                    let mut terms: Vec<(u32, f32)> = Vec::new();
+                    for w in piece {
+                        terms.clear();
+                        // An entry weighs at least its term (`1 + ln tf >= 1`):
+                        // a lighter entry is no anchor, without a look at
+                        // the term's weight.
+                        terms.extend(self.vec(w).iter().copied().filter(|&(t, wt)| {
+                            wt >= anchor_bar
+                                && self.weights[t as usize] >= anchor_bar
+                                && !self.code[t as usize]
+                        }));
+                        terms.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+                        terms.truncate(keep);
+                        let from = flat.len();
+                        flat.extend(terms.iter().map(|&(t, _)| t));
+                        flat[from..].sort_unstable();
+                        ends.push(flat.len() as u32);
+                    }
+                    (flat, ends)
                 })
                 .collect();
-            for p in parts {
-                prefix.extend(p);
-                prefix_at.push(prefix.len() as u32);
+            for (flat, ends) in parts {
+                let at = prefix.len() as u32;
+                prefix.extend(flat);
+                prefix_at.extend(ends.into_iter().map(|e| at + e));
             }
         }
         // Terms are ranked by the number of prefixes they are in, rarest
@@ -154,6 +167,20 @@ impl Model<'_> {
         let key_cap = params.max_key_postings.max(2);
         let lift = f64::from(params.min_key_lift.max(0.0));
         let n_windows = windows.len() as f64;
+        // The distinctive terms, as bits, for the score bound.
+        let mut distinctive = vec![0u64; self.weights.len().div_ceil(64)];
+        for t in 0..self.weights.len() {
+            if self.is_distinctive(t as u32, params) {
+                distinctive[t / 64] |= 1 << (t % 64);
+            }
+        }
+        let bound = Bound {
+            vecs: &self.vecs,
+            distinctive: &distinctive,
+            bar,
+            min_terms: params.min_terms,
+            exact: params.derived_match > 1.0,
+        };
         note("index", t0);
         // Walk the keys by first term.
         let stats = [(); 4].map(|_| std::sync::atomic::AtomicU64::new(0));
@@ -180,6 +207,8 @@ impl Model<'_> {
                     posting(a).iter().map(|&w| (a, w)).collect()
                 };
                 let mut local = [entries.len() as u64, 0, 0, 0];
+                let mut flat: Vec<RunEntry> = Vec::new();
+                let mut lows: Vec<u32> = Vec::new();
                 for run in entries.chunk_by(|x, y| x.0 == y.0) {
                     let b = run[0].0;
                     if run.len() < 2 || run.len() > key_cap {
@@ -202,19 +231,53 @@ impl Model<'_> {
                             std::sync::atomic::Ordering::Relaxed,
                         );
                     }
-                    for (x, &(_, i)) in run.iter().enumerate() {
-                        let wi = &windows[i as usize];
-                        for &(_, j) in &run[x + 1..] {
-                            let wj = &windows[j as usize];
-                            if wi.doc == wj.doc {
+                    // The run laid out flat: each window's document, and
+                    // the ranks of its prefix below `b` other than `a` (with
+                    // a 64-bit filter of them). The pair's smallest key is
+                    // `(a, b)` exactly when those ranks of the two windows
+                    // are disjoint.
+                    let key_b = if pairs { b } else { a };
+                    flat.clear();
+                    lows.clear();
+                    for &(_, w) in run {
+                        let from = lows.len() as u32;
+                        let mut mask = 0u64;
+                        for &r in prefix_of(w).iter().take_while(|&&r| r < key_b) {
+                            if r != a {
+                                lows.push(r);
+                                mask |= rank_bit(r);
+                            }
+                        }
+                        flat.push(RunEntry {
+                            window: w,
+                            slim: Slim::of(&windows[w as usize]),
+                            mask,
+                            low: [from, lows.len() as u32],
+                        });
+                    }
+                    for (x, ex) in flat.iter().enumerate() {
+                        let low_x = &lows[ex.low[0] as usize..ex.low[1] as usize];
+                        for ey in &flat[x + 1..] {
+                            if ex.slim.doc == ey.slim.doc {
                                 continue;
                             }
                             // Score the pair under its smallest key only.
-                            if smallest_key(prefix_of(i), prefix_of(j), pairs) != Some((a, b)) {
+                            if ex.mask & ey.mask != 0
+                                && shares_any(low_x, &lows[ey.low[0] as usize..ey.low[1] as usize])
+                            {
                                 continue;
                             }
+                            debug_assert_eq!(
+                                smallest_key(prefix_of(ex.window), prefix_of(ey.window), pairs),
+                                Some((a, b))
+                            );
                             local[2] += 1;
-                            if let Some(r) = self.raw_link(i, j, params, bar, covered) {
+                            if !bound.may_pass(&ex.slim, &ey.slim) {
+                                continue;
+                            }
+                            if let Some(r) =
+                                self.raw_link(ex.window, ey.window, params, bar, covered)
+                            {
                                 out.push(r);
                             }
                         }
@@ -250,7 +313,8 @@ impl Model<'_> {
     }
 
     /// The pair of windows `i < j` as a raw link, when it has the evidence a
-    /// link needs and scores at least `bar`.
+    /// link needs and scores at least `bar`. The caller has checked
+    /// [`Bound::may_pass`].
     pub(super) fn raw_link(
         &self,
         i: u32,
@@ -260,9 +324,6 @@ impl Model<'_> {
         covered: Option<&Covered>,
     ) -> Option<RawLink> {
         let (a, b) = (&self.windows[i as usize], &self.windows[j as usize]);
-        if !self.may_pass(a, b, params, bar) {
-            return None;
-        }
         if covered.is_some_and(|c| c.covers(a, b)) {
             return None;
         }
@@ -277,43 +338,6 @@ impl Model<'_> {
             score,
             shared: anchors.into_boxed_slice(),
         })
-    }
-
-    /// A quick bound: false when the pair cannot score `bar` (every shared
-    /// term counted as a full match) or shares too few distinctive terms.
-    /// Exact: [`score`](Self::score) adds the same products in the same
-    /// order, some of them scaled down.
-    pub(super) fn may_pass(
-        &self,
-        a: &Window,
-        b: &Window,
-        params: &NarrativeParams,
-        bar: f32,
-    ) -> bool {
-        if params.derived_match > 1.0 {
-            return true;
-        }
-        let (va, vb) = (self.vec(a), self.vec(b));
-        let (mut i, mut j) = (0, 0);
-        let mut dot = 0.0f32;
-        let mut shared = 0usize;
-        while i < va.len() && j < vb.len() {
-            let (ta, wa) = va[i];
-            let (tb, wb) = vb[j];
-            match ta.cmp(&tb) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    dot += wa * wb;
-                    shared += usize::from(self.is_distinctive(ta, params));
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        let denom = a.norm * b.norm;
-        let cos = if denom > 0.0 { dot / denom } else { 0.0 };
-        cos >= bar && shared >= params.min_terms
     }
 
     /// Exact score of a window pair: cosine and the shared distinctive terms
@@ -354,6 +378,101 @@ impl Model<'_> {
         shared.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         (cos, shared)
     }
+}
+
+/// What the key runs read of a window: its document, its vector's range
+/// in [`Model::vecs`] and its norm.
+#[derive(Clone, Copy)]
+struct Slim {
+    doc: u32,
+    vec: [u32; 2],
+    norm: f32,
+}
+
+impl Slim {
+    fn of(w: &Window) -> Slim {
+        Slim {
+            doc: w.doc,
+            vec: w.vec,
+            norm: w.norm,
+        }
+    }
+}
+
+/// The quick bound of a window pair's score ([`Bound::may_pass`]).
+struct Bound<'m> {
+    vecs: &'m [(u32, f32)],
+    /// Distinctive terms, as bits.
+    distinctive: &'m [u64],
+    bar: f32,
+    min_terms: usize,
+    /// No bound: a derivation may count more than a full match.
+    exact: bool,
+}
+
+impl Bound<'_> {
+    /// False when the pair cannot score `bar` (every shared term counted as
+    /// a full match) or shares too few distinctive terms. Exact:
+    /// [`Model::score`] adds the same products in the same order, some of
+    /// them scaled down.
+    fn may_pass(&self, a: &Slim, b: &Slim) -> bool {
+        if self.exact {
+            return true;
+        }
+        let va = &self.vecs[a.vec[0] as usize..a.vec[1] as usize];
+        let vb = &self.vecs[b.vec[0] as usize..b.vec[1] as usize];
+        let (mut i, mut j) = (0, 0);
+        let mut dot = 0.0f32;
+        let mut shared = 0usize;
+        while i < va.len() && j < vb.len() {
+            let (ta, wa) = va[i];
+            let (tb, wb) = vb[j];
+            match ta.cmp(&tb) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    dot += wa * wb;
+                    let bit = self.distinctive[ta as usize / 64] >> (ta % 64) & 1;
+                    shared += bit as usize;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        let denom = a.norm * b.norm;
+        let cos = if denom > 0.0 { dot / denom } else { 0.0 };
+        cos >= self.bar && shared >= self.min_terms
+    }
+}
+
+/// One window of a key run ([`Model::scored_pairs`]).
+struct RunEntry {
+    window: u32,
+    slim: Slim,
+    /// [`rank_bit`] of each rank in `low`.
+    mask: u64,
+    /// Range of its prefix ranks that come before the run's key (the run's
+    /// first rank left out) in the run's rank buffer.
+    low: [u32; 2],
+}
+
+/// One of 64 bits for a rank: two sets of ranks whose bits do not meet
+/// share no rank.
+fn rank_bit(r: u32) -> u64 {
+    1u64 << (r.wrapping_mul(0x9E37_79B9) >> 26)
+}
+
+/// True when two sorted slices share an element.
+fn shares_any(x: &[u32], y: &[u32]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < x.len() && j < y.len() {
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
 }
 
 /// The smallest key two windows share: their first two common terms (ranks,

@@ -241,17 +241,19 @@ fn read_all(
     let mut content: Vec<DocContent> = Vec::with_capacity(docs.len());
     let mut backoff: Vec<Vec<[u32; 3]>> = Vec::with_capacity(docs.len());
     let mut geometry: Vec<Vec<Geometry>> = Vec::with_capacity(docs.len());
-    // Readers keep their word caches from chunk to chunk: a chunk is cut
-    // into as many pieces as there are readers, one reader a piece.
-    let readers: Vec<std::sync::Mutex<Reader>> = (0..2 * rayon::current_num_threads().max(1))
+    // One reader a thread (its word cache warm from chunk to chunk, and no
+    // larger than one core's share of the processor's caches), and one for
+    // a caller outside the thread pool. A document is read alike by any
+    // reader, so which thread reads which piece does not matter.
+    let threads = rayon::current_num_threads().max(1);
+    let readers: Vec<std::sync::Mutex<Reader>> = (0..=threads)
         .map(|_| std::sync::Mutex::new(Reader::new(normalize)))
         .collect();
     for chunk in docs.chunks(READ_CHUNK) {
-        let per = chunk.len().div_ceil(readers.len());
         let parsed: Vec<Parsed> = chunk
-            .par_chunks(per)
-            .enumerate()
-            .flat_map_iter(|(i, part)| {
+            .par_chunks(READ_PIECE)
+            .flat_map_iter(|part| {
+                let i = rayon::current_thread_index().map_or(threads, |i| i.min(threads));
                 let mut r = readers[i].lock().unwrap_or_else(|e| e.into_inner());
                 part.iter()
                     .map(|d| r.parse(d, params))

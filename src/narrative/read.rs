@@ -283,13 +283,169 @@ pub(super) fn number_info(word: &str) -> WordInfo {
 /// Words a reader remembers before it starts afresh.
 pub(super) const WORD_CACHE: usize = 1 << 17;
 
+/// Slots of a reader's direct-mapped front cache (a power of two): the
+/// words met most often, each in the slot its hash picks, small enough to
+/// stay in the core's cache (32 bytes a slot).
+const FRONT_SLOTS: usize = 1 << 13;
+
+/// A word, by its 128-bit hash (xxh3): two words of natural text do not
+/// share one (the chance is about `n² / 2¹²⁹` for `n` distinct words).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct WordKey([u64; 2]);
+
+impl std::hash::Hash for WordKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.0[0]);
+    }
+}
+
+/// The hasher of [`WordKey`]s, already hashes: it passes their first half
+/// through.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A word's reading as a reader keeps it: 16 bytes, its stems numbered in
+/// the reader's stem table.
+#[derive(Clone, Copy)]
+pub(super) struct Reading {
+    /// The stem's number; [`Reading::NONE`] for a stop word.
+    pub(super) stem: u32,
+    /// Hash of the fine form.
+    pub(super) fine: u32,
+    /// The back-off stem's number ([`backoff_stem`]); [`Reading::NONE`]
+    /// for none, [`Reading::FIGURE`] for a figure (which has none).
+    pub(super) backoff: u32,
+    /// Hash of the back-off's fine form.
+    pub(super) backoff_fine: u32,
+}
+
+impl Reading {
+    pub(super) const NONE: u32 = u32::MAX;
+    pub(super) const FIGURE: u32 = u32::MAX - 1;
+    const STOP: Reading = Reading {
+        stem: Reading::NONE,
+        fine: 0,
+        backoff: Reading::NONE,
+        backoff_fine: 0,
+    };
+
+    pub(super) fn is_figure(&self) -> bool {
+        self.backoff == Reading::FIGURE
+    }
+
+    /// The back-off stem and its fine form, if any.
+    pub(super) fn backoff(&self) -> Option<(u32, u32)> {
+        (self.backoff < Reading::FIGURE).then_some((self.backoff, self.backoff_fine))
+    }
+}
+
+/// Word readings ([`word_info`]) by word, per reader: a direct-mapped front
+/// of [`FRONT_SLOTS`] entries before a map of up to [`WORD_CACHE`] entries,
+/// both keyed by the word's [`WordKey`] and holding compact [`Reading`]s
+/// (32 bytes an entry, so that many stay in the processor's caches), and
+/// the stems those name. The cache only saves work: a word is read the same
+/// whether it is found there or not.
+pub(super) struct WordCache {
+    /// Words held before starting afresh ([`WORD_CACHE`]).
+    capacity: usize,
+    front: Box<[(WordKey, Reading)]>,
+    back: std::collections::HashMap<WordKey, Reading, std::hash::BuildHasherDefault<KeyHasher>>,
+    /// The stems met, numbered in the order met, and their numbers by hash.
+    pub(super) stems: Vec<StemInfo>,
+    stem_ids: ahash::AHashMap<u64, u32>,
+}
+
+impl WordCache {
+    pub(super) fn new(capacity: usize) -> WordCache {
+        WordCache {
+            capacity,
+            // No word has the key 0 (its reading's front slot is empty).
+            front: vec![(WordKey([0, 0]), Reading::STOP); FRONT_SLOTS].into_boxed_slice(),
+            back: Default::default(),
+            stems: Vec::new(),
+            stem_ids: ahash::AHashMap::new(),
+        }
+    }
+
+    /// The reading of a normalized word. When it starts afresh (its map is
+    /// full) the stems are numbered afresh too: `fresh` is then true.
+    pub(super) fn get(&mut self, word: &str, fresh: &mut bool) -> Reading {
+        let h = xxhash_rust::xxh3::xxh3_128(word.as_bytes());
+        let key = WordKey([h as u64, (h >> 64) as u64 | 1]);
+        let slot = &mut self.front[key.0[0] as usize & (FRONT_SLOTS - 1)];
+        if slot.0 == key {
+            return slot.1;
+        }
+        let reading = match self.back.get(&key) {
+            Some(&r) => r,
+            None => {
+                if self.back.len() >= self.capacity {
+                    self.back.clear();
+                    self.stems.clear();
+                    self.stem_ids.clear();
+                    self.front.fill((WordKey([0, 0]), Reading::STOP));
+                    *fresh = true;
+                }
+                let r = self.read(word);
+                self.back.insert(key, r);
+                r
+            }
+        };
+        self.front[key.0[0] as usize & (FRONT_SLOTS - 1)] = (key, reading);
+        reading
+    }
+
+    /// Read a word ([`word_info`]), its stems numbered.
+    fn read(&mut self, word: &str) -> Reading {
+        let Some(info) = word_info(word) else {
+            return Reading::STOP;
+        };
+        let stem = self.stem_id(info.stem);
+        let (backoff, backoff_fine) = match info.backoff {
+            Some((s, fine)) => (self.stem_id(s), fine),
+            None if info.number => (Reading::FIGURE, 0),
+            None => (Reading::NONE, 0),
+        };
+        Reading {
+            stem,
+            fine: info.fine,
+            backoff,
+            backoff_fine,
+        }
+    }
+
+    fn stem_id(&mut self, s: StemInfo) -> u32 {
+        let next = self.stems.len() as u32;
+        let id = *self.stem_ids.entry(s.hash).or_insert(next);
+        if id == next {
+            self.stems.push(s);
+        }
+        id
+    }
+}
+
 /// Per-thread reading state: the tokenizer, a token buffer and a cache of
 /// word readings (words repeat across documents; the cache only saves work).
 pub(super) struct Reader {
     pub(super) tokenizer: Tokenizer,
     pub(super) tokens: Tokens,
-    pub(super) words: ahash::AHashMap<Box<str>, Option<WordInfo>>,
-    pub(super) ids: ahash::AHashMap<u64, u32>,
+    pub(super) words: WordCache,
+    /// The document's number of each stem of the word cache met in it.
+    pub(super) local: ahash::AHashMap<u32, u32>,
     pub(super) toks: Vec<u32>,
     /// Scratch content, copied out at its exact size.
     pub(super) content: DocContent,
@@ -300,8 +456,8 @@ impl Reader {
         Reader {
             tokenizer: Tokenizer::new(normalize),
             tokens: Tokens::default(),
-            words: ahash::AHashMap::new(),
-            ids: ahash::AHashMap::new(),
+            words: WordCache::new(WORD_CACHE),
+            local: ahash::AHashMap::new(),
             toks: Vec::new(),
             content: DocContent::default(),
         }
@@ -320,54 +476,58 @@ impl Reader {
             tokenizer,
             tokens,
             words,
-            ids,
+            local,
             toks,
             content: c,
         } = self;
         tokenizer.tokenize_into(doc.text, tokens);
-        ids.clear();
         toks.clear();
+        local.clear();
         c.terms.clear();
         c.fine.clear();
         c.spans.clear();
         c.flags.clear();
-        let mut intern = |stems: &mut Vec<StemInfo>, s: StemInfo| {
-            *ids.entry(s.hash).or_insert_with(|| {
-                stems.push(s);
+        // A stem's number in this document, in the order first met.
+        let intern = |stems: &mut Vec<StemInfo>,
+                      local: &mut ahash::AHashMap<u32, u32>,
+                      words: &WordCache,
+                      s: u32| {
+            *local.entry(s).or_insert_with(|| {
+                stems.push(words.stems[s as usize]);
                 (stems.len() - 1) as u32
             })
         };
         let mut formula = doc.formula.iter().peekable();
+        let mut fresh = false;
         for i in 0..tokens.len() {
             while formula.next_if(|r| r.end as usize <= i).is_some() {}
             if formula.peek().is_some_and(|r| r.start as usize <= i) {
                 continue;
             }
-            let word = tokens.text(i);
-            let info = match words.get(word) {
-                Some(&info) => info,
-                None => {
-                    if words.len() >= WORD_CACHE {
-                        words.clear();
-                    }
-                    let info = word_info(word);
-                    words.insert(word.into(), info);
-                    info
+            let info = words.get(tokens.text(i), &mut fresh);
+            if fresh {
+                // The cache's stems were numbered afresh: so are this
+                // document's so far, by their hashes.
+                fresh = false;
+                local.clear();
+                for (n, s) in p.stems.iter().enumerate() {
+                    local.insert(words.stem_id(*s), n as u32);
                 }
-            };
-            let Some(info) = info else {
+            }
+            if info.stem == Reading::NONE {
                 continue;
-            };
+            }
             let k = c.terms.len() as u32;
-            c.terms.push(intern(&mut p.stems, info.stem));
+            c.terms.push(intern(&mut p.stems, local, words, info.stem));
             c.fine.push(info.fine);
-            if let Some((r, fine)) = info.backoff {
-                p.backoff.push([k, intern(&mut p.stems, r), fine]);
+            if let Some((r, fine)) = info.backoff() {
+                p.backoff
+                    .push([k, intern(&mut p.stems, local, words, r), fine]);
             }
             let sp = tokens.span(i);
             c.spans.push([sp.start() as u32, sp.end() as u32]);
             let adjacent = toks.last().is_some_and(|&t| t as usize + 1 == i);
-            let number = if info.number { NUMBER } else { 0 };
+            let number = if info.is_figure() { NUMBER } else { 0 };
             c.flags.push(if adjacent { ADJACENT } else { 0 } | number);
             toks.push(i as u32);
         }
@@ -484,6 +644,9 @@ pub(super) fn window_geometry(
 /// Documents read in parallel per chunk, then numbered in order.
 pub(super) const READ_CHUNK: usize = 4096;
 
+/// Documents a thread reads at a time.
+pub(super) const READ_PIECE: usize = 64;
+
 /// Stem ids over the whole corpus, in the order stems are met.
 #[derive(Default)]
 pub(super) struct StemTable {
@@ -556,6 +719,80 @@ pub fn fine_form(word: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A document read by a reader whose word cache holds `capacity`
+    /// words: per content token its stem's hash, fine form, span and flags;
+    /// the back-offs with their stems' hashes; the windows.
+    #[allow(clippy::type_complexity)]
+    fn read_with(
+        capacity: usize,
+        text: &str,
+    ) -> (
+        Vec<(u64, u32, [u32; 2], u8)>,
+        Vec<(u32, u64, u32)>,
+        Vec<[u32; 6]>,
+    ) {
+        let sentences = crate::text::sentences::sentences(text);
+        let doc = NarrativeDoc {
+            text,
+            sentences: &sentences,
+            formula: &[],
+        };
+        let mut r = Reader::new(NormalizeOptions::default());
+        r.words = WordCache::new(capacity);
+        let params = NarrativeParams {
+            min_window: 4,
+            max_window: 8,
+            ..NarrativeParams::default()
+        };
+        // Twice: the second time through a cache filled by the first.
+        let mut out = None;
+        for _ in 0..2 {
+            let p = r.parse(&doc, &params);
+            let c = &p.content;
+            let tokens = (0..c.len())
+                .map(|k| {
+                    (
+                        p.stems[c.terms[k] as usize].hash,
+                        c.fine[k],
+                        c.spans[k],
+                        c.flags[k],
+                    )
+                })
+                .collect();
+            let backoff = p
+                .backoff
+                .iter()
+                .map(|&[k, s, f]| (k, p.stems[s as usize].hash, f))
+                .collect();
+            let windows = p
+                .windows
+                .iter()
+                .map(|g| [g.lo, g.hi, g.span[0], g.span[1], g.toks[0], g.toks[1]])
+                .collect();
+            let this = (tokens, backoff, windows);
+            if let Some(first) = &out {
+                assert_eq!(first, &this);
+            }
+            out = Some(this);
+        }
+        out.unwrap()
+    }
+
+    #[test]
+    fn a_small_word_cache_reads_alike() {
+        // Proclitic back-offs (لحماس، بغزه), figures, repeated stems and
+        // stop words; a cache of 3 words starts afresh in the middle of the
+        // document, many times.
+        let text = "اعتقلت حماس عشرات السلفيين الجهاديين في غزة يوم 12 مارس. \
+                    وقال بيان لحماس إن الاعتقالات في بغزه شملت 35 شخصا من السلفيين. \
+                    ونفت حماس أن تكون الاعتقالات سياسية، وقالت إن الأمن في غزة أولوية.";
+        let big = read_with(WORD_CACHE, text);
+        assert!(!big.0.is_empty() && !big.1.is_empty() && big.2.len() >= 2);
+        for capacity in [1, 2, 3, 5, 8] {
+            assert_eq!(read_with(capacity, text), big, "capacity {capacity}");
+        }
+    }
 
     #[test]
     fn background_table_loads() {

@@ -13,6 +13,8 @@ mod narratives;
 mod pairs;
 mod spans;
 
+pub use narratives::MAX_LINKS_PER_PAIR;
+
 use alignment::{AlignStage, RARE_IDF};
 use entries::{
     FORMULA_TEMPLATES, formula_entries, needed_docs, pair_entries, passage_entries, phrase_entries,
@@ -293,15 +295,7 @@ fn analyse_roles(
         );
         progress.finish();
         report.narrative_links = narrative_links;
-        if !config.all_passages {
-            let dropped = cap_links_per_pair(&mut report.narrative_links, MAX_LINKS_PER_PAIR);
-            if dropped > 0 {
-                warnings.push(format!(
-                    "{dropped} narrative link(s) not listed: at most {MAX_LINKS_PER_PAIR} per \
-                     document pair, the highest scores (--all-passages lists every one)"
-                ));
-            }
-        }
+        warnings.extend(narratives::cap_links(&mut report.narrative_links, config));
         report.narratives = narratives;
     }
     timings.stage("narratives");
@@ -319,40 +313,6 @@ fn align_params(config: &Config) -> AlignParams {
         merge_gap: AlignParams::default().merge_gap.max(config.max_gap),
         ..AlignParams::default()
     }
-}
-
-/// Narrative links listed per document pair (the highest scores; ties by
-/// position) unless `--all-passages`: two long documents telling the same
-/// stories link window by window, thousands of times, where a reader needs
-/// the pair and its strongest links. Narratives keep every link.
-pub const MAX_LINKS_PER_PAIR: usize = 20;
-
-/// Keeps at most `max` links of each document pair, the highest scores
-/// first (then by position), in their order; returns how many were dropped.
-fn cap_links_per_pair(links: &mut Vec<crate::report::NarrativeLink>, max: usize) -> usize {
-    let mut order: Vec<usize> = (0..links.len()).collect();
-    order.sort_by(|&x, &y| {
-        let (p, q) = (&links[x], &links[y]);
-        (&p.a.doc, &p.b.doc)
-            .cmp(&(&q.a.doc, &q.b.doc))
-            .then(q.score.total_cmp(&p.score))
-            .then((p.a.start, p.b.start, x).cmp(&(q.a.start, q.b.start, y)))
-    });
-    let mut keep = vec![false; links.len()];
-    for run in order
-        .chunk_by(|&x, &y| (&links[x].a.doc, &links[x].b.doc) == (&links[y].a.doc, &links[y].b.doc))
-    {
-        for &i in run.iter().take(max) {
-            keep[i] = true;
-        }
-    }
-    let before = links.len();
-    let mut i = 0;
-    links.retain(|_| {
-        i += 1;
-        keep[i - 1]
-    });
-    before - links.len()
 }
 
 /// Stage 6: the verified pairs aligned (verbatim and reworded passages,
@@ -572,49 +532,4 @@ fn phrases_across(
             p.occurrences.iter().any(|o| role(o) != first)
         })
         .collect()
-}
-
-#[cfg(test)]
-mod cap_tests {
-    use super::cap_links_per_pair;
-    use crate::report::{Loc, NarrativeLink};
-
-    fn link(a: &str, b: &str, start: usize, score: f64) -> NarrativeLink {
-        let loc = |doc: &str| Loc {
-            doc: doc.to_string(),
-            start,
-            end: start + 10,
-            start_char: start,
-            end_char: start + 10,
-        };
-        NarrativeLink {
-            a: loc(a),
-            b: loc(b),
-            tokens_a: 10,
-            tokens_b: 10,
-            score,
-            anchors: Vec::new(),
-            anchors_b: Vec::new(),
-            narrative: None,
-        }
-    }
-
-    #[test]
-    fn links_are_capped_per_pair_keeping_the_best_in_order() {
-        let mut links = vec![
-            link("x", "y", 0, 0.5),
-            link("x", "y", 10, 0.9),
-            link("x", "z", 0, 0.1),
-            link("x", "y", 20, 0.7),
-            link("x", "y", 30, 0.7),
-        ];
-        assert_eq!(cap_links_per_pair(&mut links, 2), 2);
-        let kept: Vec<(&str, usize)> = links
-            .iter()
-            .map(|l| (l.b.doc.as_str(), l.a.start))
-            .collect();
-        // The best two of x–y (0.9, then the earlier of the two 0.7), and x–z.
-        assert_eq!(kept, [("y", 10), ("z", 0), ("y", 20)]);
-        assert_eq!(cap_links_per_pair(&mut links, 2), 0);
-    }
 }

@@ -69,6 +69,56 @@ pub(crate) fn narratives(
     (narrative_links, narratives)
 }
 
+/// Narrative links listed per document pair (the highest scores; ties by
+/// position) unless `--all-passages`: two long documents telling the same
+/// stories link window by window, thousands of times, where a reader needs
+/// the pair and its strongest links. Narratives keep every link.
+pub const MAX_LINKS_PER_PAIR: usize = 20;
+
+/// Keeps at most `max` links of each document pair, the highest scores
+/// first (then by position), in their order; returns how many were dropped.
+fn cap_links_per_pair(links: &mut Vec<NarrativeLink>, max: usize) -> usize {
+    let mut order: Vec<usize> = (0..links.len()).collect();
+    order.sort_by(|&x, &y| {
+        let (p, q) = (&links[x], &links[y]);
+        (&p.a.doc, &p.b.doc)
+            .cmp(&(&q.a.doc, &q.b.doc))
+            .then(q.score.total_cmp(&p.score))
+            .then((p.a.start, p.b.start, x).cmp(&(q.a.start, q.b.start, y)))
+    });
+    let mut keep = vec![false; links.len()];
+    for run in order
+        .chunk_by(|&x, &y| (&links[x].a.doc, &links[x].b.doc) == (&links[y].a.doc, &links[y].b.doc))
+    {
+        for &i in run.iter().take(max) {
+            keep[i] = true;
+        }
+    }
+    let before = links.len();
+    let mut i = 0;
+    links.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+    before - links.len()
+}
+
+/// The narrative links listed: at most [`MAX_LINKS_PER_PAIR`] per document
+/// pair unless `--all-passages`; returns the warning saying how many were
+/// left out, if any.
+pub(super) fn cap_links(links: &mut Vec<NarrativeLink>, config: &Config) -> Option<String> {
+    if config.all_passages {
+        return None;
+    }
+    let dropped = cap_links_per_pair(links, MAX_LINKS_PER_PAIR);
+    (dropped > 0).then(|| {
+        format!(
+            "{dropped} narrative link(s) not listed: at most {MAX_LINKS_PER_PAIR} per \
+             document pair, the highest scores (--all-passages lists every one)"
+        )
+    })
+}
+
 /// The group of each narrative link: the one whose members overlap both of
 /// its passages (members of a group are disjoint and sorted).
 fn group_of_links(groups: &[narrative::NarrativeGroup], links: &[Link]) -> Vec<Option<usize>> {
@@ -370,5 +420,50 @@ mod tests {
         assert!(within_days(&dates, 2, 0, 3.5));
         assert!(within_days(&dates, 0, 3, 0.0));
         assert!(within_days(&dates, 3, 9, 0.0));
+    }
+}
+
+#[cfg(test)]
+mod cap_tests {
+    use super::cap_links_per_pair;
+    use crate::report::{Loc, NarrativeLink};
+
+    fn link(a: &str, b: &str, start: usize, score: f64) -> NarrativeLink {
+        let loc = |doc: &str| Loc {
+            doc: doc.to_string(),
+            start,
+            end: start + 10,
+            start_char: start,
+            end_char: start + 10,
+        };
+        NarrativeLink {
+            a: loc(a),
+            b: loc(b),
+            tokens_a: 10,
+            tokens_b: 10,
+            score,
+            anchors: Vec::new(),
+            anchors_b: Vec::new(),
+            narrative: None,
+        }
+    }
+
+    #[test]
+    fn links_are_capped_per_pair_keeping_the_best_in_order() {
+        let mut links = vec![
+            link("x", "y", 0, 0.5),
+            link("x", "y", 10, 0.9),
+            link("x", "z", 0, 0.1),
+            link("x", "y", 20, 0.7),
+            link("x", "y", 30, 0.7),
+        ];
+        assert_eq!(cap_links_per_pair(&mut links, 2), 2);
+        let kept: Vec<(&str, usize)> = links
+            .iter()
+            .map(|l| (l.b.doc.as_str(), l.a.start))
+            .collect();
+        // The best two of x–y (0.9, then the earlier of the two 0.7), and x–z.
+        assert_eq!(kept, [("y", 10), ("z", 0), ("y", 20)]);
+        assert_eq!(cap_links_per_pair(&mut links, 2), 0);
     }
 }
