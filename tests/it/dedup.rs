@@ -135,8 +135,9 @@ fn same_report_for_any_batch_size_and_thread_count() {
     }
 }
 
-#[test]
-fn keep_list_keeps_one_document_per_cluster_and_every_other_one() {
+/// 300 generated articles (seed 9) as items, with a skipped item `bad`
+/// inserted at `at`.
+fn with_skipped(at: usize) -> (athar_synth::SynthCorpus, Vec<Item>) {
     let synth = generate(&SynthParams {
         docs: 300,
         seed: 9,
@@ -145,7 +146,7 @@ fn keep_list_keeps_one_document_per_cluster_and_every_other_one() {
     .unwrap();
     let mut items = items(&synth);
     items.insert(
-        3,
+        at,
         Item::Skipped(Skipped {
             id: "bad".into(),
             source: "bad.txt".into(),
@@ -153,6 +154,12 @@ fn keep_list_keeps_one_document_per_cluster_and_every_other_one() {
             reason: "invalid UTF-8".into(),
         }),
     );
+    (synth, items)
+}
+
+#[test]
+fn keep_list_keeps_one_document_per_cluster_and_every_other_one() {
+    let (synth, items) = with_skipped(3);
     let report = run(&items, 50, 2);
     let keep = keep_list(&report);
     let kept: HashSet<&str> = keep.iter().copied().collect();
@@ -184,23 +191,8 @@ fn keep_list_keeps_one_document_per_cluster_and_every_other_one() {
 
 #[test]
 fn heads_are_quoted_for_paired_documents_only() {
-    let synth = generate(&SynthParams {
-        docs: 300,
-        seed: 9,
-        ..SynthParams::default()
-    })
-    .unwrap();
-    let mut items = items(&synth);
     // A skipped item among the documents: heads follow the analysed ones.
-    items.insert(
-        5,
-        Item::Skipped(Skipped {
-            id: "bad".into(),
-            source: "bad.txt".into(),
-            bytes: 4,
-            reason: "invalid UTF-8".into(),
-        }),
-    );
+    let (synth, items) = with_skipped(5);
     let mut d = Dedup::new(&Config::default()).unwrap();
     for chunk in items.chunks(70) {
         d.add(chunk.to_vec());
