@@ -3,6 +3,7 @@
 //! weighed by evidence.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -44,6 +45,10 @@ pub(super) struct AlignStage<'a> {
     /// Pairs published further apart need [`DISTANT_EVIDENCE_FACTOR`] times
     /// `min_evidence` ([`crate::Config::cycle_days`]).
     pub(super) cycle_days: Option<f64>,
+    /// Pairs not listed only because their documents lie further apart
+    /// than `cycle_days` (their passages weigh `min_evidence` or more, less
+    /// than the doubled bar): counted for a warning.
+    pub(super) distant_unlisted: AtomicUsize,
 }
 
 impl AlignStage<'_> {
@@ -123,7 +128,11 @@ impl AlignStage<'_> {
         let keep_all = self.all_passages || sim.passes(self.thresholds);
         let cb = &self.content[b as usize];
         let (mut matches, mut weights) = self.weigh((da, ca), (db, cb), matches, keep_all);
-        if !keep_all && weights.iter().sum::<f64>() < self.evidence_bar(a, b) {
+        let total: f64 = weights.iter().sum();
+        if !keep_all && total < self.evidence_bar(a, b) {
+            if total >= self.min_evidence {
+                self.distant_unlisted.fetch_add(1, Ordering::Relaxed);
+            }
             matches.clear();
             weights.clear();
         }

@@ -24,6 +24,8 @@ use pairs::{
     near_duplicate_components, rework_params, shingle_postings, sign, verify_pairs,
 };
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rayon::prelude::*;
 
 use crate::corpus::{Corpus, Document};
@@ -246,10 +248,20 @@ fn analyse_roles(
         min_evidence: config.min_evidence,
         dates: &dates,
         cycle_days: config.cycle_days,
+        distant_unlisted: AtomicUsize::new(0),
     };
     let (linked, (reused, templates)) =
         align_and_phrases(&stage, verified, &phrase_params, &timings, progress);
     timings.stage("align+phrases");
+    let distant = stage.distant_unlisted.load(Ordering::Relaxed);
+    if distant > 0 {
+        let days = config.cycle_days.unwrap_or_default();
+        warnings.push(format!(
+            "{distant} pair(s) sharing passages not listed: their documents were published more \
+             than {days} day(s) apart and their passages weigh less than twice --min-evidence \
+             (--cycle-days any lists them)"
+        ));
+    }
     // 7. Repeats inside documents.
     drop(content);
     let (repeats, repeat_weights) = repeats(&data, roles, &align_params, &evidence);

@@ -346,9 +346,15 @@ fn documents_far_apart_in_time_need_twice_the_evidence() {
         pair(&corpus(&texts), &default).map(|p| p.0),
         Some(Relation::SharesPassages)
     );
-    // Ten days apart: the same sentence is not enough.
+    // Ten days apart: the same sentence is not enough, and a warning says so.
     let far = dated("2015-07-21", "2015-07-31");
     assert_eq!(pair(&far, &default), None);
+    let unlisted = |c: &Corpus| {
+        let r = pipeline::analyse(c, &default, &NoProgress).unwrap();
+        r.warnings.iter().any(|w| w.contains("--cycle-days any"))
+    };
+    assert!(unlisted(&far));
+    assert!(!unlisted(&corpus(&texts)));
     // Unless the rule is turned off, or the window is wide enough.
     for cycle_days in [None, Some(12.0)] {
         let config = Config {
