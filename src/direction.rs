@@ -47,6 +47,22 @@ pub fn publication_date(meta: Option<&DocMeta>) -> Option<i64> {
     parse_date(meta?.date.as_deref()?)
 }
 
+/// True unless documents `a` and `b` both carry a date (`dates`: seconds, as
+/// [`publication_date`] gives them) and were published more than `days`
+/// apart. The news cycle: a story travels between outlets, and a copy follows
+/// its source, within days, while a subject's names and a template's frame
+/// recur all month (the narrative window and the evidence bar of distant
+/// pairs). Undated documents are never apart.
+pub fn within_days(dates: &[Option<i64>], a: usize, b: usize, days: f64) -> bool {
+    match (
+        dates.get(a).copied().flatten(),
+        dates.get(b).copied().flatten(),
+    ) {
+        (Some(x), Some(y)) => (x - y).unsigned_abs() as f64 <= days * 86_400.0,
+        _ => true,
+    }
+}
+
 /// The direction of a pair `(a, b)` from their dates (seconds) and
 /// containments (`containment_a`: the share of `a` found in `b`).
 pub fn direction(a: (&str, Option<i64>, f64), b: (&str, Option<i64>, f64)) -> Option<Direction> {
@@ -263,6 +279,17 @@ pub fn delay_words(seconds: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_more_days_apart_than_allowed_are_apart_and_undated_ones_never() {
+        let day = 86_400;
+        let dates = [Some(0), Some(2 * day), Some(3 * day + 1), None];
+        assert!(within_days(&dates, 0, 1, 2.0));
+        assert!(!within_days(&dates, 0, 2, 2.0));
+        assert!(within_days(&dates, 2, 0, 3.5));
+        assert!(within_days(&dates, 0, 3, 0.0));
+        assert!(within_days(&dates, 3, 9, 0.0));
+    }
 
     #[test]
     fn dates_in_the_usual_forms() {

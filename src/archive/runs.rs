@@ -171,21 +171,36 @@ pub fn decode_into(format: Format, bytes: &[u8], out: &mut Vec<Entry>) -> Result
             }));
         }
         Format::Compact => {
-            let mut at = 0;
-            let least = get_varint(bytes, &mut at).ok_or_else(corrupt)?;
-            let mut key = 0u64;
-            while at < bytes.len() {
-                let (Some(dk), Some(dn)) = (get_varint(bytes, &mut at), get_varint(bytes, &mut at))
-                else {
-                    return Err(corrupt());
-                };
-                key = key.wrapping_add(dk);
-                let n = u32::try_from(least + dn).map_err(|_| corrupt())?;
-                out.push((key as i64, n));
+            for e in compact_entries(bytes)? {
+                out.push(e?);
             }
         }
     }
     Ok(())
+}
+
+/// The entries of a block in [`Format::Compact`], in key order: the
+/// block's least document number, then per entry the key's difference from
+/// the previous key and the number's difference from the least, as varints.
+fn compact_entries(bytes: &[u8]) -> Result<impl Iterator<Item = Result<Entry, String>>, String> {
+    let mut at = 0;
+    let least = get_varint(bytes, &mut at).ok_or_else(corrupt)?;
+    let mut key = 0u64;
+    Ok(std::iter::from_fn(move || {
+        if at >= bytes.len() {
+            return None;
+        }
+        let (Some(dk), Some(dn)) = (get_varint(bytes, &mut at), get_varint(bytes, &mut at)) else {
+            at = bytes.len();
+            return Some(Err(corrupt()));
+        };
+        key = key.wrapping_add(dk);
+        Some(
+            u32::try_from(least + dn)
+                .map(|n| (key as i64, n))
+                .map_err(|_| corrupt()),
+        )
+    }))
 }
 
 /// The entries of a block (tests).
@@ -223,20 +238,11 @@ pub fn lookup(format: Format, bytes: &[u8], key: i64, out: &mut Vec<u32>) -> Res
             }
         }
         Format::Compact => {
-            let mut at = 0;
-            let least = get_varint(bytes, &mut at).ok_or_else(corrupt)?;
-            let mut k = 0u64;
-            while at < bytes.len() {
-                let (Some(dk), Some(n)) = (get_varint(bytes, &mut at), get_varint(bytes, &mut at))
-                else {
-                    return Err(corrupt());
-                };
-                k = k.wrapping_add(dk);
-                match (k as i64).cmp(&key) {
+            for e in compact_entries(bytes)? {
+                let (k, n) = e?;
+                match k.cmp(&key) {
                     std::cmp::Ordering::Less => {}
-                    std::cmp::Ordering::Equal => {
-                        out.push(u32::try_from(least + n).map_err(|_| corrupt())?)
-                    }
+                    std::cmp::Ordering::Equal => out.push(n),
                     std::cmp::Ordering::Greater => break,
                 }
             }

@@ -158,7 +158,7 @@ impl AlignStage<'_> {
     fn evidence_bar(&self, a: u32, b: u32) -> f64 {
         let near = self
             .cycle_days
-            .is_none_or(|d| super::narratives::within_days(self.dates, a as usize, b as usize, d));
+            .is_none_or(|d| crate::direction::within_days(self.dates, a as usize, b as usize, d));
         if near {
             self.min_evidence
         } else {

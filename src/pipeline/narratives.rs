@@ -3,6 +3,7 @@
 
 use rayon::prelude::*;
 
+use crate::direction;
 use crate::narrative::{self, Link, NarrativeDoc, NarrativeIndex, NarrativeParams};
 use crate::report::{Cluster, Loc, Narrative, NarrativeLink};
 use crate::span::Span;
@@ -57,7 +58,7 @@ pub(crate) fn narratives(
     // Reference mode: only links between the two sets.
     links.retain(|l| cross(l.a.0, l.b.0));
     if let Some(days) = config.narrative_days {
-        links.retain(|l| within_days(dates, l.a.0, l.b.0, days));
+        links.retain(|l| direction::within_days(dates, l.a.0, l.b.0, days));
     }
     let mut all = verbatim;
     all.extend(links.iter().cloned());
@@ -354,24 +355,9 @@ fn is_template(
     false
 }
 
-/// True unless documents `a` and `b` both carry a date and were published
-/// more than `days` apart: a story travels between outlets within days,
-/// while the names and places of a subject (a club, a besieged town) recur
-/// in articles about other events all month. Undated documents are linked
-/// on their text alone.
-pub(crate) fn within_days(dates: &[Option<i64>], a: usize, b: usize, days: f64) -> bool {
-    match (
-        dates.get(a).copied().flatten(),
-        dates.get(b).copied().flatten(),
-    ) {
-        (Some(x), Some(y)) => (x - y).unsigned_abs() as f64 <= days * 86_400.0,
-        _ => true,
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{nested_in_larger, within_days};
+    use super::nested_in_larger;
     use crate::narrative::{Member, NarrativeGroup};
     use crate::span::Span;
 
@@ -409,17 +395,6 @@ mod tests {
         let same = group(&[(0, 0, 2000), (1, 10, 2010), (2, 0, 1900), (3, 5, 2100)]);
         let story = group(&[(0, 0, 2000), (1, 10, 2010), (2, 0, 1900), (3, 5, 2100)]);
         assert_eq!(nested_in_larger(&[story, half, same]), vec![false; 3]);
-    }
-
-    #[test]
-    fn links_across_more_days_than_allowed_are_dropped_and_undated_ones_kept() {
-        let day = 86_400;
-        let dates = [Some(0), Some(2 * day), Some(3 * day + 1), None];
-        assert!(within_days(&dates, 0, 1, 2.0));
-        assert!(!within_days(&dates, 0, 2, 2.0));
-        assert!(within_days(&dates, 2, 0, 3.5));
-        assert!(within_days(&dates, 0, 3, 0.0));
-        assert!(within_days(&dates, 3, 9, 0.0));
     }
 }
 

@@ -343,10 +343,10 @@ pub struct PassageArgs {
     #[arg(
         long,
         value_name = "DAYS|any",
-        value_parser = narrative_days,
+        value_parser = days,
         help_heading = "Passages"
     )]
-    pub(crate) cycle_days: Option<NarrativeDays>,
+    pub(crate) cycle_days: Option<Days>,
 }
 
 fn max_df(s: &str) -> Result<MaxDf, String> {
@@ -362,7 +362,7 @@ impl PassageArgs {
         c.max_gap = self.max_gap;
         c.all_passages = self.all_passages;
         c.min_evidence = self.min_evidence;
-        if let Some(NarrativeDays(d)) = self.cycle_days {
+        if let Some(Days(d)) = self.cycle_days {
             c.cycle_days = d;
         }
         self.min_passage.apply(c);
@@ -391,22 +391,22 @@ pub struct NarrativeArgs {
     #[arg(
         long,
         value_name = "DAYS|any",
-        value_parser = narrative_days,
+        value_parser = days,
         help_heading = "Narratives"
     )]
-    pub(crate) narrative_days: Option<NarrativeDays>,
+    pub(crate) narrative_days: Option<Days>,
 }
 
 /// `--narrative-days` and `--cycle-days`: a number of days, or no limit.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct NarrativeDays(Option<f64>);
+pub(crate) struct Days(Option<f64>);
 
-fn narrative_days(s: &str) -> Result<NarrativeDays, String> {
+fn days(s: &str) -> Result<Days, String> {
     if s == "any" {
-        return Ok(NarrativeDays(None));
+        return Ok(Days(None));
     }
     match s.parse::<f64>() {
-        Ok(d) if d >= 0.0 && d.is_finite() => Ok(NarrativeDays(Some(d))),
+        Ok(d) if d >= 0.0 && d.is_finite() => Ok(Days(Some(d))),
         _ => Err(format!(
             "expected a number of days (0 or more) or `any`, got `{s}`"
         )),
@@ -416,7 +416,7 @@ fn narrative_days(s: &str) -> Result<NarrativeDays, String> {
 impl NarrativeArgs {
     pub(crate) fn apply(&self, c: &mut Config) {
         c.narrative_threshold = self.narrative_threshold;
-        if let Some(NarrativeDays(d)) = self.narrative_days {
+        if let Some(Days(d)) = self.narrative_days {
             c.narrative_days = d;
         }
         c.narratives = !self.no_narratives;
