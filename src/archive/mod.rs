@@ -6,10 +6,12 @@
 //!
 //! * its LSH band keys, from its MinHash signature (an index of bucket keys:
 //!   near-duplicate candidates; the signature itself is not kept);
-//! * its compact shingle set (high 32 bits, [`crate::verify::compact_set`])
-//!   and its winnowed *anchor* shingles (an index: contained documents and
+//! * its winnowed *anchor* shingles (an index: contained documents and
 //!   shared passages, see [`sign::anchors`]);
-//! * its id, metadata (source, date, title, url) and text (for passages);
+//! * its id, metadata (source, date, title, url) and text (for passages,
+//!   and for its compact shingle set, [`crate::verify::compact_set`],
+//!   computed again by a query for the documents its keys find: storing
+//!   it was a quarter of the bytes a day writes, schema version 4);
 //! * and, once per archive, the parameters it was built with
 //!   ([`ArchiveParams`]: shingle size, normalization, hash, MinHash
 //!   algorithm, slots and seed, LSH bands and rows, anchor window) and a
@@ -247,6 +249,28 @@ impl Archive {
         timings: &mut crate::timing::Timings,
     ) -> Result<Added, String> {
         use store::sql_error as e;
+        // A small page cache while writing (see `store::WRITE_CACHE_KIB`);
+        // the connection's own for what follows.
+        self.conn
+            .pragma_update(None, "cache_size", -store::WRITE_CACHE_KIB)
+            .map_err(e)?;
+        let written = self.write_transaction(docs, meta, signed, progress, timings);
+        self.conn
+            .pragma_update(None, "cache_size", -store::CACHE_KIB)
+            .map_err(e)?;
+        written
+    }
+
+    /// The transaction of [`Archive::write_batch`].
+    fn write_transaction(
+        &mut self,
+        docs: &[Document],
+        meta: &BTreeMap<String, DocMeta>,
+        signed: &[Signed],
+        progress: &dyn Progress,
+        timings: &mut crate::timing::Timings,
+    ) -> Result<Added, String> {
+        use store::sql_error as e;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -316,7 +340,10 @@ impl Archive {
                         NONE,
                         NONE,
                         NONE,
-                        store::u32_blob(&s.set),
+                        // The compact set: none since version 4 (a query
+                        // computes it from the text, for the few
+                        // documents its keys find).
+                        NONE,
                         m.and_then(|m| m.outlet.as_deref()),
                         m.and_then(|m| m.date.as_deref()),
                         m.and_then(|m| m.title.as_deref()),
@@ -442,7 +469,13 @@ impl Archive {
         };
         let new_ids: BTreeSet<&str> = corpus.documents.iter().map(|d| d.id.as_str()).collect();
         let nums = self
-            .candidates(&signed, &new_ids, &thresholds, config.max_bucket)
+            .candidates(
+                &signed,
+                config.normalize,
+                &new_ids,
+                &thresholds,
+                config.max_bucket,
+            )
             .map_err(|m| self.fail(m))?;
         let (sources, meta) = self.load(&nums).map_err(|m| self.fail(m))?;
         let compared = sources.len();
@@ -462,10 +495,13 @@ impl Archive {
     /// The stored documents worth comparing with any of `signed`, sorted by
     /// row number: found through a band key or an anchor (an anchor of more
     /// than `max_bucket` documents pairs nothing, as in the pipeline), then
-    /// checked on their compact sets ([`worth_loading`]).
+    /// checked on their compact sets ([`worth_loading`]): stored by
+    /// versions 1–3, computed from the stored text (normalized with
+    /// `normalize`, the archive's) for documents written since version 4.
     fn candidates(
         &self,
         signed: &[Signed],
+        normalize: crate::text::normalize::NormalizeOptions,
         skip_ids: &BTreeSet<&str>,
         thresholds: &Thresholds,
         max_bucket: usize,
@@ -477,6 +513,11 @@ impl Archive {
             .conn
             .prepare_cached("SELECT id, shingles FROM docs WHERE num = ?1")
             .map_err(e)?;
+        let mut text_of = self
+            .conn
+            .prepare_cached("SELECT text FROM texts WHERE num = ?1")
+            .map_err(e)?;
+        let mut sets_from_texts = sign::SetMaker::new(normalize, self.params.shingle_size);
         // Stored sets read so far (`None`: skipped by id).
         let mut sets: BTreeMap<i64, Option<Vec<u32>>> = BTreeMap::new();
         let mut kept = BTreeSet::new();
@@ -505,7 +546,16 @@ impl Archive {
                         let (id, blob): (String, Vec<u8>) = set_of
                             .query_row([num], |r| Ok((r.get(0)?, r.get(1)?)))
                             .map_err(e)?;
-                        v.insert((!skip_ids.contains(id.as_str())).then(|| store::blob_u32(&blob)))
+                        if skip_ids.contains(id.as_str()) {
+                            v.insert(None)
+                        } else if blob.is_empty() {
+                            // Written since version 4 (or a document without
+                            // a shingle): the set of its stored text.
+                            let text: String = text_of.query_row([num], |r| r.get(0)).map_err(e)?;
+                            v.insert(Some(sets_from_texts.set(&text)))
+                        } else {
+                            v.insert(Some(store::blob_u32(&blob)))
+                        }
                     }
                 };
                 if let Some(set) = set {

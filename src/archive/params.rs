@@ -10,7 +10,7 @@ use crate::sketch::shingle;
 /// Version of the archive's tables. [`super::Archive::open`] upgrades an
 /// older archive step by step (see `store::MIGRATIONS`) and refuses a newer
 /// one.
-pub const ARCHIVE_SCHEMA_VERSION: u32 = 3;
+pub const ARCHIVE_SCHEMA_VERSION: u32 = 4;
 
 /// Winnowing window (in shingles) of the anchor shingles indexed for each
 /// document: any run of this many shingles two documents share holds an

@@ -82,6 +82,40 @@ impl Signer<'_> {
     }
 }
 
+/// The compact shingle sets of texts, as [`Signer::sign_all`] computes
+/// them ([`Signed::set`]), one text at a time with buffers kept: a query
+/// computes those of the stored documents its keys find from their texts
+/// (schema version 4 stores none).
+pub struct SetMaker {
+    tokenizer: Tokenizer,
+    tokens: Tokens,
+    token_hashes: Vec<u64>,
+    set: Vec<u64>,
+    k: usize,
+}
+
+impl SetMaker {
+    /// Sets of texts normalized with `normalize`, of `k`-word shingles.
+    pub fn new(normalize: NormalizeOptions, k: usize) -> SetMaker {
+        SetMaker {
+            tokenizer: Tokenizer::new(normalize),
+            tokens: Tokens::default(),
+            token_hashes: Vec::new(),
+            set: Vec::new(),
+            k,
+        }
+    }
+
+    /// The compact shingle set of `text`.
+    pub fn set(&mut self, text: &str) -> Vec<u32> {
+        self.tokenizer.tokenize_into(text, &mut self.tokens);
+        self.token_hashes.clear();
+        shingle::token_hashes(&self.tokens, &mut self.token_hashes);
+        shingle::shingle_set_into(&self.token_hashes, self.k, &mut self.set);
+        verify::compact_set(&self.set)
+    }
+}
+
 /// The anchor shingles of a document (winnowing, Schleimer, Wilkerson and
 /// Aiken 2003): in every window of `window` consecutive shingles, the one
 /// with the smallest hash (the rightmost on ties). Two documents sharing a
@@ -147,6 +181,44 @@ mod tests {
         // Unrelated texts share none.
         let z = hashes("z1 z2 z3 z4 z5 z6 z7 z8 z9 z10 z11 z12 z13 z14 z15 z16");
         assert_eq!(verify::intersection_size(&ax, &anchors(&z, 5, 6)), 0);
+    }
+
+    /// A query computes the compact sets of stored documents from their
+    /// texts: they are the sets signing gave.
+    #[test]
+    fn sets_from_texts_are_the_signed_sets() {
+        let normalize = NormalizeOptions::default();
+        let hasher =
+            MinHasher::new(crate::sketch::minhash::MinHashParams::new(&normalize)).unwrap();
+        let signer = Signer {
+            normalize,
+            k: 5,
+            hasher: &hasher,
+            lsh: LshParams { bands: 16, rows: 8 },
+            window: 6,
+        };
+        let texts = [
+            "قال المتحدث باسم الوزارة إن الاجتماع سيعقد يوم الأحد المقبل في الرياض بحضور الوفود",
+            "Le ministère a annoncé, lundi 3 août, la tenue d'une réunion à Riyad; la délégation arrive.",
+            "قصير",
+            "",
+        ];
+        let docs: Vec<Document> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Document {
+                id: format!("d{i}"),
+                source: "test".into(),
+                text: (*t).to_string(),
+            })
+            .collect();
+        let signed = signer.sign_all(&docs);
+        let mut maker = SetMaker::new(normalize, 5);
+        for (doc, s) in docs.iter().zip(&signed) {
+            assert_eq!(maker.set(&doc.text), s.set, "{}", doc.id);
+        }
+        assert!(!signed[0].set.is_empty() && !signed[1].set.is_empty());
+        assert!(signed[3].set.is_empty());
     }
 
     #[test]
