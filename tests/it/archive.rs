@@ -339,8 +339,9 @@ fn a_version_1_archive_is_upgraded() {
     let params = archive.params().clone();
     drop(archive);
     // Back to version 1: its tables, its version number, and each
-    // document's band keys and anchors, which version 1 kept (and
-    // version 3 no longer writes).
+    // document's band keys, anchors and compact set, which version 1 kept
+    // (version 3 no longer writes the keys, version 4 the set: stored sets
+    // are still read).
     let conn = rusqlite::Connection::open(&path).unwrap();
     let hasher = MinHasher::new(params.minhash_params().unwrap()).unwrap();
     let signer = athar::archive::Signer {
@@ -353,9 +354,10 @@ fn a_version_1_archive_is_upgraded() {
     for (doc, s) in old.iter().zip(signer.sign_all(old)) {
         let keys: Vec<u8> = s.band_keys.iter().flat_map(|k| k.to_le_bytes()).collect();
         let anchors: Vec<u8> = s.anchors.iter().flat_map(|a| a.to_le_bytes()).collect();
+        let set: Vec<u8> = s.set.iter().flat_map(|h| h.to_le_bytes()).collect();
         conn.execute(
-            "UPDATE docs SET band_keys = ?1, anchors = ?2 WHERE id = ?3",
-            rusqlite::params![keys, anchors, doc.id],
+            "UPDATE docs SET band_keys = ?1, anchors = ?2, shingles = ?3 WHERE id = ?4",
+            rusqlite::params![keys, anchors, set, doc.id],
         )
         .unwrap();
     }
