@@ -81,13 +81,22 @@ impl ContentDoc {
         v
     }
 
-    /// The view the aligner works on.
+    /// The view the aligner works on, without the document's other tokens
+    /// (no substitution in place is seen).
     pub fn side(&self) -> ContentSide<'_> {
+        self.side_with(&[])
+    }
+
+    /// The view the aligner works on, with the hash of every token of the
+    /// document (`tokens`, indexed like [`ContentDoc::pos`]): the function
+    /// words around a substituted word are read there.
+    pub fn side_with<'a>(&'a self, tokens: &'a [u64]) -> ContentSide<'a> {
         ContentSide {
             pos: &self.pos,
             stem: &self.stem,
             weight: &self.weight,
             occ: &self.occ,
+            tokens,
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::candidates;
 use crate::evidence::{self, Evidence, MIN_EVIDENCE};
 use crate::passages::align::{self, AlignParams};
 use crate::passages::content::{self, ContentDoc};
-use crate::passages::reworded::{self, Aligned, ReworkParams};
+use crate::passages::reworded::{self, Aligned, ReworkParams, SUBSTITUTED_WEIGHT};
 use crate::phrases::BoilerplateSet;
 use crate::sketch::minhash::Signature;
 use crate::verify::{Similarity, Thresholds};
@@ -69,7 +69,10 @@ impl AlignStage<'_> {
             .into_par_iter()
             .flat_map_iter(|group| {
                 let b = group[0].1;
-                let indexed = reworded::Indexed::new(self.content[b as usize].side(), self.rework);
+                let indexed = reworded::Indexed::new(
+                    self.content[b as usize].side_with(&self.data[b as usize].token_hashes),
+                    self.rework,
+                );
                 group
                     .iter()
                     .filter_map(|&(a, b, sim)| {
@@ -122,7 +125,12 @@ impl AlignStage<'_> {
             Vec::new()
         };
         let ca = &self.content[a as usize];
-        let matches = reworded::passages_indexed(&ca.side(), indexed, &matches, self.rework);
+        let matches = reworded::passages_indexed(
+            &ca.side_with(&da.token_hashes),
+            indexed,
+            &matches,
+            self.rework,
+        );
         // Near-duplicate and contained pairs are reuse whatever their
         // passages weigh: all are kept.
         let keep_all = self.all_passages || sim.passes(self.thresholds);
@@ -164,6 +172,56 @@ impl AlignStage<'_> {
         } else {
             self.min_evidence * DISTANT_EVIDENCE_FACTOR
         }
+    }
+
+    /// What the words substituted in place in passage `m` weigh
+    /// ([`Aligned::substituted`]): [`SUBSTITUTED_WEIGHT`] each, times one
+    /// minus how surely its slot is formula (the highest formula score of
+    /// the substituted word and the words either side of it, on both
+    /// sides). A slot in fresh prose is a synonym substituted in a copy; a
+    /// slot in a formula's frame is a template filled in again (a cable to
+    /// another head of state, another day's market close), no evidence.
+    ///
+    /// With the stems of the pairs substituted in fresh prose (slots whose
+    /// formula score is below one half), first side then second.
+    fn substituted(
+        &self,
+        (a, ca): (&DocData, &ContentDoc),
+        (b, cb): (&DocData, &ContentDoc),
+        m: &Aligned,
+    ) -> (f64, Vec<(u32, u32)>) {
+        if m.substituted.is_empty() {
+            return (0.0, Vec::new());
+        }
+        let scores = |d: &DocData, r: &Range<u32>| {
+            let r = r.start.saturating_sub(1)..r.end + 1;
+            (
+                r.start,
+                self.evidence
+                    .model
+                    .range_scores(&d.token_hashes, &d.masks, r),
+            )
+        };
+        let (sa, sb) = (scores(a, &m.a), scores(b, &m.b));
+        // Highest score of token `i` and its neighbours.
+        let slot = |(start, s): &(u32, Vec<f32>), i: u32| -> f32 {
+            let k = (i - start) as usize;
+            s[k.saturating_sub(1)..(k + 2).min(s.len())]
+                .iter()
+                .fold(0f32, |x, &y| x.max(y.clamp(0.0, 1.0)))
+        };
+        let mut fresh = Vec::new();
+        let mut w = 0.0;
+        for &(i, j) in &m.substituted {
+            let f = slot(&sa, i).max(slot(&sb, j));
+            w += SUBSTITUTED_WEIGHT * (1.0 - f64::from(f));
+            if f < 0.5
+                && let (Some(x), Some(y)) = (ca.stem_at(i), cb.stem_at(j))
+            {
+                fresh.push((x, y));
+            }
+        }
+        (w, fresh)
     }
 
     /// What makes tokens `r` of a document specific: its rare figures (a
@@ -230,20 +288,28 @@ impl AlignStage<'_> {
             .into_iter()
             .map(|m| {
                 let (sa, sb) = (ca.stems_in(&m.a), cb.stems_in(&m.b));
-                let (fa, wa) = self.specifics(a, ca, &m.a);
-                let (fb, wb) = self.specifics(b, cb, &m.b);
+                let (fa, mut wa) = self.specifics(a, ca, &m.a);
+                let (fb, mut wb) = self.specifics(b, cb, &m.b);
+                let (subst, fresh) = self.substituted((a, ca), (b, cb), &m);
+                // A rare word substituted in place in fresh prose is a
+                // synonym, not a specific that disagrees.
+                // (A word the other side holds is kept: it agrees.)
+                let holds = |ws: &[(u64, bool)], x: u64| ws.iter().any(|w| w.0 == x);
+                let (ra, rb) = (wa.clone(), wb.clone());
+                wa.retain(|w| holds(&rb, w.0) || !fresh.iter().any(|f| w.0 == u64::from(f.0)));
+                wb.retain(|w| holds(&ra, w.0) || !fresh.iter().any(|f| w.0 == u64::from(f.1)));
                 // Figures and names are judged apart: a market close of
                 // another day names the same companies with other figures.
                 let agree = evidence::agreement(&fa, &fb).min(evidence::word_agreement(&wa, &wb));
-                let w = self
+                let shared = self
                     .evidence
                     .weight_shared(a.evidence(), m.a.clone(), |i| {
                         ca.stem_at(i).is_some_and(|s| sb.binary_search(&s).is_ok())
                     })
                     .min(self.evidence.weight_shared(b.evidence(), m.b.clone(), |i| {
                         cb.stem_at(i).is_some_and(|s| sa.binary_search(&s).is_ok())
-                    }))
-                    * agree;
+                    }));
+                let w = (shared + subst) * agree;
                 (m, w)
             })
             .filter(|&(_, w)| keep_all || w >= MIN_EVIDENCE)

@@ -367,3 +367,37 @@ fn documents_far_apart_in_time_need_twice_the_evidence() {
         );
     }
 }
+
+#[test]
+fn words_substituted_in_place_weigh_as_evidence() {
+    let arts = articles();
+    // Written for this test: a report and its copy with eight content words
+    // replaced by synonyms, the words around them kept.
+    let report = "وأكد المتحدث باسم الهيئة أن فرق الإنقاذ وصلت إلى موقع الحادث بعد ساعات \
+                  من البلاغ وبدأت على الفور بإخلاء السكان من المباني المتضررة ونقل المصابين \
+                  إلى المستشفيات القريبة في انتظار وصول معدات ثقيلة من العاصمة";
+    let copy = "وأوضح الناطق باسم الهيئة أن فرق الإغاثة وصلت إلى موقع الحادث بعد ساعات \
+                من الإخطار وبدأت على الفور بإجلاء السكان من البنايات المتضررة ونقل الجرحى \
+                إلى المشافي المجاورة في انتظار قدوم معدات ثقيلة من العاصمة";
+    let (a, b) = (insert(&arts[1], 30, report), insert(&arts[2], 50, copy));
+    let texts = [
+        ("a", a.as_str()),
+        ("b", b.as_str()),
+        ("x", arts[3].as_str()),
+        ("y", arts[4].as_str()),
+    ];
+    let r = pipeline::analyse(&corpus(&texts), &Config::default(), &NoProgress).unwrap();
+    assert_eq!(pair_relation(&r, "a", "b"), Some(Relation::SharesPassages));
+    let p = shared(&r, "a", "b");
+    assert_eq!(p.len(), 1, "{p:#?}");
+    assert_eq!(p[0].kind, PassageKind::Reworded);
+    assert!(
+        coverage(&a, report, p[0].a.start, p[0].a.end) > 0.8,
+        "{p:#?}"
+    );
+    // 15 content words shared (وصلت موقع الحادث ساعات السكان ...), and the
+    // substituted ones (أكد/أوضح, المتحدث/الناطق, البلاغ/الإخطار, ...) in
+    // the same slots: they weigh too.
+    let weight = p[0].weight.expect("weighed");
+    assert!(weight >= 15.0 + 6.0, "{p:#?}");
+}

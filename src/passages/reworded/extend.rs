@@ -1,7 +1,7 @@
 //! Step 2, extension: seeds split into clusters wherever a gap opens in
 //! either document; each cluster validated (or split again) into candidates.
 
-use super::validate::{Scorer, order, round4, strong_enough};
+use super::validate::{Frame, Scorer, frame, order, round4, strong_enough};
 use super::{
     ANCHOR, Candidate, ContentSide, Kind, ReworkParams, Seed, VERBATIM, WINDOW, verbatim_candidate,
 };
@@ -83,9 +83,14 @@ pub(super) fn resolve(
     let b0 = c.iter().map(|s| s.b0).min().expect("non-empty");
     let b1 = c.iter().map(|s| s.b1).max().expect("non-empty");
     let t = scorer.trim(a, b, a0..a1, b0..b1);
-    let ok = t.dice >= f64::from(p.min_similarity)
-        && (n_verbatim > 0 || strong_enough(&t, p))
+    let shaped = t.dice >= f64::from(p.min_similarity)
         && (t.dice >= f64::from(p.strong_similarity) || order(a, b, &t) >= f64::from(p.min_order));
+    let f = if shaped {
+        frame(a, b, &t)
+    } else {
+        Frame::default()
+    };
+    let ok = shaped && (n_verbatim > 0 || strong_enough(&t, &f, p));
     if ok {
         // One verbatim seed that covers almost all of the passage: report it
         // as it is. Several verbatim pieces (reordered, or with reworded text
@@ -128,6 +133,7 @@ pub(super) fn resolve(
             score: round4(t.dice),
             matched: t.matched,
             strength: t.matched_weight,
+            substituted: f.substituted,
         });
         return;
     }

@@ -40,8 +40,10 @@
 //!    [`ReworkParams::strong_similarity`] must keep the order of what it
 //!    shares ([`ReworkParams::min_order`]): synonyms substituted in a text
 //!    keep its order, two texts that merely share a topic do not. Anchors
-//!    alone need [`ReworkParams::min_anchors`] of them; the place where an
-//!    evidence weight can be applied is `validate::strong_enough`. Overlaps are
+//!    alone need [`ReworkParams::min_anchors`] of them. The matched weight
+//!    a passage needs counts the words substituted in place too
+//!    (`validate::frame`, [`Aligned::substituted`]): a content word facing
+//!    another between the same words on both sides. Overlaps are
 //!    resolved best first: a passage overlapping (in either document) one
 //!    already kept is dropped.
 //!
@@ -62,6 +64,7 @@ use std::ops::Range;
 use super::align::Match;
 use extend::{cluster, resolve};
 use seeds::{StemIndex, anchor_seeds, vector, window_seeds, windows};
+pub use validate::SUBSTITUTED_WEIGHT;
 use validate::Scorer;
 
 /// Parameters of passage finding over reworded evidence.
@@ -131,6 +134,10 @@ pub struct ContentSide<'a> {
     /// `(stem, content position)` for every content token, sorted; or empty,
     /// to have it computed for each pair.
     pub occ: &'a [(u32, u32)],
+    /// The hash of every token of the document (content or not), indexed
+    /// like `pos`; or empty, when words substituted in place are not looked
+    /// for (see [`Aligned::substituted`]).
+    pub tokens: &'a [u64],
 }
 
 impl ContentSide<'_> {
@@ -180,6 +187,15 @@ pub struct Aligned {
     /// Verbatim: identical tokens. Otherwise content tokens of the smaller
     /// side that match the other side.
     pub matched_tokens: u32,
+    /// Content words substituted in place, as token indices in `a` and `b`:
+    /// pairs of content words, one on each side, in the same slot between
+    /// the same words (a gap of at most two tokens on both sides of the
+    /// longest common subsequence of their tokens, content words compared by
+    /// stem). Synonyms substituted in a copied text keep its other words
+    /// around them; two texts on one topic share words, not slots. A
+    /// template filled in again does too: its frame is formula, which the
+    /// evidence weight reads (see `pipeline::alignment`).
+    pub substituted: Vec<(u32, u32)>,
 }
 
 const VERBATIM: u8 = 0;
@@ -207,6 +223,8 @@ struct Candidate {
     matched: u32,
     /// Matched weight: the order in which overlaps are resolved.
     strength: f64,
+    /// Content words substituted in place.
+    substituted: Vec<(u32, u32)>,
 }
 
 /// The passages `a` and `b` share, from their `verbatim` matches (as the
@@ -313,7 +331,15 @@ pub fn passages_indexed(
     } else {
         cands.extend(verbatim.iter().map(verbatim_candidate));
     }
-    choose(cands)
+    let mut out = choose(cands);
+    // A verbatim passage with words that differ inside: substitutions in place.
+    for m in out
+        .iter_mut()
+        .filter(|m| m.kind == Kind::Verbatim && m.score < 1.0)
+    {
+        m.substituted = validate::frame_tokens(a, b, m.a.clone(), m.b.clone()).substituted;
+    }
+    out
 }
 
 fn verbatim_candidate(m: &Match) -> Candidate {
@@ -326,6 +352,7 @@ fn verbatim_candidate(m: &Match) -> Candidate {
         // Verbatim evidence first: a verbatim passage beats a reworded
         // passage of the same size.
         strength: 4.0 * f64::from(m.matched_tokens),
+        substituted: Vec::new(),
     }
 }
 
@@ -352,6 +379,7 @@ fn choose(mut cands: Vec<Candidate>) -> Vec<Aligned> {
             kind: c.kind,
             score: c.score,
             matched_tokens: c.matched,
+            substituted: c.substituted,
         })
         .collect()
 }

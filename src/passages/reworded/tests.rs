@@ -22,6 +22,7 @@ impl Doc {
             stem: &self.stem,
             weight: &self.weight,
             occ: &[],
+            tokens: &[],
         }
     }
 }
@@ -180,4 +181,109 @@ fn windows_cover_the_sequence() {
     assert_eq!(windows(5, 12)[0], 0..5);
     assert_eq!(windows(20, 12), vec![0..12, 6..18, 8..20]);
     assert_eq!(windows(30, 12), vec![0..12, 6..18, 12..24, 18..30]);
+}
+
+/// A document of content tokens (`Some(stem)`) and function words (`None`,
+/// all the same word), with the hash of every token.
+struct Worded {
+    pos: Vec<u32>,
+    stem: Vec<u32>,
+    weight: Vec<f32>,
+    tokens: Vec<u64>,
+}
+
+impl Worded {
+    fn new(words: &[Option<u32>]) -> Worded {
+        let mut d = Worded {
+            pos: Vec::new(),
+            stem: Vec::new(),
+            weight: Vec::new(),
+            tokens: Vec::new(),
+        };
+        for (i, w) in words.iter().enumerate() {
+            match w {
+                Some(s) => {
+                    d.pos.push(i as u32);
+                    d.stem.push(*s);
+                    d.weight.push(3.0);
+                    d.tokens.push(1 << 40 | u64::from(*s));
+                }
+                None => d.tokens.push(7),
+            }
+        }
+        d
+    }
+    fn side(&self) -> ContentSide<'_> {
+        ContentSide {
+            pos: &self.pos,
+            stem: &self.stem,
+            weight: &self.weight,
+            occ: &[],
+            tokens: &self.tokens,
+        }
+    }
+}
+
+/// `stems` with a function word after every second one.
+fn sentence(stems: impl Iterator<Item = u32>) -> Vec<Option<u32>> {
+    let mut out = Vec::new();
+    for (i, s) in stems.enumerate() {
+        out.push(Some(s));
+        if i % 2 == 1 {
+            out.push(None);
+        }
+    }
+    out
+}
+
+#[test]
+fn words_substituted_in_place_are_counted() {
+    // Every third content word of a copied paragraph replaced by another.
+    let copied: Vec<u32> = (100..160).collect();
+    let mut b = sentence(filler(5000, 40).into_iter());
+    let at_b = b.len() as u32;
+    b.extend(sentence(copied.iter().copied()));
+    b.extend(sentence(filler(6000, 40).into_iter()));
+    let mut a = sentence(filler(1000, 40).into_iter());
+    let at_a = a.len() as u32;
+    a.extend(sentence(
+        copied
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| if i % 3 == 1 { 9000 + i as u32 } else { s }),
+    ));
+    a.extend(sentence(filler(2000, 40).into_iter()));
+    let (da, db) = (Worded::new(&a), Worded::new(&b));
+    let got = passages(&da.side(), &db.side(), &[], &ReworkParams::default());
+    assert_eq!(got.len(), 1, "{got:?}");
+    // 20 words replaced; the first and last copied words are kept.
+    assert_eq!(got[0].substituted.len(), 20, "{got:?}");
+    for &(i, j) in &got[0].substituted {
+        // Each pair is a replaced word facing the word it replaced.
+        assert_eq!(i - at_a, j - at_b);
+        assert!(a[i as usize].unwrap() >= 9000);
+        assert!((100..160).contains(&b[j as usize].unwrap()));
+    }
+    // Without the other tokens, no slot is seen.
+    let (pa, pb) = (Doc::new(da.stem.clone()), Doc::new(db.stem.clone()));
+    let got = passages(&pa.side(), &pb.side(), &[], &ReworkParams::default());
+    assert!(got.iter().all(|p| p.substituted.is_empty()), "{got:?}");
+}
+
+#[test]
+fn shuffled_words_hold_no_slot() {
+    // The words of a paragraph in another order: shared, but in no common
+    // frame, so none is substituted in place.
+    let copied: Vec<u32> = (100..140).collect();
+    let mut b = sentence(filler(5000, 30).into_iter());
+    b.extend(copied.iter().map(|&s| Some(s)));
+    b.extend(sentence(filler(6000, 30).into_iter()));
+    let mut a = sentence(filler(1000, 60).into_iter());
+    a.extend((0..40).map(|i| Some(copied[(i * 17 + 5) % 40])));
+    a.extend(sentence(filler(2000, 60).into_iter()));
+    let (da, db) = (Worded::new(&a), Worded::new(&b));
+    let got = passages(&da.side(), &db.side(), &[], &ReworkParams::default());
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].kind, Kind::Reworded);
+    assert!(got[0].substituted.len() <= 2, "{got:?}");
 }
