@@ -72,7 +72,13 @@
 //!    documents contain (weight ≥ [`NarrativeParams::anchor_weight`]): names,
 //!    places, rare words, figures; and its figures must not conflict. Windows
 //!    are indexed under their anchors only. There is no group support: a
-//!    window under the bar is no link.
+//!    window under the bar is no link. **Context**: a link whose two documents share no other word anchor
+//!    outside the linked passages ([`NarrativeIndex::context`]) needs
+//!    [`NarrativeParams::lone_anchors`] shared anchor terms: a background
+//!    paragraph, a list of one club's names or a formula found in two
+//!    otherwise unrelated articles is no story. (The pipeline also asks a
+//!    context of late links, between documents published more than a day
+//!    and a half apart.)
 //! 7. **Merging.** Links between the same two documents whose windows are
 //!    the same or consecutive in both documents merge into one passage pair.
 //!
