@@ -69,12 +69,12 @@ pub(crate) fn narratives(
     all.extend(links.iter().cloned());
     let groups = index.group(&all);
     let group_of = group_of_links(&groups, &links);
-    // A verbatim group over more than the window; a story whose links all
-    // lie within the window of its centre, over more than twice it.
-    let recurring = |g: &narrative::NarrativeGroup, verbatim: bool| {
+    // A story's links lie within the window of its centre, and its copies
+    // follow within the window too: over more than twice it, a group recurs.
+    let recurring = |g: &narrative::NarrativeGroup| {
         config
             .narrative_days
-            .is_some_and(|days| recurs(g, dates, if verbatim { days } else { 2.0 * days }))
+            .is_some_and(|days| recurs(g, dates, 2.0 * days))
     };
     let (groups, inside, group_of) =
         without_templates(groups, group_of, clusters, spans, &recurring);
@@ -188,7 +188,7 @@ fn without_templates(
     group_of: Vec<Option<usize>>,
     clusters: &[Cluster],
     spans: &SpanMap<'_>,
-    recurring: &dyn Fn(&narrative::NarrativeGroup, bool) -> bool,
+    recurring: &dyn Fn(&narrative::NarrativeGroup) -> bool,
 ) -> (
     Vec<narrative::NarrativeGroup>,
     Vec<usize>,
@@ -208,7 +208,7 @@ fn without_templates(
         .zip(&inside)
         .zip(&nested)
         .map(|((g, &n), &nested)| {
-            !recurring(g, n == 0) && (n > 0 || !(nested || is_template(g, spans, &cluster)))
+            !recurring(g) && (n > 0 || !(nested || is_template(g, spans, &cluster)))
         })
         .collect();
     let mut new_id = vec![usize::MAX; groups.len()];
@@ -351,12 +351,13 @@ fn nested_in_larger(groups: &[narrative::NarrativeGroup]) -> Vec<bool> {
 }
 
 /// True when the dated documents of group `g` were published more than
-/// `days` apart (first to last). Applied to groups joined by verbatim
-/// passages alone: one story copied by several outlets travels within the
-/// news cycle (`--narrative-days`, the window of a narrative link), while a
-/// text published again and again over a longer time (a daily weather
-/// bulletin, an advertisement, a column's frame) is a template, even when
-/// its copies are so alike that they fall in one near-duplicate cluster.
+/// `days` apart (first to last). The pipeline asks it with twice the
+/// narrative window (`--narrative-days`): a story's links lie within the
+/// window of its centre and its copies follow within days, while a text
+/// published again and again over a longer time (a daily weather bulletin,
+/// copied word for word and so alike that all its days fall in one
+/// near-duplicate cluster; a camp's daily training reports; a programme
+/// announced all month) is a template or a topic.
 fn recurs(g: &narrative::NarrativeGroup, dates: &[Option<i64>], days: f64) -> bool {
     let mut dated = g
         .members
