@@ -14,6 +14,7 @@
 use super::NarrativeParams;
 use super::model::{Model, Window};
 use crate::cluster::UnionFind;
+use crate::span::Span;
 
 impl Model<'_> {
     /// True when `term` is rare enough to anchor a story.
@@ -194,4 +195,49 @@ impl Model<'_> {
 pub(super) fn same_context(x: [u32; 2], y: [u32; 2]) -> bool {
     let free = |b: [u32; 2]| b == [u32::MAX; 2];
     (free(x) && free(y)) || x.iter().any(|&t| t != u32::MAX && y.contains(&t))
+}
+
+impl Model<'_> {
+    /// The distinct anchor terms of document `doc` outside byte range `skip`
+    /// (the linked passage), sorted; and those inside it.
+    fn anchors_around(&self, doc: usize, skip: Span, params: &NarrativeParams) -> [Vec<u32>; 2] {
+        let c = &self.content[doc];
+        let (mut out, mut inside) = (Vec::new(), Vec::new());
+        for k in 0..c.len() {
+            let t = c.terms[k];
+            if self.number[t as usize] || !self.is_anchor(t, params) {
+                continue;
+            }
+            if skip.overlaps(c.span(k)) {
+                inside.push(t);
+            } else {
+                out.push(t);
+            }
+        }
+        for v in [&mut out, &mut inside] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        [out, inside]
+    }
+
+    /// The context of a link (see [`NarrativeIndex::context`](super::NarrativeIndex::context)):
+    /// word anchors (not figures) that documents `a.0` and `b.0` share
+    /// outside passages `a.1` and `b.1`, less those found in either passage.
+    pub(super) fn context(
+        &self,
+        a: (usize, Span),
+        b: (usize, Span),
+        params: &NarrativeParams,
+    ) -> usize {
+        let [oa, ia] = self.anchors_around(a.0, a.1, params);
+        let [ob, ib] = self.anchors_around(b.0, b.1, params);
+        oa.iter()
+            .filter(|t| {
+                ob.binary_search(t).is_ok()
+                    && ia.binary_search(t).is_err()
+                    && ib.binary_search(t).is_err()
+            })
+            .count()
+    }
 }

@@ -72,7 +72,13 @@
 //!    documents contain (weight ≥ [`NarrativeParams::anchor_weight`]): names,
 //!    places, rare words, figures; and its figures must not conflict. Windows
 //!    are indexed under their anchors only. There is no group support: a
-//!    window under the bar is no link.
+//!    window under the bar is no link. **Context**: a link whose two documents share no other word anchor
+//!    outside the linked passages ([`NarrativeIndex::context`]) needs
+//!    [`NarrativeParams::lone_anchors`] shared anchor terms: a background
+//!    paragraph, a list of one club's names or a formula found in two
+//!    otherwise unrelated articles is no story. (The pipeline also asks a
+//!    context of late links, between documents published more than a day
+//!    and a half apart.)
 //! 7. **Merging.** Links between the same two documents whose windows are
 //!    the same or consecutive in both documents merge into one passage pair.
 //!
@@ -170,6 +176,12 @@ pub struct NarrativeParams {
     pub min_anchors: f32,
     /// Value of a shared distinctive figure (digits) in the anchor evidence.
     pub number_match: f32,
+    /// Shared anchor terms a link needs when its two documents share no
+    /// other word anchor ([`NarrativeIndex::context`] 0): a background
+    /// paragraph, a list of names or a formula found in two otherwise
+    /// unrelated articles is no story; a story told in two short items
+    /// shares many of its names and words.
+    pub lone_anchors: usize,
 }
 
 impl Default for NarrativeParams {
@@ -191,6 +203,7 @@ impl Default for NarrativeParams {
             anchor_weight: 4.5,
             min_anchors: 3.0,
             number_match: 1.5,
+            lone_anchors: 5,
         }
     }
 }
@@ -325,9 +338,21 @@ impl<'a> NarrativeIndex<'a> {
         let (model, params) = (&self.model, &self.params);
         let covered = (!verbatim.is_empty()).then(|| Covered::new(verbatim));
         let raw = model.scored_pairs(params, params.threshold, covered.as_ref());
-        let links = without_verbatim(merge_links(model, raw, params), verbatim);
+        let mut links = without_verbatim(merge_links(model, raw, params), verbatim);
+        links.retain(|l| l.terms.len() >= params.lone_anchors || self.context(l) > 0);
         note("links", t0);
         links
+    }
+
+    /// The context of link `l` (its documents index the index was built
+    /// from): the word anchors its two documents share outside the linked
+    /// passages, not counting those found in either passage. Two tellings
+    /// of one story share more than one paragraph's names (the place, the
+    /// people, the outcome told elsewhere in each article); two articles
+    /// that share only a background paragraph, a list of names or a
+    /// formula share little else.
+    pub fn context(&self, l: &Link) -> usize {
+        self.model.context(l.a, l.b, &self.params)
     }
 
     /// Join passages that overlap within a document into narratives across

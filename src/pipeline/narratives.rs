@@ -59,16 +59,41 @@ pub(crate) fn narratives(
     links.retain(|l| cross(l.a.0, l.b.0));
     if let Some(days) = config.narrative_days {
         links.retain(|l| direction::within_days(dates, l.a.0, l.b.0, days));
+        // Late in the window, the story must show beyond the passage.
+        links.retain(|l| {
+            direction::within_days(dates, l.a.0, l.b.0, days * DISTANT_SHARE)
+                || index.context(l) >= DISTANT_CONTEXT
+        });
     }
     let mut all = verbatim;
     all.extend(links.iter().cloned());
     let groups = index.group(&all);
     let group_of = group_of_links(&groups, &links);
-    let (groups, inside, group_of) = without_templates(groups, group_of, clusters, spans);
+    // A story's links lie within the window of its centre, and its copies
+    // follow within the window too: over more than twice it, a group recurs.
+    let recurring = |g: &narrative::NarrativeGroup| {
+        config
+            .narrative_days
+            .is_some_and(|days| recurs(g, dates, 2.0 * days))
+    };
+    let (groups, inside, group_of) =
+        without_templates(groups, group_of, clusters, spans, &recurring);
     let narrative_links = link_entries(&links, &group_of, spans);
     let narratives = narrative_entries(&groups, &inside, spans);
     (narrative_links, narratives)
 }
+
+/// Share of the narrative window (`--narrative-days`) beyond which a link
+/// is *late* (36 hours with the default two days).
+pub const DISTANT_SHARE: f64 = 0.75;
+
+/// Context ([`NarrativeIndex::context`]: word anchors shared outside the
+/// linked passages) that a late link ([`DISTANT_SHARE`]) needs. A story
+/// travels between outlets within a day or so; a subject's background
+/// paragraph, a club's names or a bulletin's frame come back every day, and
+/// a link days apart is a story only when the two articles share more of
+/// it than one passage.
+pub const DISTANT_CONTEXT: usize = 2;
 
 /// Narrative links listed per document pair (the highest scores; ties by
 /// position) unless `--all-passages`: two long documents telling the same
@@ -153,7 +178,8 @@ fn group_of_links(groups: &[narrative::NarrativeGroup], links: &[Link]) -> Vec<O
         .collect()
 }
 
-/// The groups without templates ([`is_template`]) and without verbatim
+/// The groups without templates ([`is_template`], and `recurring` ones: see
+/// [`recurs`]) and without verbatim
 /// groups nested in a larger one ([`nested_in_larger`]; a group holding a
 /// narrative link is never either), numbered again, with the narrative links
 /// inside each and the new group of each link.
@@ -162,6 +188,7 @@ fn without_templates(
     group_of: Vec<Option<usize>>,
     clusters: &[Cluster],
     spans: &SpanMap<'_>,
+    recurring: &dyn Fn(&narrative::NarrativeGroup) -> bool,
 ) -> (
     Vec<narrative::NarrativeGroup>,
     Vec<usize>,
@@ -180,7 +207,9 @@ fn without_templates(
         .iter()
         .zip(&inside)
         .zip(&nested)
-        .map(|((g, &n), &nested)| n > 0 || !(nested || is_template(g, spans, &cluster)))
+        .map(|((g, &n), &nested)| {
+            !recurring(g) && (n > 0 || !(nested || is_template(g, spans, &cluster)))
+        })
         .collect();
     let mut new_id = vec![usize::MAX; groups.len()];
     let mut next = 0;
@@ -321,6 +350,26 @@ fn nested_in_larger(groups: &[narrative::NarrativeGroup]) -> Vec<bool> {
         .collect()
 }
 
+/// True when the dated documents of group `g` were published more than
+/// `days` apart (first to last). The pipeline asks it with twice the
+/// narrative window (`--narrative-days`): a story's links lie within the
+/// window of its centre and its copies follow within days, while a text
+/// published again and again over a longer time (a daily weather bulletin,
+/// copied word for word and so alike that all its days fall in one
+/// near-duplicate cluster; a camp's daily training reports; a programme
+/// announced all month) is a template or a topic.
+fn recurs(g: &narrative::NarrativeGroup, dates: &[Option<i64>], days: f64) -> bool {
+    let mut dated = g
+        .members
+        .iter()
+        .filter_map(|m| dates.get(m.doc).copied().flatten());
+    let Some(first) = dated.next() else {
+        return false;
+    };
+    let (lo, hi) = dated.fold((first, first), |(lo, hi), d| (lo.min(d), hi.max(d)));
+    (hi - lo) as f64 > days * 86_400.0
+}
+
 /// Documents from this many near-duplicate clusters (a lone document is a
 /// cluster of its own) sharing one passage verbatim make a template.
 const TEMPLATE_CLUSTERS: usize = 3;
@@ -357,7 +406,7 @@ fn is_template(
 
 #[cfg(test)]
 mod tests {
-    use super::nested_in_larger;
+    use super::{nested_in_larger, recurs};
     use crate::narrative::{Member, NarrativeGroup};
     use crate::span::Span;
 
@@ -378,6 +427,24 @@ mod tests {
             links: 0,
             members,
         }
+    }
+
+    /// A weather bulletin copied word for word by the same outlets every day
+    /// recurs; one story copied over two days does not; undated documents
+    /// never recur.
+    #[test]
+    fn a_text_published_over_more_than_the_window_recurs() {
+        let day = 86_400;
+        let dates: Vec<Option<i64>> =
+            vec![Some(0), Some(day / 2), Some(2 * day), Some(7 * day), None];
+        let bulletin = group(&[(0, 0, 100), (1, 0, 100), (3, 0, 100)]);
+        let story = group(&[(0, 0, 100), (1, 0, 100), (2, 0, 100)]);
+        let undated = group(&[(0, 0, 100), (4, 0, 100)]);
+        assert!(recurs(&bulletin, &dates, 2.0));
+        assert!(!recurs(&bulletin, &dates, 7.0));
+        assert!(!recurs(&story, &dates, 2.0));
+        assert!(recurs(&story, &dates, 1.0));
+        assert!(!recurs(&undated, &dates, 0.5));
     }
 
     #[test]

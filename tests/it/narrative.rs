@@ -619,3 +619,79 @@ fn a_passage_linked_through_an_overlap_does_not_join_an_unrelated_story() {
         "{bare:?}"
     );
 }
+
+/// Two articles on different stories, each with the same background told in
+/// other words (`bg_a`, `bg_b`), among generated unrelated articles; with
+/// `shared`, both also name the same people elsewhere.
+fn background_corpus(shared: bool) -> Vec<String> {
+    use athar_synth::{SynthParams, generate};
+    let bg_a = "وكانت قوات النظام قد خسرت جسر الشغور في الربيع الماضي، ثم خسرت أريحا قبل أن تسقط إدلب أمام فصائل جيش الفتح.";
+    let bg_b = "يذكر أن المعارضة سيطرت على جسر الشغور بعد معارك طويلة، ثم دخلت أريحا وحاصرت إدلب وطردت قوات النظام.";
+    let (ctx_a, ctx_b) = if shared {
+        (
+            " وقال المتحدث يوسف البرقاوي إن الهدنة لم تصمد.",
+            " ونفى المتحدث يوسف البرقاوي أي اتفاق مع الوسطاء.",
+        )
+    } else {
+        ("", "")
+    };
+    let fresh = generate(&SynthParams {
+        docs: 60,
+        seed: 7,
+        dup_rate: 0.0,
+        shared_rate: 0.0,
+        shuffled_rate: 0.0,
+        boilerplate_rate: 0.0,
+        ..SynthParams::default()
+    })
+    .unwrap();
+    let mut out = vec![
+        format!(
+            "{bg_a}\n{}{ctx_a}\n{}",
+            "تعيش القرى الساحلية حالة من الترقب بعد سقوط قذائف على أطراف مدينة جبلة، وأغلق التجار محالهم في السوق القديم.",
+            fresh.docs[0].text
+        ),
+        format!(
+            "{bg_b}\n{}\n{}{ctx_b}",
+            fresh.docs[1].text,
+            "وصلت قافلة مساعدات إلى بلدتي كفريا والفوعة المحاصرتين بعد مفاوضات طويلة، وحملت الشاحنات الطحين والأدوية."
+        ),
+    ];
+    out.extend(fresh.docs[2..].iter().map(|d| d.text.clone()));
+    out
+}
+
+/// A background paragraph retold in two articles on different stories is
+/// no link when the articles share nothing else: a link whose documents
+/// share no other anchor needs `lone_anchors` shared anchors.
+#[test]
+fn shared_background_alone_is_not_a_link() {
+    let texts = background_corpus(false);
+    let bare = NarrativeParams {
+        lone_anchors: 0,
+        ..NarrativeParams::default()
+    };
+    let background = |links: &[Link]| {
+        between(links, 0, 1)
+            .iter()
+            .filter(|l| side(&texts, l, 0).contains("الشغور"))
+            .count()
+    };
+    let all = links_of(&texts, &bare);
+    assert!(
+        background(&all) > 0,
+        "the background paragraphs match: {all:#?}"
+    );
+    let links = links_of(&texts, &NarrativeParams::default());
+    assert_eq!(background(&links), 0, "{links:#?}");
+    // The same paragraphs in articles that name the same spokesman
+    // elsewhere: their context makes them a link again.
+    let texts = background_corpus(true);
+    let links = links_of(&texts, &NarrativeParams::default());
+    assert!(
+        between(&links, 0, 1)
+            .iter()
+            .any(|l| side(&texts, l, 0).contains("الشغور")),
+        "{links:#?}"
+    );
+}
