@@ -203,12 +203,14 @@ fn without_templates(
         .flat_map(|c| c.members.iter().map(move |m| (m.as_str(), c.id)))
         .collect();
     let nested = nested_in_larger(&groups);
+    let verbatim: Vec<bool> = inside.iter().map(|&n| n == 0).collect();
+    let retold = retold_in_larger(&groups, &verbatim);
     let keep: Vec<bool> = groups
         .iter()
         .zip(&inside)
-        .zip(&nested)
-        .map(|((g, &n), &nested)| {
-            !recurring(g) && (n > 0 || !(nested || is_template(g, spans, &cluster)))
+        .zip(nested.iter().zip(&retold))
+        .map(|((g, &n), (&nested, &retold))| {
+            !recurring(g) && (n > 0 || !(nested || retold || is_template(g, spans, &cluster)))
         })
         .collect();
     let mut new_id = vec![usize::MAX; groups.len()];
@@ -309,17 +311,7 @@ const NESTED_SHARE: f64 = 0.75;
 /// a paragraph of a wire story copied whole by many outlets is grouped
 /// on its own as well as with the whole story, and one story is listed once.
 fn nested_in_larger(groups: &[narrative::NarrativeGroup]) -> Vec<bool> {
-    // Every member as (doc, start, end, group), sorted.
-    let mut at: Vec<(usize, usize, usize, usize)> = groups
-        .iter()
-        .enumerate()
-        .flat_map(|(i, g)| {
-            g.members
-                .iter()
-                .map(move |m| (m.doc, m.span.start(), m.span.end(), i))
-        })
-        .collect();
-    at.sort_unstable();
+    let at = members_by_doc(groups);
     let size = |g: &narrative::NarrativeGroup| -> (usize, usize) {
         (g.n_docs, g.members.iter().map(|m| m.span.len()).sum())
     };
@@ -346,6 +338,78 @@ fn nested_in_larger(groups: &[narrative::NarrativeGroup]) -> Vec<bool> {
             inside
                 .chunk_by(|x, y| x == y)
                 .any(|run| run.len() as f64 >= NESTED_SHARE * g.members.len() as f64)
+        })
+        .collect()
+}
+
+/// Every member of `groups` as `(doc, start, end, group)`, sorted.
+fn members_by_doc(groups: &[narrative::NarrativeGroup]) -> Vec<(usize, usize, usize, usize)> {
+    let mut at: Vec<(usize, usize, usize, usize)> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(i, g)| {
+            g.members
+                .iter()
+                .map(move |m| (m.doc, m.span.start(), m.span.end(), i))
+        })
+        .collect();
+    at.sort_unstable();
+    at
+}
+
+/// Per group, whether it is a verbatim group (`verbatim[i]`: joined by
+/// copies alone) whose story another group tells too: a group with
+/// narrative links that holds every document of it, with at least as many
+/// documents, has a passage inside at least [`NESTED_SHARE`] of its
+/// members, and has at least that share of its own members inside them (a
+/// group of many more documents, a subject or a daily bulletin over several
+/// days, is another narrative). A wire story copied whole by many outlets is grouped once by
+/// its copies and once more by the passages that a retelling in another
+/// outlet links to in each copy; the second group is the story with its
+/// retelling, and one story is listed once.
+fn retold_in_larger(groups: &[narrative::NarrativeGroup], verbatim: &[bool]) -> Vec<bool> {
+    let at = members_by_doc(groups);
+    let docs_of = |g: &narrative::NarrativeGroup| -> Vec<usize> {
+        let mut d: Vec<usize> = g.members.iter().map(|m| m.doc).collect();
+        d.dedup();
+        d
+    };
+    groups
+        .par_iter()
+        .enumerate()
+        .map(|(i, g)| {
+            if !verbatim[i] {
+                return false;
+            }
+            // Per other group with links, (group, member of `g`) for each of
+            // its members inside a member of `g` (members of one document do
+            // not overlap, so each lies inside one at most).
+            let mut held: Vec<(usize, usize)> = Vec::new();
+            for (j, m) in g.members.iter().enumerate() {
+                let (s, e) = (m.span.start(), m.span.end());
+                let lo = at.partition_point(|x| x.0 < m.doc);
+                let hi = at.partition_point(|x| x.0 <= m.doc);
+                held.extend(
+                    at[lo..hi]
+                        .iter()
+                        .filter(|x| x.3 != i && !verbatim[x.3] && s <= x.1 && x.2 <= e)
+                        .map(|x| (x.3, j)),
+                );
+            }
+            held.sort_unstable();
+            let own = docs_of(g);
+            held.chunk_by(|x, y| x.0 == y.0).any(|run| {
+                let other = &groups[run[0].0];
+                let mut holding: Vec<usize> = run.iter().map(|x| x.1).collect();
+                holding.dedup();
+                let theirs = docs_of(other);
+                // Most of each group lies in the other: the same documents,
+                // the same place in them.
+                holding.len() as f64 >= NESTED_SHARE * g.members.len() as f64
+                    && run.len() as f64 >= NESTED_SHARE * other.members.len() as f64
+                    && other.n_docs >= g.n_docs
+                    && own.iter().all(|d| theirs.binary_search(d).is_ok())
+            })
         })
         .collect()
 }
@@ -406,7 +470,7 @@ fn is_template(
 
 #[cfg(test)]
 mod tests {
-    use super::{nested_in_larger, recurs};
+    use super::{nested_in_larger, recurs, retold_in_larger};
     use crate::narrative::{Member, NarrativeGroup};
     use crate::span::Span;
 
@@ -462,6 +526,62 @@ mod tests {
         let same = group(&[(0, 0, 2000), (1, 10, 2010), (2, 0, 1900), (3, 5, 2100)]);
         let story = group(&[(0, 0, 2000), (1, 10, 2010), (2, 0, 1900), (3, 5, 2100)]);
         assert_eq!(nested_in_larger(&[story, half, same]), vec![false; 3]);
+    }
+
+    #[test]
+    fn a_story_copied_whole_and_retold_is_listed_once() {
+        // A wire story copied whole by four documents (a verbatim group),
+        // and the passages of each copy that a retelling in a fifth
+        // document links to (a group with links).
+        let copies = group(&[(0, 0, 2000), (1, 10, 2010), (2, 0, 1900), (3, 5, 2100)]);
+        let retold = group(&[
+            (0, 800, 1100),
+            (1, 810, 1110),
+            (2, 790, 1090),
+            (3, 700, 1000),
+            (4, 0, 300),
+        ]);
+        let verbatim = [true, false];
+        assert_eq!(
+            retold_in_larger(&[copies.clone(), retold.clone()], &verbatim),
+            vec![true, false]
+        );
+        // Only when the group with links holds every document of the copies…
+        let partial = group(&[(0, 800, 1100), (1, 810, 1110), (2, 790, 1090), (4, 0, 300)]);
+        // A group of many more documents is another narrative.
+        let wider = group(&[
+            (0, 800, 1100),
+            (1, 810, 1110),
+            (2, 790, 1090),
+            (3, 700, 1000),
+            (4, 0, 300),
+            (5, 0, 300),
+            (6, 0, 300),
+        ]);
+        assert_eq!(
+            retold_in_larger(&[copies.clone(), wider], &verbatim),
+            vec![false; 2]
+        );
+        assert_eq!(
+            retold_in_larger(&[copies.clone(), partial], &verbatim),
+            vec![false; 2]
+        );
+        // …is itself told by links, and lies inside the copies.
+        assert_eq!(
+            retold_in_larger(&[copies.clone(), retold.clone()], &[true, true]),
+            vec![false; 2]
+        );
+        let elsewhere = group(&[
+            (0, 2500, 2900),
+            (1, 2600, 3000),
+            (2, 2400, 2800),
+            (3, 2200, 2600),
+            (4, 0, 300),
+        ]);
+        assert_eq!(
+            retold_in_larger(&[copies, elsewhere], &verbatim),
+            vec![false; 2]
+        );
     }
 }
 
