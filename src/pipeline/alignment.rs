@@ -137,7 +137,12 @@ impl AlignStage<'_> {
         let cb = &self.content[b as usize];
         let (mut matches, mut weights) = self.weigh((da, ca), (db, cb), matches, keep_all);
         let total: f64 = weights.iter().sum();
-        if !keep_all && total < self.evidence_bar(a, b) {
+        let bar = self.evidence_bar(a, b);
+        let long_copy = matches
+            .iter()
+            .zip(&weights)
+            .any(|(m, &w)| is_long_copy(m) && w >= LONG_COPY_SHARE * bar);
+        if !keep_all && total < bar && !long_copy {
             if total >= self.min_evidence {
                 self.distant_unlisted.fetch_add(1, Ordering::Relaxed);
             }
@@ -315,6 +320,27 @@ impl AlignStage<'_> {
             .filter(|&(_, w)| keep_all || w >= MIN_EVIDENCE)
             .unzip()
     }
+}
+
+/// Tokens a verbatim passage has on both sides, at least, to be a *long
+/// copy* ([`is_long_copy`]).
+pub(super) const LONG_COPY_TOKENS: u32 = 30;
+
+/// Share of the pair's evidence bar that one long copy ([`is_long_copy`])
+/// must weigh to list the pair on its own.
+pub(super) const LONG_COPY_SHARE: f64 = 0.75;
+
+/// True when `m` is a *long copy*: a verbatim passage of at least
+/// [`LONG_COPY_TOKENS`] tokens on both sides. Thirty words in the same
+/// order are not shared by chance, and what keeps such a run from the bar is
+/// seldom formula (a template changes within thirty words) but either prose
+/// thick with function words or a wire item copied by so many outlets that
+/// the formula model discounts part of it. Its weight still decides (formula
+/// weighs nothing), against [`LONG_COPY_SHARE`] of the bar.
+pub(super) fn is_long_copy(m: &Aligned) -> bool {
+    m.kind == reworded::Kind::Verbatim
+        && m.a.len() as u32 >= LONG_COPY_TOKENS
+        && m.b.len() as u32 >= LONG_COPY_TOKENS
 }
 
 /// Tokens a passage's specifics are read beyond it, at most, on each side.

@@ -401,3 +401,42 @@ fn words_substituted_in_place_weigh_as_evidence() {
     let weight = p[0].weight.expect("weighed");
     assert!(weight >= 15.0 + 6.0, "{p:#?}");
 }
+
+#[test]
+fn a_long_copy_is_listed_though_thick_with_function_words() {
+    // Thirty-five words copied in the same order, only ten of them
+    // content words: under the pair bar, over three quarters of it.
+    let copy = "وقال إنه لم يكن في وسعهم أن يتوقفوا عن العمل في \
+                ذلك اليوم لأن كل ما كان لديهم من وقت قد ذهب إلى ما لم يكن من قبل في \
+                حسبان أي منهم حين بدأوا المشروع";
+    assert!(copy.split_whitespace().count() >= 30);
+    let arts = articles();
+    let (a, b) = (insert(&arts[1], 30, copy), insert(&arts[2], 50, copy));
+    let texts = [
+        ("a", a.as_str()),
+        ("b", b.as_str()),
+        ("x", arts[3].as_str()),
+    ];
+    let c = corpus(&texts);
+    let pair = |config: &Config| {
+        let r = pipeline::analyse(&c, config, &NoProgress).unwrap();
+        r.pairs
+            .iter()
+            .find(|p| (p.a == "a" && p.b == "b") || (p.a == "b" && p.b == "a"))
+            .map(|p| (p.relation, p.weight))
+    };
+    let default = Config::default();
+    let (relation, weight) = pair(&default).expect("a long copy is listed");
+    assert_eq!(relation, Relation::SharesPassages);
+    // Its weight alone would not list it: the long copy does.
+    assert!(
+        weight >= 0.75 * default.min_evidence && weight < default.min_evidence,
+        "{weight}"
+    );
+    // A bar it weighs under three quarters of leaves it out.
+    let strict = Config {
+        min_evidence: weight / 0.75 + 1.0,
+        ..Config::default()
+    };
+    assert_eq!(pair(&strict), None);
+}
