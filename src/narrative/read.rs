@@ -167,6 +167,21 @@ pub(super) struct Parsed {
     /// that stem occurs in the corpus on its own.
     pub(super) backoff: Vec<[u32; 3]>,
     pub(super) windows: Vec<Geometry>,
+    /// Its tokens, when the caller asked to keep them ([`Reader::parse`]).
+    pub(super) tokens: Option<ReadTokens>,
+}
+
+/// A document's tokens as a report needs them, kept by the narrative
+/// reader for the documents asked for (see
+/// [`NarrativeIndex::build_keeping_tokens`](super::NarrativeIndex::build_keeping_tokens)),
+/// so that they need not be tokenized again: the byte span of every token
+/// and whether it is a content word (not a stop word, so not a number).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReadTokens {
+    /// Byte span of every token in the original text.
+    pub spans: Vec<[u32; 2]>,
+    /// Per token: a content word ([`is_stop_word`] false).
+    pub content: Vec<bool>,
 }
 
 /// Background document frequency of a stem (`1` when not in the table).
@@ -464,9 +479,14 @@ impl Reader {
     }
 
     /// Read one document: tokenize it, keep its content tokens (stems, fine
-    /// forms, spans) and lay out its windows. The tokens themselves are not
-    /// kept.
-    pub(super) fn parse(&mut self, doc: &NarrativeDoc, params: &NarrativeParams) -> Parsed {
+    /// forms, spans) and lay out its windows. The tokens themselves are
+    /// kept ([`Parsed::tokens`]) only when `keep` is true.
+    pub(super) fn parse(
+        &mut self,
+        doc: &NarrativeDoc,
+        params: &NarrativeParams,
+        keep: bool,
+    ) -> Parsed {
         let mut p = Parsed::default();
         // Offsets are kept as u32: a text of 4 GiB or more is read as empty.
         if u32::try_from(doc.text.len()).is_err() {
@@ -497,14 +517,30 @@ impl Reader {
                 (stems.len() - 1) as u32
             })
         };
+        let mut kept = keep.then(|| ReadTokens {
+            spans: Vec::with_capacity(tokens.len()),
+            content: Vec::with_capacity(tokens.len()),
+        });
         let mut formula = doc.formula.iter().peekable();
         let mut fresh = false;
         for i in 0..tokens.len() {
             while formula.next_if(|r| r.end as usize <= i).is_some() {}
             if formula.peek().is_some_and(|r| r.start as usize <= i) {
+                if let Some(k) = &mut kept {
+                    let sp = tokens.span(i);
+                    k.spans.push([sp.start() as u32, sp.end() as u32]);
+                    k.content.push(!is_stop_word(tokens.text(i)));
+                }
                 continue;
             }
             let info = words.get(tokens.text(i), &mut fresh);
+            if let Some(k) = &mut kept {
+                // A figure is a stop word, as is every word without a stem.
+                let sp = tokens.span(i);
+                k.spans.push([sp.start() as u32, sp.end() as u32]);
+                k.content
+                    .push(info.stem != Reading::NONE && !info.is_figure());
+            }
             if fresh {
                 // The cache's stems were numbered afresh: so are this
                 // document's so far, by their hashes.
@@ -538,6 +574,7 @@ impl Reader {
             spans: c.spans.clone(),
             flags: c.flags.clone(),
         };
+        p.tokens = kept;
         p
     }
 }
@@ -748,7 +785,7 @@ mod tests {
         // Twice: the second time through a cache filled by the first.
         let mut out = None;
         for _ in 0..2 {
-            let p = r.parse(&doc, &params);
+            let p = r.parse(&doc, &params, false);
             let c = &p.content;
             let tokens = (0..c.len())
                 .map(|k| {
