@@ -459,8 +459,9 @@ pub(super) struct Reader {
     pub(super) tokenizer: Tokenizer,
     pub(super) tokens: Tokens,
     pub(super) words: WordCache,
-    /// The document's number of each stem of the word cache met in it.
-    pub(super) local: ahash::AHashMap<u32, u32>,
+    /// The document's number of each stem of the word cache met in it, by
+    /// the stem's number in the cache ([`LocalStems`]).
+    pub(super) local: LocalStems,
     pub(super) toks: Vec<u32>,
     /// Scratch content, copied out at its exact size.
     pub(super) content: DocContent,
@@ -472,7 +473,7 @@ impl Reader {
             tokenizer: Tokenizer::new(normalize),
             tokens: Tokens::default(),
             words: WordCache::new(WORD_CACHE),
-            local: ahash::AHashMap::new(),
+            local: LocalStems::default(),
             toks: Vec::new(),
             content: DocContent::default(),
         }
@@ -508,15 +509,13 @@ impl Reader {
         c.spans.clear();
         c.flags.clear();
         // A stem's number in this document, in the order first met.
-        let intern = |stems: &mut Vec<StemInfo>,
-                      local: &mut ahash::AHashMap<u32, u32>,
-                      words: &WordCache,
-                      s: u32| {
-            *local.entry(s).or_insert_with(|| {
-                stems.push(words.stems[s as usize]);
-                (stems.len() - 1) as u32
-            })
-        };
+        let intern =
+            |stems: &mut Vec<StemInfo>, local: &mut LocalStems, words: &WordCache, s: u32| {
+                local.get_or_insert(s, || {
+                    stems.push(words.stems[s as usize]);
+                    (stems.len() - 1) as u32
+                })
+            };
         let mut kept = keep.then(|| ReadTokens {
             spans: Vec::with_capacity(tokens.len()),
             content: Vec::with_capacity(tokens.len()),
@@ -547,7 +546,8 @@ impl Reader {
                 fresh = false;
                 local.clear();
                 for (n, s) in p.stems.iter().enumerate() {
-                    local.insert(words.stem_id(*s), n as u32);
+                    let id = words.stem_id(*s);
+                    local.get_or_insert(id, || n as u32);
                 }
             }
             if info.stem == Reading::NONE {
@@ -576,6 +576,38 @@ impl Reader {
         };
         p.tokens = kept;
         p
+    }
+}
+
+/// A document's numbers of the word cache's stems met in it: a table
+/// indexed by the cache's stem number (no hashing), cleared through the
+/// list of the entries set.
+#[derive(Default)]
+pub(super) struct LocalStems {
+    number: Vec<u32>,
+    set: Vec<u32>,
+}
+
+impl LocalStems {
+    /// Forget every number.
+    pub(super) fn clear(&mut self) {
+        for &s in &self.set {
+            self.number[s as usize] = u32::MAX;
+        }
+        self.set.clear();
+    }
+
+    /// The number of cache stem `s`, given by `new` when it has none yet.
+    fn get_or_insert(&mut self, s: u32, new: impl FnOnce() -> u32) -> u32 {
+        let i = s as usize;
+        if i >= self.number.len() {
+            self.number.resize((i + 1).next_power_of_two(), u32::MAX);
+        }
+        if self.number[i] == u32::MAX {
+            self.number[i] = new();
+            self.set.push(s);
+        }
+        self.number[i]
     }
 }
 
