@@ -516,8 +516,10 @@ impl Reader {
                     (stems.len() - 1) as u32
                 })
             };
+        // The kept tokens' content flags, token by token; their spans are
+        // laid out after the loop, in one pass.
         let mut kept = keep.then(|| ReadTokens {
-            spans: Vec::with_capacity(tokens.len()),
+            spans: Vec::new(),
             content: Vec::with_capacity(tokens.len()),
         });
         let mut formula = doc.formula.iter().peekable();
@@ -526,8 +528,6 @@ impl Reader {
             while formula.next_if(|r| r.end as usize <= i).is_some() {}
             if formula.peek().is_some_and(|r| r.start as usize <= i) {
                 if let Some(k) = &mut kept {
-                    let sp = tokens.span(i);
-                    k.spans.push([sp.start() as u32, sp.end() as u32]);
                     k.content.push(!is_stop_word(tokens.text(i)));
                 }
                 continue;
@@ -535,8 +535,6 @@ impl Reader {
             let info = words.get(tokens.text(i), &mut fresh);
             if let Some(k) = &mut kept {
                 // A figure is a stop word, as is every word without a stem.
-                let sp = tokens.span(i);
-                k.spans.push([sp.start() as u32, sp.end() as u32]);
                 k.content
                     .push(info.stem != Reading::NONE && !info.is_figure());
             }
@@ -574,6 +572,13 @@ impl Reader {
             spans: c.spans.clone(),
             flags: c.flags.clone(),
         };
+        if let Some(k) = &mut kept {
+            k.spans = tokens
+                .tokens
+                .iter()
+                .map(|t| [t.span.start() as u32, t.span.end() as u32])
+                .collect();
+        }
         p.tokens = kept;
         p
     }
