@@ -185,32 +185,43 @@ impl Model<'_> {
         // Walk the keys by first term.
         let stats = [(); 4].map(|_| std::sync::atomic::AtomicU64::new(0));
         let hist = [(); 5].map(|_| std::sync::atomic::AtomicU64::new(0));
-        let mut raw: Vec<RawLink> = (0..n_ranks as u32)
+        // Each worker keeps its buffers (and its links) from one first
+        // rank to the next.
+        let parts: Vec<Vec<RawLink>> = (0..n_ranks as u32)
             .into_par_iter()
             .filter(|&a| posting(a).len() >= 2)
-            .flat_map_iter(|a| {
-                let mut out: Vec<RawLink> = Vec::new();
-                // (second term, window), sorted: the key runs.
-                let entries: Vec<(u32, u32)> = if pairs {
-                    let mut e: Vec<(u32, u32)> = posting(a)
-                        .iter()
-                        .flat_map(|&w| {
-                            prefix_of(w)
+            .fold(Scratch::default, |mut s, a| {
+                let Scratch {
+                    out,
+                    entries,
+                    flat,
+                    lows,
+                } = &mut s;
+                let found = out.len();
+                // (second term, window) as `b << 32 | w`, sorted: the key
+                // runs.
+                entries.clear();
+                if pairs {
+                    for &w in posting(a) {
+                        let p = prefix_of(w);
+                        let above = p.partition_point(|&b| b <= a);
+                        entries.extend(
+                            p[above..]
                                 .iter()
-                                .filter(move |&&b| b > a)
-                                .map(move |&b| (b, w))
-                        })
-                        .collect();
-                    e.sort_unstable();
-                    e
+                                .map(|&b| u64::from(b) << 32 | u64::from(w)),
+                        );
+                    }
+                    entries.sort_unstable();
                 } else {
-                    posting(a).iter().map(|&w| (a, w)).collect()
-                };
+                    entries.extend(
+                        posting(a)
+                            .iter()
+                            .map(|&w| u64::from(a) << 32 | u64::from(w)),
+                    );
+                }
                 let mut local = [entries.len() as u64, 0, 0, 0];
-                let mut flat: Vec<RunEntry> = Vec::new();
-                let mut lows: Vec<u32> = Vec::new();
-                for run in entries.chunk_by(|x, y| x.0 == y.0) {
-                    let b = run[0].0;
+                for run in entries.chunk_by(|x, y| x >> 32 == y >> 32) {
+                    let b = (run[0] >> 32) as u32;
                     if run.len() < 2 || run.len() > key_cap {
                         continue;
                     }
@@ -239,7 +250,8 @@ impl Model<'_> {
                     let key_b = if pairs { b } else { a };
                     flat.clear();
                     lows.clear();
-                    for &(_, w) in run {
+                    for &e in run {
+                        let w = e as u32;
                         let from = lows.len() as u32;
                         let mut mask = 0u64;
                         for &r in prefix_of(w).iter().take_while(|&&r| r < key_b) {
@@ -283,13 +295,18 @@ impl Model<'_> {
                         }
                     }
                 }
-                local[3] = out.len() as u64;
+                local[3] = (out.len() - found) as u64;
                 for (s, l) in stats.iter().zip(local) {
                     s.fetch_add(l, std::sync::atomic::Ordering::Relaxed);
                 }
-                out
+                s
             })
+            .map(|s| s.out)
             .collect();
+        let mut raw: Vec<RawLink> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+        for part in parts {
+            raw.extend(part);
+        }
         raw.par_sort_unstable_by_key(|r| (r.wa, r.wb));
         note("candidates", t0);
         if *TIMINGS {
@@ -443,6 +460,16 @@ impl Bound<'_> {
         let cos = if denom > 0.0 { dot / denom } else { 0.0 };
         cos >= self.bar && shared >= self.min_terms
     }
+}
+
+/// A worker's buffers in [`Model::scored_pairs`], kept from one first rank
+/// to the next, and the links it found.
+#[derive(Default)]
+struct Scratch {
+    out: Vec<RawLink>,
+    entries: Vec<u64>,
+    flat: Vec<RunEntry>,
+    lows: Vec<u32>,
 }
 
 /// One window of a key run ([`Model::scored_pairs`]).

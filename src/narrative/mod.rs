@@ -121,7 +121,7 @@ pub use grouping::group;
 use grouping::group_with;
 use model::Model;
 use read::note;
-pub use read::{content_stems, fine_form, narrative_stem};
+pub use read::{ReadTokens, content_stems, fine_form, narrative_stem};
 
 /// Parameters of the narrative level. `Default` gives the tuned values.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -306,9 +306,29 @@ impl<'a> NarrativeIndex<'a> {
         params: &NarrativeParams,
     ) -> NarrativeIndex<'a> {
         NarrativeIndex {
-            model: Model::build(docs, normalize, params),
+            model: Model::build(docs, normalize, params, None),
             params: params.clone(),
         }
+    }
+
+    /// [`build`](Self::build), keeping the tokens of the documents marked
+    /// in `keep` (indexed like `docs`): per document the [`ReadTokens`]
+    /// of its text, `None` when not asked for (or when the text is not
+    /// read: 4 GiB or more). A caller that needs those tokens too (the
+    /// report's span map) does not tokenize the documents again.
+    pub fn build_keeping_tokens(
+        docs: &[NarrativeDoc<'a>],
+        normalize: NormalizeOptions,
+        params: &NarrativeParams,
+        keep: &[bool],
+    ) -> (NarrativeIndex<'a>, Vec<Option<ReadTokens>>) {
+        let mut model = Model::build(docs, normalize, params, Some(keep));
+        let tokens = std::mem::take(&mut model.tokens);
+        let index = NarrativeIndex {
+            model,
+            params: params.clone(),
+        };
+        (index, tokens)
     }
 
     /// The parameters the index was built with.

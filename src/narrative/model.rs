@@ -103,6 +103,9 @@ pub(super) struct Model<'a> {
     pub(super) windows: Vec<Window>,
     /// The `(term, weight)` vectors of all windows.
     pub(super) vecs: Vec<(u32, f32)>,
+    /// The tokens of the documents asked for ([`ReadTokens`]), per
+    /// document; empty when none were.
+    pub(super) tokens: Vec<Option<ReadTokens>>,
 }
 
 impl<'a> Model<'a> {
@@ -110,11 +113,14 @@ impl<'a> Model<'a> {
         docs: &[NarrativeDoc<'a>],
         normalize: NormalizeOptions,
         params: &NarrativeParams,
+        keep: Option<&[bool]>,
     ) -> Self {
         let t0 = std::time::Instant::now();
         note("start", t0);
-        // 1. Read the documents; stems numbered in the order they are met.
-        let (mut content, backoff, geometry, info) = read_all(docs, normalize, params);
+        // 1. Read the documents; stems numbered in the order they are met;
+        // the tokens of the documents in `keep` kept.
+        let (mut content, backoff, geometry, info, tokens) =
+            read_all(docs, normalize, params, keep);
         note("read", t0);
         // 2. Proclitic back-off, now that the corpus's stems are known.
         back_off(&mut content, backoff, info.len());
@@ -136,6 +142,7 @@ impl<'a> Model<'a> {
             code: stats.code,
             windows,
             vecs,
+            tokens,
         }
     }
 
@@ -222,12 +229,14 @@ pub(super) fn window_vectors(
 
 /// What [`read_all`] makes of the documents: per document its content, its
 /// proclitic back-offs `[token, stem, fine form]` and its window geometry;
-/// and the stems, numbered in the order they are met.
+/// and the stems, numbered in the order they are met; the tokens kept
+/// (empty when none were asked for).
 type ReadAll = (
     Vec<DocContent>,
     Vec<Vec<[u32; 3]>>,
     Vec<Vec<Geometry>>,
     Vec<StemInfo>,
+    Vec<Option<ReadTokens>>,
 );
 
 /// Step 1: the documents read, a chunk at a time in parallel; stems numbered
@@ -236,8 +245,15 @@ fn read_all(
     docs: &[NarrativeDoc<'_>],
     normalize: NormalizeOptions,
     params: &NarrativeParams,
+    keep: Option<&[bool]>,
 ) -> ReadAll {
     let mut table = StemTable::default();
+    let keeping = keep.is_some();
+    let mut tokens: Vec<Option<ReadTokens>> = Vec::new();
+    if keeping {
+        tokens.reserve_exact(docs.len());
+    }
+    let keep = |d: usize| keep.is_some_and(|k| k.get(d).copied().unwrap_or(false));
     let mut content: Vec<DocContent> = Vec::with_capacity(docs.len());
     let mut backoff: Vec<Vec<[u32; 3]>> = Vec::with_capacity(docs.len());
     let mut geometry: Vec<Vec<Geometry>> = Vec::with_capacity(docs.len());
@@ -249,14 +265,17 @@ fn read_all(
     let readers: Vec<std::sync::Mutex<Reader>> = (0..=threads)
         .map(|_| std::sync::Mutex::new(Reader::new(normalize)))
         .collect();
-    for chunk in docs.chunks(READ_CHUNK) {
+    for (c, chunk) in docs.chunks(READ_CHUNK).enumerate() {
         let parsed: Vec<Parsed> = chunk
             .par_chunks(READ_PIECE)
-            .flat_map_iter(|part| {
+            .enumerate()
+            .flat_map_iter(|(k, part)| {
                 let i = rayon::current_thread_index().map_or(threads, |i| i.min(threads));
                 let mut r = readers[i].lock().unwrap_or_else(|e| e.into_inner());
+                let d0 = c * READ_CHUNK + k * READ_PIECE;
                 part.iter()
-                    .map(|d| r.parse(d, params))
+                    .enumerate()
+                    .map(|(j, d)| r.parse(d, params, keep(d0 + j)))
                     .collect::<Vec<Parsed>>()
             })
             .collect();
@@ -271,9 +290,12 @@ fn read_all(
             content.push(p.content);
             backoff.push(p.backoff);
             geometry.push(p.windows);
+            if keeping {
+                tokens.push(p.tokens);
+            }
         }
     }
-    (content, backoff, geometry, table.info)
+    (content, backoff, geometry, table.info, tokens)
 }
 
 /// Step 2: a token whose stem without its proclitic is a stem of the corpus
@@ -463,7 +485,7 @@ mod tests {
             max_window: 8,
             ..Default::default()
         };
-        let m = Model::build(&d, NormalizeOptions::default(), &params);
+        let m = Model::build(&d, NormalizeOptions::default(), &params, None);
         assert!(m.windows.len() >= 2);
         let mut prev_lo = 0;
         for w in &m.windows {

@@ -167,6 +167,21 @@ pub(super) struct Parsed {
     /// that stem occurs in the corpus on its own.
     pub(super) backoff: Vec<[u32; 3]>,
     pub(super) windows: Vec<Geometry>,
+    /// Its tokens, when the caller asked to keep them ([`Reader::parse`]).
+    pub(super) tokens: Option<ReadTokens>,
+}
+
+/// A document's tokens as a report needs them, kept by the narrative
+/// reader for the documents asked for (see
+/// [`NarrativeIndex::build_keeping_tokens`](super::NarrativeIndex::build_keeping_tokens)),
+/// so that they need not be tokenized again: the byte span of every token
+/// and whether it is a content word (not a stop word, so not a number).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReadTokens {
+    /// Byte span of every token in the original text.
+    pub spans: Vec<[u32; 2]>,
+    /// Per token: a content word ([`is_stop_word`] false).
+    pub content: Vec<bool>,
 }
 
 /// Background document frequency of a stem (`1` when not in the table).
@@ -444,8 +459,9 @@ pub(super) struct Reader {
     pub(super) tokenizer: Tokenizer,
     pub(super) tokens: Tokens,
     pub(super) words: WordCache,
-    /// The document's number of each stem of the word cache met in it.
-    pub(super) local: ahash::AHashMap<u32, u32>,
+    /// The document's number of each stem of the word cache met in it, by
+    /// the stem's number in the cache ([`LocalStems`]).
+    pub(super) local: LocalStems,
     pub(super) toks: Vec<u32>,
     /// Scratch content, copied out at its exact size.
     pub(super) content: DocContent,
@@ -457,16 +473,21 @@ impl Reader {
             tokenizer: Tokenizer::new(normalize),
             tokens: Tokens::default(),
             words: WordCache::new(WORD_CACHE),
-            local: ahash::AHashMap::new(),
+            local: LocalStems::default(),
             toks: Vec::new(),
             content: DocContent::default(),
         }
     }
 
     /// Read one document: tokenize it, keep its content tokens (stems, fine
-    /// forms, spans) and lay out its windows. The tokens themselves are not
-    /// kept.
-    pub(super) fn parse(&mut self, doc: &NarrativeDoc, params: &NarrativeParams) -> Parsed {
+    /// forms, spans) and lay out its windows. The tokens themselves are
+    /// kept ([`Parsed::tokens`]) only when `keep` is true.
+    pub(super) fn parse(
+        &mut self,
+        doc: &NarrativeDoc,
+        params: &NarrativeParams,
+        keep: bool,
+    ) -> Parsed {
         let mut p = Parsed::default();
         // Offsets are kept as u32: a text of 4 GiB or more is read as empty.
         if u32::try_from(doc.text.len()).is_err() {
@@ -488,30 +509,43 @@ impl Reader {
         c.spans.clear();
         c.flags.clear();
         // A stem's number in this document, in the order first met.
-        let intern = |stems: &mut Vec<StemInfo>,
-                      local: &mut ahash::AHashMap<u32, u32>,
-                      words: &WordCache,
-                      s: u32| {
-            *local.entry(s).or_insert_with(|| {
-                stems.push(words.stems[s as usize]);
-                (stems.len() - 1) as u32
-            })
-        };
+        let intern =
+            |stems: &mut Vec<StemInfo>, local: &mut LocalStems, words: &WordCache, s: u32| {
+                local.get_or_insert(s, || {
+                    stems.push(words.stems[s as usize]);
+                    (stems.len() - 1) as u32
+                })
+            };
+        // The kept tokens' content flags, token by token; their spans are
+        // laid out after the loop, in one pass.
+        let mut kept = keep.then(|| ReadTokens {
+            spans: Vec::new(),
+            content: Vec::with_capacity(tokens.len()),
+        });
         let mut formula = doc.formula.iter().peekable();
         let mut fresh = false;
         for i in 0..tokens.len() {
             while formula.next_if(|r| r.end as usize <= i).is_some() {}
             if formula.peek().is_some_and(|r| r.start as usize <= i) {
+                if let Some(k) = &mut kept {
+                    k.content.push(!is_stop_word(tokens.text(i)));
+                }
                 continue;
             }
             let info = words.get(tokens.text(i), &mut fresh);
+            if let Some(k) = &mut kept {
+                // A figure is a stop word, as is every word without a stem.
+                k.content
+                    .push(info.stem != Reading::NONE && !info.is_figure());
+            }
             if fresh {
                 // The cache's stems were numbered afresh: so are this
                 // document's so far, by their hashes.
                 fresh = false;
                 local.clear();
                 for (n, s) in p.stems.iter().enumerate() {
-                    local.insert(words.stem_id(*s), n as u32);
+                    let id = words.stem_id(*s);
+                    local.get_or_insert(id, || n as u32);
                 }
             }
             if info.stem == Reading::NONE {
@@ -538,7 +572,47 @@ impl Reader {
             spans: c.spans.clone(),
             flags: c.flags.clone(),
         };
+        if let Some(k) = &mut kept {
+            k.spans = tokens
+                .tokens
+                .iter()
+                .map(|t| [t.span.start() as u32, t.span.end() as u32])
+                .collect();
+        }
+        p.tokens = kept;
         p
+    }
+}
+
+/// A document's numbers of the word cache's stems met in it: a table
+/// indexed by the cache's stem number (no hashing), cleared through the
+/// list of the entries set.
+#[derive(Default)]
+pub(super) struct LocalStems {
+    number: Vec<u32>,
+    set: Vec<u32>,
+}
+
+impl LocalStems {
+    /// Forget every number.
+    pub(super) fn clear(&mut self) {
+        for &s in &self.set {
+            self.number[s as usize] = u32::MAX;
+        }
+        self.set.clear();
+    }
+
+    /// The number of cache stem `s`, given by `new` when it has none yet.
+    fn get_or_insert(&mut self, s: u32, new: impl FnOnce() -> u32) -> u32 {
+        let i = s as usize;
+        if i >= self.number.len() {
+            self.number.resize((i + 1).next_power_of_two(), u32::MAX);
+        }
+        if self.number[i] == u32::MAX {
+            self.number[i] = new();
+            self.set.push(s);
+        }
+        self.number[i]
     }
 }
 
@@ -748,7 +822,7 @@ mod tests {
         // Twice: the second time through a cache filled by the first.
         let mut out = None;
         for _ in 0..2 {
-            let p = r.parse(&doc, &params);
+            let p = r.parse(&doc, &params, false);
             let c = &p.content;
             let tokens = (0..c.len())
                 .map(|k| {

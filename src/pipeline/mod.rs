@@ -277,10 +277,22 @@ fn analyse_roles(
     drop(data);
     timings.stage("repeats");
     // 8. Build the report: ids, byte and character offsets, sorted sections.
-    // Token spans are needed only for the documents the report points into
-    // (the narrative stage tokenizes what it reads itself).
+    // Token spans are needed only for the documents the report points into.
+    // With narratives, the narrative stage reads (tokenizes) every document
+    // first and keeps the tokens of those for the span map, which then
+    // tokenizes nothing again.
     let needed = needed_docs(docs.len(), &linked, &repeats, &reused, &templates);
-    let spans = spans::SpanMap::new(docs, config, Some(&needed), sentence_spans);
+    let (narrative_index, read_tokens) = if config.narratives {
+        progress.start("narratives", 2);
+        let (index, tokens) =
+            narratives::read(docs, &sentence_spans, &formula_runs, config, &needed);
+        progress.advance(1);
+        timings.stage("narrative read");
+        (Some(index), tokens)
+    } else {
+        (None, Vec::new())
+    };
+    let spans = spans::SpanMap::new(docs, config, Some(&needed), read_tokens);
     timings.stage("spanmap");
     let found = Findings {
         linked,
@@ -293,18 +305,18 @@ fn analyse_roles(
     let mut report = report_head(config, lsh_params, max_df, formula_min_clusters, roles);
     report_sections(&mut report, corpus, config, &thresholds, &spans, &found, df);
     timings.stage("build");
-    if config.narratives {
-        progress.start("narratives", 1);
+    if let Some(index) = narrative_index {
         let cross = |a: usize, b: usize| cross(a as u32, b as u32);
         let (narrative_links, narratives) = narratives::narratives(
+            &index,
             &spans,
             &found.linked,
             &report.clusters,
             config,
             &cross,
-            &formula_runs,
             &dates,
         );
+        progress.advance(1);
         progress.finish();
         report.narrative_links = narrative_links;
         warnings.extend(narratives::cap_links(&mut report.narrative_links, config));

@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 
 use crate::direction;
-use crate::narrative::{self, Link, NarrativeDoc, NarrativeIndex, NarrativeParams};
+use crate::narrative::{self, Link, NarrativeDoc, NarrativeIndex, NarrativeParams, ReadTokens};
 use crate::report::{Cluster, Loc, Narrative, NarrativeLink};
 use crate::span::Span;
 
@@ -12,34 +12,47 @@ use super::build::round;
 use super::spans::{SpanMap, loc};
 use super::{Config, Linked};
 
+/// The narrative index of the corpus: every document read (tokenized,
+/// its content words kept, its formula runs `formula` left unread), before
+/// the span map, since the tokens of the documents marked in `needed` are
+/// kept for it: the span map takes them instead of tokenizing those
+/// documents again.
+pub(crate) fn read<'a>(
+    docs: &'a [crate::corpus::Document],
+    sentences: &'a [Vec<Span>],
+    formula: &'a [Vec<std::ops::Range<u32>>],
+    config: &Config,
+    needed: &[bool],
+) -> (NarrativeIndex<'a>, Vec<Option<ReadTokens>>) {
+    let params = NarrativeParams {
+        threshold: config.narrative_threshold as f32,
+        ..NarrativeParams::default()
+    };
+    let ndocs: Vec<NarrativeDoc<'_>> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| NarrativeDoc {
+            text: &d.text,
+            sentences: sentences.get(i).map_or(&[], |s| s.as_slice()),
+            formula: formula.get(i).map_or(&[], |f| f.as_slice()),
+        })
+        .collect();
+    NarrativeIndex::build_keeping_tokens(&ndocs, config.normalize, &params, needed)
+}
+
 /// Narrative links (same story, other words) not already explained by
 /// verbatim passages, and the narratives that verbatim and narrative
-/// passages form across documents.
+/// passages form across documents, from the corpus's narrative index
+/// ([`read`]).
 pub(crate) fn narratives(
+    index: &NarrativeIndex<'_>,
     spans: &SpanMap<'_>,
     linked: &[Linked],
     clusters: &[Cluster],
     config: &Config,
     cross: &dyn Fn(usize, usize) -> bool,
-    formula: &[Vec<std::ops::Range<u32>>],
     dates: &[Option<i64>],
 ) -> (Vec<NarrativeLink>, Vec<Narrative>) {
-    let params = NarrativeParams {
-        threshold: config.narrative_threshold as f32,
-        ..NarrativeParams::default()
-    };
-    let ndocs: Vec<NarrativeDoc<'_>> = spans
-        .docs
-        .iter()
-        .zip(&spans.sentences)
-        .enumerate()
-        .map(|(i, (d, sentences))| NarrativeDoc {
-            text: &d.text,
-            sentences,
-            formula: formula.get(i).map_or(&[], |f| f.as_slice()),
-        })
-        .collect();
-    let index = NarrativeIndex::build(&ndocs, config.normalize, &params);
     let verbatim: Vec<Link> = linked
         .iter()
         .flat_map(|l| {

@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
+use crate::narrative::ReadTokens;
 use crate::passages::align::{self, Match};
 use crate::phrases;
 use crate::report::{Loc, Passage, PassageKind};
@@ -20,7 +21,6 @@ use super::build::round;
 pub(crate) struct SpanMap<'c> {
     pub(crate) docs: &'c [crate::corpus::Document],
     tokens: Vec<DocTokens>,
-    pub(crate) sentences: Vec<Vec<Span>>,
 }
 
 /// The tokens of one document as the report needs them: the byte span of
@@ -87,33 +87,36 @@ impl DocTokens {
 
 impl<'c> SpanMap<'c> {
     /// Tokenizes the documents marked in `needed` (all when `None`); the
-    /// others get no tokens and must not be asked about. `sentences` are
-    /// the sentence spans of every document, or empty.
+    /// others get no tokens and must not be asked about. `read` holds, for
+    /// some documents (indexed like `docs`, or empty), their tokens as the
+    /// narrative reader kept them with the same normalization
+    /// ([`ReadTokens`]): those are taken, not tokenized again.
     pub(crate) fn new(
         docs: &'c [crate::corpus::Document],
         config: &Config,
         needed: Option<&[bool]>,
-        sentences: Vec<Vec<Span>>,
+        mut read: Vec<Option<ReadTokens>>,
     ) -> SpanMap<'c> {
+        read.resize_with(docs.len(), || None);
         let tokens = docs
             .par_iter()
+            .zip(read.into_par_iter())
             .enumerate()
             .map_init(
                 || Tokenizer::new(config.normalize),
-                |t, (i, d)| {
-                    if needed.is_none_or(|n| n[i]) {
+                |t, (i, (d, r))| match r {
+                    Some(r) => DocTokens {
+                        spans: TokenSpans::Narrow(r.spans),
+                        content: r.content,
+                    },
+                    None if needed.is_none_or(|n| n[i]) => {
                         DocTokens::new(&d.text, &t.tokenize(&d.text))
-                    } else {
-                        DocTokens::default()
                     }
+                    None => DocTokens::default(),
                 },
             )
             .collect();
-        SpanMap {
-            docs,
-            tokens,
-            sentences,
-        }
+        SpanMap { docs, tokens }
     }
 
     pub(crate) fn span(&self, doc: u32, range: Range<u32>) -> Span {
