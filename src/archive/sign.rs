@@ -48,20 +48,9 @@ impl Signer<'_> {
     pub fn sign_all(&self, docs: &[Document]) -> Vec<Signed> {
         docs.par_iter()
             .map_init(
-                || {
-                    (
-                        Tokenizer::new(self.normalize),
-                        Tokens::default(),
-                        SignBuffer::default(),
-                        Vec::new(),
-                        Vec::new(),
-                    )
-                },
-                |(tokenizer, tokens, buf, token_hashes, set), doc| {
-                    tokenizer.tokenize_into(&doc.text, tokens);
-                    token_hashes.clear();
-                    shingle::token_hashes(tokens, token_hashes);
-                    shingle::shingle_set_into(token_hashes, self.k, set);
+                || (SetMaker::new(self.normalize, self.k), SignBuffer::default()),
+                |(maker, buf), doc| {
+                    let (token_hashes, set) = maker.shingles(&doc.text);
                     let signature = self.hasher.sign_iter(set.iter().copied(), buf);
                     let empty = signature.is_empty();
                     let band_keys = if empty {
@@ -108,11 +97,16 @@ impl SetMaker {
 
     /// The compact shingle set of `text`.
     pub fn set(&mut self, text: &str) -> Vec<u32> {
+        verify::compact_set(self.shingles(text).1)
+    }
+
+    /// The token hashes of `text` and its shingle set (sorted, distinct).
+    fn shingles(&mut self, text: &str) -> (&[u64], &[u64]) {
         self.tokenizer.tokenize_into(text, &mut self.tokens);
         self.token_hashes.clear();
         shingle::token_hashes(&self.tokens, &mut self.token_hashes);
         shingle::shingle_set_into(&self.token_hashes, self.k, &mut self.set);
-        verify::compact_set(&self.set)
+        (&self.token_hashes, &self.set)
     }
 }
 

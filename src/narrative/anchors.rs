@@ -19,7 +19,12 @@ use crate::span::Span;
 impl Model<'_> {
     /// True when `term` is rare enough to anchor a story.
     pub(super) fn is_anchor(&self, term: u32, params: &NarrativeParams) -> bool {
-        self.weights[term as usize] >= self.anchor_bar(params) && !self.code[term as usize]
+        self.is_anchor_at(term, self.anchor_bar(params))
+    }
+
+    /// [`Self::is_anchor`] with the bar computed once ([`Self::anchor_bar`]).
+    pub(super) fn is_anchor_at(&self, term: u32, bar: f32) -> bool {
+        self.weights[term as usize] >= bar && !self.code[term as usize]
     }
 
     /// Corpus confidence: `N / (N + M)` with `M` =
@@ -202,10 +207,11 @@ impl Model<'_> {
     /// (the linked passage), sorted; and those inside it.
     fn anchors_around(&self, doc: usize, skip: Span, params: &NarrativeParams) -> [Vec<u32>; 2] {
         let c = &self.content[doc];
+        let bar = self.anchor_bar(params);
         let (mut out, mut inside) = (Vec::new(), Vec::new());
         for k in 0..c.len() {
             let t = c.terms[k];
-            if self.number[t as usize] || !self.is_anchor(t, params) {
+            if self.number[t as usize] || !self.is_anchor_at(t, bar) {
                 continue;
             }
             if skip.overlaps(c.span(k)) {

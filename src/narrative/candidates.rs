@@ -56,9 +56,7 @@ impl Model<'_> {
                         // a lighter entry is no anchor, without a look at
                         // the term's weight.
                         terms.extend(self.vec(w).iter().copied().filter(|&(t, wt)| {
-                            wt >= anchor_bar
-                                && self.weights[t as usize] >= anchor_bar
-                                && !self.code[t as usize]
+                            wt >= anchor_bar && self.is_anchor_at(t, anchor_bar)
                         }));
                         terms.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
                         terms.truncate(keep);

@@ -299,9 +299,11 @@ impl AlignStage<'_> {
                 // A rare word substituted in place in fresh prose is a
                 // synonym, not a specific that disagrees.
                 // (A word the other side holds is kept: it agrees.)
-                let holds = |ws: &[(u64, bool)], x: u64| ws.iter().any(|w| w.0 == x);
-                let (ra, rb) = (wa.clone(), wb.clone());
-                wa.retain(|w| holds(&rb, w.0) || !fresh.iter().any(|f| w.0 == u64::from(f.0)));
+                // (Both lists are sorted by word id.)
+                let holds =
+                    |ws: &[(u64, bool)], x: u64| ws.binary_search_by_key(&x, |w| w.0).is_ok();
+                let ra = wa.clone();
+                wa.retain(|w| holds(&wb, w.0) || !fresh.iter().any(|f| w.0 == u64::from(f.0)));
                 wb.retain(|w| holds(&ra, w.0) || !fresh.iter().any(|f| w.0 == u64::from(f.1)));
                 // Figures and names are judged apart: a market close of
                 // another day names the same companies with other figures.

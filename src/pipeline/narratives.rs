@@ -192,10 +192,10 @@ fn group_of_links(groups: &[narrative::NarrativeGroup], links: &[Link]) -> Vec<O
 }
 
 /// The groups without templates ([`is_template`], and `recurring` ones: see
-/// [`recurs`]) and without verbatim
-/// groups nested in a larger one ([`nested_in_larger`]; a group holding a
-/// narrative link is never either), numbered again, with the narrative links
-/// inside each and the new group of each link.
+/// [`recurs`]) and without verbatim groups that are part of another's story
+/// ([`nested_in_larger`], [`retold_in_larger`]; a group holding a narrative
+/// link is never a template nor part of another), numbered again, with the
+/// narrative links inside each and the new group of each link.
 fn without_templates(
     groups: Vec<narrative::NarrativeGroup>,
     group_of: Vec<Option<usize>>,
@@ -336,9 +336,7 @@ fn nested_in_larger(groups: &[narrative::NarrativeGroup]) -> Vec<bool> {
             let mut inside: Vec<usize> = Vec::new();
             for m in &g.members {
                 let (s, e) = (m.span.start(), m.span.end());
-                let lo = at.partition_point(|x| x.0 < m.doc);
-                let hi = at.partition_point(|x| x.0 <= m.doc);
-                let mut hosts: Vec<usize> = at[lo..hi]
+                let mut hosts: Vec<usize> = in_doc(&at, m.doc)
                     .iter()
                     .filter(|x| x.3 != i && x.1 <= s && e <= x.2 && size(&groups[x.3]) > own)
                     .map(|x| x.3)
@@ -368,6 +366,13 @@ fn members_by_doc(groups: &[narrative::NarrativeGroup]) -> Vec<(usize, usize, us
         .collect();
     at.sort_unstable();
     at
+}
+
+/// The entries of [`members_by_doc`] in document `doc`.
+fn in_doc(at: &[(usize, usize, usize, usize)], doc: usize) -> &[(usize, usize, usize, usize)] {
+    let lo = at.partition_point(|x| x.0 < doc);
+    let hi = at.partition_point(|x| x.0 <= doc);
+    &at[lo..hi]
 }
 
 /// Per group, whether it is a verbatim group (`verbatim[i]`: joined by
@@ -400,10 +405,8 @@ fn retold_in_larger(groups: &[narrative::NarrativeGroup], verbatim: &[bool]) -> 
             let mut held: Vec<(usize, usize)> = Vec::new();
             for (j, m) in g.members.iter().enumerate() {
                 let (s, e) = (m.span.start(), m.span.end());
-                let lo = at.partition_point(|x| x.0 < m.doc);
-                let hi = at.partition_point(|x| x.0 <= m.doc);
                 held.extend(
-                    at[lo..hi]
+                    in_doc(&at, m.doc)
                         .iter()
                         .filter(|x| x.3 != i && !verbatim[x.3] && s <= x.1 && x.2 <= e)
                         .map(|x| (x.3, j)),
