@@ -183,6 +183,26 @@ impl Model<'_> {
                 uf.union(p.0 as u32, p.1 as u32);
             }
         }
+        // Items of one enumeration, most of them not shared, are one unit.
+        let bar = self.anchor_bar(params);
+        for w in [a, b] {
+            for run in self.enumerations(w) {
+                let c = &self.content[w.doc as usize];
+                let mut items: Vec<u32> = c.terms[run]
+                    .iter()
+                    .copied()
+                    .filter(|&t| self.is_anchor_at(t, bar))
+                    .collect();
+                items.sort_unstable();
+                items.dedup();
+                let inside: Vec<usize> = items.iter().filter_map(|&t| idx(t)).collect();
+                if inside.len() >= 2 && (inside.len() as f32) <= ENUM_SHARE * items.len() as f32 {
+                    for p in inside.windows(2) {
+                        uf.union(p[0] as u32, p[1] as u32);
+                    }
+                }
+            }
+        }
         uf.groups(1)
             .iter()
             .map(|g| {
@@ -191,6 +211,110 @@ impl Model<'_> {
                     .fold(0.0f32, f32::max)
             })
             .sum()
+    }
+}
+
+/// Anchor figures each of two documents must give for their disagreement
+/// to tell two events apart ([`Model::figures_differ`]).
+pub(super) const DOC_FIGURES: usize = 2;
+
+/// Items an enumeration needs ([`Model::enumerations`]).
+pub(super) const ENUM_ITEMS: usize = 4;
+
+/// Content tokens an item of an enumeration holds at most (`عبدالمجيد
+/// السواط`, `ريال مدريد`); a longer run between separators is prose.
+pub(super) const ENUM_ITEM_TOKENS: usize = 3;
+
+/// Content tokens read beyond each edge of a window for the rest of a list
+/// it holds part of ([`Model::enumerations`]).
+pub(super) const ENUM_REACH: usize = 24;
+
+/// Share of an enumeration's anchors that another passage must hold for
+/// them to count one by one (see [`Model::evidence_units`]).
+pub(super) const ENUM_SHARE: f32 = 0.5;
+
+impl Model<'_> {
+    /// The enumerations that window `w` holds part of, as ranges of its
+    /// document's content tokens (read up to [`ENUM_REACH`] tokens beyond
+    /// its edges): runs of at least [`ENUM_ITEMS`] items, each of one to
+    /// [`ENUM_ITEM_TOKENS`] content tokens, separated by a comma or by the
+    /// conjunction `و` (alone or as a prefix) and by nothing else — a squad,
+    /// a list of stocks, a group of a draw (`نواف العابد وعبدالمجيد السواط
+    /// وسلمان الفرج`, `سابك، كيان، الإنماء`). Two reports that name four
+    /// players of one squad, or three of the day's most traded stocks, do
+    /// not tell one story for that: a list's items are one piece of evidence,
+    /// unless the other passage holds most of the list.
+    pub(super) fn enumerations(&self, w: &Window) -> Vec<std::ops::Range<usize>> {
+        let c = &self.content[w.doc as usize];
+        let text = self.texts[w.doc as usize].as_bytes();
+        // A list cut by the window's edge is read whole.
+        let (lo, hi) = (
+            (w.lo as usize).saturating_sub(ENUM_REACH),
+            (w.hi as usize + ENUM_REACH).min(c.len()),
+        );
+        let mut runs = Vec::new();
+        let (mut start, mut items, mut item_len) = (lo, 1usize, 1usize);
+        let close = |runs: &mut Vec<std::ops::Range<usize>>, start: usize, end: usize, items| {
+            if items >= ENUM_ITEMS {
+                runs.push(start..end);
+            }
+        };
+        for k in lo + 1..hi {
+            let ([_, end], [s, e]) = (c.spans[k - 1], c.spans[k]);
+            // Two content tokens of one word (`عبد` `الله`) share a span.
+            let gap = text.get(end as usize..s as usize).unwrap_or_default();
+            let word = &text[s as usize..e as usize];
+            match list_gap(gap, word) {
+                Gap::Item => {
+                    items += 1;
+                    item_len = 1;
+                }
+                Gap::Same if item_len < ENUM_ITEM_TOKENS => item_len += 1,
+                Gap::Same | Gap::Break => {
+                    close(&mut runs, start, k, items);
+                    (start, items, item_len) = (k, 1, 1);
+                }
+            }
+        }
+        close(&mut runs, start, hi, items);
+        runs.retain(|r| r.start < w.hi as usize && r.end > w.lo as usize);
+        runs
+    }
+}
+
+/// What separates two content tokens of a text, for [`Model::enumerations`].
+enum Gap {
+    /// A new item: a comma, or the conjunction `و` (alone or prefixed).
+    Item,
+    /// The same item: only spaces.
+    Same,
+    /// Anything else (a stop word, a full stop, a bracket): no list here.
+    Break,
+}
+
+/// `gap`: the text between two content tokens; `word`: the second token.
+fn list_gap(gap: &[u8], word: &[u8]) -> Gap {
+    let Ok(gap) = std::str::from_utf8(gap) else {
+        return Gap::Break;
+    };
+    let mut commas = 0;
+    let mut waw = false;
+    for ch in gap.chars() {
+        match ch {
+            '،' | ',' => commas += 1,
+            'و' if !waw => waw = true,
+            c if c.is_whitespace() => {}
+            _ => return Gap::Break,
+        }
+    }
+    // The conjunction prefixed to the next item (`وعبدالمجيد`): a word of
+    // four letters or more that starts with `و`.
+    let prefixed = word.starts_with("و".as_bytes()) && word.len() > "و".len() * 3;
+    match (commas, waw) {
+        (0, false) if prefixed => Gap::Item,
+        (0, false) => Gap::Same,
+        (0..=1, _) => Gap::Item,
+        _ => Gap::Break,
     }
 }
 
@@ -227,6 +351,34 @@ impl Model<'_> {
         [out, inside]
     }
 
+    /// The distinct anchor figures (not codes) of document `doc`, sorted.
+    fn doc_figures(&self, doc: usize, bar: f32) -> Vec<u32> {
+        let mut v: Vec<u32> = self.content[doc]
+            .terms
+            .iter()
+            .copied()
+            .filter(|&t| self.number[t as usize] && self.is_anchor_at(t, bar))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// True when documents `a` and `b` each give at least [`DOC_FIGURES`]
+    /// anchor figures and share none: two sessions of one market, two
+    /// weekly inventory reports, two matches of one player. Two tellings of
+    /// one story that both give its figures give some of the same (the toll,
+    /// the amount, the date); where one gives none, nothing is concluded.
+    pub(super) fn figures_differ(&self, a: usize, b: usize, params: &NarrativeParams) -> bool {
+        let bar = self.anchor_bar(params);
+        let x = self.doc_figures(a, bar);
+        if x.len() < DOC_FIGURES {
+            return false;
+        }
+        let y = self.doc_figures(b, bar);
+        y.len() >= DOC_FIGURES && !x.iter().any(|t| y.binary_search(t).is_ok())
+    }
+
     /// The context of a link (see [`NarrativeIndex::context`](super::NarrativeIndex::context)):
     /// word anchors (not figures) that documents `a.0` and `b.0` share
     /// outside passages `a.1` and `b.1`, less those found in either passage.
@@ -245,5 +397,34 @@ impl Model<'_> {
                     && ib.binary_search(t).is_err()
             })
             .count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gap(g: &str, w: &str) -> &'static str {
+        match list_gap(g.as_bytes(), w.as_bytes()) {
+            Gap::Item => "item",
+            Gap::Same => "same",
+            Gap::Break => "break",
+        }
+    }
+
+    #[test]
+    fn commas_and_the_conjunction_separate_items_and_anything_else_ends_a_list() {
+        assert_eq!(gap(" ", "وعبدالمجيد"), "item");
+        assert_eq!(gap("، ", "سلمان"), "item");
+        assert_eq!(gap(", ", "سلمان"), "item");
+        assert_eq!(gap(" و ", "سلمان"), "item");
+        assert_eq!(gap("، و", "سلمان"), "item");
+        assert_eq!(gap(" ", "السواط"), "same");
+        // Too short to carry the conjunction: `ولد` is a word.
+        assert_eq!(gap(" ", "ولد"), "same");
+        assert_eq!(gap(" في ", "الرياض"), "break");
+        assert_eq!(gap(". ", "وقال"), "break");
+        assert_eq!(gap("، ، ", "سلمان"), "break");
+        assert_eq!(gap(" (", "سلمان"), "break");
     }
 }

@@ -359,7 +359,10 @@ impl<'a> NarrativeIndex<'a> {
         let covered = (!verbatim.is_empty()).then(|| Covered::new(verbatim));
         let raw = model.scored_pairs(params, params.threshold, covered.as_ref());
         let mut links = without_verbatim(merge_links(model, raw, params), verbatim);
-        links.retain(|l| l.terms.len() >= params.lone_anchors || self.context(l) > 0);
+        links.retain(|l| {
+            (l.terms.len() >= params.lone_anchors || self.context(l) > 0)
+                && !model.figures_differ(l.a.0, l.b.0, params)
+        });
         note("links", t0);
         links
     }

@@ -68,6 +68,13 @@ pub struct Config {
     /// many days apart are not linked as one story (`--narrative-days`);
     /// `None`: no limit.
     pub narrative_days: Option<f64>,
+    /// Link passages of two documents of the same outlet as narratives
+    /// (`--narrative-same-outlet`). Off by default: the narrative level
+    /// tells which stories travel *between* outlets, and the wording one
+    /// outlet's articles share without sharing a story is its own (a
+    /// site's templates, a desk's stock phrasing, a section's recurring
+    /// subject), not another outlet's retelling.
+    pub narrative_same_outlet: bool,
     /// Documents that both carry a date and were published more than this
     /// many days apart need twice [`Config::min_evidence`] to be listed as
     /// sharing passages (`--cycle-days`): a copy follows its source within
@@ -107,6 +114,7 @@ impl Default for Config {
             all_passages: false,
             min_evidence: crate::evidence::MIN_PAIR_EVIDENCE,
             narrative_days: Some(NARRATIVE_DAYS),
+            narrative_same_outlet: false,
             cycle_days: Some(CYCLE_DAYS),
         }
     }

@@ -306,14 +306,21 @@ fn analyse_roles(
     report_sections(&mut report, corpus, config, &thresholds, &spans, &found, df);
     timings.stage("build");
     if let Some(index) = narrative_index {
-        let cross = |a: usize, b: usize| cross(a as u32, b as u32);
+        let outlets = outlets(corpus);
+        // Reference mode: only links between the two sets; and links
+        // between outlets unless asked otherwise.
+        let may_link = |a: usize, b: usize| {
+            cross(a as u32, b as u32)
+                && (config.narrative_same_outlet
+                    || !matches!((outlets[a], outlets[b]), (Some(x), Some(y)) if x == y))
+        };
         let (narrative_links, narratives) = narratives::narratives(
             &index,
             &spans,
             &found.linked,
             &report.clusters,
             config,
-            &cross,
+            &may_link,
             &dates,
         );
         progress.advance(1);
@@ -434,6 +441,19 @@ fn publication_dates(corpus: &Corpus) -> Vec<Option<i64>> {
         .documents
         .iter()
         .map(|d| crate::direction::publication_date(corpus.meta.get(&d.id)))
+        .collect()
+}
+
+/// The outlet of every document (from its metadata), trimmed; `None` when
+/// unknown.
+fn outlets(corpus: &Corpus) -> Vec<Option<&str>> {
+    corpus
+        .documents
+        .iter()
+        .map(|d| {
+            let outlet = corpus.meta.get(&d.id)?.outlet.as_deref()?.trim();
+            (!outlet.is_empty()).then_some(outlet)
+        })
         .collect()
 }
 

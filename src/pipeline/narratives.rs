@@ -50,7 +50,7 @@ pub(crate) fn narratives(
     linked: &[Linked],
     clusters: &[Cluster],
     config: &Config,
-    cross: &dyn Fn(usize, usize) -> bool,
+    may_link: &dyn Fn(usize, usize) -> bool,
     dates: &[Option<i64>],
 ) -> (Vec<NarrativeLink>, Vec<Narrative>) {
     let verbatim: Vec<Link> = linked
@@ -68,8 +68,8 @@ pub(crate) fn narratives(
         })
         .collect();
     let mut links = index.find_links_beside(&verbatim);
-    // Reference mode: only links between the two sets.
-    links.retain(|l| cross(l.a.0, l.b.0));
+    // Reference mode, outlets: only the links `may_link` allows.
+    links.retain(|l| may_link(l.a.0, l.b.0));
     if let Some(days) = config.narrative_days {
         links.retain(|l| direction::within_days(dates, l.a.0, l.b.0, days));
         // Late in the window, the story must show beyond the passage.

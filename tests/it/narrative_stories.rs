@@ -180,6 +180,19 @@ fn report_links(
     x: usize,
     y: usize,
 ) -> usize {
+    report_links_from(texts, dates, &[], config, x, y)
+}
+
+/// [`report_links`], the texts published by the outlets `outlets` gives
+/// (`None`, or missing: unknown).
+fn report_links_from(
+    texts: &[&str],
+    dates: &[Option<&str>],
+    outlets: &[Option<&str>],
+    config: &athar::pipeline::Config,
+    x: usize,
+    y: usize,
+) -> usize {
     use athar::corpus::{Corpus, DocMeta, Document};
     let filler = filler();
     let mut corpus = Corpus::default();
@@ -189,11 +202,12 @@ fn report_links(
             source: format!("t{i}.txt"),
             text: t.to_string(),
         });
-        if let Some(Some(d)) = dates.get(i) {
-            let meta = DocMeta {
-                date: Some(d.to_string()),
-                ..DocMeta::default()
-            };
+        let meta = DocMeta {
+            date: dates.get(i).copied().flatten().map(str::to_string),
+            outlet: outlets.get(i).copied().flatten().map(str::to_string),
+            ..DocMeta::default()
+        };
+        if meta.date.is_some() || meta.outlet.is_some() {
             corpus.meta.insert(format!("t{i}"), meta);
         }
     }
@@ -237,4 +251,75 @@ fn one_story_is_told_within_days_not_weeks() {
         ..Config::default()
     };
     assert!(report_links(&texts, &weeks, &any, 0, 2) > 0);
+}
+
+// A club's squad for its camp, and a training report naming five of its
+// thirteen players: the same names, not the same story. (Invented names.)
+const SQUAD: &str = "أعلن الجهاز الفني لنادي الوسطى قائمة اللاعبين المسافرين إلى معسكر \
+    النمسا الإعدادي، وضمت القائمة ماجد الزهيري وفهد الخنيزان ونايف البطيحي وسعد الجبرين \
+    وخالد الهذلول وعمر المقيرن وبندر السحيباني ومشعل الدغيثر وتركي العصيمي وحامد الفريدي \
+    وراشد الشمراني وعادل القويعي وسلطان الربيعان.";
+const TRAINING: &str = "غاب البطيحي والهذلول والزهيري والجبرين والخنيزان \
+    عن مران الوسطى مساء أمس بسبب الإرهاق، واكتفى المصابون بتمارين الاستشفاء في الصالة تحت إشراف \
+    أخصائي العلاج الطبيعي، فيما خاض بقية اللاعبين مناورة تكتيكية استمرت ساعة.";
+
+// One draw told twice: the group's four teams are the story.
+const DRAW_A: &str = "أسفرت قرعة التصفيات الآسيوية التي سحبت أمس عن وقوع منتخبنا في المجموعة \
+    الرابعة إلى جانب منتخبات أرمينيا وقيرغيزستان وبوتان وطاجيكستان، على أن تنطلق مباريات \
+    المجموعة مطلع سبتمبر المقبل.";
+const DRAW_B: &str = "وضعت القرعة منتخبنا في مجموعة تضم طاجيكستان وأرمينيا وبوتان وقيرغيزستان، \
+    وقال المدرب إن المنافسة في التصفيات الآسيوية لن تكون سهلة رغم أن الفريق يملك حظوظا كبيرة \
+    في تصدر الرابعة.";
+
+#[test]
+fn a_list_shared_in_part_is_one_piece_of_evidence() {
+    assert!(!shares_run(SQUAD, TRAINING, 5));
+    let links = links_of(&[SQUAD, QAT_A, TRAINING, QAT_B, DRAW_A, DRAW_B]);
+    // Five of a squad's thirteen names: one list, not five facts.
+    assert!(!linked(&links, 0, 2), "squad and training: {links:#?}");
+    // The same four teams in both: the list is the story.
+    assert!(linked(&links, 4, 5), "one draw: {links:#?}");
+    assert!(linked(&links, 1, 3), "other stories keep their links");
+}
+
+#[test]
+fn an_outlet_retelling_its_own_story_is_no_narrative_by_default() {
+    use athar::pipeline::Config;
+    let texts = [QAT_A, SHELL_A, QAT_B];
+    let dates = [None, None, None];
+    let default = Config::default();
+    let one = [Some("okaz"), Some("alriyadh"), Some("okaz")];
+    let two = [Some("okaz"), Some("alriyadh"), Some("alwatan")];
+    assert!(report_links_from(&texts, &dates, &two, &default, 0, 2) > 0);
+    // One outlet's two articles: its house wording, its templates, its
+    // follow-ups; the narrative level is about stories between outlets.
+    assert_eq!(report_links_from(&texts, &dates, &one, &default, 0, 2), 0);
+    let same = Config {
+        narrative_same_outlet: true,
+        ..Config::default()
+    };
+    assert!(report_links_from(&texts, &dates, &one, &same, 0, 2) > 0);
+    // An unknown outlet is no outlet in common.
+    let unknown = [Some("okaz"), None, None];
+    assert!(report_links_from(&texts, &dates, &unknown, &default, 0, 2) > 0);
+}
+
+// The weekly report of one agency for two weeks: the same sentences,
+// other figures.
+const WEEKLY_A: &str = "قالت إدارة معلومات الطاقة الأمريكية في تقريرها الأسبوعي إن مخزونات نواتج \
+    التقطير التي تشمل الديزل وزيت التدفئة ارتفعت على غير المتوقع، في حين تراجعت مخزونات البنزين \
+    مع زيادة الطلب في موسم الصيف. وأوضح التقرير أن مخزونات نواتج التقطير زادت 235 ألف برميل، \
+    وأن واردات الخام بلغت 7420 ألف برميل يوميا.";
+const WEEKLY_B: &str = "أظهرت بيانات أسبوعية نشرتها الإدارة الأمريكية ارتفاع ما لدى الشركات من \
+    نواتج التقطير، ومنها زيت التدفئة والديزل، خلافا لتوقعات المحللين، بينما هبط البنزين المخزن مع \
+    طلب الصيف المرتفع. وبحسب الأرقام زادت المخزونات 1860 ألف برميل، وبلغت واردات الخام 6950 ألف \
+    برميل يوميا.";
+
+#[test]
+fn two_weeks_of_one_report_are_not_linked() {
+    assert!(!shares_run(WEEKLY_A, WEEKLY_B, 5));
+    let links = links_of(&[WEEKLY_A, QAT_A, WEEKLY_B, QAT_B]);
+    // Their figures, all different, tell the weeks apart.
+    assert!(!linked(&links, 0, 2), "{links:#?}");
+    assert!(linked(&links, 1, 3), "other stories keep their links");
 }

@@ -395,6 +395,10 @@ pub struct NarrativeArgs {
         help_heading = "Narratives"
     )]
     pub(crate) narrative_days: Option<Days>,
+    /// Also link passages of two documents of the same outlet (see --source-field): by default
+    /// narratives are stories told by several outlets.
+    #[arg(long, help_heading = "Narratives")]
+    pub(crate) narrative_same_outlet: bool,
 }
 
 /// `--narrative-days` and `--cycle-days`: a number of days, or no limit.
@@ -420,6 +424,7 @@ impl NarrativeArgs {
             c.narrative_days = d;
         }
         c.narratives = !self.no_narratives;
+        c.narrative_same_outlet = self.narrative_same_outlet;
     }
 }
 
