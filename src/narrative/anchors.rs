@@ -106,7 +106,8 @@ impl Model<'_> {
             .copied()
             .filter(|&(t, _)| !self.number[t as usize])
             .collect();
-        (self.evidence_units(a, b, &anchors, params) >= self.anchors_needed(params)
+        let needed = self.anchors_needed(params);
+        (self.evidence_units(a, b, &anchors, params, needed) >= needed
             && self.has_free_evidence(a, b, &words)
             && !self.figures_conflict(a, b, params))
         .then_some(anchors)
@@ -140,14 +141,19 @@ impl Model<'_> {
 
     /// The evidence of the shared terms: terms adjacent to each other in BOTH
     /// windows (`كتائب القسام`, `ابو بكر البغدادي`) are one multi-word name
-    /// and count once; a unit counts 1 when some term of it matches in the
-    /// same fine form on both sides, else [`NarrativeParams::derived_match`].
+    /// and count once, and so do the shared items of an enumeration in
+    /// either window ([`Self::enumerations`]) unless they are more than
+    /// [`ENUM_SHARE`] of its anchors; a unit counts 1 when some term of it
+    /// matches in the same fine form on both sides, else
+    /// [`NarrativeParams::derived_match`]. Enumerations are read only when
+    /// the evidence reaches `needed` without them (they can only lower it).
     pub(super) fn evidence_units(
         &self,
         a: &Window,
         b: &Window,
         shared: &[(u32, f32)],
         params: &NarrativeParams,
+        needed: f32,
     ) -> f32 {
         let n = shared.len();
         let value = |t: u32| {
@@ -183,6 +189,17 @@ impl Model<'_> {
                 uf.union(p.0 as u32, p.1 as u32);
             }
         }
+        let values: Vec<f32> = shared.iter().map(|&(t, _)| value(t)).collect();
+        let units = |uf: &mut UnionFind| -> f32 {
+            uf.groups(1)
+                .iter()
+                .map(|g| g.iter().map(|&k| values[k as usize]).fold(0.0f32, f32::max))
+                .sum()
+        };
+        let names = units(&mut uf);
+        if names < needed {
+            return names;
+        }
         // Items of one enumeration, most of them not shared, are one unit.
         let bar = self.anchor_bar(params);
         for w in [a, b] {
@@ -203,14 +220,7 @@ impl Model<'_> {
                 }
             }
         }
-        uf.groups(1)
-            .iter()
-            .map(|g| {
-                g.iter()
-                    .map(|&k| value(shared[k as usize].0))
-                    .fold(0.0f32, f32::max)
-            })
-            .sum()
+        units(&mut uf)
     }
 }
 

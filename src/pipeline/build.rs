@@ -152,6 +152,7 @@ pub(crate) fn params(config: &Config, lsh: LshParams, max_df: usize) -> Params {
         min_evidence: (!config.all_passages).then_some(round(config.min_evidence)),
         cycle_days: config.cycle_days.filter(|_| !config.all_passages),
         narrative_days: config.narrative_days.filter(|_| config.narratives),
+        narrative_same_outlet: config.narratives && config.narrative_same_outlet,
         mode: None,
     }
 }

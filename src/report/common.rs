@@ -493,6 +493,10 @@ pub(crate) fn params_list(p: &Params) -> Vec<(&'static str, String)> {
         p.narrative_threshold.map(|x| x.to_string()),
     );
     opt("narrative_days", p.narrative_days.map(|x| x.to_string()));
+    opt(
+        "narrative_same_outlet",
+        p.narrative_same_outlet.then(|| "true".to_string()),
+    );
     opt("mode", p.mode.clone());
     v
 }

@@ -123,6 +123,10 @@ pub struct Params {
     /// story (absent: no limit, or no narratives).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub narrative_days: Option<f64>,
+    /// `true` when narrative links between two articles of one outlet were
+    /// looked for (`--narrative-same-outlet`); absent otherwise.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub narrative_same_outlet: bool,
     /// Score needed for a narrative link.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub narrative_threshold: Option<f64>,

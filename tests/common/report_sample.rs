@@ -131,6 +131,7 @@ pub fn sample() -> Report {
             min_evidence: Some(12.0),
             cycle_days: Some(2.0),
             narrative_days: Some(2.0),
+            narrative_same_outlet: false,
             mode: None,
         },
         summary: Summary {

@@ -127,6 +127,9 @@ fn config(flags: Option<&Bound<'_, PyDict>>, report: bool) -> PyResult<Config> {
             "all_passages" if report => c.all_passages = value.extract().map_err(bad)?,
             "min_evidence" if report => c.min_evidence = value.extract().map_err(bad)?,
             "narrative_days" if report => c.narrative_days = value.extract().map_err(bad)?,
+            "narrative_same_outlet" if report => {
+                c.narrative_same_outlet = value.extract().map_err(bad)?
+            }
             _ => {
                 return Err(PyTypeError::new_err(format!(
                     "unexpected keyword argument {key:?}{}",
