@@ -377,8 +377,8 @@ fn in_doc(at: &[(usize, usize, usize, usize)], doc: usize) -> &[(usize, usize, u
 
 /// Per group, whether it is a verbatim group (`verbatim[i]`: joined by
 /// copies alone) whose story another group tells too: a group with
-/// narrative links that holds every document of it, with at least as many
-/// documents, has a passage inside at least [`NESTED_SHARE`] of its
+/// narrative links that holds at least [`NESTED_SHARE`] of its documents,
+/// with at least as many documents, has a passage inside that share of its
 /// members, and has at least that share of its own members inside them (a
 /// group of many more documents, a subject or a daily bulletin over several
 /// days, is another narrative). A wire story copied whole by many outlets is grouped once by
@@ -424,7 +424,11 @@ fn retold_in_larger(groups: &[narrative::NarrativeGroup], verbatim: &[bool]) -> 
                 holding.len() as f64 >= NESTED_SHARE * g.members.len() as f64
                     && run.len() as f64 >= NESTED_SHARE * other.members.len() as f64
                     && other.n_docs >= g.n_docs
-                    && own.iter().all(|d| theirs.binary_search(d).is_ok())
+                    && own
+                        .iter()
+                        .filter(|d| theirs.binary_search(d).is_ok())
+                        .count() as f64
+                        >= NESTED_SHARE * own.len() as f64
             })
         })
         .collect()
@@ -562,8 +566,16 @@ mod tests {
             retold_in_larger(&[copies.clone(), retold.clone()], &verbatim),
             vec![true, false]
         );
-        // Only when the group with links holds every document of the copies…
+        // Three of the four copies retold are the same story (the fourth
+        // copy is listed with the pairs)…
         let partial = group(&[(0, 800, 1100), (1, 810, 1110), (2, 790, 1090), (4, 0, 300)]);
+        assert_eq!(
+            retold_in_larger(&[copies.clone(), partial], &verbatim),
+            vec![true, false]
+        );
+        // …two of them are not: only when the group with links holds three
+        // in four of the copies' documents…
+        let half = group(&[(0, 800, 1100), (1, 810, 1110), (4, 0, 300), (5, 0, 300)]);
         // A group of many more documents is another narrative.
         let wider = group(&[
             (0, 800, 1100),
@@ -579,7 +591,7 @@ mod tests {
             vec![false; 2]
         );
         assert_eq!(
-            retold_in_larger(&[copies.clone(), partial], &verbatim),
+            retold_in_larger(&[copies.clone(), half], &verbatim),
             vec![false; 2]
         );
         // …is itself told by links, and lies inside the copies.
