@@ -218,7 +218,7 @@ impl Archive {
         progress.finish();
         timings.stage("sign");
         let added = self
-            .write_batch(docs, meta, &signed, progress, &mut timings)
+            .with_write_cache(|a| a.write_batch(docs, meta, &signed, progress, &mut timings))
             .map_err(|m| self.fail(m))?;
         self.checkpoint().map_err(|m| self.fail(m))?;
         timings.part("checkpoint");
@@ -238,31 +238,26 @@ impl Archive {
             .map_err(store::sql_error)
     }
 
-    /// The transaction of [`Archive::add`]. Index rows are inserted sorted
-    /// by key, which keeps the B-tree writes local.
-    fn write_batch(
+    /// `write` run with a small page cache (see `store::WRITE_CACHE_KIB`);
+    /// the connection's own for what follows.
+    fn with_write_cache<T>(
         &mut self,
-        docs: &[Document],
-        meta: &BTreeMap<String, DocMeta>,
-        signed: &[Signed],
-        progress: &dyn Progress,
-        timings: &mut crate::timing::Timings,
-    ) -> Result<Added, String> {
+        write: impl FnOnce(&mut Self) -> Result<T, String>,
+    ) -> Result<T, String> {
         use store::sql_error as e;
-        // A small page cache while writing (see `store::WRITE_CACHE_KIB`);
-        // the connection's own for what follows.
         self.conn
             .pragma_update(None, "cache_size", -store::WRITE_CACHE_KIB)
             .map_err(e)?;
-        let written = self.write_transaction(docs, meta, signed, progress, timings);
+        let written = write(self);
         self.conn
             .pragma_update(None, "cache_size", -store::CACHE_KIB)
             .map_err(e)?;
         written
     }
 
-    /// The transaction of [`Archive::write_batch`].
-    fn write_transaction(
+    /// The transaction of [`Archive::add`]. Index rows are inserted sorted
+    /// by key, which keeps the B-tree writes local.
+    fn write_batch(
         &mut self,
         docs: &[Document],
         meta: &BTreeMap<String, DocMeta>,

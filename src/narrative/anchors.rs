@@ -57,17 +57,22 @@ impl Model<'_> {
         }
     }
 
-    /// The distinctive figures of window `w`: term ids, sorted, distinct.
-    fn figures(&self, w: &Window, params: &NarrativeParams) -> Vec<u32> {
-        let c = &self.content[w.doc as usize];
-        let mut v: Vec<u32> = c.terms[w.lo as usize..w.hi as usize]
+    /// The distinct figures among `terms` that `keep` accepts, sorted.
+    fn figures_among(&self, terms: &[u32], keep: impl Fn(u32) -> bool) -> Vec<u32> {
+        let mut v: Vec<u32> = terms
             .iter()
             .copied()
-            .filter(|&t| self.number[t as usize] && self.is_distinctive(t, params))
+            .filter(|&t| self.number[t as usize] && keep(t))
             .collect();
         v.sort_unstable();
         v.dedup();
         v
+    }
+
+    /// The distinctive figures of window `w`: term ids, sorted, distinct.
+    fn figures(&self, w: &Window, params: &NarrativeParams) -> Vec<u32> {
+        let terms = &self.content[w.doc as usize].terms[w.lo as usize..w.hi as usize];
+        self.figures_among(terms, |t| self.is_distinctive(t, params))
     }
 
     /// True when both windows give distinctive figures and none agree.
@@ -77,12 +82,7 @@ impl Model<'_> {
         b: &Window,
         params: &NarrativeParams,
     ) -> bool {
-        let x = self.figures(a, params);
-        if x.is_empty() {
-            return false;
-        }
-        let y = self.figures(b, params);
-        !y.is_empty() && !x.iter().any(|t| y.binary_search(t).is_ok())
+        disagree(&self.figures(a, params), || self.figures(b, params), 1)
     }
 
     /// The shared anchors of a scored pair (`shared`: its shared distinctive
@@ -328,6 +328,16 @@ fn list_gap(gap: &[u8], word: &[u8]) -> Gap {
     }
 }
 
+/// True when figures `x` and the figures `y` gives (read only when `x` has
+/// enough) both number at least `min` and none agree: two events, not one.
+fn disagree(x: &[u32], y: impl FnOnce() -> Vec<u32>, min: usize) -> bool {
+    if x.len() < min {
+        return false;
+    }
+    let y = y();
+    y.len() >= min && !x.iter().any(|t| y.binary_search(t).is_ok())
+}
+
 /// True when two occurrences stand in the same collocation context: both
 /// free, or bound to the same neighbouring term (on either side: `جهاديون
 /// سلفيون` and `السلفيين الجهاديين` are one phrase).
@@ -361,19 +371,6 @@ impl Model<'_> {
         [out, inside]
     }
 
-    /// The distinct anchor figures (not codes) of document `doc`, sorted.
-    fn doc_figures(&self, doc: usize, bar: f32) -> Vec<u32> {
-        let mut v: Vec<u32> = self.content[doc]
-            .terms
-            .iter()
-            .copied()
-            .filter(|&t| self.number[t as usize] && self.is_anchor_at(t, bar))
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    }
-
     /// True when documents `a` and `b` each give at least [`DOC_FIGURES`]
     /// anchor figures and share none: two sessions of one market, two
     /// weekly inventory reports, two matches of one player. Two tellings of
@@ -381,12 +378,10 @@ impl Model<'_> {
     /// the amount, the date); where one gives none, nothing is concluded.
     pub(super) fn figures_differ(&self, a: usize, b: usize, params: &NarrativeParams) -> bool {
         let bar = self.anchor_bar(params);
-        let x = self.doc_figures(a, bar);
-        if x.len() < DOC_FIGURES {
-            return false;
-        }
-        let y = self.doc_figures(b, bar);
-        y.len() >= DOC_FIGURES && !x.iter().any(|t| y.binary_search(t).is_ok())
+        let anchors = |doc: usize| {
+            self.figures_among(&self.content[doc].terms, |t| self.is_anchor_at(t, bar))
+        };
+        disagree(&anchors(a), || anchors(b), DOC_FIGURES)
     }
 
     /// The context of a link (see [`NarrativeIndex::context`](super::NarrativeIndex::context)):
